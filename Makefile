@@ -1,0 +1,90 @@
+# bstap: build, run the default example, run the tests.
+#   make            build $(O)/bstap
+#   make run        install missing packages, build, run examples/alias-prologue-epilogue.stp
+#   make test       install missing packages, build (plus a sanitizer build), run every test
+#   make deps       install missing Debian packages only
+# O=dir selects the build directory (default build); V=1 shows full commands.
+
+O ?= build
+SAN_O := $(O)-san
+
+CC ?= cc
+CLANG ?= clang
+PKG_CONFIG ?= pkg-config
+
+WARN := -Wall -Wextra -Werror -Wshadow -Wundef -Wformat=2 -Wmissing-prototypes \
+	-Wstrict-prototypes -Wmissing-field-initializers -Wno-format-nonliteral
+CFLAGS ?= -g -O2
+BSTAP_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) -I. -I$(OBJDIR_GEN) -MMD -MP
+LIBS := -lbpf -lelf -lz
+
+ifeq ($(V),1)
+Q :=
+msg :=
+else
+Q := @
+msg = @printf '  %-6s %s\n' $(1) $(2);
+endif
+
+SRCS := $(wildcard lang/*.c) $(wildcard bpf/*.c) $(wildcard loader/*.c) $(wildcard runtime/*.c)
+OBJDIR_GEN = $(O)/gen
+
+.DELETE_ON_ERROR:
+.PHONY: all run test deps clean san unit-tests FORCE
+
+all: $(O)/bstap
+
+# Build one tree. $(1)=dir, $(2)=extra cflags/ldflags
+define tree
+$(1)/obj/%.o: %.c
+	$$(call msg,CC,$$@)
+	@mkdir -p $$(dir $$@)
+	$(Q)$$(CC) $$(CFLAGS) $$(BSTAP_CFLAGS) -I$(1)/gen $(2) -c $$< -o $$@
+
+$(1)/gen/bstap_bpf_h.c: bpf/bstap.bpf.h
+	$$(call msg,GEN,$$@)
+	@mkdir -p $$(dir $$@)
+	$(Q){ printf 'const char bstap_bpf_h[] =\n'; \
+	  sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/"/' -e 's/$$$$/\\n"/' $$<; \
+	  printf ';\n'; } > $$@
+
+$(1)/obj/gen/bstap_bpf_h.o: $(1)/gen/bstap_bpf_h.c
+	@mkdir -p $$(dir $$@)
+	$(Q)$$(CC) $$(CFLAGS) -c $$< -o $$@
+
+$(1)/bstap: $(patsubst %.c,$(1)/obj/%.o,$(SRCS)) $(1)/obj/gen/bstap_bpf_h.o
+	$$(call msg,LINK,$$@)
+	$(Q)$$(CC) $$(CFLAGS) $(2) $$^ -o $$@ $$(LIBS)
+
+-include $(patsubst %.c,$(1)/obj/%.d,$(SRCS))
+endef
+
+SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+$(eval $(call tree,$(O),))
+$(eval $(call tree,$(SAN_O),$(SANFLAGS)))
+
+san: $(SAN_O)/bstap
+
+# --- unit tests: each tests/unit/test_*.c links against every non-main object ---
+UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+LIB_SRCS := $(filter-out runtime/main.c,$(SRCS))
+$(SAN_O)/unit/%: tests/unit/%.c tests/unit/harness.h $(patsubst %.c,$(SAN_O)/obj/%.o,$(LIB_SRCS)) $(SAN_O)/obj/gen/bstap_bpf_h.o
+	$(call msg,TEST,$@)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(CFLAGS) $(BSTAP_CFLAGS) $(SANFLAGS) $< $(patsubst %.c,$(SAN_O)/obj/%.o,$(LIB_SRCS)) $(SAN_O)/obj/gen/bstap_bpf_h.o -o $@ $(LIBS)
+
+unit-tests: $(patsubst tests/unit/%.c,$(SAN_O)/unit/%,$(UNIT_SRCS))
+
+deps:
+	@sh tests/install-deps.sh
+
+run: deps
+	@$(MAKE) --no-print-directory all
+	./$(O)/bstap examples/alias-prologue-epilogue.stp
+
+test: deps
+	@$(MAKE) --no-print-directory all san unit-tests
+	@sh tests/run.sh $(O) $(SAN_O)
+
+clean:
+	rm -rf $(O) $(SAN_O)

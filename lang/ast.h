@@ -1,0 +1,284 @@
+/* The abstract syntax tree of a SystemTap script: what pass 1 produces and pass 2 decorates. */
+#ifndef BSTAP_AST_H
+#define BSTAP_AST_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "arena.h"
+
+/* One source text; lines are found through line_off so diagnostics can quote them. */
+struct src_file {
+	const char *path;	/* as the user named it, e.g. "probes.stp" or "<input>" for -e */
+	const char *text;	/* NUL-terminated, owned by the arena */
+	uint32_t len;
+	uint32_t *line_off;	/* line_off[i] = offset of line i+1 */
+	uint32_t nlines;
+};
+
+struct expansion;
+
+/* A place in a source file. A value type, copied into every node. */
+struct loc {
+	const struct src_file *file;
+	uint32_t line, col, len;	/* 1-based line/col; len >= 1 drives the ^~~ underline */
+	const struct expansion *via;	/* NULL, or the alias expansion this copy came from */
+};
+
+/* "in expansion of alias NAME used at USE" chains, innermost first. */
+struct expansion {
+	const char *alias;
+	struct loc use;
+	const struct expansion *outer;
+};
+
+enum type {
+	T_UNKNOWN = 0,
+	T_LONG,
+	T_STRING,
+	T_STATS,	/* only as a global's value type (x <<< v) */
+	T_VOID,		/* functions without a value */
+};
+
+enum node_kind {
+	/* expressions */
+	N_NUM,		/* u.num */
+	N_STR,		/* u.str */
+	N_VAR,		/* u.var: a scalar local/global/param, or a whole array as foreach/delete/in target */
+	N_TARGET,	/* u.var.name = "$name" (kept for later issues; parse only) */
+	N_INDEX,	/* u.index: arr[k1, k2] */
+	N_CALL,		/* u.call: name(args) */
+	N_STATOP,	/* u.statop: @count(x) @sum @min @max @avg; also @count(a[k]) */
+	N_BINOP,	/* u.bin: arithmetic, comparison, logical, bitwise, '.' concatenation */
+	N_UNOP,		/* u.un: - + ! ~ */
+	N_ASSIGN,	/* u.assign: = += -= *= /= %= <<= >>= &= |= ^= .= and <<< (OP_AGG) */
+	N_INCDEC,	/* u.incdec */
+	N_TERNARY,	/* u.tern */
+	N_IN,		/* u.in: k in arr, [k1,k2] in arr */
+	/* statements */
+	N_BLOCK,	/* u.block */
+	N_EXPR,		/* u.expr: expression statement */
+	N_IF,		/* u.ifs */
+	N_WHILE,	/* u.loop (init/step NULL) */
+	N_FOR,		/* u.loop */
+	N_FOREACH,	/* u.foreach */
+	N_BREAK,
+	N_CONTINUE,
+	N_NEXT,
+	N_RETURN,	/* u.ret (value may be NULL) */
+	N_DELETE,	/* u.del: delete arr / arr[k] / scalar */
+	N_EMPTY,	/* ';' */
+};
+
+enum op {
+	OP_NONE = 0,
+	/* binary arithmetic / bitwise */
+	OP_ADD, OP_SUB, OP_MUL, OP_DIV, OP_MOD,
+	OP_SHL, OP_SHR, OP_BAND, OP_BOR, OP_BXOR,
+	/* logical */
+	OP_LAND, OP_LOR,
+	/* comparison (numbers or strings) */
+	OP_LT, OP_LE, OP_GT, OP_GE, OP_EQ, OP_NE,
+	/* string */
+	OP_CONCAT,	/* '.' */
+	/* unary */
+	OP_NEG, OP_PLUS, OP_NOT, OP_BNOT,
+	/* assignment: OP_NONE means plain '=', else the compound op (OP_CONCAT for .=) */
+	OP_AGG,		/* '<<<' */
+	/* statistics extractors */
+	OP_COUNT, OP_SUM, OP_MIN, OP_MAX, OP_AVG,
+};
+
+struct sym;
+struct node;
+
+struct node_list {
+	struct node **v;
+	uint32_t n, cap;
+};
+
+struct node {
+	enum node_kind kind;
+	struct loc loc;		/* for binops: the operator; for calls: the name */
+	enum type type;		/* filled by pass 2 */
+	union {
+		int64_t num;
+		struct { const char *s; uint32_t len; } str;	/* escapes already decoded */
+		struct {
+			const char *name;
+			struct sym *sym;	/* filled by pass 2 */
+		} var;
+		struct {
+			struct node *base;	/* N_VAR naming the array */
+			struct node_list keys;
+		} index;
+		struct {
+			const char *name;
+			struct node_list args;
+			struct func *fn;	/* filled by pass 2 when a script function */
+			int builtin;		/* filled by pass 2: builtin id, or -1 */
+		} call;
+		struct {
+			enum op op;		/* OP_COUNT .. OP_AVG */
+			struct node *arg;	/* N_VAR or N_INDEX */
+		} statop;
+		struct {
+			enum op op;
+			struct node *l, *r;
+		} bin;
+		struct {
+			enum op op;
+			struct node *e;
+		} un;
+		struct {
+			enum op op;		/* OP_NONE for '=' */
+			struct node *lhs;	/* N_VAR or N_INDEX */
+			struct node *rhs;
+		} assign;
+		struct {
+			bool inc;		/* ++ vs -- */
+			bool post;		/* x++ vs ++x */
+			struct node *lv;
+		} incdec;
+		struct {
+			struct node *cond, *t, *f;
+		} tern;
+		struct {
+			struct node_list keys;
+			struct node *arr;	/* N_VAR */
+		} in;
+		struct node_list block;
+		struct node *expr;
+		struct {
+			struct node *cond, *then, *els;	/* els may be NULL */
+		} ifs;
+		struct {
+			struct node *init, *cond, *step;	/* any may be NULL */
+			struct node *body;
+		} loop;
+		struct {
+			struct node_list vars;	/* N_VAR key variables */
+			struct node *value;	/* N_VAR for 'v = [k] in a', or NULL */
+			struct node *arr;	/* N_VAR */
+			int sort_col;		/* 0: unsorted; 1..n: key n; -1 (stored as 0x7fff): the value */
+			int sort_dir;		/* +1 ascending, -1 descending, 0 none */
+			struct node *limit;	/* or NULL */
+			struct node *body;
+		} foreach;
+		struct node *ret;
+		struct node *del;
+	} u;
+};
+
+#define FOREACH_SORT_VALUE 0x7fff
+
+/* One component of a probe point: kernel . function("f") . return */
+struct pp_comp {
+	const char *functor;	/* "timer", "ms", "*", "open*" ... */
+	struct node *arg;	/* N_NUM or N_STR, or NULL */
+	struct loc loc;
+};
+
+struct probe_point {
+	struct pp_comp *comps;
+	uint32_t ncomps;
+	bool optional;		/* '?' */
+	bool sufficient;	/* '!' */
+	struct node *cond;	/* 'if (expr)' or NULL */
+	struct loc loc;
+};
+
+struct pp_list {
+	struct probe_point **v;
+	uint32_t n, cap;
+};
+
+enum probe_def_kind {
+	PD_PROBE,	/* probe P1, P2 { body } */
+	PD_ALIAS,	/* probe NAME = P1, P2 { prologue } */
+	PD_ALIAS_EPI,	/* probe NAME += P1, P2 { epilogue } */
+};
+
+struct probe_def {
+	enum probe_def_kind kind;
+	struct pp_list names;	/* alias names (PD_ALIAS*) — may be several */
+	struct pp_list points;	/* probe points (or the alias's expansion) */
+	struct node *body;	/* N_BLOCK */
+	struct loc loc;		/* the 'probe' keyword */
+	uint32_t order;		/* position in the whole set of parsed files */
+};
+
+enum sym_kind { S_GLOBAL, S_LOCAL, S_PARAM };
+
+/* A variable: global, probe/function local, or function parameter. */
+struct sym {
+	const char *name;
+	enum sym_kind kind;
+	enum type type;		/* value type (T_STATS for aggregates) */
+	uint32_t nkeys;		/* 0 for scalars; >0 for arrays */
+	enum type *key_types;	/* nkeys entries */
+	bool is_array;		/* declared with [N] or used with [] */
+	uint32_t max_entries;	/* global a[N]; 0 means default */
+	struct node *init;	/* global x = 5 (N_NUM / N_STR, possibly negated) */
+	struct loc loc;		/* declaration, or first use for implicit locals */
+	struct loc type_loc;	/* where its type was first fixed (for "used as two types") */
+	uint32_t index;		/* position among globals / among a scope's locals */
+	bool printed;		/* read anywhere (so not auto-printed at exit) — pass 2 fills */
+	bool written;		/* written anywhere */
+	const char *tapset;	/* file it came from (tapset globals are never auto-printed) */
+};
+
+struct sym_list {
+	struct sym **v;
+	uint32_t n, cap;
+};
+
+struct func {
+	const char *name;
+	struct sym_list params;	/* S_PARAM */
+	struct sym_list locals;	/* filled by pass 2 */
+	enum type ret;		/* declared ':long'/':string' or inferred */
+	struct loc ret_loc;
+	struct node *body;
+	struct loc loc;
+	bool used;		/* reachable from a probe (pass 2) */
+	uint32_t id;
+};
+
+struct func_list {
+	struct func **v;
+	uint32_t n, cap;
+};
+
+struct probe_def_list {
+	struct probe_def **v;
+	uint32_t n, cap;
+};
+
+/* One parsed file. */
+struct stp_file {
+	const struct src_file *src;
+	struct probe_def_list probes;	/* probes and alias definitions, in order */
+	struct sym_list globals;	/* 'global' declarations, in order */
+	struct func_list funcs;
+	bool is_tapset;
+};
+
+/* Growable-list helpers, arena-backed. */
+void node_list_push(struct arena *a, struct node_list *l, struct node *n);
+void pp_list_push(struct arena *a, struct pp_list *l, struct probe_point *p);
+void sym_list_push(struct arena *a, struct sym_list *l, struct sym *s);
+void func_list_push(struct arena *a, struct func_list *l, struct func *f);
+void probe_def_list_push(struct arena *a, struct probe_def_list *l, struct probe_def *p);
+
+struct node *node_new(struct arena *a, enum node_kind kind, struct loc loc);
+
+/* Deep copy of an expression/statement tree; every copied loc gets 'via' (if non-NULL). */
+struct node *node_clone(struct arena *a, const struct node *n, const struct expansion *via);
+
+const char *op_str(enum op op);		/* "+", "<<=", ".", "@count" ... */
+const char *type_str(enum type t);	/* "long", "string", "stats", "unknown" */
+
+/* Text of a probe point as written: kernel.function("f").return, or with '?', '!'. */
+char *pp_to_string(struct arena *a, const struct probe_point *pp);
+
+#endif

@@ -1,0 +1,36 @@
+/* Table of built-in functions: names, arity and types, shared by pass 2 and both back ends. */
+#include "builtins.h"
+
+#include <string.h>
+
+const struct builtin_info builtin_table[B__COUNT] = {
+	[B_PRINTF] = { "printf", T_VOID, 1, -1, T_STRING },
+	[B_PRINT] = { "print", T_VOID, 0, -1, T_UNKNOWN },
+	[B_PRINTLN] = { "println", T_VOID, 0, -1, T_UNKNOWN },
+	[B_PRINTD] = { "printd", T_VOID, 2, -1, T_STRING },
+	[B_PRINTDLN] = { "printdln", T_VOID, 2, -1, T_STRING },
+	[B_SPRINTF] = { "sprintf", T_STRING, 1, -1, T_STRING },
+	[B_EXIT] = { "exit", T_VOID, 0, 0, T_UNKNOWN },
+	[B_ERROR] = { "error", T_VOID, 1, 1, T_STRING },
+	[B_PID] = { "pid", T_LONG, 0, 0, T_UNKNOWN },
+	[B_TID] = { "tid", T_LONG, 0, 0, T_UNKNOWN },
+	[B_PPID] = { "ppid", T_LONG, 0, 0, T_UNKNOWN },
+	[B_UID] = { "uid", T_LONG, 0, 0, T_UNKNOWN },
+	[B_EXECNAME] = { "execname", T_STRING, 0, 0, T_UNKNOWN },
+	[B_CPU] = { "cpu", T_LONG, 0, 0, T_UNKNOWN },
+	[B_GETTIMEOFDAY_S] = { "gettimeofday_s", T_LONG, 0, 0, T_UNKNOWN },
+	[B_GETTIMEOFDAY_MS] = { "gettimeofday_ms", T_LONG, 0, 0, T_UNKNOWN },
+	[B_GETTIMEOFDAY_US] = { "gettimeofday_us", T_LONG, 0, 0, T_UNKNOWN },
+	[B_GETTIMEOFDAY_NS] = { "gettimeofday_ns", T_LONG, 0, 0, T_UNKNOWN },
+	[B_KTIME_GET_NS] = { "ktime_get_ns", T_LONG, 0, 0, T_UNKNOWN },
+	[B_PP] = { "pp", T_STRING, 0, 0, T_UNKNOWN },
+	[B_STRLEN] = { "strlen", T_LONG, 1, 1, T_STRING },
+};
+
+int builtin_lookup(const char *name)
+{
+	for (int i = 0; i < B__COUNT; i++)
+		if (!strcmp(builtin_table[i].name, name))
+			return i;
+	return -1;
+}

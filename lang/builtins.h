@@ -1,0 +1,28 @@
+/* The built-in functions the language knows, with their types and where they may run. */
+#ifndef BSTAP_BUILTINS_H
+#define BSTAP_BUILTINS_H
+
+#include "ast.h"
+
+enum builtin {
+	B_PRINTF, B_PRINT, B_PRINTLN, B_PRINTD, B_PRINTDLN, B_SPRINTF,
+	B_EXIT, B_ERROR,
+	B_PID, B_TID, B_PPID, B_UID, B_EXECNAME, B_CPU,
+	B_GETTIMEOFDAY_S, B_GETTIMEOFDAY_MS, B_GETTIMEOFDAY_US, B_GETTIMEOFDAY_NS,
+	B_KTIME_GET_NS, B_PP, B_STRLEN,
+	B__COUNT
+};
+
+struct builtin_info {
+	const char *name;
+	enum type ret;
+	int min_args, max_args;	/* max -1: variadic */
+	enum type arg0;		/* T_UNKNOWN: any; for printf-family, the format string type */
+};
+
+extern const struct builtin_info builtin_table[B__COUNT];
+
+/* -1 if NAME is not a builtin. */
+int builtin_lookup(const char *name);
+
+#endif

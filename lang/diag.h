@@ -1,0 +1,32 @@
+/* The diagnostics sink: clang-style "file:line:col: error: msg", the source line, a caret. */
+#ifndef BSTAP_DIAG_H
+#define BSTAP_DIAG_H
+
+#include <stdio.h>
+#include "ast.h"
+
+struct diag;
+
+struct diag *diag_new(struct arena *a, FILE *out);
+
+/* loc may be NULL: then only "bstap: error: msg" / "semantic error: msg" style lines. */
+void diag_error(struct diag *d, const struct loc *loc, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void diag_warn(struct diag *d, const struct loc *loc, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* A note belongs to the diagnostic just reported (e.g. "previous use was here"). */
+void diag_note(struct diag *d, const struct loc *loc, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* "semantic error: msg" with no location, as stap prints "semantic error: no probes found". */
+void diag_semantic(struct diag *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+int diag_error_count(const struct diag *d);
+/* After this many errors, further ones are counted but not printed. */
+void diag_set_limit(struct diag *d, int max_errors);
+
+/* Build a src_file from text (copied into the arena), with line offsets. */
+struct src_file *src_file_new(struct arena *a, const char *path, const char *text, size_t len);
+/* Read a whole file; NULL and errno on failure. */
+struct src_file *src_file_read(struct arena *a, const char *path);
+
+#endif

@@ -1,0 +1,40 @@
+/* The contract between generated BPF programs and userspace: limits, record layouts, map names. */
+#ifndef BSTAP_ABI_H
+#define BSTAP_ABI_H
+
+#include <stdint.h>
+
+#define BSTAP_MAXSTRINGLEN 128	/* bytes per string, NUL included (stap: MAXSTRINGLEN) */
+#define BSTAP_MAXMAPENTRIES 2048	/* default entries per global array (stap: MAXMAPENTRIES) */
+#define BSTAP_MAXACTION 1000	/* statements per probe firing (stap: MAXACTION) */
+#define BSTAP_RINGBUF_SIZE (1u << 20)
+
+/* Session states kept in map "bstap_state" slot 0; kernel handlers run only while RUNNING. */
+enum bstap_state {
+	BSTAP_RUNNING = 0,
+	BSTAP_STOPPING = 1,	/* exit() was called */
+	BSTAP_ERRORED = 2,	/* a runtime error or error() */
+};
+
+/* Ring-buffer records. Each starts with this header; len covers the whole record. */
+enum bstap_rec_type {
+	REC_PRINTF = 1,	/* u32 fmt_id, then each argument: s64 or char[MAXSTRINGLEN] */
+	REC_EXIT = 2,	/* exit() was called */
+	REC_ERROR = 3,	/* u32 err_id (runtime error site) , then char msg[MAXSTRINGLEN] for error() */
+};
+
+struct bstap_rec_hdr {
+	uint32_t type;
+	uint32_t id;	/* fmt_id for REC_PRINTF, error site id for REC_ERROR */
+};
+
+/* Runtime error kinds, each reported at a source location. */
+enum bstap_err_kind {
+	ERR_USER = 0,	/* error("msg") */
+	ERR_DIV0,	/* division by 0 */
+	ERR_MOD0,	/* modulo by 0 — stap says "division by 0" for both */
+	ERR_ARRAY_FULL,	/* array overflow */
+	ERR_MAXACTION,	/* MAXACTION exceeded */
+};
+
+#endif
