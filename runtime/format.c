@@ -1,0 +1,340 @@
+/* SystemTap printf: parsing formats into conversions and formatting 64-bit longs and strings with them. */
+#include "runtime/format.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int clamp_width(long v)
+{
+	return v > FMT_MAXWIDTH ? FMT_MAXWIDTH : (int)v;
+}
+
+/* Digits of a width or precision; stap clamps huge values rather than failing. */
+static int parse_num(const char **pp)
+{
+	long v = 0;
+	const char *p = *pp;
+	while (*p >= '0' && *p <= '9') {
+		if (v <= FMT_MAXWIDTH)
+			v = v * 10 + (*p - '0');
+		p++;
+	}
+	*pp = p;
+	return clamp_width(v);
+}
+
+struct fmt *fmt_parse(const char *fmt, char *err, size_t errlen)
+{
+	size_t len = strlen(fmt);
+	/* Upper bounds: every spec uses at least one byte of fmt (plus one), every conversion
+	 * wants at most three arguments and takes at least two bytes. */
+	size_t maxspecs = len + 1, maxargs = 2 * len + 1;
+	size_t sz = sizeof(struct fmt) + maxspecs * sizeof(struct fmt_spec) + maxargs * sizeof(enum type) +
+		    2 * (len + 1);
+	struct fmt *f = calloc(1, sz);
+	if (!f) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	f->specs = (struct fmt_spec *)(f + 1);
+	f->arg_types = (enum type *)(f->specs + maxspecs);
+	char *text = (char *)(f->arg_types + maxargs);	/* literal runs, each NUL-terminated */
+
+	const char *p = fmt;
+	struct fmt_spec *lit = NULL;	/* the literal run being extended, if any */
+	while (*p) {
+		if (*p != '%' || p[1] == '\0' || p[1] == '%') {
+			/* Plain text, "%%", and (as stap does) a lone '%' at the very end. */
+			if (!lit) {
+				lit = &f->specs[f->nspecs++];
+				lit->conv = FC_LITERAL;
+				lit->lit = text;
+				lit->width = lit->prec = FMT_NONE;
+			}
+			text[lit->litlen++] = *p;
+			p += (*p == '%' && p[1] == '%') ? 2 : 1;
+			continue;
+		}
+		if (lit) {
+			text += lit->litlen + 1;	/* keep the NUL that calloc left */
+			lit = NULL;
+		}
+		const char *start = p++;
+		struct fmt_spec *s = &f->specs[f->nspecs];
+		s->width = s->prec = FMT_NONE;
+		for (;; p++) {
+			unsigned fl = *p == '-' ? FMT_LEFT : *p == '+' ? FMT_PLUS : *p == ' ' ? FMT_SPACE :
+				      *p == '0' ? FMT_ZERO : *p == '#' ? FMT_ALT : 0;
+			if (!fl)
+				break;
+			s->flags |= fl;
+		}
+		if (*p == '*') {
+			s->width = FMT_STAR;
+			f->arg_types[f->nargs++] = T_LONG;
+			p++;
+		} else if (*p >= '0' && *p <= '9') {
+			s->width = parse_num(&p);
+		}
+		if (*p == '.') {
+			p++;
+			if (*p == '*') {
+				s->prec = FMT_STAR;
+				f->arg_types[f->nargs++] = T_LONG;
+				p++;
+			} else {
+				s->prec = parse_num(&p);	/* "%.d" means precision 0, as in C */
+			}
+		}
+		/* Length modifiers mean nothing here (every number is 64 bits); stap skips them too. */
+		while (*p == 'l' || *p == 'h' || *p == 'L' || *p == 'z' || *p == 'j' || *p == 't')
+			p++;
+		enum type want = T_LONG;
+		switch (*p) {
+		case 'd': case 'i': s->conv = FC_SIGNED; break;
+		case 'u': s->conv = FC_UNSIGNED; break;
+		case 'o': s->conv = FC_OCTAL; break;
+		case 'x': s->conv = FC_HEX; break;
+		case 'X': s->conv = FC_HEX_UPPER; break;
+		case 'p': s->conv = FC_PTR; break;
+		case 'c': s->conv = FC_CHAR; break;
+		case 'b': s->conv = FC_BINARY; break;
+		case 's': s->conv = FC_STRING; want = T_STRING; break;
+		case '\0':
+			snprintf(err, errlen, "incomplete format conversion '%s' at end of format", start);
+			free(f);
+			return NULL;
+		default:
+			snprintf(err, errlen, "invalid format conversion '%.*s'", (int)(p - start + 1), start);
+			free(f);
+			return NULL;
+		}
+		p++;
+		f->arg_types[f->nargs++] = want;
+		f->nspecs++;
+	}
+	return f;
+}
+
+void fmt_free(struct fmt *f)
+{
+	free(f);
+}
+
+struct argv {
+	const struct value *v;
+	int n, i;
+};
+
+static int64_t next_long(struct argv *a)
+{
+	const struct value *v = a->i < a->n ? &a->v[a->i] : NULL;
+	a->i++;
+	return v && v->type == T_LONG ? v->num : 0;
+}
+
+static const char *next_str(struct argv *a)
+{
+	const struct value *v = a->i < a->n ? &a->v[a->i] : NULL;
+	a->i++;
+	return v && v->type == T_STRING ? v->str : "";
+}
+
+static void pad(struct strbuf *out, char c, int n)
+{
+	while (n-- > 0)
+		strbuf_putc(out, c);
+}
+
+/* The bytes of one %c; with '#', stap escapes what is not printable ASCII. */
+static int char_text(char buf[4], unsigned char c, bool alt)
+{
+	if (!alt || (c >= 0x20 && c < 0x7f && c != '\'' && c != '\\')) {
+		buf[0] = (char)c;
+		return 1;
+	}
+	static const char from[] = "\a\b\f\n\r\t\v'\\", to[] = "abfnrtv'\\";
+	const char *e = c ? memchr(from, c, sizeof(from) - 1) : NULL;
+	buf[0] = '\\';
+	if (e) {
+		buf[1] = to[e - from];
+		return 2;
+	}
+	buf[1] = (char)('0' + ((c >> 6) & 3));
+	buf[2] = (char)('0' + ((c >> 3) & 7));
+	buf[3] = (char)('0' + (c & 7));
+	return 4;
+}
+
+/* stap's %b: precision picks 1, 2, 4 or 8 bytes; width pads with NUL bytes; either defaults the other. */
+static int bin_size(int prec)
+{
+	return prec == 1 || prec == 2 || prec == 4 || prec == 8 ? prec : -1;
+}
+
+static void format_binary(struct strbuf *out, int64_t num, int width, int prec, bool left)
+{
+	prec = bin_size(prec);
+	if (width < 0) {
+		width = prec < 0 ? 8 : prec;
+		if (prec < 0)
+			prec = 8;
+	} else if (prec < 0) {
+		prec = bin_size(width);
+		if (prec < 0)
+			prec = 8;
+	}
+	if (!left)
+		pad(out, '\0', width - prec);
+	union { int8_t b; int16_t h; int32_t w; int64_t q; char c[8]; } u;
+	switch (prec) {
+	case 1: u.b = (int8_t)num; break;
+	case 2: u.h = (int16_t)num; break;
+	case 4: u.w = (int32_t)num; break;
+	default: u.q = num; break;
+	}
+	strbuf_append(out, u.c, (size_t)prec);
+	if (left)
+		pad(out, '\0', width - prec);
+}
+
+/* Integers go through C's printf with the same flags: stap's conversions agree with C's for them. */
+static void format_int(struct strbuf *out, const struct fmt_spec *s, int64_t num, int width, int prec,
+		       unsigned flags)
+{
+	char cf[24], *c = cf;
+	*c++ = '%';
+	if (flags & FMT_LEFT) *c++ = '-';
+	if (flags & FMT_PLUS) *c++ = '+';
+	if (flags & FMT_SPACE) *c++ = ' ';
+	if (flags & FMT_ZERO) *c++ = '0';
+	if (flags & FMT_ALT) *c++ = '#';
+	if (width >= 0) { *c++ = '*'; }
+	if (prec >= 0) { *c++ = '.'; *c++ = '*'; }
+	*c++ = 'l';
+	*c++ = 'l';
+	switch (s->conv) {
+	case FC_SIGNED: *c++ = 'd'; break;
+	case FC_UNSIGNED: *c++ = 'u'; break;
+	case FC_OCTAL: *c++ = 'o'; break;
+	case FC_HEX: *c++ = 'x'; break;
+	default: *c++ = 'X'; break;
+	}
+	*c = '\0';
+	if (s->conv == FC_SIGNED) {
+		long long v = num;
+		if (width >= 0 && prec >= 0) strbuf_printf(out, cf, width, prec, v);
+		else if (width >= 0) strbuf_printf(out, cf, width, v);
+		else if (prec >= 0) strbuf_printf(out, cf, prec, v);
+		else strbuf_printf(out, cf, v);
+	} else {
+		unsigned long long v = (uint64_t)num;
+		if (width >= 0 && prec >= 0) strbuf_printf(out, cf, width, prec, v);
+		else if (width >= 0) strbuf_printf(out, cf, width, v);
+		else if (prec >= 0) strbuf_printf(out, cf, prec, v);
+		else strbuf_printf(out, cf, v);
+	}
+}
+
+int fmt_format_parsed(struct strbuf *out, const struct fmt *f, const struct value *args, int nargs)
+{
+	struct argv a = { args, nargs, 0 };
+	for (int i = 0; i < f->nspecs; i++) {
+		const struct fmt_spec *s = &f->specs[i];
+		if (s->conv == FC_LITERAL) {
+			strbuf_append(out, s->lit, s->litlen);
+			continue;
+		}
+		unsigned flags = s->flags;
+		int width = s->width, prec = s->prec;
+		if (width == FMT_STAR) {
+			/* As in C: a negative '*' width means left-justify. */
+			int64_t w = next_long(&a);
+			if (w < 0) {
+				flags |= FMT_LEFT;
+				w = w == INT64_MIN ? INT64_MAX : -w;
+			}
+			width = w > FMT_MAXWIDTH ? FMT_MAXWIDTH : (int)w;
+		}
+		if (prec == FMT_STAR) {
+			/* As in C: a negative '*' precision is as if none was given. */
+			int64_t p = next_long(&a);
+			prec = p < 0 ? FMT_NONE : p > FMT_MAXWIDTH ? FMT_MAXWIDTH : (int)p;
+		}
+		bool left = flags & FMT_LEFT;
+		switch (s->conv) {
+		case FC_STRING: {
+			const char *str = next_str(&a);
+			size_t n = strnlen(str, prec >= 0 ? (size_t)prec : (size_t)-1);
+			int padn = width - (int)n;
+			if (!left)
+				pad(out, ' ', padn);
+			strbuf_append(out, str, n);
+			if (left)
+				pad(out, ' ', padn);
+			break;
+		}
+		case FC_CHAR: {
+			char buf[4];
+			int n = char_text(buf, (unsigned char)next_long(&a), flags & FMT_ALT);
+			if (!left)
+				pad(out, ' ', width - n);
+			strbuf_append(out, buf, (size_t)n);
+			if (left)
+				pad(out, ' ', width - n);
+			break;
+		}
+		case FC_PTR: {
+			/* stap prints pointers as 0x and 16 zero-padded hex digits (64-bit). */
+			char buf[24];
+			int n = snprintf(buf, sizeof(buf), "0x%016" PRIx64, (uint64_t)next_long(&a));
+			if (!left)
+				pad(out, ' ', width - n);
+			strbuf_append(out, buf, (size_t)n);
+			if (left)
+				pad(out, ' ', width - n);
+			break;
+		}
+		case FC_BINARY:
+			format_binary(out, next_long(&a), width, prec, left);
+			break;
+		default:
+			format_int(out, s, next_long(&a), width, prec, flags);
+			break;
+		}
+	}
+	return a.i < nargs ? a.i : nargs;
+}
+
+int fmt_format(struct strbuf *out, const char *fmt, const struct value *args, int nargs)
+{
+	char err[128];
+	struct fmt *f = fmt_parse(fmt, err, sizeof(err));
+	if (!f)
+		return -1;
+	int used = fmt_format_parsed(out, f, args, nargs);
+	fmt_free(f);
+	return used;
+}
+
+void fmt_print_value(struct strbuf *out, const struct value *v)
+{
+	if (v->type == T_STRING)
+		strbuf_puts(out, v->str);
+	else
+		strbuf_printf(out, "%" PRId64, v->num);
+}
+
+void fmt_print_values(struct strbuf *out, const struct value *args, int nargs, const char *delim,
+		      bool newline)
+{
+	for (int i = 0; i < nargs; i++) {
+		if (i && delim)
+			strbuf_puts(out, delim);
+		fmt_print_value(out, &args[i]);
+	}
+	if (newline)
+		strbuf_putc(out, '\n');
+}
