@@ -1,0 +1,1040 @@
+/* The userspace evaluator: walks the typed AST of begin/end/error (and userspace timer) handlers. */
+#include "runtime/eval.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <sched.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "lang/builtins.h"
+#include "runtime/format.h"
+#include "runtime/strbuf.h"
+
+/* Output is handed on at the end of a run, or earlier once this much is buffered. */
+#define EVAL_FLUSH_AT (64 * 1024)
+
+/* Variables of one probe run or one function call. */
+struct frame {
+	struct sym **syms;
+	struct value *vals;
+	uint32_t n;
+};
+
+/* How a statement finished. */
+enum flow { FL_NORMAL, FL_BREAK, FL_CONTINUE, FL_RETURN, FL_NEXT, FL_ABORT };
+
+struct eval {
+	const struct program *prog;
+	const struct store_ops *ops;
+	void *sctx;
+	eval_out_fn out;
+	void *octx;
+	struct strbuf obuf;
+	const struct eprobe *ep;	/* the probe running now */
+	struct frame *fr;		/* the innermost frame */
+	uint32_t depth;			/* script-function calls in progress */
+	uint64_t actions;
+	bool exit_requested;
+	/* An expression evaluation that fails returns -1 with abort set: either an error (err
+	 * non-empty) or 'next' inside a function, which ends the whole handler normally. */
+	bool next_pending;
+	bool failed;
+	char err[512];
+	struct value retval;	/* set by 'return' */
+	char comm[BSTAP_MAXSTRINGLEN];
+};
+
+/* ---- errors ---- */
+
+static const char *op_text(enum op op)
+{
+	switch (op) {
+	case OP_ADD: return "+";
+	case OP_SUB: return "-";
+	case OP_MUL: return "*";
+	case OP_DIV: return "/";
+	case OP_MOD: return "%";
+	case OP_SHL: return "<<";
+	case OP_SHR: return ">>";
+	case OP_BAND: return "&";
+	case OP_BOR: return "|";
+	case OP_BXOR: return "^";
+	case OP_LAND: return "&&";
+	case OP_LOR: return "||";
+	case OP_LT: return "<";
+	case OP_LE: return "<=";
+	case OP_GT: return ">";
+	case OP_GE: return ">=";
+	case OP_EQ: return "==";
+	case OP_NE: return "!=";
+	case OP_CONCAT: return ".";
+	case OP_NEG: return "-";
+	case OP_PLUS: return "+";
+	case OP_NOT: return "!";
+	case OP_BNOT: return "~";
+	case OP_AGG: return "<<<";
+	case OP_COUNT: return "@count";
+	case OP_SUM: return "@sum";
+	case OP_MIN: return "@min";
+	case OP_MAX: return "@max";
+	case OP_AVG: return "@avg";
+	default: return "?";
+	}
+}
+
+/* stap names the token an error happened at: "operator '/'", "identifier 'x'", "keyword". */
+static void describe(const struct node *n, char *buf, size_t len)
+{
+	switch (n->kind) {
+	case N_NUM:
+		snprintf(buf, len, "number '%" PRId64 "'", n->u.num);
+		break;
+	case N_STR:
+		snprintf(buf, len, "string '%s'", n->u.str.s);
+		break;
+	case N_VAR:
+	case N_TARGET:
+		snprintf(buf, len, "identifier '%s'", n->u.var.name);
+		break;
+	case N_INDEX:
+		describe(n->u.index.base, buf, len);
+		break;
+	case N_CALL:
+		snprintf(buf, len, "identifier '%s'", n->u.call.name);
+		break;
+	case N_STATOP:
+		snprintf(buf, len, "operator '%s'", op_text(n->u.statop.op));
+		break;
+	case N_BINOP:
+		snprintf(buf, len, "operator '%s'", op_text(n->u.bin.op));
+		break;
+	case N_UNOP:
+		snprintf(buf, len, "operator '%s'", op_text(n->u.un.op));
+		break;
+	case N_ASSIGN:
+		if (n->u.assign.op == OP_NONE)
+			snprintf(buf, len, "operator '='");
+		else if (n->u.assign.op == OP_AGG)
+			snprintf(buf, len, "operator '<<<'");
+		else
+			snprintf(buf, len, "operator '%s='", op_text(n->u.assign.op));
+		break;
+	case N_INCDEC:
+		snprintf(buf, len, "operator '%s'", n->u.incdec.inc ? "++" : "--");
+		break;
+	case N_TERNARY:
+		snprintf(buf, len, "operator '?'");
+		break;
+	case N_IN:
+		snprintf(buf, len, "keyword");
+		break;
+	case N_EXPR:
+		describe(n->u.expr, buf, len);
+		break;
+	case N_BLOCK:
+		snprintf(buf, len, "operator '{'");
+		break;
+	case N_EMPTY:
+		snprintf(buf, len, "operator ';'");
+		break;
+	default:	/* if, while, for, foreach, break, continue, next, return, delete */
+		snprintf(buf, len, "keyword");
+		break;
+	}
+}
+
+/* The location stap would name: for an expression statement, the expression's token. */
+static const struct loc *where(const struct node *n)
+{
+	if (n->kind == N_EXPR && n->u.expr)
+		return where(n->u.expr);
+	if (n->kind == N_INDEX)
+		return &n->u.index.base->loc;
+	return &n->loc;
+}
+
+/* "MSG near TOKEN at FILE:LINE:COL"; ends the handler. */
+static int fail_at(struct eval *e, const struct node *n, const char *msg)
+{
+	char tok[BSTAP_MAXSTRINGLEN + 32];
+	describe(n, tok, sizeof(tok));
+	const struct loc *l = where(n);
+	snprintf(e->err, sizeof(e->err), "%s near %s at %s:%u:%u", msg, tok,
+		 l->file && l->file->path ? l->file->path : "<unknown>", l->line, l->col);
+	e->failed = true;
+	return -1;
+}
+
+/* error("msg"): stap prints only the message. */
+static int fail_plain(struct eval *e, const char *msg)
+{
+	snprintf(e->err, sizeof(e->err), "%s", msg);
+	e->failed = true;
+	return -1;
+}
+
+static int store_fail(struct eval *e, const struct node *n, int rc)
+{
+	if (rc == -ENOSPC)
+		return fail_at(e, n, "Array overflow, check MAXMAPENTRIES");
+	char msg[128];
+	snprintf(msg, sizeof(msg), "cannot access global: %s", strerror(-rc));
+	return fail_at(e, n, msg);
+}
+
+/* ---- values ---- */
+
+static void set_long(struct value *v, int64_t n)
+{
+	v->type = T_LONG;
+	v->num = n;
+	v->str[0] = '\0';
+}
+
+static void set_str(struct value *v, const char *s)
+{
+	v->type = T_STRING;
+	v->num = 0;
+	snprintf(v->str, sizeof(v->str), "%s", s);
+}
+
+/* The value a never-assigned variable or a missing element of type t reads as. */
+static void set_default(struct value *v, enum type t)
+{
+	if (t == T_STRING)
+		set_str(v, "");
+	else
+		set_long(v, 0);
+}
+
+static void concat(struct value *out, const struct value *l, const struct value *r)
+{
+	char buf[BSTAP_MAXSTRINGLEN];
+	size_t ll = strlen(l->str);
+	memcpy(buf, l->str, ll);
+	size_t rl = strnlen(r->str, sizeof(buf) - 1 - ll);
+	memcpy(buf + ll, r->str, rl);
+	buf[ll + rl] = '\0';
+	out->type = T_STRING;
+	out->num = 0;
+	memcpy(out->str, buf, ll + rl + 1);
+}
+
+/* Long arithmetic in uint64 so that overflow wraps instead of being undefined. */
+static int arith(struct eval *e, const struct node *at, enum op op, int64_t a, int64_t b, int64_t *res)
+{
+	uint64_t ua = (uint64_t)a, ub = (uint64_t)b;
+	switch (op) {
+	case OP_ADD: *res = (int64_t)(ua + ub); break;
+	case OP_SUB: *res = (int64_t)(ua - ub); break;
+	case OP_MUL: *res = (int64_t)(ua * ub); break;
+	case OP_DIV:
+		if (b == 0)
+			return fail_at(e, at, "division by 0");
+		*res = b == -1 ? (int64_t)(0 - ua) : a / b;
+		break;
+	case OP_MOD:
+		if (b == 0)
+			return fail_at(e, at, "division by 0");
+		*res = b == -1 ? 0 : a % b;
+		break;
+	case OP_SHL: *res = (int64_t)(ua << (b & 63)); break;
+	case OP_SHR: *res = a >> (b & 63); break;	/* gcc/clang: arithmetic on signed */
+	case OP_BAND: *res = (int64_t)(ua & ub); break;
+	case OP_BOR: *res = (int64_t)(ua | ub); break;
+	case OP_BXOR: *res = (int64_t)(ua ^ ub); break;
+	default: {
+		char msg[64];
+		snprintf(msg, sizeof(msg), "unsupported operator '%s'", op_text(op));
+		return fail_at(e, at, msg);
+	}
+	}
+	return 0;
+}
+
+/* ---- variables ---- */
+
+static struct value *local_slot(struct eval *e, const struct sym *s)
+{
+	struct frame *f = e->fr;
+	if (!f)
+		return NULL;
+	if (s->index < f->n && f->syms[s->index] == s)
+		return &f->vals[s->index];
+	for (uint32_t i = 0; i < f->n; i++)
+		if (f->syms[i] == s)
+			return &f->vals[i];
+	return NULL;
+}
+
+static bool is_global(const struct sym *s)
+{
+	return s->kind == S_GLOBAL;
+}
+
+static int ex(struct eval *e, struct node *n, struct value *out);
+
+static int eval_keys(struct eval *e, struct node_list *l, struct value *keys)
+{
+	if (l->n > BSTAP_MAXKEYS)
+		return fail_plain(e, "too many array keys");
+	for (uint32_t i = 0; i < l->n; i++)
+		if (ex(e, l->v[i], &keys[i]) < 0)
+			return -1;
+	return 0;
+}
+
+static struct sym *sym_of(struct eval *e, struct node *n)
+{
+	struct sym *s = n->u.var.sym;
+	if (!s)
+		fail_at(e, n, "unresolved variable");
+	return s;
+}
+
+/* An assignable place: a local, a global scalar, or a global array element with its keys. */
+struct lval {
+	struct node *node;	/* for error locations */
+	struct sym *sym;
+	struct value *local;	/* non-NULL for locals/params */
+	struct value keys[BSTAP_MAXKEYS];
+	uint32_t nkeys;
+};
+
+static int lval_of(struct eval *e, struct node *n, struct lval *lv)
+{
+	lv->node = n;
+	lv->nkeys = 0;
+	lv->local = NULL;
+	struct node *base = n->kind == N_INDEX ? n->u.index.base : n;
+	if (base->kind != N_VAR)
+		return fail_at(e, n, "not assignable");
+	if (!(lv->sym = sym_of(e, base)))
+		return -1;
+	if (n->kind == N_INDEX) {
+		if (eval_keys(e, &n->u.index.keys, lv->keys) < 0)
+			return -1;
+		lv->nkeys = n->u.index.keys.n;
+	}
+	if (!is_global(lv->sym)) {
+		if (lv->nkeys)
+			return fail_at(e, n, "local arrays are not supported");
+		if (!(lv->local = local_slot(e, lv->sym)))
+			return fail_at(e, n, "unknown local variable");
+	}
+	return 0;
+}
+
+static int lval_get(struct eval *e, struct lval *lv, struct value *out)
+{
+	if (lv->local) {
+		*out = *lv->local;
+		return 0;
+	}
+	int rc = e->ops->get(e->sctx, lv->sym->index, lv->nkeys ? lv->keys : NULL, lv->nkeys, out);
+	if (rc < 0)
+		return store_fail(e, lv->node, rc);
+	if (rc == 0)
+		set_default(out, lv->sym->type);
+	return 0;
+}
+
+static int lval_set(struct eval *e, struct lval *lv, const struct value *v)
+{
+	if (lv->local) {
+		*lv->local = *v;
+		return 0;
+	}
+	int rc = e->ops->set(e->sctx, lv->sym->index, lv->nkeys ? lv->keys : NULL, lv->nkeys, v);
+	return rc < 0 ? store_fail(e, lv->node, rc) : 0;
+}
+
+/* ---- builtins and calls ---- */
+
+static void flush(struct eval *e)
+{
+	if (e->obuf.len && e->out)
+		e->out(e->octx, e->obuf.buf, e->obuf.len);
+	strbuf_reset(&e->obuf);
+}
+
+static void output_done(struct eval *e)
+{
+	if (e->obuf.len >= EVAL_FLUSH_AT)
+		flush(e);
+}
+
+static int64_t clock_ns(clockid_t c)
+{
+	struct timespec ts;
+	clock_gettime(c, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/* Evaluate every argument of a call, left to right, into a malloc'ed array. */
+static int eval_args(struct eval *e, struct node *n, struct value **out)
+{
+	uint32_t na = n->u.call.args.n;
+	*out = NULL;
+	if (!na)
+		return 0;
+	struct value *v = malloc(na * sizeof(*v));
+	if (!v)
+		return fail_plain(e, "out of memory");
+	for (uint32_t i = 0; i < na; i++) {
+		if (ex(e, n->u.call.args.v[i], &v[i]) < 0) {
+			free(v);
+			return -1;
+		}
+	}
+	*out = v;
+	return 0;
+}
+
+static int call_builtin(struct eval *e, struct node *n, struct value *out)
+{
+	struct value *a;
+	int na = (int)n->u.call.args.n;
+	if (eval_args(e, n, &a) < 0)
+		return -1;
+	int rc = 0;
+	set_long(out, 0);
+	switch (n->u.call.builtin) {
+	case B_PRINTF:
+	case B_SPRINTF: {
+		struct strbuf tmp = { 0 };
+		struct strbuf *sb = n->u.call.builtin == B_PRINTF ? &e->obuf : &tmp;
+		if (na < 1 || fmt_format(sb, a[0].str, a + 1, na - 1) < 0) {
+			char err[160];
+			struct fmt *f = na < 1 ? NULL : fmt_parse(a[0].str, err, sizeof(err));
+			fmt_free(f);
+			rc = fail_at(e, n, na < 1 ? "missing format" : err);
+		} else if (sb == &tmp) {
+			set_str(out, strbuf_str(&tmp));
+		}
+		strbuf_free(&tmp);
+		output_done(e);
+		break;
+	}
+	case B_PRINT:
+	case B_PRINTLN:
+		fmt_print_values(&e->obuf, a, na, NULL, n->u.call.builtin == B_PRINTLN);
+		output_done(e);
+		break;
+	case B_PRINTD:
+	case B_PRINTDLN:
+		if (na < 1) {
+			rc = fail_at(e, n, "missing delimiter");
+			break;
+		}
+		fmt_print_values(&e->obuf, a + 1, na - 1, a[0].str, n->u.call.builtin == B_PRINTDLN);
+		output_done(e);
+		break;
+	case B_EXIT:
+		/* Like stap: the handler runs on; the session stops once it ends. */
+		e->exit_requested = true;
+		break;
+	case B_ERROR:
+		rc = fail_plain(e, na ? a[0].str : "");
+		break;
+	case B_PID: set_long(out, getpid()); break;
+	case B_TID: set_long(out, gettid()); break;
+	case B_PPID: set_long(out, getppid()); break;
+	case B_UID: set_long(out, getuid()); break;
+	case B_EXECNAME: set_str(out, e->comm); break;
+	case B_CPU: set_long(out, sched_getcpu()); break;
+	case B_GETTIMEOFDAY_S: set_long(out, clock_ns(CLOCK_REALTIME) / 1000000000); break;
+	case B_GETTIMEOFDAY_MS: set_long(out, clock_ns(CLOCK_REALTIME) / 1000000); break;
+	case B_GETTIMEOFDAY_US: set_long(out, clock_ns(CLOCK_REALTIME) / 1000); break;
+	case B_GETTIMEOFDAY_NS: set_long(out, clock_ns(CLOCK_REALTIME)); break;
+	case B_KTIME_GET_NS: set_long(out, clock_ns(CLOCK_MONOTONIC)); break;
+	case B_PP: set_str(out, e->ep && e->ep->pp ? e->ep->pp : ""); break;
+	case B_STRLEN: set_long(out, na ? (int64_t)strlen(a[0].str) : 0); break;
+	default:
+		rc = fail_at(e, n, "unknown function");
+		break;
+	}
+	free(a);
+	return rc;
+}
+
+static int st_run(struct eval *e, struct node *n, enum flow *fl);
+
+static void frame_init(struct frame *f, struct sym **syms, uint32_t n)
+{
+	f->syms = syms;
+	f->n = n;
+	f->vals = n ? calloc(n, sizeof(*f->vals)) : NULL;
+	if (n && !f->vals)
+		abort();
+	for (uint32_t i = 0; i < n; i++)
+		set_default(&f->vals[i], syms[i]->type);
+}
+
+static int call_function(struct eval *e, struct node *n, struct value *out)
+{
+	struct func *fn = n->u.call.fn;
+	if (e->depth >= EVAL_MAXNESTING)
+		return fail_at(e, n, "MAXNESTING exceeded");
+	if (n->u.call.args.n != fn->params.n)
+		return fail_at(e, n, "wrong number of arguments");
+	struct value *a;
+	if (eval_args(e, n, &a) < 0)
+		return -1;
+	/* One frame: the params, then the function's other locals. */
+	uint32_t np = fn->params.n, nl = fn->locals.n;
+	struct sym **syms = malloc((np + nl + 1) * sizeof(*syms));
+	if (!syms)
+		abort();
+	for (uint32_t i = 0; i < np; i++)
+		syms[i] = fn->params.v[i];
+	for (uint32_t i = 0; i < nl; i++)
+		syms[np + i] = fn->locals.v[i];
+	struct frame f, *saved = e->fr;
+	frame_init(&f, syms, np + nl);
+	for (uint32_t i = 0; i < np; i++)
+		f.vals[i] = a[i];
+	free(a);
+	e->fr = &f;
+	e->depth++;
+	set_default(&e->retval, fn->ret);
+	enum flow fl = FL_NORMAL;
+	int rc = fn->body ? st_run(e, fn->body, &fl) : 0;
+	e->depth--;
+	e->fr = saved;
+	free(f.vals);
+	free(syms);
+	if (rc < 0)
+		return -1;
+	if (fl == FL_NEXT) {
+		/* 'next' in a function ends the probe handler: unwind like an error, but clean. */
+		e->next_pending = true;
+		return -1;
+	}
+	if (fl == FL_RETURN)
+		*out = e->retval;
+	else
+		set_default(out, fn->ret);
+	return 0;
+}
+
+/* ---- expressions ---- */
+
+static int stat_read(struct eval *e, struct node *n, struct value *out)
+{
+	struct node *arg = n->u.statop.arg;
+	struct node *base = arg->kind == N_INDEX ? arg->u.index.base : arg;
+	struct value keys[BSTAP_MAXKEYS];
+	uint32_t nk = 0;
+	struct sym *s = base->kind == N_VAR ? sym_of(e, base) : NULL;
+	if (!s)
+		return e->failed ? -1 : fail_at(e, n, "not an aggregate");
+	if (arg->kind == N_INDEX) {
+		if (eval_keys(e, &arg->u.index.keys, keys) < 0)
+			return -1;
+		nk = arg->u.index.keys.n;
+	}
+	struct stat_value sv = { 0, 0, 0, 0 };
+	int rc = e->ops->stat_get(e->sctx, s->index, nk ? keys : NULL, nk, &sv);
+	if (rc < 0)
+		return store_fail(e, arg, rc);
+	enum op op = n->u.statop.op;
+	if (rc == 0 && (op == OP_MIN || op == OP_MAX || op == OP_AVG))
+		return fail_at(e, n, "empty aggregate");
+	switch (op) {
+	case OP_COUNT: set_long(out, rc ? sv.count : 0); break;
+	case OP_SUM: set_long(out, rc ? sv.sum : 0); break;
+	case OP_MIN: set_long(out, sv.min); break;
+	case OP_MAX: set_long(out, sv.max); break;
+	default:
+		set_long(out, sv.sum / sv.count);	/* count > 0 here; truncates like C, as stap */
+		break;
+	}
+	return 0;
+}
+
+static int compare(enum op op, const struct value *l, const struct value *r)
+{
+	int c;
+	if (l->type == T_STRING)
+		c = strcmp(l->str, r->str);
+	else
+		c = l->num < r->num ? -1 : l->num > r->num;
+	switch (op) {
+	case OP_LT: return c < 0;
+	case OP_LE: return c <= 0;
+	case OP_GT: return c > 0;
+	case OP_GE: return c >= 0;
+	case OP_EQ: return c == 0;
+	default: return c != 0;
+	}
+}
+
+static int binop(struct eval *e, struct node *n, struct value *out)
+{
+	enum op op = n->u.bin.op;
+	struct value l, r;
+	if (op == OP_LAND || op == OP_LOR) {
+		if (ex(e, n->u.bin.l, &l) < 0)
+			return -1;
+		if ((op == OP_LAND) != (l.num != 0)) {
+			set_long(out, op == OP_LOR);
+			return 0;
+		}
+		if (ex(e, n->u.bin.r, &r) < 0)
+			return -1;
+		set_long(out, r.num != 0);
+		return 0;
+	}
+	if (ex(e, n->u.bin.l, &l) < 0 || ex(e, n->u.bin.r, &r) < 0)
+		return -1;
+	switch (op) {
+	case OP_CONCAT:
+		concat(out, &l, &r);
+		return 0;
+	case OP_LT: case OP_LE: case OP_GT: case OP_GE: case OP_EQ: case OP_NE:
+		set_long(out, compare(op, &l, &r));
+		return 0;
+	default: {
+		int64_t res = 0;
+		if (arith(e, n, op, l.num, r.num, &res) < 0)
+			return -1;
+		set_long(out, res);
+		return 0;
+	}
+	}
+}
+
+static int assign(struct eval *e, struct node *n, struct value *out)
+{
+	struct node *lhs = n->u.assign.lhs;
+	enum op op = n->u.assign.op;
+	struct lval lv;
+	if (lval_of(e, lhs, &lv) < 0)
+		return -1;
+	struct value r;
+	if (ex(e, n->u.assign.rhs, &r) < 0)
+		return -1;
+	if (op == OP_AGG) {
+		if (lv.local)
+			return fail_at(e, n, "aggregates must be global");
+		int rc = e->ops->stat_add(e->sctx, lv.sym->index, lv.nkeys ? lv.keys : NULL, lv.nkeys, r.num);
+		if (rc < 0)
+			return store_fail(e, lhs, rc);
+		*out = r;
+		return 0;
+	}
+	if (op != OP_NONE) {
+		struct value old;
+		if (lval_get(e, &lv, &old) < 0)
+			return -1;
+		if (op == OP_CONCAT) {
+			concat(&r, &old, &r);
+		} else {
+			int64_t res = 0;
+			if (arith(e, n, op, old.num, r.num, &res) < 0)
+				return -1;
+			set_long(&r, res);
+		}
+	}
+	if (lval_set(e, &lv, &r) < 0)
+		return -1;
+	*out = r;
+	return 0;
+}
+
+static int incdec(struct eval *e, struct node *n, struct value *out)
+{
+	struct lval lv;
+	struct value old, nv;
+	if (lval_of(e, n->u.incdec.lv, &lv) < 0 || lval_get(e, &lv, &old) < 0)
+		return -1;
+	set_long(&nv, (int64_t)((uint64_t)old.num + (n->u.incdec.inc ? 1u : (uint64_t)-1)));
+	if (lval_set(e, &lv, &nv) < 0)
+		return -1;
+	*out = n->u.incdec.post ? old : nv;
+	return 0;
+}
+
+static int ex(struct eval *e, struct node *n, struct value *out)
+{
+	switch (n->kind) {
+	case N_NUM:
+		set_long(out, n->u.num);
+		return 0;
+	case N_STR:
+		set_str(out, n->u.str.s ? n->u.str.s : "");
+		return 0;
+	case N_VAR:
+	case N_INDEX: {
+		struct lval lv;
+		if (lval_of(e, n, &lv) < 0)
+			return -1;
+		return lval_get(e, &lv, out);
+	}
+	case N_CALL:
+		if (n->u.call.fn)
+			return call_function(e, n, out);
+		if (n->u.call.builtin >= 0)
+			return call_builtin(e, n, out);
+		return fail_at(e, n, "unresolved function");
+	case N_STATOP:
+		return stat_read(e, n, out);
+	case N_BINOP:
+		return binop(e, n, out);
+	case N_UNOP: {
+		struct value v;
+		if (ex(e, n->u.un.e, &v) < 0)
+			return -1;
+		switch (n->u.un.op) {
+		case OP_NEG: set_long(out, (int64_t)(0 - (uint64_t)v.num)); break;
+		case OP_NOT: set_long(out, v.num == 0); break;
+		case OP_BNOT: set_long(out, (int64_t)~(uint64_t)v.num); break;
+		default: *out = v; break;
+		}
+		return 0;
+	}
+	case N_ASSIGN:
+		return assign(e, n, out);
+	case N_INCDEC:
+		return incdec(e, n, out);
+	case N_TERNARY: {
+		struct value c;
+		if (ex(e, n->u.tern.cond, &c) < 0)
+			return -1;
+		return ex(e, c.num ? n->u.tern.t : n->u.tern.f, out);
+	}
+	case N_IN: {
+		struct value keys[BSTAP_MAXKEYS];
+		struct sym *s = sym_of(e, n->u.in.arr);
+		if (!s || eval_keys(e, &n->u.in.keys, keys) < 0)
+			return -1;
+		int rc = e->ops->exists(e->sctx, s->index, keys, n->u.in.keys.n);
+		if (rc < 0)
+			return store_fail(e, n->u.in.arr, rc);
+		set_long(out, rc > 0);
+		return 0;
+	}
+	case N_TARGET:
+		return fail_at(e, n, "target variables are not available in this probe");
+	default:
+		return fail_at(e, n, "not an expression");
+	}
+}
+
+/* ---- statements ---- */
+
+/* One action; the one that goes past BSTAP_MAXACTION is the error. */
+static int charge(struct eval *e, struct node *n)
+{
+	if (++e->actions > BSTAP_MAXACTION)
+		return fail_at(e, n, "MAXACTION exceeded");
+	return 0;
+}
+
+/* An expression aborted: an error, or 'next' raised inside a function. */
+static int aborted(struct eval *e, enum flow *fl)
+{
+	if (e->next_pending && !e->failed) {
+		*fl = FL_NEXT;
+		return 0;
+	}
+	return -1;
+}
+
+/* Loop bodies: map break/continue to what the loop does next. Returns true to leave the loop. */
+static bool loop_exit(enum flow *fl)
+{
+	if (*fl == FL_BREAK) {
+		*fl = FL_NORMAL;
+		return true;
+	}
+	if (*fl == FL_CONTINUE)
+		*fl = FL_NORMAL;
+	return *fl != FL_NORMAL;
+}
+
+static int cmp_val(const struct value *a, const struct value *b)
+{
+	if (a->type == T_STRING || b->type == T_STRING)
+		return strcmp(a->type == T_STRING ? a->str : "", b->type == T_STRING ? b->str : "");
+	return a->num < b->num ? -1 : a->num > b->num;
+}
+
+struct sort_ctx {
+	int col;	/* 0-based key column, or -1 for the value */
+	int dir;
+	bool stats;
+};
+
+static int cmp_keys_from(const struct store_entry *a, const struct store_entry *b, int skip)
+{
+	for (uint32_t i = 0; i < a->nkeys && i < b->nkeys; i++) {
+		if ((int)i == skip)
+			continue;
+		int c = cmp_val(&a->keys[i], &b->keys[i]);
+		if (c)
+			return c;
+	}
+	return 0;
+}
+
+/* qsort has no context argument in C11; sorting is not reentrant across threads anyway. */
+static const struct sort_ctx *g_sort;
+
+static int cmp_entries(const void *pa, const void *pb)
+{
+	const struct store_entry *a = pa, *b = pb;
+	int c;
+	if (g_sort->col < 0) {
+		if (g_sort->stats)
+			c = a->stat.count < b->stat.count ? -1 : a->stat.count > b->stat.count;
+		else
+			c = cmp_val(&a->val, &b->val);
+	} else {
+		c = cmp_val(&a->keys[g_sort->col], &b->keys[g_sort->col]);
+	}
+	if (c)
+		return g_sort->dir < 0 ? -c : c;
+	return cmp_keys_from(a, b, g_sort->col);
+}
+
+static int run_foreach(struct eval *e, struct node *n, enum flow *fl)
+{
+	struct sym *arr = sym_of(e, n->u.foreach.arr);
+	if (!arr)
+		return -1;
+	int64_t limit = INT64_MAX;
+	if (n->u.foreach.limit) {
+		struct value lv;
+		if (ex(e, n->u.foreach.limit, &lv) < 0)
+			return aborted(e, fl);
+		limit = lv.num;
+	}
+	struct store_entry *ents = NULL;
+	size_t cnt = 0;
+	int rc = e->ops->snapshot(e->sctx, arr->index, &ents, &cnt);
+	if (rc < 0)
+		return store_fail(e, n->u.foreach.arr, rc);
+	bool stats = arr->type == T_STATS;
+	if (n->u.foreach.sort_dir && cnt > 1) {
+		int sc = n->u.foreach.sort_col;
+		struct sort_ctx ctx = { sc == FOREACH_SORT_VALUE || sc < 0 ? -1 : sc - 1, n->u.foreach.sort_dir, stats };
+		if (ctx.col >= (int)ents[0].nkeys)
+			ctx.col = 0;
+		const struct sort_ctx *saved = g_sort;
+		g_sort = &ctx;
+		qsort(ents, cnt, sizeof(*ents), cmp_entries);
+		g_sort = saved;
+	}
+	rc = 0;
+	*fl = FL_NORMAL;
+	for (size_t i = 0; i < cnt && (int64_t)i < limit; i++) {
+		if ((rc = charge(e, n)) < 0)
+			break;
+		const struct store_entry *en = &ents[i];
+		struct lval lv;
+		for (uint32_t k = 0; k < n->u.foreach.vars.n && k < en->nkeys; k++) {
+			if ((rc = lval_of(e, n->u.foreach.vars.v[k], &lv)) < 0 ||
+			    (rc = lval_set(e, &lv, &en->keys[k])) < 0)
+				break;
+		}
+		if (rc < 0)
+			break;
+		if (n->u.foreach.value) {
+			struct value v = en->val;
+			if (stats)
+				set_long(&v, en->stat.count);
+			if ((rc = lval_of(e, n->u.foreach.value, &lv)) < 0 || (rc = lval_set(e, &lv, &v)) < 0)
+				break;
+		}
+		if ((rc = st_run(e, n->u.foreach.body, fl)) < 0 || loop_exit(fl))
+			break;
+	}
+	free(ents);
+	return rc;
+}
+
+static int st_run(struct eval *e, struct node *n, enum flow *fl)
+{
+	struct value v;
+	*fl = FL_NORMAL;
+	if (!n)
+		return 0;
+	if (n->kind == N_BLOCK) {
+		for (uint32_t i = 0; i < n->u.block.n; i++) {
+			if (st_run(e, n->u.block.v[i], fl) < 0)
+				return -1;
+			if (*fl != FL_NORMAL)
+				return 0;
+		}
+		return 0;
+	}
+	if (charge(e, n) < 0)
+		return -1;
+	switch (n->kind) {
+	case N_EMPTY:
+		return 0;
+	case N_EXPR:
+		return ex(e, n->u.expr, &v) < 0 ? aborted(e, fl) : 0;
+	case N_IF:
+		if (ex(e, n->u.ifs.cond, &v) < 0)
+			return aborted(e, fl);
+		if (v.num)
+			return st_run(e, n->u.ifs.then, fl);
+		return n->u.ifs.els ? st_run(e, n->u.ifs.els, fl) : 0;
+	case N_WHILE:
+	case N_FOR:
+		if (n->u.loop.init && ex(e, n->u.loop.init, &v) < 0)
+			return aborted(e, fl);
+		for (bool first = true;; first = false) {
+			/* The first test is paid for by the statement itself. */
+			if (!first && charge(e, n) < 0)
+				return -1;
+			if (n->u.loop.cond) {
+				if (ex(e, n->u.loop.cond, &v) < 0)
+					return aborted(e, fl);
+				if (!v.num)
+					return 0;
+			}
+			if (st_run(e, n->u.loop.body, fl) < 0)
+				return -1;
+			if (loop_exit(fl))
+				return 0;
+			if (n->u.loop.step && ex(e, n->u.loop.step, &v) < 0)
+				return aborted(e, fl);
+		}
+	case N_FOREACH:
+		return run_foreach(e, n, fl);
+	case N_BREAK:
+		*fl = FL_BREAK;
+		return 0;
+	case N_CONTINUE:
+		*fl = FL_CONTINUE;
+		return 0;
+	case N_NEXT:
+		*fl = FL_NEXT;
+		return 0;
+	case N_RETURN:
+		if (n->u.ret) {
+			if (ex(e, n->u.ret, &v) < 0)
+				return aborted(e, fl);
+			e->retval = v;
+		}
+		*fl = FL_RETURN;
+		return 0;
+	case N_DELETE: {
+		struct node *t = n->u.del;
+		struct node *base = t->kind == N_INDEX ? t->u.index.base : t;
+		struct sym *s = base->kind == N_VAR ? sym_of(e, base) : NULL;
+		if (!s)
+			return e->failed ? -1 : fail_at(e, n, "cannot delete this");
+		int rc;
+		if (t->kind == N_INDEX) {
+			struct value keys[BSTAP_MAXKEYS];
+			if (eval_keys(e, &t->u.index.keys, keys) < 0)
+				return aborted(e, fl);
+			rc = e->ops->del(e->sctx, s->index, keys, t->u.index.keys.n);
+		} else if (!is_global(s)) {
+			struct value *slot = local_slot(e, s);
+			if (!slot)
+				return fail_at(e, t, "unknown local variable");
+			set_default(slot, s->type);
+			return 0;
+		} else if (s->nkeys || s->is_array) {
+			rc = e->ops->clear(e->sctx, s->index);
+		} else {
+			rc = e->ops->del(e->sctx, s->index, NULL, 0);
+		}
+		return rc < 0 ? store_fail(e, t, rc) : 0;
+	}
+	default:
+		return fail_at(e, n, "not a statement");
+	}
+}
+
+/* ---- the public face ---- */
+
+struct eval *eval_new(const struct program *p, const struct store_ops *ops, void *store_ctx,
+		      eval_out_fn out, void *octx)
+{
+	struct eval *e = calloc(1, sizeof(*e));
+	if (!e)
+		return NULL;
+	e->prog = p;
+	e->ops = ops;
+	e->sctx = store_ctx;
+	e->out = out;
+	e->octx = octx;
+	/* execname() in begin/end is this process, as stap shows its own runtime's name. */
+	FILE *f = fopen("/proc/self/comm", "r");
+	if (f) {
+		if (fgets(e->comm, sizeof(e->comm), f))
+			e->comm[strcspn(e->comm, "\n")] = '\0';
+		fclose(f);
+	}
+	return e;
+}
+
+void eval_free(struct eval *e)
+{
+	if (!e)
+		return;
+	strbuf_free(&e->obuf);
+	free(e);
+}
+
+int eval_init_globals(struct eval *e)
+{
+	e->failed = false;
+	e->err[0] = '\0';
+	for (uint32_t i = 0; i < e->prog->globals.n; i++) {
+		struct sym *s = e->prog->globals.v[i];
+		if (!s->init)
+			continue;
+		struct value v;
+		if (ex(e, s->init, &v) < 0)
+			return -1;
+		int rc = e->ops->set(e->sctx, s->index, NULL, 0, &v);
+		if (rc < 0)
+			return store_fail(e, s->init, rc);
+	}
+	return 0;
+}
+
+int eval_run_probe(struct eval *e, const struct eprobe *ep)
+{
+	struct frame f;
+	frame_init(&f, ep->locals.v, ep->locals.n);
+	e->ep = ep;
+	e->fr = &f;
+	e->depth = 0;
+	e->actions = 0;
+	e->failed = false;
+	e->next_pending = false;
+	e->err[0] = '\0';
+	enum flow fl = FL_NORMAL;
+	int rc = st_run(e, ep->body, &fl);
+	if (rc < 0 && e->next_pending && !e->failed)
+		rc = 0;
+	flush(e);
+	free(f.vals);
+	e->fr = NULL;
+	e->ep = NULL;
+	return rc < 0 ? -1 : 0;
+}
+
+const char *eval_error_message(const struct eval *e)
+{
+	return e->failed ? e->err : "";
+}
+
+bool eval_exit_requested(const struct eval *e)
+{
+	return e->exit_requested;
+}
