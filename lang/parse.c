@@ -1,0 +1,948 @@
+/* The parser: recursive descent over preprocessed tokens, building one file's AST (pass 1). */
+#include "parse.h"
+#include "lex.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <string.h>
+
+/* Deep enough for any real script, shallow enough for an ASan stack. */
+#define MAX_DEPTH 1000
+
+struct parser {
+	struct arena *a;
+	struct diag *d;
+	struct stp_file *file;
+	struct token *t;
+	uint32_t n, pos;
+	unsigned depth;
+	/* one error per top-level definition: fail() jumps back to the definition loop */
+	jmp_buf fail;
+};
+
+static const char *const keywords[] = {
+	"probe", "global", "function", "private", "if", "else", "while", "for", "foreach",
+	"in", "break", "continue", "next", "return", "delete", "try", "catch",
+};
+
+static bool is_keyword(const char *s)
+{
+	for (size_t i = 0; i < sizeof(keywords) / sizeof(keywords[0]); i++)
+		if (strcmp(s, keywords[i]) == 0)
+			return true;
+	return false;
+}
+
+static struct token *peek(struct parser *p)
+{
+	return &p->t[p->pos];
+}
+
+static struct token *peek_at(struct parser *p, uint32_t k)
+{
+	uint32_t i = p->pos + k;
+	return &p->t[i < p->n ? i : p->n - 1];
+}
+
+static struct token *next(struct parser *p)
+{
+	struct token *t = &p->t[p->pos];
+	if (t->kind != TK_EOF)
+		p->pos++;
+	return t;
+}
+
+/* The token just consumed (for spans). */
+static struct token *prev(struct parser *p)
+{
+	return &p->t[p->pos ? p->pos - 1 : 0];
+}
+
+static bool accept_op(struct parser *p, const char *op)
+{
+	if (tok_is_op(peek(p), op)) {
+		p->pos++;
+		return true;
+	}
+	return false;
+}
+
+static _Noreturn void bail(struct parser *p)
+{
+	longjmp(p->fail, 1);
+}
+
+/* Report at token t (a lexical error token speaks for itself) and abandon the definition. */
+static _Noreturn __attribute__((format(printf, 3, 4)))
+void fail(struct parser *p, struct token *t, const char *fmt, ...)
+{
+	if (t->kind == TK_ERROR) {
+		lex_report(p->d, t);
+		bail(p);
+	}
+	va_list ap;
+	va_start(ap, fmt);
+	char *msg = arena_vprintf(p->a, fmt, ap);
+	va_end(ap);
+	diag_error(p->d, &t->loc, "%s", msg);
+	bail(p);
+}
+
+/* "expected WHAT, got 'x'" at the current token, or "unexpected end of file, expected WHAT". */
+static _Noreturn void fail_expected(struct parser *p, const char *what)
+{
+	struct token *t = peek(p);
+	if (t->kind == TK_EOF)
+		fail(p, t, "unexpected end of file, expected %s", what);
+	fail(p, t, "expected %s, got %s", what, tok_describe(p->a, t));
+}
+
+static void expect_op(struct parser *p, const char *op, const char *context)
+{
+	if (accept_op(p, op))
+		return;
+	fail_expected(p, context ? arena_printf(p->a, "'%s' %s", op, context) :
+				   arena_printf(p->a, "'%s'", op));
+}
+
+static void enter(struct parser *p)
+{
+	if (++p->depth > MAX_DEPTH)
+		fail(p, peek(p), "nesting too deep (more than %d levels)", MAX_DEPTH);
+}
+
+static void leave(struct parser *p)
+{
+	p->depth--;
+}
+
+/* A location covering tokens a..b (clipped to a's line by the diagnostics). */
+static struct loc span(const struct token *a, const struct token *b)
+{
+	struct loc l = a->loc;
+	if (b->loc.file == a->loc.file && b->loc.line == a->loc.line && b->end > a->off)
+		l.len = b->end - a->off;
+	return l;
+}
+
+static const char *ident_text(struct parser *p, const char *what)
+{
+	struct token *t = peek(p);
+	if (t->kind != TK_IDENT || is_keyword(t->text))
+		fail_expected(p, what);
+	next(p);
+	return t->text;
+}
+
+static struct node *parse_expr(struct parser *p);
+static struct node *parse_statement(struct parser *p);
+static struct node *parse_binary(struct parser *p, int prec);
+
+static bool is_lvalue(const struct node *n)
+{
+	return n->kind == N_VAR || n->kind == N_INDEX;
+}
+
+static struct node *var_node(struct parser *p, struct token *t)
+{
+	struct node *v = node_new(p->a, N_VAR, t->loc);
+	v->u.var.name = t->text;
+	return v;
+}
+
+/* array_name: IDENT (a whole array as the target of in / foreach / statistics) */
+static struct node *parse_array_name(struct parser *p, const char *what)
+{
+	struct token *t = peek(p);
+	ident_text(p, what);
+	return var_node(p, t);
+}
+
+/* expr_list: expr (',' expr)* CLOSE */
+static void parse_expr_list(struct parser *p, struct node_list *l, const char *close,
+			    const char *context)
+{
+	for (;;) {
+		node_list_push(p->a, l, parse_expr(p));
+		if (accept_op(p, ","))
+			continue;
+		expect_op(p, close, context);
+		return;
+	}
+}
+
+static const struct {
+	const char *name;
+	enum op op;
+} statops[] = {
+	{ "@count", OP_COUNT }, { "@sum", OP_SUM }, { "@min", OP_MIN }, { "@max", OP_MAX },
+	{ "@avg", OP_AVG },
+};
+
+/* statop: '@count' '(' IDENT ['[' expr_list ']'] ')'  (likewise @sum @min @max @avg) */
+static struct node *parse_statop(struct parser *p)
+{
+	struct token *t = next(p);
+	enum op op = OP_NONE;
+	for (size_t i = 0; i < sizeof(statops) / sizeof(statops[0]); i++)
+		if (strcmp(t->text, statops[i].name) == 0)
+			op = statops[i].op;
+	if (op == OP_NONE)
+		fail(p, t, "unknown operator or undefined macro '%s'", t->text);
+	expect_op(p, "(", arena_printf(p->a, "after '%s'", t->text));
+	struct token *nt = peek(p);
+	ident_text(p, arena_printf(p->a, "statistics variable in '%s'", t->text));
+	struct node *arg = var_node(p, nt);
+	if (tok_is_op(peek(p), "[")) {
+		struct node *ix = node_new(p->a, N_INDEX, nt->loc);
+		next(p);
+		ix->u.index.base = arg;
+		parse_expr_list(p, &ix->u.index.keys, "]", "after array index");
+		arg = ix;
+	}
+	expect_op(p, ")", arena_printf(p->a, "after '%s' argument", t->text));
+	struct node *n = node_new(p->a, N_STATOP, span(t, prev(p)));
+	n->u.statop.op = op;
+	n->u.statop.arg = arg;
+	return n;
+}
+
+/*
+ * value: '(' expr ')' | NUMBER | STRING | '$target' ('->' IDENT)* | statop
+ *      | IDENT '(' [expr_list] ')' | IDENT '[' expr_list ']' | IDENT
+ */
+static struct node *parse_value(struct parser *p)
+{
+	struct token *t = peek(p);
+	switch (t->kind) {
+	case TK_NUM: {
+		next(p);
+		struct node *n = node_new(p->a, N_NUM, t->loc);
+		n->u.num = (int64_t)t->num;
+		return n;
+	}
+	case TK_STR: {
+		next(p);
+		struct node *n = node_new(p->a, N_STR, t->loc);
+		n->u.str.s = t->text;
+		n->u.str.len = t->len;
+		return n;
+	}
+	case TK_TARGET: {
+		next(p);
+		/* $ptr->field->field: kept as one name for the BTF-aware pass */
+		const char *name = t->text;
+		while (tok_is_op(peek(p), "->") && peek_at(p, 1)->kind == TK_IDENT) {
+			next(p);
+			name = arena_printf(p->a, "%s->%s", name, next(p)->text);
+		}
+		struct node *n = node_new(p->a, N_TARGET, span(t, prev(p)));
+		n->u.var.name = name;
+		return n;
+	}
+	case TK_AT:
+		return parse_statop(p);
+	case TK_OP:
+		if (tok_is_op(t, "(")) {
+			next(p);
+			struct node *e = parse_expr(p);
+			expect_op(p, ")", "after parenthesized expression");
+			return e;
+		}
+		break;
+	case TK_IDENT:
+		if (is_keyword(t->text))
+			break;
+		next(p);
+		if (tok_is_op(peek(p), "(")) {
+			next(p);
+			struct node *n = node_new(p->a, N_CALL, t->loc);
+			n->u.call.name = t->text;
+			n->u.call.builtin = -1;
+			if (!accept_op(p, ")"))
+				parse_expr_list(p, &n->u.call.args, ")", "after function arguments");
+			return n;
+		}
+		if (tok_is_op(peek(p), "[")) {
+			next(p);
+			struct node *n = node_new(p->a, N_INDEX, t->loc);
+			n->u.index.base = var_node(p, t);
+			parse_expr_list(p, &n->u.index.keys, "]", "after array index");
+			return n;
+		}
+		return var_node(p, t);
+	default:
+		break;
+	}
+	fail_expected(p, "expression");
+}
+
+/* crement: ('++' | '--') value | value ['++' | '--'] */
+static struct node *parse_crement(struct parser *p)
+{
+	struct token *t = peek(p);
+	if (tok_is_op(t, "++") || tok_is_op(t, "--")) {
+		next(p);
+		struct node *lv = parse_value(p);
+		if (!is_lvalue(lv))
+			fail(p, t, "operand of '%s' must be a variable or array element", t->text);
+		struct node *n = node_new(p->a, N_INCDEC, t->loc);
+		n->u.incdec.inc = t->text[0] == '+';
+		n->u.incdec.lv = lv;
+		return n;
+	}
+	struct node *e = parse_value(p);
+	t = peek(p);
+	/* only an lvalue takes a postfix ++: "x = 1 ++y" is two statements */
+	if ((tok_is_op(t, "++") || tok_is_op(t, "--")) && is_lvalue(e)) {
+		next(p);
+		struct node *n = node_new(p->a, N_INCDEC, t->loc);
+		n->u.incdec.inc = t->text[0] == '+';
+		n->u.incdec.post = true;
+		n->u.incdec.lv = e;
+		return n;
+	}
+	return e;
+}
+
+/* unary: ('-' | '+' | '!' | '~') unary | crement;  '-' NUMBER folds into one literal */
+static struct node *parse_unary(struct parser *p)
+{
+	enter(p);
+	struct token *t = peek(p);
+	struct node *n;
+	if (tok_is_op(t, "-") && peek_at(p, 1)->kind == TK_NUM) {
+		/* -9223372036854775808 must work: negate in unsigned arithmetic */
+		next(p);
+		struct token *num = next(p);
+		n = node_new(p->a, N_NUM, span(t, num));
+		n->u.num = (int64_t)(0 - num->num);
+	} else if (tok_is_op(t, "-") || tok_is_op(t, "+") || tok_is_op(t, "!") || tok_is_op(t, "~")) {
+		next(p);
+		n = node_new(p->a, N_UNOP, t->loc);
+		n->u.un.op = t->text[0] == '-' ? OP_NEG : t->text[0] == '+' ? OP_PLUS :
+			     t->text[0] == '!' ? OP_NOT : OP_BNOT;
+		n->u.un.e = parse_unary(p);
+	} else {
+		n = parse_crement(p);
+	}
+	leave(p);
+	return n;
+}
+
+/* array_in: '[' cmp (',' cmp)* ']' 'in' IDENT | cmp ['in' IDENT]  (as stap's parse_array_in) */
+static struct node *parse_array_in(struct parser *p)
+{
+	struct node_list keys = { 0 };
+	struct token *open = peek(p);
+	if (tok_is_op(open, "[")) {
+		next(p);
+		for (;;) {
+			node_list_push(p->a, &keys, parse_binary(p, PREC_CMP));
+			if (accept_op(p, ","))
+				continue;
+			if (accept_op(p, "]"))
+				break;
+			fail_expected(p, "',' or ']' in key list");
+		}
+		if (!tok_is_ident(peek(p), "in")) {
+			if (keys.n == 1)
+				return keys.v[0];
+			fail_expected(p, "'in' after '[...]' key list");
+		}
+	} else {
+		struct node *e = parse_binary(p, PREC_CMP);
+		if (!tok_is_ident(peek(p), "in"))
+			return e;
+		node_list_push(p->a, &keys, e);
+	}
+	struct token *in = next(p);
+	struct node *n = node_new(p->a, N_IN, in->loc);
+	n->u.in.keys = keys;
+	n->u.in.arr = parse_array_name(p, "array name after 'in'");
+	return n;
+}
+
+/* binary(prec): binary(prec+1) (OP binary(prec+1))*  for the left-associative levels */
+static struct node *parse_binary(struct parser *p, int prec)
+{
+	if (prec == PREC_IN)
+		return parse_array_in(p);
+	if (prec > PREC_MUL)
+		return parse_unary(p);
+	struct node *l = parse_binary(p, prec + 1);
+	for (;;) {
+		struct token *t = peek(p);
+		if (t->kind != TK_OP)
+			return l;
+		enum op op = binop_for(t->text, prec);
+		if (op == OP_NONE)
+			return l;
+		next(p);
+		struct node *r = parse_binary(p, prec + 1);
+		struct node *n = node_new(p->a, N_BINOP, t->loc);
+		n->u.bin.op = op;
+		n->u.bin.l = l;
+		n->u.bin.r = r;
+		l = n;
+	}
+}
+
+/* ternary: logical_or ['?' expr ':' expr]  (both arms full expressions, as in stap) */
+static struct node *parse_ternary(struct parser *p)
+{
+	struct node *c = parse_binary(p, PREC_LOR);
+	struct token *t = peek(p);
+	if (!tok_is_op(t, "?"))
+		return c;
+	next(p);
+	struct node *n = node_new(p->a, N_TERNARY, t->loc);
+	n->u.tern.cond = c;
+	n->u.tern.t = parse_expr(p);
+	expect_op(p, ":", "in conditional expression");
+	n->u.tern.f = parse_expr(p);
+	return n;
+}
+
+static const struct {
+	const char *tok;
+	enum op op;
+} assign_ops[] = {
+	{ "=", OP_NONE }, { "+=", OP_ADD }, { "-=", OP_SUB }, { "*=", OP_MUL }, { "/=", OP_DIV },
+	{ "%=", OP_MOD }, { "<<=", OP_SHL }, { ">>=", OP_SHR }, { "&=", OP_BAND },
+	{ "|=", OP_BOR }, { "^=", OP_BXOR }, { ".=", OP_CONCAT }, { "<<<", OP_AGG },
+};
+
+/* expr: ternary [ASSIGN_OP expr]  (right-associative; '<<<' is an assignment too) */
+static struct node *parse_expr(struct parser *p)
+{
+	enter(p);
+	struct node *lhs = parse_ternary(p);
+	struct token *t = peek(p);
+	if (t->kind == TK_OP) {
+		for (size_t i = 0; i < sizeof(assign_ops) / sizeof(assign_ops[0]); i++) {
+			if (strcmp(t->text, assign_ops[i].tok) != 0)
+				continue;
+			if (!is_lvalue(lhs))
+				fail(p, t, "left side of '%s' must be a variable or array element", t->text);
+			next(p);
+			struct node *n = node_new(p->a, N_ASSIGN, t->loc);
+			n->u.assign.op = assign_ops[i].op;
+			n->u.assign.lhs = lhs;
+			n->u.assign.rhs = parse_expr(p);
+			lhs = n;
+			break;
+		}
+	}
+	leave(p);
+	return lhs;
+}
+
+/* block: '{' statement* '}' */
+static struct node *parse_block(struct parser *p)
+{
+	struct token *open = peek(p);
+	expect_op(p, "{", NULL);
+	enter(p);
+	struct node *b = node_new(p->a, N_BLOCK, open->loc);
+	while (!tok_is_op(peek(p), "}")) {
+		if (peek(p)->kind == TK_EOF) {
+			diag_error(p->d, &peek(p)->loc, "unexpected end of file, expected '}'");
+			diag_note(p->d, &open->loc, "to match this '{'");
+			bail(p);
+		}
+		node_list_push(p->a, &b->u.block, parse_statement(p));
+	}
+	next(p);
+	leave(p);
+	return b;
+}
+
+/* if_stmt: 'if' '(' expr ')' statement ['else' statement] */
+static struct node *parse_if(struct parser *p, struct token *kw)
+{
+	struct node *n = node_new(p->a, N_IF, kw->loc);
+	expect_op(p, "(", "after 'if'");
+	n->u.ifs.cond = parse_expr(p);
+	expect_op(p, ")", "after if condition");
+	n->u.ifs.then = parse_statement(p);
+	if (tok_is_ident(peek(p), "else")) {
+		next(p);
+		n->u.ifs.els = parse_statement(p);
+	}
+	return n;
+}
+
+/* while_stmt: 'while' '(' expr ')' statement */
+static struct node *parse_while(struct parser *p, struct token *kw)
+{
+	struct node *n = node_new(p->a, N_WHILE, kw->loc);
+	expect_op(p, "(", "after 'while'");
+	n->u.loop.cond = parse_expr(p);
+	expect_op(p, ")", "after while condition");
+	n->u.loop.body = parse_statement(p);
+	return n;
+}
+
+/* for_stmt: 'for' '(' [expr] ';' [expr] ';' [expr] ')' statement */
+static struct node *parse_for(struct parser *p, struct token *kw)
+{
+	struct node *n = node_new(p->a, N_FOR, kw->loc);
+	expect_op(p, "(", "after 'for'");
+	if (!tok_is_op(peek(p), ";"))
+		n->u.loop.init = parse_expr(p);
+	expect_op(p, ";", "after for-loop initializer");
+	if (!tok_is_op(peek(p), ";"))
+		n->u.loop.cond = parse_expr(p);
+	expect_op(p, ";", "after for-loop condition");
+	if (!tok_is_op(peek(p), ")"))
+		n->u.loop.step = parse_expr(p);
+	expect_op(p, ")", "after for-loop increment");
+	n->u.loop.body = parse_statement(p);
+	return n;
+}
+
+/* A '+'/'-' sort marker in a foreach header; stap allows only one. */
+static void sort_marker(struct parser *p, struct node *n, int col)
+{
+	struct token *t = peek(p);
+	if (!tok_is_op(t, "+") && !tok_is_op(t, "-"))
+		return;
+	if (n->u.foreach.sort_dir)
+		fail(p, t, "only one sort marker ('+' or '-') is allowed in foreach");
+	next(p);
+	n->u.foreach.sort_dir = t->text[0] == '+' ? 1 : -1;
+	n->u.foreach.sort_col = col;
+}
+
+/*
+ * foreach_stmt: 'foreach' '(' [IDENT [sort] '='] keys 'in' IDENT [sort] ['limit' expr] ')' statement
+ * keys: IDENT [sort] | '[' IDENT [sort] (',' IDENT [sort])* ']'
+ */
+static struct node *parse_foreach(struct parser *p, struct token *kw)
+{
+	struct node *n = node_new(p->a, N_FOREACH, kw->loc);
+	expect_op(p, "(", "after 'foreach'");
+	/* 'v = ...' or 'v- = ...' names the value variable */
+	struct token *t1 = peek_at(p, 1), *t2 = peek_at(p, 2);
+	if (peek(p)->kind == TK_IDENT &&
+	    (tok_is_op(t1, "=") || ((tok_is_op(t1, "+") || tok_is_op(t1, "-")) && tok_is_op(t2, "=")))) {
+		n->u.foreach.value = parse_array_name(p, "value variable name");
+		sort_marker(p, n, FOREACH_SORT_VALUE);
+		expect_op(p, "=", NULL);
+	}
+	bool bracket = accept_op(p, "[");
+	for (;;) {
+		struct node *k = parse_array_name(p, "loop variable name");
+		node_list_push(p->a, &n->u.foreach.vars, k);
+		sort_marker(p, n, (int)n->u.foreach.vars.n);
+		if (!bracket)
+			break;
+		if (accept_op(p, ","))
+			continue;
+		if (accept_op(p, "]"))
+			break;
+		fail_expected(p, "',' or ']' in foreach key list");
+	}
+	if (!tok_is_ident(peek(p), "in"))
+		fail_expected(p, "'in' in foreach");
+	next(p);
+	n->u.foreach.arr = parse_array_name(p, "array name after 'in'");
+	sort_marker(p, n, FOREACH_SORT_VALUE);
+	if (tok_is_ident(peek(p), "limit")) {
+		next(p);
+		n->u.foreach.limit = parse_expr(p);
+	}
+	expect_op(p, ")", "after foreach header");
+	n->u.foreach.body = parse_statement(p);
+	return n;
+}
+
+/* delete_stmt: 'delete' IDENT ['[' expr_list ']'] */
+static struct node *parse_delete(struct parser *p, struct token *kw)
+{
+	struct node *n = node_new(p->a, N_DELETE, kw->loc);
+	struct token *t = peek(p);
+	struct node *v;
+	if (t->kind == TK_IDENT && !is_keyword(t->text)) {
+		next(p);
+		v = var_node(p, t);
+	} else {
+		fail_expected(p, "array or variable name after 'delete'");
+	}
+	if (accept_op(p, "[")) {
+		struct node *ix = node_new(p->a, N_INDEX, t->loc);
+		ix->u.index.base = v;
+		parse_expr_list(p, &ix->u.index.keys, "]", "after array index");
+		v = ix;
+	}
+	n->u.del = v;
+	return n;
+}
+
+/*
+ * statement: block | ';' | if_stmt | while_stmt | for_stmt | foreach_stmt
+ *          | ('break' | 'continue' | 'next') [';'] | 'return' [expr] [';']
+ *          | delete_stmt [';'] | expr [';']
+ */
+static struct node *parse_statement(struct parser *p)
+{
+	enter(p);
+	struct token *t = peek(p);
+	struct node *s = NULL;
+	bool simple = true;	/* takes an optional ';' */
+	if (tok_is_op(t, "{")) {
+		s = parse_block(p);
+		simple = false;
+	} else if (tok_is_op(t, ";")) {
+		next(p);
+		s = node_new(p->a, N_EMPTY, t->loc);
+		simple = false;
+	} else if (t->kind == TK_IDENT && is_keyword(t->text)) {
+		const char *k = t->text;
+		if (!strcmp(k, "if") || !strcmp(k, "while") || !strcmp(k, "for") || !strcmp(k, "foreach")) {
+			next(p);
+			simple = false;
+			s = k[0] == 'i' ? parse_if(p, t) : k[0] == 'w' ? parse_while(p, t) :
+			    k[3] == 'e' ? parse_foreach(p, t) : parse_for(p, t);
+		} else if (!strcmp(k, "break") || !strcmp(k, "continue") || !strcmp(k, "next")) {
+			next(p);
+			s = node_new(p->a, k[0] == 'b' ? N_BREAK : k[0] == 'c' ? N_CONTINUE : N_NEXT, t->loc);
+		} else if (!strcmp(k, "return")) {
+			next(p);
+			s = node_new(p->a, N_RETURN, t->loc);
+			if (!tok_is_op(peek(p), ";") && !tok_is_op(peek(p), "}"))
+				s->u.ret = parse_expr(p);
+		} else if (!strcmp(k, "delete")) {
+			next(p);
+			s = parse_delete(p, t);
+		} else {
+			fail(p, t, "expected statement, got keyword '%s'", k);
+		}
+	} else {
+		struct node *e = parse_expr(p);
+		s = node_new(p->a, N_EXPR, t->loc);
+		s->u.expr = e;
+	}
+	if (simple)
+		accept_op(p, ";");
+	leave(p);
+	return s;
+}
+
+/* probe_point: component ('.' component)* ['?'] ['!'] ['if' '(' expr ')']
+ * component: functor ['(' ['-'] NUMBER | STRING ')'];  functor: adjacent IDENT / '*' / NUMBER */
+static struct probe_point *parse_probe_point(struct parser *p)
+{
+	struct probe_point *pp = arena_alloc(p->a, sizeof(*pp));
+	struct token *first = peek(p);
+	uint32_t cap = 0;
+	for (;;) {
+		struct token *ft = peek(p);
+		if (ft->kind != TK_IDENT && !tok_is_op(ft, "*"))
+			fail_expected(p, "probe point component");
+		next(p);
+		const char *functor = ft->text;
+		/* 'open*', 'sys_*_x': glue tokens written without spaces between them */
+		for (;;) {
+			struct token *nt = peek(p), *last = prev(p);
+			if (nt->off != last->end || nt->loc.file != last->loc.file)
+				break;
+			if (nt->kind != TK_IDENT && nt->kind != TK_NUM && !tok_is_op(nt, "*"))
+				break;
+			next(p);
+			functor = arena_printf(p->a, "%s%s", functor, nt->text);
+		}
+		struct node *arg = NULL;
+		if (accept_op(p, "(")) {
+			struct token *at = peek(p);
+			if (tok_is_op(at, "-") && peek_at(p, 1)->kind == TK_NUM) {
+				next(p);
+				struct token *num = next(p);
+				arg = node_new(p->a, N_NUM, span(at, num));
+				arg->u.num = (int64_t)(0 - num->num);
+			} else if (at->kind == TK_NUM) {
+				next(p);
+				arg = node_new(p->a, N_NUM, at->loc);
+				arg->u.num = (int64_t)at->num;
+			} else if (at->kind == TK_STR) {
+				next(p);
+				arg = node_new(p->a, N_STR, at->loc);
+				arg->u.str.s = at->text;
+				arg->u.str.len = at->len;
+			} else {
+				fail_expected(p, "number or string literal as probe point argument");
+			}
+			expect_op(p, ")", "after probe point argument");
+		}
+		if (pp->ncomps == cap) {
+			uint32_t ncap = cap ? cap * 2 : 4;
+			pp->comps = arena_realloc(p->a, pp->comps, cap * sizeof(*pp->comps),
+						  ncap * sizeof(*pp->comps));
+			cap = ncap;
+		}
+		struct pp_comp *c = &pp->comps[pp->ncomps++];
+		c->functor = functor;
+		c->arg = arg;
+		c->loc = span(ft, prev(p));
+		if (!accept_op(p, "."))
+			break;
+	}
+	for (;;) {
+		if (accept_op(p, "?"))
+			pp->optional = true;
+		else if (accept_op(p, "!"))
+			pp->sufficient = true;
+		else
+			break;
+	}
+	pp->loc = span(first, prev(p));
+	if (tok_is_ident(peek(p), "if")) {
+		next(p);
+		expect_op(p, "(", "after 'if'");
+		pp->cond = parse_expr(p);
+		expect_op(p, ")", "after probe point condition");
+	}
+	return pp;
+}
+
+/* pp_list: probe_point (',' probe_point)* */
+static void parse_pp_list(struct parser *p, struct pp_list *l)
+{
+	do
+		pp_list_push(p->a, l, parse_probe_point(p));
+	while (accept_op(p, ","));
+}
+
+/* probe_def: 'probe' pp_list block | 'probe' pp_list ('=' | '+=') pp_list block */
+static void parse_probe(struct parser *p, struct token *kw)
+{
+	struct probe_def *pd = arena_alloc(p->a, sizeof(*pd));
+	pd->loc = kw->loc;
+	pd->kind = PD_PROBE;
+	struct pp_list first = { 0 };
+	parse_pp_list(p, &first);
+	struct token *t = peek(p);
+	if (tok_is_op(t, "=") || tok_is_op(t, "+=")) {
+		next(p);
+		pd->kind = t->text[0] == '=' ? PD_ALIAS : PD_ALIAS_EPI;
+		for (uint32_t i = 0; i < first.n; i++) {
+			const struct probe_point *np = first.v[i];
+			if (np->optional || np->sufficient || np->cond) {
+				diag_error(p->d, &np->loc,
+					   "probe alias name '%s' cannot be optional, sufficient or conditional",
+					   pp_to_string(p->a, np));
+				bail(p);
+			}
+		}
+		pd->names = first;
+		parse_pp_list(p, &pd->points);
+	} else {
+		pd->points = first;
+	}
+	if (!tok_is_op(peek(p), "{"))
+		fail_expected(p, pd->kind == PD_PROBE && pd->points.n ? "'{' or ',' after probe point"
+								     : "'{' after probe point");
+	pd->body = parse_block(p);
+	pd->order = p->file->probes.n;
+	probe_def_list_push(p->a, &p->file->probes, pd);
+}
+
+/* literal: NUMBER | '-' NUMBER | STRING  (global initialisers) */
+static struct node *parse_literal(struct parser *p, const char *what)
+{
+	struct token *t = peek(p);
+	struct node *n;
+	if (tok_is_op(t, "-") && peek_at(p, 1)->kind == TK_NUM) {
+		next(p);
+		struct token *num = next(p);
+		n = node_new(p->a, N_NUM, span(t, num));
+		n->u.num = (int64_t)(0 - num->num);
+	} else if (t->kind == TK_NUM) {
+		next(p);
+		n = node_new(p->a, N_NUM, t->loc);
+		n->u.num = (int64_t)t->num;
+	} else if (t->kind == TK_STR) {
+		next(p);
+		n = node_new(p->a, N_STR, t->loc);
+		n->u.str.s = t->text;
+		n->u.str.len = t->len;
+	} else {
+		fail_expected(p, what);
+	}
+	return n;
+}
+
+/* global_decl: 'global' gvar (',' gvar)* [';'];  gvar: IDENT ['[' NUMBER ']'] ['=' literal] */
+static void parse_global(struct parser *p)
+{
+	const char *what = "variable name after 'global'";
+	do {
+		struct token *t = peek(p);
+		struct sym *s = arena_alloc(p->a, sizeof(*s));
+		s->name = ident_text(p, what);
+		what = "variable name";
+		s->kind = S_GLOBAL;
+		s->loc = t->loc;
+		s->type_loc = t->loc;
+		if (accept_op(p, "[")) {
+			struct token *nt = peek(p);
+			if (nt->kind != TK_NUM)
+				fail_expected(p, "array size (a number)");
+			next(p);
+			if (nt->num == 0 || nt->num > UINT32_MAX)
+				fail(p, nt, "invalid array size %s (expected 1 to %u)", nt->text, UINT32_MAX);
+			s->max_entries = (uint32_t)nt->num;
+			s->is_array = true;
+			expect_op(p, "]", "after array size");
+		}
+		if (tok_is_op(peek(p), "=")) {
+			if (s->is_array)
+				fail(p, peek(p), "array '%s' cannot have an initializer", s->name);
+			next(p);
+			s->init = parse_literal(p, arena_printf(p->a, "number or string literal to initialize '%s'", s->name));
+		}
+		s->index = p->file->globals.n;
+		sym_list_push(p->a, &p->file->globals, s);
+	} while (accept_op(p, ","));
+	accept_op(p, ";");
+}
+
+/* type: 'long' | 'string' */
+static enum type parse_type(struct parser *p, struct loc *where)
+{
+	struct token *t = peek(p);
+	if (tok_is_ident(t, "long") || tok_is_ident(t, "string")) {
+		next(p);
+		if (where)
+			*where = t->loc;
+		return t->text[0] == 'l' ? T_LONG : T_STRING;
+	}
+	fail_expected(p, "'long' or 'string' after ':'");
+}
+
+/* function_def: 'function' IDENT [':' type] '(' [param (',' param)*] ')' [':' type] block
+ * param: IDENT [':' type] */
+static void parse_function(struct parser *p)
+{
+	struct token *nt = peek(p);
+	struct func *f = arena_alloc(p->a, sizeof(*f));
+	f->name = ident_text(p, "function name after 'function'");
+	f->loc = nt->loc;
+	f->ret_loc = nt->loc;
+	f->ret = T_UNKNOWN;
+	if (accept_op(p, ":"))
+		f->ret = parse_type(p, &f->ret_loc);
+	expect_op(p, "(", "after function name");
+	if (!accept_op(p, ")")) {
+		for (;;) {
+			struct token *pt = peek(p);
+			struct sym *s = arena_alloc(p->a, sizeof(*s));
+			s->name = ident_text(p, "parameter name");
+			s->kind = S_PARAM;
+			s->loc = pt->loc;
+			s->type_loc = pt->loc;
+			if (accept_op(p, ":"))
+				s->type = parse_type(p, &s->type_loc);
+			s->index = f->params.n;
+			sym_list_push(p->a, &f->params, s);
+			if (accept_op(p, ","))
+				continue;
+			expect_op(p, ")", "after function parameters");
+			break;
+		}
+	}
+	if (tok_is_op(peek(p), ":")) {
+		struct token *c = next(p);
+		if (f->ret != T_UNKNOWN)
+			fail(p, c, "return type of function '%s' given twice", f->name);
+		f->ret = parse_type(p, &f->ret_loc);
+	}
+	if (!tok_is_op(peek(p), "{"))
+		fail_expected(p, "'{' to begin function body");
+	f->body = parse_block(p);
+	f->id = p->file->funcs.n;
+	func_list_push(p->a, &p->file->funcs, f);
+}
+
+static bool is_toplevel_keyword(const struct token *t)
+{
+	return tok_is_ident(t, "probe") || tok_is_ident(t, "global") ||
+	       tok_is_ident(t, "function") || tok_is_ident(t, "private");
+}
+
+/* definition: ['private'] (global_decl | function_def) | probe_def | ';' */
+static void parse_definition(struct parser *p)
+{
+	struct token *t = peek(p);
+	if (tok_is_op(t, ";")) {
+		next(p);
+		return;
+	}
+	if (tok_is_ident(t, "private")) {
+		/* visibility only matters across tapset files, which we do not separate */
+		next(p);
+		t = peek(p);
+		if (!tok_is_ident(t, "global") && !tok_is_ident(t, "function"))
+			fail_expected(p, "'global' or 'function' after 'private'");
+	}
+	if (tok_is_ident(t, "probe")) {
+		next(p);
+		parse_probe(p, t);
+	} else if (tok_is_ident(t, "global")) {
+		next(p);
+		parse_global(p);
+	} else if (tok_is_ident(t, "function")) {
+		next(p);
+		parse_function(p);
+	} else {
+		fail_expected(p, "'probe', 'global' or 'function'");
+	}
+}
+
+/* After an error: resume at the next definition keyword, reporting lexical errors skipped. */
+static void recover(struct parser *p, uint32_t start)
+{
+	uint32_t i = p->pos > start ? p->pos : start + 1;
+	if (i >= p->n)
+		i = p->n - 1;
+	for (; p->t[i].kind != TK_EOF; i++) {
+		if (p->t[i].kind == TK_ERROR)
+			lex_report(p->d, &p->t[i]);
+		if (is_toplevel_keyword(&p->t[i]))
+			break;
+	}
+	p->pos = i;
+}
+
+/* file: definition* EOF */
+static void parse_toplevel(struct parser *p)
+{
+	while (peek(p)->kind != TK_EOF) {
+		uint32_t start = p->pos;
+		p->depth = 0;
+		if (setjmp(p->fail) == 0)
+			parse_definition(p);
+		else
+			recover(p, start);
+	}
+}
+
+struct stp_file *parse_file(struct arena *a, struct diag *d, const struct src_file *src,
+			    const struct parse_env *env)
+{
+	static const struct parse_env none = { 0 };
+	struct stp_file *f = arena_alloc(a, sizeof(*f));
+	f->src = src;
+	struct token_list raw = lex_file(a, src);
+	struct token_list toks = preprocess(a, &raw, env ? env : &none);
+	struct parser p;
+	memset(&p, 0, sizeof(p));
+	p.a = a;
+	p.d = d;
+	p.file = f;
+	p.t = toks.v;
+	p.n = toks.n;
+	parse_toplevel(&p);
+	return f;
+}
