@@ -15,7 +15,7 @@ PKG_CONFIG ?= pkg-config
 WARN := -Wall -Wextra -Werror -Wshadow -Wundef -Wformat=2 -Wmissing-prototypes \
 	-Wstrict-prototypes -Wmissing-field-initializers -Wno-format-nonliteral
 CFLAGS ?= -g -O2
-BSTAP_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) -I. -I$(OBJDIR_GEN) -MMD -MP
+BSTAP_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) -I. -MMD -MP
 LIBS := -lbpf -lelf -lz
 
 ifeq ($(V),1)
@@ -27,7 +27,6 @@ msg = @printf '  %-6s %s\n' $(1) $(2);
 endif
 
 SRCS := $(wildcard lang/*.c) $(wildcard bpf/*.c) $(wildcard loader/*.c) $(wildcard runtime/*.c)
-OBJDIR_GEN = $(O)/gen
 
 .DELETE_ON_ERROR:
 .PHONY: all run test deps clean san unit-tests FORCE

@@ -16,6 +16,13 @@ enum bstap_state {
 	BSTAP_ERRORED = 2,	/* a runtime error or error() */
 };
 
+/* The value of map "bstap_state" slot 0. */
+struct bstap_state_val {
+	uint32_t state;
+	uint32_t pad;
+	int64_t realtime_off;	/* CLOCK_REALTIME - CLOCK_MONOTONIC, ns: gettimeofday_*() in BPF */
+};
+
 /* Ring-buffer records. Each starts with this header; len covers the whole record. */
 enum bstap_rec_type {
 	REC_PRINTF = 1,	/* u32 fmt_id, then each argument: s64 or char[MAXSTRINGLEN] */

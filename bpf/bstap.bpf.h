@@ -1,0 +1,302 @@
+/* The hand-written BPF-side runtime that generated programs include: maps, strings, output, errors. */
+#ifndef BSTAP_BPF_H
+#define BSTAP_BPF_H
+
+/*
+ * The generator defines before including this file:
+ *   BSTAP_MAXSTR       bytes per string (NUL included), a power of two
+ *   BSTAP_SCRATCH_SIZE bytes of per-CPU scratch (locals, temporaries, keys)
+ */
+#include <linux/types.h>
+#include <linux/bpf.h>
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_core_read.h>
+
+typedef __s64 s64;
+typedef __u64 u64;
+typedef __u32 u32;
+
+/* must match loader/abi.h */
+#define BSTAP_RUNNING 0
+#define BSTAP_STOPPING 1
+#define BSTAP_ERRORED 2
+#define REC_PRINTF 1
+#define REC_EXIT 2
+#define REC_ERROR 3
+
+struct bstap_rec_hdr {
+	u32 type;
+	u32 id;
+};
+
+struct bstap_str {
+	char s[BSTAP_MAXSTR];
+};
+
+struct bstap_stat {
+	s64 count, sum, min, max;
+};
+
+/* Per-CPU working memory: probe locals and temporaries (the BPF stack is only 512 bytes). */
+struct bstap_scratch {
+	u32 err;	/* a runtime error aborted the handler; callers unwind */
+	u32 next;	/* 'next' was executed inside a callback */
+	void *ctx;
+	char buf[BSTAP_SCRATCH_SIZE];
+};
+
+/* Indexed by CPU id; the loader sets max_entries to the number of possible CPUs. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, u32);
+	__type(value, struct bstap_scratch);
+} bstap_scratch SEC(".maps");
+
+/* Shared with userspace (loader/abi.h struct bstap_state_val). */
+struct bstap_state_val {
+	u32 state;		/* BSTAP_RUNNING, ... */
+	u32 pad;
+	s64 realtime_off;	/* CLOCK_REALTIME - CLOCK_MONOTONIC in ns, set before attach */
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, u32);
+	__type(value, struct bstap_state_val);
+} bstap_state SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 1 << 20);
+} bstap_rb SEC(".maps");
+
+/* Records dropped because the ring buffer was full: reported at exit, never silent. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, u32);
+	__type(value, u64);
+} bstap_lost SEC(".maps");
+
+static __always_inline void bstap_count_lost(void)
+{
+	u32 zero = 0;
+	u64 *n = bpf_map_lookup_elem(&bstap_lost, &zero);
+	if (n)
+		__sync_fetch_and_add(n, 1);
+}
+
+/* Per-group next firing time for timer.X(N).randomize(M). */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 64);
+	__type(key, u32);
+	__type(value, u64);
+} bstap_due SEC(".maps");
+
+#define BSTAP_T(off) ((void *)(S->buf + (off)))
+
+static __always_inline struct bstap_scratch *bstap_scratch_get(void)
+{
+	u32 cpu = bpf_get_smp_processor_id();
+	return bpf_map_lookup_elem(&bstap_scratch, &cpu);
+}
+
+static __always_inline int bstap_running(void)
+{
+	u32 zero = 0;
+	struct bstap_state_val *st = bpf_map_lookup_elem(&bstap_state, &zero);
+	return st && st->state == BSTAP_RUNNING;
+}
+
+static __always_inline void bstap_set_state(u32 state)
+{
+	u32 zero = 0;
+	struct bstap_state_val *st = bpf_map_lookup_elem(&bstap_state, &zero);
+	if (st && st->state == BSTAP_RUNNING)
+		st->state = state;
+}
+
+/* exit(): stop starting new handlers; this one finishes. */
+static __always_inline void bstap_exit(void)
+{
+	bstap_set_state(BSTAP_STOPPING);
+	struct bstap_rec_hdr *h = bpf_ringbuf_reserve(&bstap_rb, sizeof(*h), 0);
+	if (!h) {
+		bstap_count_lost();
+		return;
+	}
+	h->type = REC_EXIT;
+	h->id = 0;
+	bpf_ringbuf_submit(h, 0);
+}
+
+/* A runtime error at error site 'site'; msg (may be NULL) is error()'s text. */
+static __always_inline void bstap_error(struct bstap_scratch *S, u32 site, const char *msg)
+{
+	S->err = 1;
+	bstap_set_state(BSTAP_ERRORED);
+	struct bstap_rec_hdr *h =
+		bpf_ringbuf_reserve(&bstap_rb, sizeof(*h) + BSTAP_MAXSTR, 0);
+	if (!h) {
+		bstap_count_lost();
+		return;
+	}
+	h->type = REC_ERROR;
+	h->id = site;
+	char *m = (char *)(h + 1);
+	m[0] = 0;
+	if (msg)
+		bpf_probe_read_kernel_str(m, BSTAP_MAXSTR, msg);
+	bpf_ringbuf_submit(h, 0);
+}
+
+/* 64-bit arithmetic with SystemTap's wraparound semantics (no C signed overflow). */
+#define bstap_add(a, b) ((s64)((u64)(a) + (u64)(b)))
+#define bstap_sub(a, b) ((s64)((u64)(a) - (u64)(b)))
+#define bstap_mul(a, b) ((s64)((u64)(a) * (u64)(b)))
+#define bstap_neg(a) ((s64)(0 - (u64)(a)))
+#define bstap_shl(a, b) ((s64)((u64)(a) << ((u64)(b) & 63)))
+#define bstap_shr(a, b) ((s64)(a) >> ((u64)(b) & 63))
+
+/* BPF has only unsigned division before cpu v4: divide magnitudes and fix the sign. */
+static __always_inline s64 bstap_div(s64 a, s64 b)
+{
+	u64 ua = a < 0 ? 0 - (u64)a : (u64)a;
+	u64 ub = b < 0 ? 0 - (u64)b : (u64)b;
+	u64 q = ua / ub;
+	return (a < 0) != (b < 0) ? (s64)(0 - q) : (s64)q;
+}
+
+static __always_inline s64 bstap_mod(s64 a, s64 b)
+{
+	u64 ua = a < 0 ? 0 - (u64)a : (u64)a;
+	u64 ub = b < 0 ? 0 - (u64)b : (u64)b;
+	u64 r = ua % ub;
+	return a < 0 ? (s64)(0 - r) : (s64)r;
+}
+
+/* Copy a string into a MAXSTR buffer; returns the length without the NUL. */
+static __always_inline long bstap_strcpy(char *dst, const char *src)
+{
+	long n = bpf_probe_read_kernel_str(dst, BSTAP_MAXSTR, src);
+	if (n <= 0) {
+		dst[0] = 0;
+		return 0;
+	}
+	return n - 1;
+}
+
+static __always_inline s64 bstap_strlen(const char *s)
+{
+	for (int i = 0; i < BSTAP_MAXSTR; i++)
+		if (!s[i])
+			return i;
+	return BSTAP_MAXSTR - 1;
+}
+
+static __always_inline char *bstap_concat(char *dst, const char *a, const char *b)
+{
+	long n = bstap_strcpy(dst, a);
+	if (n < 0 || n >= BSTAP_MAXSTR - 1)
+		return dst;
+	n &= BSTAP_MAXSTR - 1;
+	long room = BSTAP_MAXSTR - n;
+	if (room > 0 && room <= BSTAP_MAXSTR)
+		bpf_probe_read_kernel_str(dst + n, room, b);
+	return dst;
+}
+
+static __always_inline int bstap_strcmp(const char *a, const char *b)
+{
+	for (int i = 0; i < BSTAP_MAXSTR; i++) {
+		unsigned char x = a[i], y = b[i];
+		if (x != y)
+			return x < y ? -1 : 1;
+		if (!x)
+			return 0;
+	}
+	return 0;
+}
+
+static __always_inline char *bstap_execname(char *dst)
+{
+	if (bpf_get_current_comm(dst, 16))
+		dst[0] = 0;
+	return dst;
+}
+
+/* The kernel's task_struct, reduced to the fields we read; CO-RE relocates them against BTF. */
+struct task_struct {
+	struct task_struct *real_parent;
+	int tgid;
+} __attribute__((preserve_access_index));
+
+static __always_inline s64 bstap_ppid(void)
+{
+	struct task_struct *t = (struct task_struct *)bpf_get_current_task();
+	return BPF_CORE_READ(t, real_parent, tgid);
+}
+
+static __always_inline s64 bstap_pid(void)
+{
+	return (s64)(bpf_get_current_pid_tgid() >> 32);
+}
+
+static __always_inline s64 bstap_tid(void)
+{
+	return (s64)(u32)bpf_get_current_pid_tgid();
+}
+
+static __always_inline s64 bstap_uid(void)
+{
+	return (s64)(u32)bpf_get_current_uid_gid();
+}
+
+static __always_inline s64 bstap_realtime_ns(void)
+{
+	u32 zero = 0;
+	struct bstap_state_val *st = bpf_map_lookup_elem(&bstap_state, &zero);
+	return (s64)bpf_ktime_get_ns() + (st ? st->realtime_off : 0);
+}
+
+/* Pointer to a global's slot, created zeroed when missing; NULL when the map is full. */
+static __always_inline void *bstap_elem(void *map, const void *key, const void *zero)
+{
+	void *p = bpf_map_lookup_elem(map, key);
+	if (p)
+		return p;
+	bpf_map_update_elem(map, key, zero, BPF_NOEXIST);
+	return bpf_map_lookup_elem(map, key);
+}
+
+static __always_inline void bstap_stat_add(struct bstap_stat *st, s64 v)
+{
+	if (st->count == 0 || v < st->min)
+		st->min = v;
+	if (st->count == 0 || v > st->max)
+		st->max = v;
+	st->count++;
+	st->sum = bstap_add(st->sum, v);
+}
+
+/* randomize: fire when the per-group due time has passed, then pick the next one. */
+static __always_inline int bstap_due_check(u32 group, u64 period, u64 spread)
+{
+	u64 *due = bpf_map_lookup_elem(&bstap_due, &group);
+	if (!due)
+		return 0;
+	u64 now = bpf_ktime_get_ns();
+	if (*due && now < *due)
+		return 0;
+	u64 r = spread ? bpf_get_prandom_u32() % (2 * spread + 1) : 0;
+	int fire = *due != 0;	/* the first tick only schedules: the first firing is a period away */
+	*due = now + period - spread + r;
+	return fire;
+}
+
+char LICENSE[] SEC("license") = "GPL";
+
+#endif

@@ -1,0 +1,96 @@
+/* Pass 4: run clang -target bpf on the generated C, with the runtime header beside it. */
+#include "clang.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+extern const char bstap_bpf_h[];	/* bpf/bstap.bpf.h, embedded at build time */
+
+static int write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+	if (!f)
+		return -errno;
+	size_t n = strlen(text);
+	int err = fwrite(text, 1, n, f) == n ? 0 : -EIO;
+	if (fclose(f) && !err)
+		err = -errno;
+	return err;
+}
+
+/* The multiarch include dir holds asm/types.h, which linux/bpf.h needs. */
+static const char *multiarch_include(void)
+{
+#if defined(__x86_64__)
+	return "-I/usr/include/x86_64-linux-gnu";
+#elif defined(__aarch64__)
+	return "-I/usr/include/aarch64-linux-gnu";
+#else
+	return "-I/usr/include";
+#endif
+}
+
+int clang_compile(struct arena *a, struct diag *d, const char *dir, const char *name,
+		  const char *c_text, bool verbose, char **obj_path)
+{
+	char *src = arena_printf(a, "%s/%s.bpf.c", dir, name);
+	char *hdr = arena_printf(a, "%s/bstap.bpf.h", dir);
+	char *obj = arena_printf(a, "%s/%s.bpf.o", dir, name);
+	char *log = arena_printf(a, "%s/clang.log", dir);
+	int err = write_file(src, c_text);
+	err = err ?: write_file(hdr, bstap_bpf_h);
+	if (err) {
+		diag_error(d, NULL, "cannot write %s: %s", src, strerror(-err));
+		return err;
+	}
+	const char *clang = getenv("BSTAP_CLANG");
+	if (!clang || !*clang)
+		clang = "clang";
+	char *inc = arena_printf(a, "-I%s", dir);
+	const char *argv[] = { clang, "-O2", "-g", "-target", "bpf", "-D__TARGET_ARCH_x86",
+			       "-Wall", "-Wno-unused-variable", "-Wno-unused-value",
+			       "-Wno-unused-function", "-Wno-compare-distinct-pointer-types",
+			       inc, multiarch_include(), "-c", src, "-o", obj, NULL };
+	if (verbose) {
+		fputs("bstap:", stderr);
+		for (int i = 0; argv[i]; i++)
+			fprintf(stderr, " %s", argv[i]);
+		fputc('\n', stderr);
+	}
+	pid_t pid = fork();
+	if (pid < 0) {
+		diag_error(d, NULL, "cannot start clang: %s", strerror(errno));
+		return -errno;
+	}
+	if (pid == 0) {
+		int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+		if (fd >= 0) {
+			dup2(fd, 1);
+			dup2(fd, 2);
+		}
+		execvp(argv[0], (char *const *)argv);
+		fprintf(stderr, "exec %s: %s\n", argv[0], strerror(errno));
+		_exit(127);
+	}
+	int status;
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return -errno;
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+		*obj_path = obj;
+		return 0;
+	}
+	struct src_file *out = src_file_read(a, log);
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
+		diag_error(d, NULL, "cannot run '%s': is clang installed? (make deps installs it)",
+			   clang);
+	else
+		diag_error(d, NULL, "internal error: clang rejected the generated BPF C "
+			   "(please report this bstap bug):\n%s", out ? out->text : "");
+	return -EINVAL;
+}

@@ -1,0 +1,16 @@
+/* Pass 4: compile generated BPF C into an ELF object with clang. */
+#ifndef BSTAP_CLANG_H
+#define BSTAP_CLANG_H
+
+#include <stdbool.h>
+#include "lang/diag.h"
+
+/*
+ * Writes NAME.bpf.c and bstap.bpf.h into dir and compiles NAME.bpf.o there.
+ * On success *obj_path is the object (arena-owned). A clang failure is a bstap bug
+ * (the generator should only emit valid C): it is reported with clang's output.
+ */
+int clang_compile(struct arena *a, struct diag *d, const char *dir, const char *name,
+		  const char *c_text, bool verbose, char **obj_path);
+
+#endif

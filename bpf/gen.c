@@ -1,0 +1,978 @@
+/* Pass 3: emit BPF C for kernel-context probes; every statement carries its script location. */
+#include "gen.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lang/builtins.h"
+
+#define MAXSTR BSTAP_MAXSTRINGLEN
+#define SCRATCH_LIMIT (256 * 1024)
+
+struct gen {
+	struct arena *a;
+	struct diag *d;
+	const struct program *p;
+	FILE *out;		/* the body being written */
+	struct meta *meta;
+	uint32_t fmts_cap, errs_cap;
+	uint32_t *frame_off;	/* per function: scratch offset of its frame */
+	uint32_t off;		/* next free scratch byte for temporaries */
+	uint32_t hi;		/* high-water mark of scratch use */
+	const struct eprobe *ep;	/* probe being generated, or NULL in a function */
+	const struct func *fn;		/* function being generated, or NULL */
+	const char *abort;	/* statement that unwinds after a runtime error */
+	int loop_depth;		/* C loops (break/continue are plain C) */
+	uint32_t uniq;
+	int indent;
+	int errors;
+};
+
+static void bad(struct gen *g, const struct loc *loc, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void bad(struct gen *g, const struct loc *loc, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *msg = arena_vprintf(g->a, fmt, ap);
+	va_end(ap);
+	diag_error(g->d, loc, "%s", msg);
+	g->errors++;
+}
+
+static const char *S(struct gen *g, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static const char *S(struct gen *g, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *s = arena_vprintf(g->a, fmt, ap);
+	va_end(ap);
+	return s;
+}
+
+static uint32_t tmp(struct gen *g, uint32_t size)
+{
+	uint32_t o = g->off;
+	g->off += (size + 7) & ~7u;
+	if (g->off > g->hi)
+		g->hi = g->off;
+	return o;
+}
+
+static const char *loc_comment(struct gen *g, const struct loc *l)
+{
+	return S(g, "/* %s:%u:%u */", l->file ? l->file->path : "?", l->line, l->col);
+}
+
+static void line(struct gen *g, const struct loc *l, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void line(struct gen *g, const struct loc *l, const char *fmt, ...)
+{
+	for (int i = 0; i < g->indent; i++)
+		fputc('\t', g->out);
+	va_list ap;
+	va_start(ap, fmt);
+	vfprintf(g->out, fmt, ap);
+	va_end(ap);
+	if (l)
+		fprintf(g->out, " %s", loc_comment(g, l));
+	fputc('\n', g->out);
+}
+
+static uint32_t add_err(struct gen *g, enum bstap_err_kind kind, const char *near,
+			const struct loc *l)
+{
+	struct meta *m = g->meta;
+	if (m->nerrs == g->errs_cap) {
+		uint32_t cap = g->errs_cap ? g->errs_cap * 2 : 16;
+		m->errs = arena_realloc(g->a, m->errs, g->errs_cap * sizeof(*m->errs),
+					cap * sizeof(*m->errs));
+		g->errs_cap = cap;
+	}
+	struct meta_err *e = &m->errs[m->nerrs];
+	e->kind = kind;
+	e->near = near;
+	e->file = l->file ? l->file->path : "?";
+	e->line = l->line;
+	e->col = l->col;
+	return m->nerrs++;
+}
+
+static uint32_t add_fmt(struct gen *g, const char *fmt, uint32_t nargs, const enum meta_type *args)
+{
+	struct meta *m = g->meta;
+	if (m->nfmts == g->fmts_cap) {
+		uint32_t cap = g->fmts_cap ? g->fmts_cap * 2 : 16;
+		m->fmts = arena_realloc(g->a, m->fmts, g->fmts_cap * sizeof(*m->fmts),
+					cap * sizeof(*m->fmts));
+		g->fmts_cap = cap;
+	}
+	struct meta_fmt *f = &m->fmts[m->nfmts];
+	f->fmt = fmt;
+	f->nargs = nargs;
+	f->args = arena_alloc(g->a, (nargs ? nargs : 1) * sizeof(*args));
+	memcpy(f->args, args, nargs * sizeof(*args));
+	return m->nfmts++;
+}
+
+/* A C string literal for s (escaped), e.g. "a\"b\n". */
+static const char *c_string(struct gen *g, const char *s, size_t len)
+{
+	char *buf = arena_alloc(g->a, len * 4 + 3);
+	char *o = buf;
+	*o++ = '"';
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c == '"' || c == '\\') {
+			*o++ = '\\';
+			*o++ = (char)c;
+		} else if (c == '\n') {
+			*o++ = '\\';
+			*o++ = 'n';
+		} else if (c < 32 || c >= 127 || c == '?') {
+			o += sprintf(o, "\\%03o", c);
+		} else {
+			*o++ = (char)c;
+		}
+	}
+	*o++ = '"';
+	*o = 0;
+	return buf;
+}
+
+static enum meta_type mtype(enum type t)
+{
+	return t == T_STRING ? MT_STRING : t == T_STATS ? MT_STATS : MT_LONG;
+}
+
+static const char *ctype(enum type t)
+{
+	return t == T_STRING ? "struct bstap_str" : t == T_STATS ? "struct bstap_stat" : "s64";
+}
+
+/* ---- names of things in the generated C ---- */
+
+static const char *gmap(struct gen *g, const struct sym *s)
+{
+	return S(g, "g_%s", s->name);
+}
+
+static const char *local_ref(struct gen *g, const struct sym *s)
+{
+	if (s->kind == S_PARAM)
+		return S(g, "F->p_%s", s->name);
+	return S(g, "%s->%s", g->fn ? "F" : "L", s->name);
+}
+
+/* ---- expressions ---- */
+
+static const char *ex(struct gen *g, struct node *n);
+
+/* Fill a key struct for array s in scratch and yield a pointer to it. */
+static const char *key_expr(struct gen *g, const struct sym *s, struct node_list *keys)
+{
+	uint32_t k = g->uniq++;
+	const char *out = S(g, "({ struct g_%s_key *_k%u = BSTAP_T(%u);", s->name, k,
+			    tmp(g, s->nkeys * MAXSTR + 8 * s->nkeys));
+	/* zero all padding and string tails: hash keys compare every byte */
+	out = S(g, "%s __builtin_memset(_k%u, 0, sizeof(*_k%u));", out, k, k);
+	for (uint32_t i = 0; i < keys->n; i++) {
+		const char *v = ex(g, keys->v[i]);
+		if (s->key_types[i] == T_STRING)
+			out = S(g, "%s bstap_strcpy(_k%u->k%u, %s);", out, k, i, v);
+		else
+			out = S(g, "%s _k%u->k%u = %s;", out, k, i, v);
+	}
+	return S(g, "%s _k%u; })", out, k);
+}
+
+/* A string value that must be a full MAXSTR buffer (map values): copy literals and such. */
+static const char *str_buf(struct gen *g, struct node *n)
+{
+	return S(g, "({ char *_b = BSTAP_T(%u); bstap_strcpy(_b, %s); _b; })", tmp(g, MAXSTR),
+		 ex(g, n));
+}
+
+/* Pointer to the storage of an lvalue (created zeroed if it is a missing array element). */
+static const char *lvalue_ptr(struct gen *g, struct node *n, enum type *t)
+{
+	if (n->kind == N_VAR) {
+		const struct sym *s = n->u.var.sym;
+		*t = s->type;
+		if (s->kind != S_GLOBAL)
+			return S(g, s->type == T_STRING ? "(%s)" : "(&%s)", local_ref(g, s));
+		uint32_t k = g->uniq++;
+		uint32_t site = add_err(g, ERR_ARRAY_FULL, S(g, "identifier '%s'", s->name), &n->loc);
+		return S(g, "({ u32 _z%u = 0; %s *_p%u = bpf_map_lookup_elem(&%s, &_z%u); "
+			 "if (!_p%u) { bstap_error(S, %u, 0); %s; } (void *)_p%u; })",
+			 k, ctype(s->type), k, gmap(g, s), k, k, site, g->abort, k);
+	}
+	const struct sym *s = n->u.index.base->u.var.sym;
+	*t = s->type;
+	uint32_t k = g->uniq++;
+	uint32_t zero = tmp(g, s->type == T_STRING ? MAXSTR : 32);
+	uint32_t site = add_err(g, ERR_ARRAY_FULL, S(g, "identifier '%s'", s->name), &n->loc);
+	return S(g, "({ void *_z%u = BSTAP_T(%u); __builtin_memset(_z%u, 0, sizeof(%s)); "
+		 "%s *_p%u = bstap_elem(&%s, %s, _z%u); "
+		 "if (!_p%u) { bstap_error(S, %u, 0); %s; } (void *)_p%u; })",
+		 k, zero, k, ctype(s->type), ctype(s->type), k, gmap(g, s),
+		 key_expr(g, s, &n->u.index.keys), k, k, site, g->abort, k);
+}
+
+static const char *read_var(struct gen *g, struct node *n)
+{
+	const struct sym *s = n->u.var.sym;
+	if (s->kind != S_GLOBAL)
+		return local_ref(g, s);
+	uint32_t k = g->uniq++;
+	if (s->type == T_STRING)
+		return S(g, "({ u32 _z%u = 0; struct bstap_str *_v%u = bpf_map_lookup_elem(&%s, &_z%u); "
+			 "_v%u ? _v%u->s : \"\"; })", k, k, gmap(g, s), k, k, k);
+	return S(g, "({ u32 _z%u = 0; s64 *_v%u = bpf_map_lookup_elem(&%s, &_z%u); _v%u ? *_v%u : 0; })",
+		 k, k, gmap(g, s), k, k, k);
+}
+
+static const char *read_index(struct gen *g, struct node *n)
+{
+	const struct sym *s = n->u.index.base->u.var.sym;
+	uint32_t k = g->uniq++;
+	const char *key = key_expr(g, s, &n->u.index.keys);
+	if (s->type == T_STRING)
+		return S(g, "({ struct bstap_str *_v%u = bpf_map_lookup_elem(&%s, %s); _v%u ? _v%u->s : \"\"; })",
+			 k, gmap(g, s), key, k, k);
+	return S(g, "({ s64 *_v%u = bpf_map_lookup_elem(&%s, %s); _v%u ? *_v%u : 0; })", k,
+		 gmap(g, s), key, k, k);
+}
+
+static const char *binop_long(struct gen *g, struct node *n)
+{
+	const char *l = ex(g, n->u.bin.l), *r = ex(g, n->u.bin.r);
+	switch (n->u.bin.op) {
+	case OP_ADD: return S(g, "bstap_add(%s, %s)", l, r);
+	case OP_SUB: return S(g, "bstap_sub(%s, %s)", l, r);
+	case OP_MUL: return S(g, "bstap_mul(%s, %s)", l, r);
+	case OP_DIV:
+	case OP_MOD: {
+		bool div = n->u.bin.op == OP_DIV;
+		uint32_t site = add_err(g, ERR_DIV0, div ? "operator '/'" : "operator '%'", &n->loc);
+		uint32_t k = g->uniq++;
+		return S(g, "({ s64 _l%u = %s; s64 _d%u = %s; if (!_d%u) { bstap_error(S, %u, 0); %s; } "
+			 "%s(_l%u, _d%u); })", k, l, k, r, k, site, g->abort,
+			 div ? "bstap_div" : "bstap_mod", k, k);
+	}
+	case OP_SHL: return S(g, "bstap_shl(%s, %s)", l, r);
+	case OP_SHR: return S(g, "bstap_shr(%s, %s)", l, r);
+	case OP_BAND: return S(g, "((%s) & (%s))", l, r);
+	case OP_BOR: return S(g, "((%s) | (%s))", l, r);
+	case OP_BXOR: return S(g, "((%s) ^ (%s))", l, r);
+	case OP_LAND: return S(g, "(s64)((%s) && (%s))", l, r);
+	case OP_LOR: return S(g, "(s64)((%s) || (%s))", l, r);
+	default: break;
+	}
+	static const char *const cmp[] = { [OP_LT] = "<", [OP_LE] = "<=", [OP_GT] = ">",
+					    [OP_GE] = ">=", [OP_EQ] = "==", [OP_NE] = "!=" };
+	if (n->u.bin.l->type == T_STRING)
+		return S(g, "(s64)(bstap_strcmp(%s, %s) %s 0)", l, r, cmp[n->u.bin.op]);
+	return S(g, "(s64)((%s) %s (%s))", l, cmp[n->u.bin.op], r);
+}
+
+/* Apply compound operator op to old value (C expr) and rhs, as a long. */
+static const char *apply_op(struct gen *g, enum op op, const char *old, const char *rhs,
+			    const struct loc *l)
+{
+	switch (op) {
+	case OP_ADD: return S(g, "bstap_add(%s, %s)", old, rhs);
+	case OP_SUB: return S(g, "bstap_sub(%s, %s)", old, rhs);
+	case OP_MUL: return S(g, "bstap_mul(%s, %s)", old, rhs);
+	case OP_DIV:
+	case OP_MOD: {
+		uint32_t site = add_err(g, ERR_DIV0, op == OP_DIV ? "operator '/='" : "operator '%='", l);
+		uint32_t k = g->uniq++;
+		return S(g, "({ s64 _d%u = %s; if (!_d%u) { bstap_error(S, %u, 0); %s; } %s(%s, _d%u); })",
+			 k, rhs, k, site, g->abort, op == OP_DIV ? "bstap_div" : "bstap_mod", old, k);
+	}
+	case OP_SHL: return S(g, "bstap_shl(%s, %s)", old, rhs);
+	case OP_SHR: return S(g, "bstap_shr(%s, %s)", old, rhs);
+	case OP_BAND: return S(g, "((%s) & (%s))", old, rhs);
+	case OP_BOR: return S(g, "((%s) | (%s))", old, rhs);
+	case OP_BXOR: return S(g, "((%s) ^ (%s))", old, rhs);
+	default: return rhs;
+	}
+}
+
+static const char *assign(struct gen *g, struct node *n)
+{
+	struct node *lhs = n->u.assign.lhs, *rhs = n->u.assign.rhs;
+	enum op op = n->u.assign.op;
+	uint32_t k = g->uniq++;
+	if (op == OP_AGG) {
+		const struct sym *s = lhs->kind == N_VAR ? lhs->u.var.sym : lhs->u.index.base->u.var.sym;
+		const char *key = lhs->kind == N_VAR ? S(g, "({ u32 *_k%u = BSTAP_T(%u); *_k%u = 0; _k%u; })",
+						     k, tmp(g, 8), k, k)
+						   : key_expr(g, s, &lhs->u.index.keys);
+		uint32_t site = add_err(g, ERR_ARRAY_FULL, S(g, "identifier '%s'", s->name), &lhs->loc);
+		return S(g, "({ s64 _v%u = %s; void *_z%u = BSTAP_T(%u); __builtin_memset(_z%u, 0, sizeof(struct bstap_stat)); "
+			 "struct bstap_stat *_st%u = bstap_elem(&%s, %s, _z%u); "
+			 "if (!_st%u) { bstap_error(S, %u, 0); %s; } bstap_stat_add(_st%u, _v%u); 0; })",
+			 k, ex(g, rhs), k, tmp(g, 32), k, k, gmap(g, s), key, k, k, site, g->abort, k, k);
+	}
+	enum type t;
+	if (lhs->type == T_STRING) {
+		/* evaluate the value into its own buffer first: x = x . y must read the old x */
+		const char *v;
+		if (op == OP_CONCAT)
+			v = S(g, "bstap_concat(BSTAP_T(%u), %s, %s)", tmp(g, MAXSTR), ex(g, lhs), ex(g, rhs));
+		else
+			v = str_buf(g, rhs);
+		const char *p = lvalue_ptr(g, lhs, &t);
+		return S(g, "({ char *_s%u = %s; char *_p%u = %s; bstap_strcpy(_p%u, _s%u); _p%u; })", k, v,
+			 k, p, k, k, k);
+	}
+	const char *rv = ex(g, rhs);
+	const char *p = lvalue_ptr(g, lhs, &t);
+	if (op == OP_NONE)
+		return S(g, "({ s64 _v%u = %s; s64 *_p%u = %s; *_p%u = _v%u; })", k, rv, k, p, k, k);
+	return S(g, "({ s64 _r%u = %s; s64 *_p%u = %s; *_p%u = %s; })", k, rv, k, p, k,
+		 apply_op(g, op, S(g, "*_p%u", k), S(g, "_r%u", k), &n->loc));
+}
+
+static const char *call_builtin(struct gen *g, struct node *n);
+static const char *call_func(struct gen *g, struct node *n);
+
+static const char *ex(struct gen *g, struct node *n)
+{
+	switch (n->kind) {
+	case N_NUM:
+		if (n->u.num == INT64_MIN)
+			return "((s64)(-9223372036854775807LL - 1))";
+		return S(g, "%lldLL", (long long)n->u.num);
+	case N_STR:
+		return c_string(g, n->u.str.s, n->u.str.len);
+	case N_VAR:
+		return read_var(g, n);
+	case N_INDEX:
+		return read_index(g, n);
+	case N_CALL:
+		return n->u.call.fn ? call_func(g, n) : call_builtin(g, n);
+	case N_STATOP:
+		bad(g, &n->loc, "%s cannot be read in a kernel probe yet: read statistics in an "
+		    "'end' or 'begin' probe", op_str(n->u.statop.op));
+		return "0";
+	case N_BINOP:
+		if (n->u.bin.op == OP_CONCAT)
+			return S(g, "bstap_concat(BSTAP_T(%u), %s, %s)", tmp(g, MAXSTR), ex(g, n->u.bin.l),
+				 ex(g, n->u.bin.r));
+		return binop_long(g, n);
+	case N_UNOP: {
+		const char *e = ex(g, n->u.un.e);
+		switch (n->u.un.op) {
+		case OP_NEG: return S(g, "bstap_neg(%s)", e);
+		case OP_NOT: return S(g, "(s64)!(%s)", e);
+		case OP_BNOT: return S(g, "(~(s64)(%s))", e);
+		default: return S(g, "(%s)", e);
+		}
+	}
+	case N_ASSIGN:
+		return assign(g, n);
+	case N_INCDEC: {
+		enum type t;
+		uint32_t k = g->uniq++;
+		const char *p = lvalue_ptr(g, n->u.incdec.lv, &t);
+		return S(g, "({ s64 *_p%u = %s; s64 _o%u = *_p%u; *_p%u = bstap_add(_o%u, %d); %s; })", k, p,
+			 k, k, k, k, n->u.incdec.inc ? 1 : -1,
+			 n->u.incdec.post ? S(g, "_o%u", k) : S(g, "*_p%u", k));
+	}
+	case N_TERNARY:
+		if (n->type == T_STRING)
+			return S(g, "((%s) ? (char *)(%s) : (char *)(%s))", ex(g, n->u.tern.cond),
+				 ex(g, n->u.tern.t), ex(g, n->u.tern.f));
+		return S(g, "((%s) ? (s64)(%s) : (s64)(%s))", ex(g, n->u.tern.cond), ex(g, n->u.tern.t),
+			 ex(g, n->u.tern.f));
+	case N_IN: {
+		const struct sym *s = n->u.in.arr->u.var.sym;
+		return S(g, "(s64)(bpf_map_lookup_elem(&%s, %s) != 0)", gmap(g, s),
+			 key_expr(g, s, &n->u.in.keys));
+	}
+	default:
+		bad(g, &n->loc, "unexpected statement in an expression");
+		return "0";
+	}
+}
+
+/* Record the arguments into the ring buffer; userspace formats them with the fmt string. */
+static const char *emit_printf(struct gen *g, const char *fmt, struct node **args, uint32_t nargs,
+			       const struct loc *l)
+{
+	(void)l;
+	enum meta_type *types = arena_alloc(g->a, (nargs + 1) * sizeof(*types));
+	uint32_t k = g->uniq++;
+	const char *pre = "", *fields = "", *fill = "";
+	for (uint32_t i = 0; i < nargs; i++) {
+		types[i] = mtype(args[i]->type);
+		if (types[i] == MT_STRING) {
+			pre = S(g, "%s const char *_a%u_%u = %s;", pre, k, i, ex(g, args[i]));
+			fields = S(g, "%s char a%u[%u];", fields, i, MAXSTR);
+			fill = S(g, "%s bstap_strcpy(_r%u->a%u, _a%u_%u);", fill, k, i, k, i);
+		} else {
+			pre = S(g, "%s s64 _a%u_%u = %s;", pre, k, i, ex(g, args[i]));
+			fields = S(g, "%s s64 a%u;", fields, i);
+			fill = S(g, "%s _r%u->a%u = _a%u_%u;", fill, k, i, k, i);
+		}
+	}
+	uint32_t id = add_fmt(g, fmt, nargs, types);
+	return S(g, "({%s struct { struct bstap_rec_hdr h;%s } *_r%u = bpf_ringbuf_reserve(&bstap_rb, sizeof(*_r%u), 0); "
+		 "if (_r%u) { _r%u->h.type = REC_PRINTF; _r%u->h.id = %u;%s bpf_ringbuf_submit(_r%u, 0); } "
+		 "else bstap_count_lost(); 0; })",
+		 pre, fields, k, k, k, k, k, id, fill, k);
+}
+
+/* '%' in literal text of print-family formats must not start a conversion. */
+static const char *escape_pct(struct gen *g, const char *s, size_t len)
+{
+	char *o = arena_alloc(g->a, len * 2 + 1), *p = o;
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] == '%')
+			*p++ = '%';
+		*p++ = s[i];
+	}
+	*p = 0;
+	return o;
+}
+
+static const char *call_builtin(struct gen *g, struct node *n)
+{
+	struct node_list *a = &n->u.call.args;
+	switch (n->u.call.builtin) {
+	case B_PRINTF:
+		return emit_printf(g, arena_strndup(g->a, a->v[0]->u.str.s, a->v[0]->u.str.len), a->v + 1,
+				   a->n - 1, &n->loc);
+	case B_PRINT:
+	case B_PRINTLN:
+	case B_PRINTD:
+	case B_PRINTDLN: {
+		bool delim = n->u.call.builtin == B_PRINTD || n->u.call.builtin == B_PRINTDLN;
+		bool nl = n->u.call.builtin == B_PRINTLN || n->u.call.builtin == B_PRINTDLN;
+		struct node **args = arena_alloc(g->a, (a->n * 2 + 1) * sizeof(*args));
+		uint32_t nargs = 0;
+		const char *fmt = "";
+		struct node *d = delim ? a->v[0] : NULL;
+		for (uint32_t i = delim ? 1 : 0; i < a->n; i++) {
+			if (d && i > 1) {
+				if (d->kind == N_STR) {
+					fmt = S(g, "%s%s", fmt, escape_pct(g, d->u.str.s, d->u.str.len));
+				} else {
+					fmt = S(g, "%s%%s", fmt);
+					args[nargs++] = d;
+				}
+			}
+			fmt = S(g, "%s%s", fmt, a->v[i]->type == T_STRING ? "%s" : "%d");
+			args[nargs++] = a->v[i];
+		}
+		if (nl)
+			fmt = S(g, "%s\n", fmt);
+		return emit_printf(g, fmt, args, nargs, &n->loc);
+	}
+	case B_SPRINTF:
+		bad(g, &n->loc, "sprintf cannot run in a kernel probe yet: use printf, or call it in "
+		    "'begin'/'end'");
+		return "\"\"";
+	case B_EXIT:
+		return "({ bstap_exit(); 0; })";
+	case B_ERROR: {
+		uint32_t site = add_err(g, ERR_USER, "error()", &n->loc);
+		return S(g, "({ bstap_error(S, %u, %s); %s; 0; })", site, ex(g, a->v[0]), g->abort);
+	}
+	case B_PID: return "bstap_pid()";
+	case B_TID: return "bstap_tid()";
+	case B_PPID: return "bstap_ppid()";
+	case B_UID: return "bstap_uid()";
+	case B_EXECNAME: return S(g, "bstap_execname(BSTAP_T(%u))", tmp(g, MAXSTR));
+	case B_CPU: return "(s64)bpf_get_smp_processor_id()";
+	case B_GETTIMEOFDAY_S: return "(bstap_realtime_ns() / 1000000000)";
+	case B_GETTIMEOFDAY_MS: return "(bstap_realtime_ns() / 1000000)";
+	case B_GETTIMEOFDAY_US: return "(bstap_realtime_ns() / 1000)";
+	case B_GETTIMEOFDAY_NS: return "bstap_realtime_ns()";
+	case B_KTIME_GET_NS: return "(s64)bpf_ktime_get_ns()";
+	case B_PP: return c_string(g, g->ep ? g->ep->pp : "", g->ep ? strlen(g->ep->pp) : 0);
+	case B_STRLEN: return S(g, "bstap_strlen(%s)", ex(g, a->v[0]));
+	default:
+		bad(g, &n->loc, "'%s' cannot run in a kernel probe", n->u.call.name);
+		return "0";
+	}
+}
+
+static const char *call_func(struct gen *g, struct node *n)
+{
+	const struct func *fn = n->u.call.fn;
+	struct node_list *a = &n->u.call.args;
+	uint32_t k = g->uniq++;
+	/* evaluate every argument before writing the frame: an argument may call fn too */
+	const char *pre = "", *store = "";
+	for (uint32_t i = 0; i < a->n; i++) {
+		const struct sym *p = fn->params.v[i];
+		if (p->type == T_STRING) {
+			pre = S(g, "%s char *_a%u_%u = %s;", pre, k, i, str_buf(g, a->v[i]));
+			store = S(g, "%s bstap_strcpy(_F%u->p_%s, _a%u_%u);", store, k, p->name, k, i);
+		} else {
+			pre = S(g, "%s s64 _a%u_%u = %s;", pre, k, i, ex(g, a->v[i]));
+			store = S(g, "%s _F%u->p_%s = _a%u_%u;", store, k, p->name, k, i);
+		}
+	}
+	const char *frame = S(g, "struct fn_%s_frame *_F%u = BSTAP_T(%u);", fn->name, k,
+			      g->frame_off[fn->id]);
+	if (fn->ret == T_STRING) {
+		/* copy out of the frame: a second call to fn would overwrite its ret buffer */
+		uint32_t t = tmp(g, MAXSTR);
+		return S(g, "({%s %s%s char *_r%u = fn_%s(S); if (S->err) %s; "
+			 "bstap_strcpy(BSTAP_T(%u), _r%u); (char *)BSTAP_T(%u); })",
+			 pre, frame, store, k, fn->name, g->abort, t, k, t);
+	}
+	return S(g, "({%s %s%s s64 _r%u = fn_%s(S); if (S->err) %s; _r%u; })", pre, frame, store, k,
+		 fn->name, g->abort, k);
+}
+
+/* ---- statements ---- */
+
+static void stmt(struct gen *g, struct node *n);
+
+static void block(struct gen *g, struct node *n)
+{
+	if (n->kind != N_BLOCK) {
+		stmt(g, n);
+		return;
+	}
+	for (uint32_t i = 0; i < n->u.block.n; i++)
+		stmt(g, n->u.block.v[i]);
+}
+
+static void loop_guard(struct gen *g, const struct loc *l, uint32_t k)
+{
+	uint32_t site = add_err(g, ERR_MAXACTION, "loop", l);
+	line(g, l, "if (++_n%u > BSTAP_MAXACTION) { bstap_error(S, %u, 0); %s; }", k, site, g->abort);
+}
+
+static void stmt(struct gen *g, struct node *n)
+{
+	if (!n)
+		return;
+	switch (n->kind) {
+	case N_BLOCK:
+		line(g, NULL, "{");
+		g->indent++;
+		block(g, n);
+		g->indent--;
+		line(g, NULL, "}");
+		break;
+	case N_EXPR:
+		line(g, &n->loc, "(void)%s;", ex(g, n->u.expr));
+		break;
+	case N_IF:
+		line(g, &n->loc, "if (%s) {", ex(g, n->u.ifs.cond));
+		g->indent++;
+		block(g, n->u.ifs.then);
+		g->indent--;
+		if (n->u.ifs.els) {
+			line(g, NULL, "} else {");
+			g->indent++;
+			block(g, n->u.ifs.els);
+			g->indent--;
+		}
+		line(g, NULL, "}");
+		break;
+	case N_WHILE:
+	case N_FOR: {
+		uint32_t k = g->uniq++;
+		line(g, NULL, "{");
+		g->indent++;
+		if (n->u.loop.init)
+			stmt(g, n->u.loop.init);
+		line(g, NULL, "u32 _n%u = 0;", k);
+		const char *cond = n->u.loop.cond ? ex(g, n->u.loop.cond) : "1";
+		const char *step = "";
+		if (n->u.loop.step) {
+			struct node *st = n->u.loop.step;
+			step = S(g, " (void)%s", ex(g, st->kind == N_EXPR ? st->u.expr : st));
+		}
+		line(g, &n->loc, "for (; %s;%s) {", cond, step);
+		g->indent++;
+		loop_guard(g, &n->loc, k);
+		g->loop_depth++;
+		block(g, n->u.loop.body);
+		g->loop_depth--;
+		g->indent--;
+		line(g, NULL, "}");
+		g->indent--;
+		line(g, NULL, "}");
+		break;
+	}
+	case N_FOREACH:
+		bad(g, &n->loc, "foreach cannot run in a kernel probe yet: iterate in an 'end' or "
+		    "'begin' probe, or in a timer probe that touches no task context");
+		break;
+	case N_BREAK:
+		line(g, &n->loc, "break;");
+		break;
+	case N_CONTINUE:
+		line(g, &n->loc, "continue;");
+		break;
+	case N_NEXT:
+		line(g, &n->loc, "return 0;");
+		break;
+	case N_RETURN:
+		if (!n->u.ret)
+			line(g, &n->loc, "return 0;");
+		else if (g->fn && g->fn->ret == T_STRING)
+			line(g, &n->loc, "{ bstap_strcpy(F->ret, %s); return F->ret; }", ex(g, n->u.ret));
+		else
+			line(g, &n->loc, "return %s;", ex(g, n->u.ret));
+		break;
+	case N_DELETE: {
+		struct node *e = n->u.del;
+		if (e->kind == N_INDEX) {
+			const struct sym *s = e->u.index.base->u.var.sym;
+			line(g, &n->loc, "bpf_map_delete_elem(&%s, %s);", gmap(g, s),
+			     key_expr(g, s, &e->u.index.keys));
+		} else {
+			const struct sym *s = e->u.var.sym;
+			if (s->nkeys) {
+				line(g, &n->loc, "bpf_for_each_map_elem(&%s, bstap_delete_cb, 0, 0);",
+				     gmap(g, s));
+			} else if (s->kind != S_GLOBAL) {
+				line(g, &n->loc, s->type == T_STRING ? "%s[0] = 0;" : "%s = 0;",
+				     local_ref(g, s));
+			} else {
+				enum type t;
+				const char *p = lvalue_ptr(g, e, &t);
+				line(g, &n->loc, "__builtin_memset(%s, 0, sizeof(%s));", p, ctype(t));
+			}
+		}
+		break;
+	}
+	case N_EMPTY:
+		break;
+	default:
+		line(g, &n->loc, "(void)%s;", ex(g, n));
+		break;
+	}
+}
+
+/* ---- declarations ---- */
+
+static void decl_globals(struct gen *g, FILE *o)
+{
+	const struct program *p = g->p;
+	struct meta *m = g->meta;
+	m->nglobals = p->globals.n;
+	m->globals = arena_alloc(g->a, (p->globals.n + 1) * sizeof(*m->globals));
+	for (uint32_t i = 0; i < p->globals.n; i++) {
+		const struct sym *s = p->globals.v[i];
+		struct meta_global *mg = &m->globals[i];
+		mg->name = s->name;
+		mg->map = gmap(g, s);
+		mg->type = mtype(s->type);
+		mg->nkeys = s->nkeys;
+		mg->percpu = s->type == T_STATS;
+		mg->autoprint = s->written && !s->printed && !s->tapset;
+		mg->value_size = s->type == T_STRING ? MAXSTR : s->type == T_STATS ? 32 : 8;
+		if (s->init) {
+			mg->has_init = true;
+			struct node *v = s->init;
+			if (v->kind == N_STR)
+				mg->init_str = arena_strndup(g->a, v->u.str.s, v->u.str.len);
+			else if (v->kind == N_NUM)
+				mg->init_num = v->u.num;
+			else if (v->kind == N_UNOP && v->u.un.e->kind == N_NUM)
+				mg->init_num = (int64_t)(0 - (uint64_t)v->u.un.e->u.num);
+		}
+		fprintf(o, "/* %s:%u:%u global %s */\n", s->loc.file ? s->loc.file->path : "?",
+			s->loc.line, s->loc.col, s->name);
+		if (s->nkeys) {
+			fprintf(o, "struct g_%s_key {", s->name);
+			uint32_t off = 0;
+			/* longs first keeps every field naturally aligned without padding */
+			for (int pass = 0; pass < 2; pass++)
+				for (uint32_t k = 0; k < s->nkeys; k++) {
+					bool str = s->key_types[k] == T_STRING;
+					if (str != (pass == 1))
+						continue;
+					mg->keys[k] = mtype(s->key_types[k]);
+					mg->key_off[k] = off;
+					off += str ? MAXSTR : 8;
+					fprintf(o, str ? " char k%u[BSTAP_MAXSTR];" : " s64 k%u;", k);
+				}
+			mg->key_size = off;
+			fprintf(o, " };\n");
+			uint32_t max = s->max_entries ? s->max_entries : BSTAP_MAXMAPENTRIES;
+			fprintf(o, "struct {\n\t__uint(type, %s);\n\t__uint(max_entries, %u);\n"
+				"\t__type(key, struct g_%s_key);\n\t__type(value, %s);\n} %s SEC(\".maps\");\n\n",
+				s->type == T_STATS ? "BPF_MAP_TYPE_PERCPU_HASH" : "BPF_MAP_TYPE_HASH", max,
+				s->name, ctype(s->type), gmap(g, s));
+		} else {
+			mg->key_size = 4;
+			fprintf(o, "struct {\n\t__uint(type, %s);\n\t__uint(max_entries, 1);\n"
+				"\t__type(key, u32);\n\t__type(value, %s);\n} %s SEC(\".maps\");\n\n",
+				s->type == T_STATS ? "BPF_MAP_TYPE_PERCPU_ARRAY" : "BPF_MAP_TYPE_ARRAY",
+				ctype(s->type), gmap(g, s));
+		}
+	}
+}
+
+static void decl_locals(struct gen *g, FILE *o, const char *tag, const struct sym_list *params,
+			const struct sym_list *locals, enum type ret)
+{
+	fprintf(o, "struct %s {", tag);
+	int n = 0;
+	for (uint32_t i = 0; params && i < params->n; i++, n++)
+		fprintf(o, params->v[i]->type == T_STRING ? " char p_%s[BSTAP_MAXSTR];" : " s64 p_%s;",
+			params->v[i]->name);
+	for (uint32_t i = 0; i < locals->n; i++, n++)
+		fprintf(o, locals->v[i]->type == T_STRING ? " char %s[BSTAP_MAXSTR];" : " s64 %s;",
+			locals->v[i]->name);
+	if (ret == T_STRING) {
+		fprintf(o, " char ret[BSTAP_MAXSTR];");
+		n++;
+	}
+	if (!n)
+		fprintf(o, " char unused;");
+	fprintf(o, " };\n");
+	(void)g;
+}
+
+static uint32_t locals_size(const struct sym_list *params, const struct sym_list *locals,
+			    enum type ret)
+{
+	uint32_t sz = 8;
+	for (uint32_t i = 0; params && i < params->n; i++)
+		sz += params->v[i]->type == T_STRING ? MAXSTR : 8;
+	for (uint32_t i = 0; i < locals->n; i++)
+		sz += locals->v[i]->type == T_STRING ? MAXSTR : 8;
+	if (ret == T_STRING)
+		sz += MAXSTR;
+	return sz;
+}
+
+static void init_locals(struct gen *g, const struct sym_list *locals)
+{
+	for (uint32_t i = 0; i < locals->n; i++)
+		line(g, NULL, locals->v[i]->type == T_STRING ? "%s[0] = 0;" : "%s = 0;",
+		     local_ref(g, locals->v[i]));
+}
+
+/* Script functions may call each other, but not recursively: BPF has no real call stack. */
+static bool reaches(const struct node *n, const struct func *target, int depth);
+
+static bool reaches_list(const struct node_list *l, const struct func *t, int depth)
+{
+	for (uint32_t i = 0; i < l->n; i++)
+		if (reaches(l->v[i], t, depth))
+			return true;
+	return false;
+}
+
+static bool reaches(const struct node *n, const struct func *t, int depth)
+{
+	if (!n || depth > 64)
+		return depth > 64;
+	switch (n->kind) {
+	case N_CALL:
+		if (n->u.call.fn == t)
+			return true;
+		if (n->u.call.fn && reaches(n->u.call.fn->body, t, depth + 1))
+			return true;
+		return reaches_list(&n->u.call.args, t, depth);
+	case N_INDEX: return reaches_list(&n->u.index.keys, t, depth);
+	case N_BINOP: return reaches(n->u.bin.l, t, depth) || reaches(n->u.bin.r, t, depth);
+	case N_UNOP: return reaches(n->u.un.e, t, depth);
+	case N_ASSIGN: return reaches(n->u.assign.lhs, t, depth) || reaches(n->u.assign.rhs, t, depth);
+	case N_INCDEC: return reaches(n->u.incdec.lv, t, depth);
+	case N_TERNARY:
+		return reaches(n->u.tern.cond, t, depth) || reaches(n->u.tern.t, t, depth) ||
+		       reaches(n->u.tern.f, t, depth);
+	case N_IN: return reaches_list(&n->u.in.keys, t, depth);
+	case N_BLOCK: return reaches_list(&n->u.block, t, depth);
+	case N_EXPR: return reaches(n->u.expr, t, depth);
+	case N_IF:
+		return reaches(n->u.ifs.cond, t, depth) || reaches(n->u.ifs.then, t, depth) ||
+		       reaches(n->u.ifs.els, t, depth);
+	case N_WHILE:
+	case N_FOR:
+		return reaches(n->u.loop.init, t, depth) || reaches(n->u.loop.cond, t, depth) ||
+		       reaches(n->u.loop.step, t, depth) || reaches(n->u.loop.body, t, depth);
+	case N_FOREACH: return reaches(n->u.foreach.limit, t, depth) || reaches(n->u.foreach.body, t, depth);
+	case N_RETURN: return reaches(n->u.ret, t, depth);
+	case N_DELETE: return reaches(n->u.del, t, depth);
+	default: return false;
+	}
+}
+
+static bool is_kernel(const struct eprobe *ep)
+{
+	return ep->kind == PK_TIMER || ep->kind == PK_PROFILE;
+}
+
+/* Which functions do kernel probes call (directly or not)? */
+static void mark_kernel_funcs(const struct program *p, bool *used)
+{
+	for (uint32_t f = 0; f < p->funcs.n; f++)
+		for (uint32_t i = 0; i < p->probes.n && !used[f]; i++)
+			if (is_kernel(p->probes.v[i]) &&
+			    (reaches(p->probes.v[i]->body, p->funcs.v[f], 0) ||
+			     reaches(p->probes.v[i]->cond, p->funcs.v[f], 0)))
+				used[f] = true;
+}
+
+int gen_bpf_c(struct arena *a, struct diag *d, const struct program *p, struct gen_result *res)
+{
+	struct gen g = { .a = a, .d = d, .p = p };
+	g.meta = arena_alloc(a, sizeof(*g.meta));
+	g.frame_off = arena_alloc(a, (p->funcs.n + 1) * sizeof(uint32_t));
+	memset(res, 0, sizeof(*res));
+	res->meta = g.meta;
+
+	char *decl_text = NULL, *body_text = NULL;
+	size_t decl_len = 0, body_len = 0;
+	FILE *decl = open_memstream(&decl_text, &decl_len);
+	FILE *body = open_memstream(&body_text, &body_len);
+	if (!decl || !body) {
+		if (decl)
+			fclose(decl);
+		if (body)
+			fclose(body);
+		return -ENOMEM;
+	}
+	g.out = body;
+
+	decl_globals(&g, decl);
+
+	bool *kfn = arena_alloc(a, (p->funcs.n + 1) * sizeof(bool));
+	mark_kernel_funcs(p, kfn);
+
+	/* functions: each gets its own frame, before the probe area */
+	uint32_t base = 0;
+	for (uint32_t f = 0; f < p->funcs.n; f++) {
+		const struct func *fn = p->funcs.v[f];
+		if (!kfn[f])
+			continue;
+		if (reaches(fn->body, fn, 0)) {
+			bad(&g, &fn->loc, "function '%s' is recursive and cannot run in a kernel probe",
+			    fn->name);
+			continue;
+		}
+		const char *tag = S(&g, "fn_%s_frame", fn->name);
+		decl_locals(&g, decl, tag, &fn->params, &fn->locals, fn->ret);
+		g.frame_off[f] = base;
+		g.off = g.hi = base + locals_size(&fn->params, &fn->locals, fn->ret);
+		g.fn = fn;
+		g.ep = NULL;
+		g.abort = "return 0";
+		fprintf(body, "/* %s:%u:%u function %s */\n", fn->loc.file ? fn->loc.file->path : "?",
+			fn->loc.line, fn->loc.col, fn->name);
+		fprintf(body, "static __always_inline %s fn_%s(struct bstap_scratch *S)\n{\n",
+			fn->ret == T_STRING ? "char *" : "s64", fn->name);
+		g.indent = 1;
+		line(&g, NULL, "struct %s *F = BSTAP_T(%u);", tag, base);
+		init_locals(&g, &fn->locals);
+		block(&g, fn->body);
+		line(&g, NULL, "return 0;");
+		fprintf(body, "}\n\n");
+		base = g.hi;
+	}
+
+	/* probes: they never run nested on one CPU, so their areas overlap */
+	uint32_t probe_base = base, top = base;
+	for (uint32_t i = 0; i < p->probes.n; i++) {
+		const struct eprobe *ep = p->probes.v[i];
+		if (!is_kernel(ep))
+			continue;
+		res->has_kernel_probes = true;
+		const char *tag = S(&g, "probe_%u_locals", ep->id);
+		decl_locals(&g, decl, tag, NULL, &ep->locals, T_VOID);
+		g.off = g.hi = probe_base + locals_size(NULL, &ep->locals, T_VOID);
+		g.fn = NULL;
+		g.ep = ep;
+		g.abort = "return 0";
+		fprintf(body, "/* probe_%u: %s%s */\n", ep->id, ep->pp, ep->chain);
+		fprintf(body, "static __always_inline int probe_%u(void *ctx, struct bstap_scratch *S)\n{\n",
+			ep->id);
+		g.indent = 1;
+		line(&g, NULL, "struct %s *L = BSTAP_T(%u);", tag, probe_base);
+		line(&g, NULL, "S->err = 0;");
+		init_locals(&g, &ep->locals);
+		if (ep->cond)
+			line(&g, &ep->cond->loc, "if (!(%s)) return 0;", ex(&g, ep->cond));
+		block(&g, ep->body);
+		line(&g, NULL, "return 0;");
+		fprintf(body, "}\n\n");
+		if (g.hi > top)
+			top = g.hi;
+	}
+
+	/* one program per kernel event group, calling its probes in script order */
+	struct meta *m = g.meta;
+	m->groups = arena_alloc(a, (p->ngroups + 1) * sizeof(*m->groups));
+	m->ngroups = p->ngroups;
+	for (uint32_t gi = 0; gi < p->ngroups; gi++) {
+		const struct eprobe *first = NULL;
+		for (uint32_t i = 0; i < p->probes.n; i++)
+			if (is_kernel(p->probes.v[i]) && p->probes.v[i]->group == gi) {
+				first = p->probes.v[i];
+				break;
+			}
+		struct meta_group *mg = &m->groups[gi];
+		mg->kind = first->kind == PK_PROFILE ? MP_PROFILE : MP_TIMER;
+		mg->prog = S(&g, "group_%u", gi);
+		mg->pp = first->pp;
+		mg->period_ns = first->period_ns;
+		if (first->randomize_ns) {
+			/* sample finer than the spread, then fire when the random due time passes */
+			uint64_t gran = first->randomize_ns / 4;
+			if (gran < 10000)
+				gran = 10000;
+			if (gran > first->period_ns - first->randomize_ns)
+				gran = first->period_ns - first->randomize_ns;
+			mg->period_ns = gran;
+		}
+		fprintf(body, "SEC(\"perf_event\")\nint group_%u(void *ctx)\n{\n", gi);
+		fprintf(body, "\tstruct bstap_scratch *S = bstap_scratch_get();\n\tif (!S)\n\t\treturn 0;\n");
+		fprintf(body, "\tS->ctx = ctx;\n");
+		if (first->randomize_ns)
+			fprintf(body, "\tif (!bstap_due_check(%u, %lluULL, %lluULL))\n\t\treturn 0;\n", gi,
+				(unsigned long long)first->period_ns,
+				(unsigned long long)first->randomize_ns);
+		for (uint32_t i = 0; i < p->probes.n; i++) {
+			const struct eprobe *ep = p->probes.v[i];
+			if (!is_kernel(ep) || ep->group != gi)
+				continue;
+			fprintf(body, "\tif (!bstap_running())\n\t\treturn 0;\n\tprobe_%u(ctx, S);\t/* %s */\n",
+				ep->id, ep->pp);
+		}
+		fprintf(body, "\treturn 0;\n}\n\n");
+	}
+	fclose(decl);
+	fclose(body);
+
+	if (top > SCRATCH_LIMIT)
+		bad(&g, &p->probes.v[0]->loc, "the probes need %u bytes of scratch memory, more than "
+		    "the %u bstap allows", top, SCRATCH_LIMIT);
+
+	res->c_text = arena_printf(a,
+		"/* Generated by bstap from %s. Do not edit. */\n"
+		"#define BSTAP_MAXSTR %u\n"
+		"#define BSTAP_MAXACTION %u\n"
+		"#define BSTAP_SCRATCH_SIZE %u\n"
+		"#include \"bstap.bpf.h\"\n\n"
+		"static __attribute__((unused)) long bstap_delete_cb(void *map, const void *key, void *val, void *ctx)\n"
+		"{\n\tbpf_map_delete_elem(map, key);\n\treturn 0;\n}\n\n"
+		"%s\n%s",
+		p->script_path, MAXSTR, BSTAP_MAXACTION, top ? top : 8, decl_text ? decl_text : "",
+		body_text ? body_text : "");
+	res->c_len = strlen(res->c_text);
+	free(decl_text);
+	free(body_text);
+	return g.errors ? -EINVAL : 0;
+}

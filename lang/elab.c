@@ -1,0 +1,403 @@
+/* Pass 2a: turn probe definitions into concrete probes — alias expansion and probe-point resolution. */
+#include "elab.h"
+
+#include <fnmatch.h>
+#include <inttypes.h>
+#include <string.h>
+
+#define MAX_ALIAS_DEPTH 32
+#define HZ 250	/* this kernel's CONFIG_HZ; jiffies and timer.profile use it */
+
+/* The alias definitions being expanded, outermost first: for cycle detection and -p2 chains. */
+struct chain {
+	const struct probe_def *def;
+	const struct probe_point *use;	/* what the user (or outer alias) wrote */
+	const struct probe_point *loc;	/* which of the alias's locations this expansion uses */
+	const struct chain *up;
+};
+
+struct elab {
+	struct arena *a;
+	struct diag *d;
+	struct stp_file **files;
+	int nfiles;
+	struct program *prog;
+};
+
+void eprobe_list_push(struct arena *a, struct eprobe_list *l, struct eprobe *p)
+{
+	if (l->n == l->cap) {
+		uint32_t cap = l->cap ? l->cap * 2 : 8;
+		l->v = arena_realloc(a, l->v, l->cap * sizeof(*l->v), cap * sizeof(*l->v));
+		l->cap = cap;
+	}
+	l->v[l->n++] = p;
+}
+
+static bool arg_equal(const struct node *x, const struct node *y)
+{
+	if (!x || !y)
+		return x == y;
+	if (x->kind != y->kind)
+		return false;
+	if (x->kind == N_NUM)
+		return x->u.num == y->u.num;
+	if (x->kind == N_STR)
+		return x->u.str.len == y->u.str.len && !memcmp(x->u.str.s, y->u.str.s, x->u.str.len);
+	return false;
+}
+
+/* Does the alias name match the first name->ncomps components of the use? */
+static bool alias_matches(const struct probe_point *name, const struct probe_point *use)
+{
+	if (use->ncomps < name->ncomps)
+		return false;
+	for (uint32_t i = 0; i < name->ncomps; i++) {
+		const struct pp_comp *n = &name->comps[i], *u = &use->comps[i];
+		if (strchr(u->functor, '*')) {
+			if (fnmatch(u->functor, n->functor, 0))
+				return false;
+		} else if (strcmp(u->functor, n->functor)) {
+			return false;
+		}
+		if (!arg_equal(n->arg, u->arg))
+			return false;
+	}
+	return true;
+}
+
+/* loc + use's components past the first skip ones: the alias suffix rule. */
+static struct probe_point *with_suffix(struct arena *a, const struct probe_point *loc,
+				       const struct probe_point *use, uint32_t skip)
+{
+	struct probe_point *p = arena_alloc(a, sizeof(*p));
+	*p = *loc;
+	p->ncomps = loc->ncomps + (use->ncomps - skip);
+	p->comps = arena_alloc(a, p->ncomps * sizeof(*p->comps));
+	memcpy(p->comps, loc->comps, loc->ncomps * sizeof(*p->comps));
+	memcpy(p->comps + loc->ncomps, use->comps + skip, (use->ncomps - skip) * sizeof(*p->comps));
+	p->optional = loc->optional || use->optional;
+	p->sufficient = false;
+	return p;
+}
+
+static struct node *block_of(struct arena *a, struct loc loc, struct node *first,
+			     struct node *second)
+{
+	struct node *b = node_new(a, N_BLOCK, loc);
+	if (first)
+		node_list_push(a, &b->u.block, first);
+	if (second)
+		node_list_push(a, &b->u.block, second);
+	return b;
+}
+
+static struct node *and_cond(struct arena *a, struct node *x, struct node *y)
+{
+	if (!x)
+		return y;
+	if (!y)
+		return x;
+	struct node *n = node_new(a, N_BINOP, x->loc);
+	n->u.bin.op = OP_LAND;
+	n->u.bin.l = x;
+	n->u.bin.r = y;
+	return n;
+}
+
+static const char *chain_string(struct elab *e, const struct chain *c)
+{
+	if (!c)
+		return "";
+	/* innermost (the alias that produced the concrete point) first, the user's point last */
+	char *s = arena_strdup(e->a, " /*");
+	const struct chain *outer = c;
+	for (const struct chain *k = c; k; k = k->up) {
+		s = arena_printf(e->a, "%s <- %s = %s", s, pp_to_string(e->a, k->def->names.v[0]),
+				 pp_to_string(e->a, k->loc));
+		outer = k;
+	}
+	return arena_printf(e->a, "%s <- %s */", s, pp_to_string(e->a, outer->use));
+}
+
+static bool get_num_arg(struct elab *e, const struct pp_comp *c, int64_t *out)
+{
+	if (!c->arg || c->arg->kind != N_NUM) {
+		diag_error(e->d, &c->loc, "probe point component '%s' needs a number argument",
+			   c->functor);
+		return false;
+	}
+	*out = c->arg->u.num;
+	return true;
+}
+
+static bool no_arg(struct elab *e, const struct pp_comp *c)
+{
+	if (c->arg) {
+		diag_error(e->d, &c->loc, "probe point component '%s' takes no argument", c->functor);
+		return false;
+	}
+	return true;
+}
+
+/* Units of the timer.X(N) family, in nanoseconds per N. 0: per-second rate (hz). */
+static const struct { const char *name; uint64_t ns; } timer_units[] = {
+	{ "s", 1000000000ull },	  { "sec", 1000000000ull }, { "ms", 1000000ull },
+	{ "msec", 1000000ull },	  { "us", 1000ull },	    { "usec", 1000ull },
+	{ "ns", 1ull },		  { "nsec", 1ull },	    { "jiffies", 1000000000ull / HZ },
+	{ "hz", 0 },
+};
+
+/*
+ * Resolve a probe point that no alias matched against the built-in families.
+ * Returns 1 if it made a probe, 0 if the point names nothing (caller decides on '?'),
+ * -1 after reporting an error.
+ */
+static int resolve_builtin(struct elab *e, const struct probe_point *pp, struct eprobe *ep)
+{
+	const struct pp_comp *c = pp->comps;
+	const char *f0 = c[0].functor;
+	if (strchr(f0, '*'))
+		return 0;
+	if (!strcmp(f0, "begin") || !strcmp(f0, "end") || !strcmp(f0, "error")) {
+		ep->kind = !strcmp(f0, "begin") ? PK_BEGIN : !strcmp(f0, "end") ? PK_END : PK_ERROR;
+		if (c[0].arg && !get_num_arg(e, &c[0], &ep->seq))
+			return -1;
+		if (pp->ncomps > 1) {
+			diag_error(e->d, &c[1].loc, "unexpected '%s' after '%s' probe point",
+				   c[1].functor, f0);
+			return -1;
+		}
+		return 1;
+	}
+	if (!strcmp(f0, "timer")) {
+		if (!no_arg(e, &c[0]))
+			return -1;
+		if (pp->ncomps < 2) {
+			diag_error(e->d, &pp->loc,
+				   "incomplete probe point 'timer': expected timer.s(N), timer.ms(N), "
+				   "timer.us(N), timer.ns(N), timer.hz(N), timer.jiffies(N) or "
+				   "timer.profile");
+			return -1;
+		}
+		const char *f1 = c[1].functor;
+		if (!strcmp(f1, "profile")) {
+			if (!no_arg(e, &c[1]))
+				return -1;
+			if (pp->ncomps > 2 && !(pp->ncomps == 3 && !strcmp(c[2].functor, "tick"))) {
+				diag_error(e->d, &c[2].loc, "unexpected '%s' after timer.profile",
+					   c[2].functor);
+				return -1;
+			}
+			ep->kind = PK_PROFILE;
+			ep->period_ns = 1000000000ull / HZ;
+			return 1;
+		}
+		for (size_t i = 0; i < sizeof(timer_units) / sizeof(timer_units[0]); i++) {
+			if (strcmp(f1, timer_units[i].name))
+				continue;
+			int64_t n;
+			if (!get_num_arg(e, &c[1], &n))
+				return -1;
+			if (n <= 0) {
+				diag_error(e->d, &c[1].loc, "timer period must be positive, got %" PRId64, n);
+				return -1;
+			}
+			uint64_t unit = timer_units[i].ns;
+			ep->kind = PK_TIMER;
+			ep->period_ns = unit ? (uint64_t)n * unit : 1000000000ull / (uint64_t)n;
+			if (ep->period_ns == 0 || (unit && ep->period_ns / unit != (uint64_t)n)) {
+				diag_error(e->d, &c[1].loc, "timer period out of range");
+				return -1;
+			}
+			if (pp->ncomps >= 3) {
+				if (strcmp(c[2].functor, "randomize") || pp->ncomps > 3 || !unit) {
+					diag_error(e->d, &c[2].loc, "unexpected '%s' after timer.%s(N)%s",
+						   c[2].functor, f1,
+						   unit ? ": only .randomize(M) may follow" : "");
+					return -1;
+				}
+				int64_t m;
+				if (!get_num_arg(e, &c[2], &m))
+					return -1;
+				if (m < 0 || (uint64_t)m * unit >= ep->period_ns) {
+					diag_error(e->d, &c[2].loc,
+						   "randomize value must be at least 0 and less than the "
+						   "period (%" PRId64 ")", n);
+					return -1;
+				}
+				ep->randomize_ns = (uint64_t)m * unit;
+			}
+			if (ep->period_ns < 10000) {
+				diag_error(e->d, &c[1].loc,
+					   "timer period %" PRIu64 "ns is below the 10us minimum",
+					   ep->period_ns);
+				return -1;
+			}
+			return 1;
+		}
+		diag_error(e->d, &c[1].loc, "unknown timer unit '%s': expected s, ms, us, ns, hz, "
+			   "jiffies or profile", f1);
+		return -1;
+	}
+	static const char *const later[] = { "kernel", "module", "process", "perf", "procfs",
+					     "netfilter", "java", "python2", "python3" };
+	for (size_t i = 0; i < sizeof(later) / sizeof(later[0]); i++) {
+		if (!strcmp(f0, later[i])) {
+			diag_error(e->d, &pp->loc, "probe point '%s' is not supported by bstap yet",
+				   pp_to_string(e->a, pp));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int derive(struct elab *e, const struct probe_point *pp, struct node *body,
+		  struct node *cond, const struct chain *ch, const struct expansion *via,
+		  const struct loc *user_loc, int depth);
+
+/* Try every alias definition against pp; returns number of probes made, -1 on error. */
+static int expand_aliases(struct elab *e, const struct probe_point *pp, struct node *body,
+			  struct node *cond, const struct chain *ch, const struct expansion *via,
+			  const struct loc *user_loc, int depth, bool *matched)
+{
+	int made = 0;
+	for (int fi = 0; fi < e->nfiles; fi++) {
+		const struct stp_file *f = e->files[fi];
+		for (uint32_t di = 0; di < f->probes.n; di++) {
+			const struct probe_def *def = f->probes.v[di];
+			if (def->kind == PD_PROBE)
+				continue;
+			for (uint32_t ni = 0; ni < def->names.n; ni++) {
+				const struct probe_point *name = def->names.v[ni];
+				if (!alias_matches(name, pp))
+					continue;
+				*matched = true;
+				for (const struct chain *k = ch; k; k = k->up) {
+					if (k->def != def)
+						continue;
+					/* name the whole cycle, outermost use first */
+					char *s = arena_strdup(e->a, "");
+					const struct chain *stack[MAX_ALIAS_DEPTH + 1];
+					int ns = 0;
+					for (const struct chain *j = ch; j && ns < MAX_ALIAS_DEPTH; j = j->up)
+						stack[ns++] = j;
+					for (int j = ns - 1; j >= 0; j--)
+						s = arena_printf(e->a, "%s%s -> ", s,
+								 pp_to_string(e->a, stack[j]->def->names.v[0]));
+					s = arena_printf(e->a, "%s%s", s, pp_to_string(e->a, name));
+					diag_error(e->d, &pp->loc, "probe alias cycle: %s", s);
+					return -1;
+				}
+				if (depth >= MAX_ALIAS_DEPTH) {
+					diag_error(e->d, &pp->loc, "probe alias nesting too deep");
+					return -1;
+				}
+				struct expansion *x = arena_alloc(e->a, sizeof(*x));
+				x->alias = pp_to_string(e->a, name);
+				x->use = pp->loc;
+				x->outer = via;
+				bool stop = false;
+				for (uint32_t li = 0; li < def->points.n && !stop; li++) {
+					const struct probe_point *loc = def->points.v[li];
+					struct probe_point *np = with_suffix(e->a, loc, pp, name->ncomps);
+					struct node *mine = node_clone(e->a, def->body, x);
+					struct node *user = node_clone(e->a, body, NULL);
+					struct node *nb = def->kind == PD_ALIAS
+								  ? block_of(e->a, body->loc, mine, user)
+								  : block_of(e->a, body->loc, user, mine);
+					struct node *nc = and_cond(e->a, cond,
+								   node_clone(e->a, loc->cond, x));
+					struct chain link = { def, pp, loc, ch };
+					int r = derive(e, np, nb, nc, &link, x, user_loc, depth + 1);
+					if (r < 0)
+						return -1;
+					made += r;
+					stop = loc->sufficient && r > 0;
+				}
+			}
+		}
+	}
+	return made;
+}
+
+static int derive(struct elab *e, const struct probe_point *pp, struct node *body,
+		  struct node *cond, const struct chain *ch, const struct expansion *via,
+		  const struct loc *user_loc, int depth)
+{
+	bool matched = false;
+	int made = expand_aliases(e, pp, body, cond, ch, via, user_loc, depth, &matched);
+	if (made < 0 || matched)
+		return made;
+
+	struct eprobe *ep = arena_alloc(e->a, sizeof(*ep));
+	int r = resolve_builtin(e, pp, ep);
+	if (r <= 0)
+		return r;
+	ep->pp = pp_to_string(e->a, &(struct probe_point){ .comps = pp->comps,
+							   .ncomps = pp->ncomps });
+	ep->chain = chain_string(e, ch);
+	ep->body = node_clone(e->a, body, NULL);
+	ep->cond = cond;
+	ep->loc = *user_loc;
+	ep->id = e->prog->probes.n;
+	eprobe_list_push(e->a, &e->prog->probes, ep);
+	return 1;
+}
+
+/* Probes with the same kernel event share one BPF program, run in script order. */
+static void assign_groups(struct program *p)
+{
+	uint32_t ngroups = 0;
+	for (uint32_t i = 0; i < p->probes.n; i++) {
+		struct eprobe *ep = p->probes.v[i];
+		ep->group = UINT32_MAX;
+		if (ep->kind != PK_TIMER && ep->kind != PK_PROFILE)
+			continue;
+		for (uint32_t j = 0; j < i; j++) {
+			struct eprobe *q = p->probes.v[j];
+			if (q->kind == ep->kind && q->period_ns == ep->period_ns &&
+			    q->randomize_ns == ep->randomize_ns && ep->randomize_ns == 0) {
+				ep->group = q->group;
+				break;
+			}
+		}
+		if (ep->group == UINT32_MAX)
+			ep->group = ngroups++;
+	}
+	p->ngroups = ngroups;
+}
+
+struct program *elaborate(struct arena *a, struct diag *d, struct stp_file **files, int nfiles)
+{
+	struct elab e = { a, d, files, nfiles, arena_alloc(a, sizeof(struct program)) };
+	e.prog->script_path = files[0]->src->path;
+
+	/* only the user's file activates probes; tapset files contribute aliases */
+	const struct stp_file *f = files[0];
+	for (uint32_t i = 0; i < f->probes.n; i++) {
+		const struct probe_def *def = f->probes.v[i];
+		if (def->kind != PD_PROBE)
+			continue;
+		for (uint32_t j = 0; j < def->points.n; j++) {
+			const struct probe_point *pp = def->points.v[j];
+			int errs = diag_error_count(d);
+			int r = derive(&e, pp, def->body, pp->cond, NULL, NULL, &pp->loc, 0);
+			if (r == 0 && diag_error_count(d) == errs && !pp->optional)
+				diag_error(d, &pp->loc, "no match for probe point '%s'",
+					   pp_to_string(a, pp));
+			if (r > 0 && pp->sufficient)
+				break;
+		}
+	}
+	if (diag_error_count(d))
+		return NULL;
+	if (e.prog->probes.n == 0) {
+		diag_semantic(d, "no probes found");
+		return NULL;
+	}
+	assign_groups(e.prog);
+	if (types_check(a, d, e.prog, files, nfiles) < 0 || diag_error_count(d))
+		return NULL;
+	return e.prog;
+}

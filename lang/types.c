@@ -1,0 +1,879 @@
+/* Pass 2b: resolve names to symbols, infer long/string/stats types, and check what the grammar cannot. */
+#include "builtins.h"
+#include "elab.h"
+
+#include <string.h>
+
+struct scope {
+	struct sym_list *locals;	/* where new implicit locals go */
+	struct sym_list *params;	/* function params, or NULL */
+	struct func *fn;		/* enclosing function, or NULL in a probe */
+};
+
+struct tc {
+	struct arena *a;
+	struct diag *d;
+	struct program *prog;
+	struct sym_list globals;	/* every global of every file */
+	struct func_list funcs;		/* every function of every file */
+	bool changed;
+	bool final;			/* last walk: report unresolved types and misplaced statements */
+	int loop_depth;
+};
+
+static struct sym *find_sym(const struct sym_list *l, const char *name)
+{
+	for (uint32_t i = 0; l && i < l->n; i++)
+		if (!strcmp(l->v[i]->name, name))
+			return l->v[i];
+	return NULL;
+}
+
+static struct func *find_func(struct tc *tc, const char *name)
+{
+	for (uint32_t i = 0; i < tc->funcs.n; i++)
+		if (!strcmp(tc->funcs.v[i]->name, name))
+			return tc->funcs.v[i];
+	return NULL;
+}
+
+static struct sym *lookup_var(struct tc *tc, struct scope *sc, struct node *v, bool as_array)
+{
+	struct sym *s = find_sym(sc->params, v->u.var.name);
+	if (!s)
+		s = find_sym(sc->locals, v->u.var.name);
+	if (!s)
+		s = find_sym(&tc->globals, v->u.var.name);
+	if (!s) {
+		if (as_array) {
+			diag_error(tc->d, &v->loc,
+				   "array '%s' is not declared: arrays must be declared 'global'",
+				   v->u.var.name);
+			return NULL;
+		}
+		s = arena_alloc(tc->a, sizeof(*s));
+		s->name = v->u.var.name;
+		s->kind = S_LOCAL;
+		s->loc = v->loc;
+		s->index = sc->locals->n;
+		sym_list_push(tc->a, sc->locals, s);
+	}
+	return s;
+}
+
+/* Fix a symbol's value type; complain once, naming both places, if it was fixed otherwise. */
+static void unify_sym(struct tc *tc, struct sym *s, enum type t, const struct loc *loc)
+{
+	if (!s || t == T_UNKNOWN || t == T_VOID)
+		return;
+	if (s->type == T_UNKNOWN) {
+		s->type = t;
+		s->type_loc = *loc;
+		tc->changed = true;
+		return;
+	}
+	if (s->type != t) {
+		diag_error(tc->d, loc, "type mismatch: '%s' is used as %s here", s->name,
+			   type_str(t));
+		diag_note(tc->d, &s->type_loc, "'%s' was first used as %s here", s->name,
+			  type_str(s->type));
+	}
+}
+
+static void unify_key(struct tc *tc, struct sym *s, uint32_t i, enum type t, const struct loc *loc)
+{
+	if (t == T_UNKNOWN || i >= s->nkeys)
+		return;
+	if (s->key_types[i] == T_UNKNOWN) {
+		s->key_types[i] = t;
+		tc->changed = true;
+	} else if (s->key_types[i] != t) {
+		diag_error(tc->d, loc, "type mismatch: index %u of array '%s' is used as %s here",
+			   i + 1, s->name, type_str(t));
+		diag_note(tc->d, &s->loc, "'%s' has a %s index there", s->name,
+			  type_str(s->key_types[i]));
+	}
+}
+
+static bool set_keys(struct tc *tc, struct sym *s, uint32_t nkeys, const struct loc *loc)
+{
+	if (s->kind != S_GLOBAL) {
+		diag_error(tc->d, loc, "'%s' is a local, not an array: arrays must be declared 'global'",
+			   s->name);
+		return false;
+	}
+	if (!s->nkeys) {
+		if (!s->is_array && s->type != T_UNKNOWN && s->type_loc.file) {
+			diag_error(tc->d, loc, "'%s' is used as an array here", s->name);
+			diag_note(tc->d, &s->type_loc, "'%s' was used as a scalar here", s->name);
+			return false;
+		}
+		s->nkeys = nkeys;
+		s->key_types = arena_alloc(tc->a, nkeys * sizeof(enum type));
+		s->is_array = true;
+		tc->changed = true;
+		return true;
+	}
+	if (s->nkeys != nkeys) {
+		diag_error(tc->d, loc, "array '%s' used with %u indexes here, but with %u elsewhere",
+			   s->name, nkeys, s->nkeys);
+		return false;
+	}
+	return true;
+}
+
+static enum type infer(struct tc *tc, struct scope *sc, struct node *n, bool value_used);
+
+/* Push a known type down into an expression whose own type is still open. */
+static void expect(struct tc *tc, struct scope *sc, struct node *n, enum type t)
+{
+	if (!n || t == T_UNKNOWN)
+		return;
+	switch (n->kind) {
+	case N_VAR:
+		if (n->u.var.sym)
+			unify_sym(tc, n->u.var.sym, t, &n->loc);
+		break;
+	case N_INDEX:
+		if (n->u.index.base->u.var.sym)
+			unify_sym(tc, n->u.index.base->u.var.sym, t, &n->loc);
+		break;
+	case N_CALL:
+		if (n->u.call.fn && n->u.call.fn->ret == T_UNKNOWN) {
+			n->u.call.fn->ret = t;
+			n->u.call.fn->ret_loc = n->loc;
+			tc->changed = true;
+		}
+		break;
+	case N_TERNARY:
+		expect(tc, sc, n->u.tern.t, t);
+		expect(tc, sc, n->u.tern.f, t);
+		break;
+	case N_ASSIGN:
+		expect(tc, sc, n->u.assign.lhs, t);
+		break;
+	default:
+		break;
+	}
+	if (n->type == T_UNKNOWN)
+		n->type = t;
+	else if (n->type != t && tc->final && n->kind != N_VAR && n->kind != N_INDEX)
+		diag_error(tc->d, &n->loc, "type mismatch: expected %s, got %s", type_str(t),
+			   type_str(n->type));
+}
+
+static void need(struct tc *tc, struct scope *sc, struct node *n, enum type t, const char *what)
+{
+	enum type got = infer(tc, sc, n, true);
+	if (got == T_UNKNOWN) {
+		expect(tc, sc, n, t);
+		return;
+	}
+	if (got != t && tc->final)
+		diag_error(tc->d, &n->loc, "%s must be a %s, not a %s", what, type_str(t),
+			   type_str(got));
+}
+
+static void mark_read(struct sym *s)
+{
+	if (s)
+		s->printed = true;
+}
+
+static struct sym *array_sym(struct tc *tc, struct scope *sc, struct node *base, uint32_t nkeys)
+{
+	struct sym *s = base->u.var.sym;
+	if (!s) {
+		s = lookup_var(tc, sc, base, true);
+		base->u.var.sym = s;
+	}
+	if (s && !set_keys(tc, s, nkeys, &base->loc))
+		return NULL;
+	return s;
+}
+
+static void infer_keys(struct tc *tc, struct scope *sc, struct sym *s, struct node_list *keys)
+{
+	for (uint32_t i = 0; i < keys->n; i++) {
+		enum type t = infer(tc, sc, keys->v[i], true);
+		if (!s)
+			continue;
+		if (t == T_UNKNOWN)
+			expect(tc, sc, keys->v[i], s->key_types[i]);
+		else if (t == T_LONG || t == T_STRING)
+			unify_key(tc, s, i, t, &keys->v[i]->loc);
+		else if (tc->final)
+			diag_error(tc->d, &keys->v[i]->loc, "array index must be a long or a string");
+	}
+}
+
+static enum type infer_call(struct tc *tc, struct scope *sc, struct node *n)
+{
+	const char *name = n->u.call.name;
+	struct node_list *args = &n->u.call.args;
+	if (!n->u.call.fn && n->u.call.builtin <= 0) {
+		struct func *fn = find_func(tc, name);
+		if (fn) {
+			n->u.call.fn = fn;
+			n->u.call.builtin = -1;
+		} else {
+			int b = builtin_lookup(name);
+			if (b < 0) {
+				diag_error(tc->d, &n->loc, "unresolved function '%s'", name);
+				n->u.call.builtin = -2;	/* reported */
+				return T_UNKNOWN;
+			}
+			/* builtin ids are stored +1 so that 0 still means "unresolved" */
+			n->u.call.builtin = b + 1;
+		}
+	}
+	if (n->u.call.builtin == -2)
+		return T_UNKNOWN;
+	if (n->u.call.fn) {
+		struct func *fn = n->u.call.fn;
+		if (args->n != fn->params.n) {
+			if (tc->final)
+				diag_error(tc->d, &n->loc, "function '%s' takes %u argument%s, %u given",
+					   name, fn->params.n, fn->params.n == 1 ? "" : "s", args->n);
+			return fn->ret;
+		}
+		for (uint32_t i = 0; i < args->n; i++) {
+			struct sym *p = fn->params.v[i];
+			enum type t = infer(tc, sc, args->v[i], true);
+			if (t == T_UNKNOWN)
+				expect(tc, sc, args->v[i], p->type);
+			else if (t == T_LONG || t == T_STRING)
+				unify_sym(tc, p, t, &args->v[i]->loc);
+		}
+		return fn->ret;
+	}
+	int b = n->u.call.builtin - 1;
+	const struct builtin_info *bi = &builtin_table[b];
+	if ((int)args->n < bi->min_args || (bi->max_args >= 0 && (int)args->n > bi->max_args)) {
+		if (tc->final) {
+			if (bi->max_args == bi->min_args)
+				diag_error(tc->d, &n->loc, "'%s' takes %d argument%s, %u given", name,
+					   bi->min_args, bi->min_args == 1 ? "" : "s", args->n);
+			else
+				diag_error(tc->d, &n->loc, "'%s' takes at least %d argument%s, %u given",
+					   name, bi->min_args, bi->min_args == 1 ? "" : "s", args->n);
+		}
+		return bi->ret;
+	}
+	bool fmt_family = b == B_PRINTF || b == B_SPRINTF || b == B_PRINTD || b == B_PRINTDLN;
+	for (uint32_t i = 0; i < args->n; i++) {
+		struct node *arg = args->v[i];
+		if (i == 0 && fmt_family) {
+			if ((b == B_PRINTF || b == B_SPRINTF) && arg->kind != N_STR && tc->final) {
+				diag_error(tc->d, &arg->loc, "the format of '%s' must be a literal string",
+					   name);
+				continue;
+			}
+			need(tc, sc, arg, T_STRING, "the delimiter");
+			continue;
+		}
+		if (bi->arg0 != T_UNKNOWN && !fmt_family) {
+			need(tc, sc, arg, bi->arg0, "the argument");
+			continue;
+		}
+		enum type t = infer(tc, sc, arg, true);
+		if (tc->final && t != T_LONG && t != T_STRING)
+			diag_error(tc->d, &arg->loc, "argument %u of '%s' has %s type", i + 1, name,
+				   t == T_UNKNOWN ? "an unresolved" : type_str(t));
+	}
+	return bi->ret;
+}
+
+static enum type arith(struct tc *tc, struct scope *sc, struct node *l, struct node *r,
+		       const char *opname)
+{
+	(void)opname;
+	need(tc, sc, l, T_LONG, "the operand");
+	if (r)
+		need(tc, sc, r, T_LONG, "the operand");
+	return T_LONG;
+}
+
+/* Returns the expression's type; value_used says whether its value feeds something (a read). */
+static enum type infer(struct tc *tc, struct scope *sc, struct node *n, bool value_used)
+{
+	enum type t = T_UNKNOWN;
+	switch (n->kind) {
+	case N_NUM:
+		t = T_LONG;
+		break;
+	case N_STR:
+		t = T_STRING;
+		break;
+	case N_VAR: {
+		if (!n->u.var.sym)
+			n->u.var.sym = lookup_var(tc, sc, n, false);
+		struct sym *s = n->u.var.sym;
+		if (!s)
+			break;
+		if (s->is_array || s->nkeys) {
+			diag_error(tc->d, &n->loc, "array '%s' used without an index", s->name);
+			n->u.var.sym = NULL;
+			break;
+		}
+		if (s->type == T_STATS && tc->final) {
+			diag_error(tc->d, &n->loc,
+				   "statistic '%s' can only be read with @count, @sum, @min, @max or "
+				   "@avg", s->name);
+		}
+		if (value_used)
+			mark_read(s);
+		t = s->type;
+		break;
+	}
+	case N_TARGET:
+		diag_error(tc->d, &n->loc, "target variable '%s' is not available in this probe",
+			   n->u.var.name);
+		n->kind = N_NUM;	/* reported once; keep going as a long */
+		n->u.num = 0;
+		t = T_LONG;
+		break;
+	case N_INDEX: {
+		struct sym *s = array_sym(tc, sc, n->u.index.base, n->u.index.keys.n);
+		infer_keys(tc, sc, s, &n->u.index.keys);
+		if (!s)
+			break;
+		if (value_used)
+			mark_read(s);
+		t = s->type;
+		if (t == T_STATS && tc->final)
+			diag_error(tc->d, &n->loc,
+				   "statistic '%s' can only be read with @count, @sum, @min, @max or "
+				   "@avg", s->name);
+		break;
+	}
+	case N_CALL:
+		t = infer_call(tc, sc, n);
+		break;
+	case N_STATOP: {
+		struct node *arg = n->u.statop.arg;
+		struct sym *s = NULL;
+		if (arg->kind == N_VAR) {
+			if (!arg->u.var.sym)
+				arg->u.var.sym = lookup_var(tc, sc, arg, false);
+			s = arg->u.var.sym;
+		} else if (arg->kind == N_INDEX) {
+			s = array_sym(tc, sc, arg->u.index.base, arg->u.index.keys.n);
+			infer_keys(tc, sc, s, &arg->u.index.keys);
+		} else {
+			diag_error(tc->d, &arg->loc, "%s needs a statistic variable", op_str(n->u.statop.op));
+		}
+		if (s) {
+			unify_sym(tc, s, T_STATS, &arg->loc);
+			mark_read(s);
+		}
+		arg->type = T_STATS;
+		t = T_LONG;
+		break;
+	}
+	case N_BINOP: {
+		enum op op = n->u.bin.op;
+		struct node *l = n->u.bin.l, *r = n->u.bin.r;
+		if (op == OP_CONCAT) {
+			need(tc, sc, l, T_STRING, "an operand of '.'");
+			need(tc, sc, r, T_STRING, "an operand of '.'");
+			t = T_STRING;
+		} else if (op >= OP_LT && op <= OP_NE) {
+			enum type tl = infer(tc, sc, l, true), tr = infer(tc, sc, r, true);
+			if (tl == T_UNKNOWN && tr != T_UNKNOWN)
+				expect(tc, sc, l, tr);
+			else if (tr == T_UNKNOWN && tl != T_UNKNOWN)
+				expect(tc, sc, r, tl);
+			else if (tl != tr && tc->final)
+				diag_error(tc->d, &n->loc, "cannot compare a %s with a %s", type_str(tl),
+					   type_str(tr));
+			t = T_LONG;
+		} else {
+			t = arith(tc, sc, l, r, op_str(op));
+		}
+		break;
+	}
+	case N_UNOP:
+		t = arith(tc, sc, n->u.un.e, NULL, op_str(n->u.un.op));
+		break;
+	case N_ASSIGN: {
+		struct node *lhs = n->u.assign.lhs, *rhs = n->u.assign.rhs;
+		enum op op = n->u.assign.op;
+		if (lhs->kind != N_VAR && lhs->kind != N_INDEX) {
+			diag_error(tc->d, &lhs->loc, "left side of assignment is not a variable or "
+				   "array element");
+			break;
+		}
+		enum type tl = infer(tc, sc, lhs, value_used && op != OP_NONE && op != OP_AGG);
+		struct sym *s = lhs->kind == N_VAR ? lhs->u.var.sym : lhs->u.index.base->u.var.sym;
+		if (s)
+			s->written = true;
+		if (op == OP_AGG) {
+			if (s) {
+				if (s->kind != S_GLOBAL)
+					diag_error(tc->d, &lhs->loc, "statistic '%s' must be a global",
+						   s->name);
+				unify_sym(tc, s, T_STATS, &lhs->loc);
+			}
+			need(tc, sc, rhs, T_LONG, "the value aggregated with '<<<'");
+			t = T_VOID;
+			break;
+		}
+		if (op == OP_CONCAT) {
+			expect(tc, sc, lhs, T_STRING);
+			need(tc, sc, rhs, T_STRING, "the right side of '.='");
+			t = T_STRING;
+			break;
+		}
+		if (op != OP_NONE) {
+			expect(tc, sc, lhs, T_LONG);
+			need(tc, sc, rhs, T_LONG, "the right side of a compound assignment");
+			t = T_LONG;
+			break;
+		}
+		enum type tr = infer(tc, sc, rhs, true);
+		if (tr == T_STATS || tr == T_VOID) {
+			if (tc->final)
+				diag_error(tc->d, &rhs->loc, "cannot assign a %s value",
+					   tr == T_VOID ? "void" : "statistic");
+			break;
+		}
+		if (tl == T_UNKNOWN)
+			expect(tc, sc, lhs, tr);
+		else if (tr == T_UNKNOWN)
+			expect(tc, sc, rhs, tl);
+		else if (tl != tr && s)
+			unify_sym(tc, s, tr, &rhs->loc);
+		t = tl != T_UNKNOWN ? tl : tr;
+		break;
+	}
+	case N_INCDEC: {
+		struct node *lv = n->u.incdec.lv;
+		if (lv->kind != N_VAR && lv->kind != N_INDEX) {
+			diag_error(tc->d, &lv->loc, "'%s' needs a variable or array element",
+				   n->u.incdec.inc ? "++" : "--");
+			break;
+		}
+		need(tc, sc, lv, T_LONG, "the operand of '++'/'--'");
+		/* a bare x++ statement is a pure write (stap PR6954); using its value reads it */
+		struct sym *s = lv->kind == N_VAR ? lv->u.var.sym : lv->u.index.base->u.var.sym;
+		if (s) {
+			s->written = true;
+			s->printed = s->printed || value_used;
+		}
+		t = T_LONG;
+		break;
+	}
+	case N_TERNARY: {
+		need(tc, sc, n->u.tern.cond, T_LONG, "a condition");
+		enum type a = infer(tc, sc, n->u.tern.t, value_used);
+		enum type b = infer(tc, sc, n->u.tern.f, value_used);
+		if (a == T_UNKNOWN && b != T_UNKNOWN)
+			expect(tc, sc, n->u.tern.t, b);
+		else if (b == T_UNKNOWN && a != T_UNKNOWN)
+			expect(tc, sc, n->u.tern.f, a);
+		else if (a != b && tc->final)
+			diag_error(tc->d, &n->loc, "the two branches of '?:' have different types "
+				   "(%s and %s)", type_str(a), type_str(b));
+		t = a != T_UNKNOWN ? a : b;
+		break;
+	}
+	case N_IN: {
+		struct node *arr = n->u.in.arr;
+		if (arr->kind != N_VAR) {
+			diag_error(tc->d, &arr->loc, "'in' needs an array name");
+			break;
+		}
+		struct sym *s = array_sym(tc, sc, arr, n->u.in.keys.n);
+		infer_keys(tc, sc, s, &n->u.in.keys);
+		mark_read(s);
+		t = T_LONG;
+		break;
+	}
+	default:
+		diag_error(tc->d, &n->loc, "statement used as an expression");
+		break;
+	}
+	if (n->type == T_UNKNOWN)
+		n->type = t;
+	else if (t != T_UNKNOWN)
+		n->type = t;
+	return n->type;
+}
+
+static void check_stmt(struct tc *tc, struct scope *sc, struct node *n);
+
+static void check_block(struct tc *tc, struct scope *sc, struct node_list *l)
+{
+	for (uint32_t i = 0; i < l->n; i++)
+		check_stmt(tc, sc, l->v[i]);
+}
+
+static void check_stmt(struct tc *tc, struct scope *sc, struct node *n)
+{
+	if (!n)
+		return;
+	switch (n->kind) {
+	case N_BLOCK:
+		check_block(tc, sc, &n->u.block);
+		break;
+	case N_EXPR: {
+		struct node *e = n->u.expr;
+		enum type t = infer(tc, sc, e, false);
+		if (tc->final && t == T_UNKNOWN && e->kind != N_CALL)
+			diag_error(tc->d, &e->loc, "unresolved type of expression");
+		break;
+	}
+	case N_IF:
+		need(tc, sc, n->u.ifs.cond, T_LONG, "an 'if' condition");
+		check_stmt(tc, sc, n->u.ifs.then);
+		check_stmt(tc, sc, n->u.ifs.els);
+		break;
+	case N_WHILE:
+	case N_FOR:
+		if (n->u.loop.init)
+			check_stmt(tc, sc, n->u.loop.init);
+		if (n->u.loop.cond)
+			need(tc, sc, n->u.loop.cond, T_LONG, "a loop condition");
+		if (n->u.loop.step)
+			check_stmt(tc, sc, n->u.loop.step);
+		tc->loop_depth++;
+		check_stmt(tc, sc, n->u.loop.body);
+		tc->loop_depth--;
+		break;
+	case N_FOREACH: {
+		struct node *arr = n->u.foreach.arr;
+		struct sym *s = array_sym(tc, sc, arr, n->u.foreach.vars.n);
+		mark_read(s);
+		for (uint32_t i = 0; i < n->u.foreach.vars.n; i++) {
+			struct node *v = n->u.foreach.vars.v[i];
+			if (!v->u.var.sym)
+				v->u.var.sym = lookup_var(tc, sc, v, false);
+			if (v->u.var.sym && v->u.var.sym->kind == S_GLOBAL)
+				diag_error(tc->d, &v->loc, "foreach variable '%s' must be a local",
+					   v->u.var.name);
+			if (s && v->u.var.sym) {
+				if (s->key_types[i] != T_UNKNOWN)
+					unify_sym(tc, v->u.var.sym, s->key_types[i], &v->loc);
+				else
+					unify_key(tc, s, i, v->u.var.sym->type, &v->loc);
+			}
+			v->type = v->u.var.sym ? v->u.var.sym->type : T_UNKNOWN;
+		}
+		struct node *val = n->u.foreach.value;
+		if (val) {
+			if (!val->u.var.sym)
+				val->u.var.sym = lookup_var(tc, sc, val, false);
+			if (s && val->u.var.sym && s->type != T_STATS)
+				unify_sym(tc, val->u.var.sym, s->type, &val->loc);
+			if (s && s->type == T_STATS && tc->final)
+				diag_error(tc->d, &val->loc, "cannot bind the value of statistic array "
+					   "'%s': use @count(%s[...]) and friends", s->name, s->name);
+			val->type = val->u.var.sym ? val->u.var.sym->type : T_UNKNOWN;
+		}
+		int nk = (int)n->u.foreach.vars.n;
+		if (n->u.foreach.sort_col > nk && n->u.foreach.sort_col != FOREACH_SORT_VALUE)
+			diag_error(tc->d, &n->loc, "sort column out of range");
+		if (n->u.foreach.limit)
+			need(tc, sc, n->u.foreach.limit, T_LONG, "a foreach limit");
+		tc->loop_depth++;
+		check_stmt(tc, sc, n->u.foreach.body);
+		tc->loop_depth--;
+		break;
+	}
+	case N_BREAK:
+	case N_CONTINUE:
+		if (tc->final && tc->loop_depth == 0)
+			diag_error(tc->d, &n->loc, "'%s' outside a loop",
+				   n->kind == N_BREAK ? "break" : "continue");
+		break;
+	case N_NEXT:
+		if (tc->final && sc->fn)
+			diag_error(tc->d, &n->loc, "'next' is only allowed in a probe handler");
+		break;
+	case N_RETURN:
+		if (!sc->fn) {
+			if (tc->final)
+				diag_error(tc->d, &n->loc, "'return' outside a function (use 'next' to "
+					   "leave a probe handler)");
+			break;
+		}
+		if (n->u.ret) {
+			enum type t = infer(tc, sc, n->u.ret, true);
+			if (t == T_UNKNOWN) {
+				expect(tc, sc, n->u.ret, sc->fn->ret);
+			} else if (sc->fn->ret == T_UNKNOWN) {
+				sc->fn->ret = t;
+				sc->fn->ret_loc = n->u.ret->loc;
+				tc->changed = true;
+			} else if (sc->fn->ret != t && tc->final) {
+				diag_error(tc->d, &n->u.ret->loc, "type mismatch: function '%s' returns %s "
+					   "here", sc->fn->name, type_str(t));
+				diag_note(tc->d, &sc->fn->ret_loc, "'%s' returns %s here", sc->fn->name,
+					  type_str(sc->fn->ret));
+			}
+		}
+		break;
+	case N_DELETE: {
+		struct node *e = n->u.del;
+		struct sym *s = NULL;
+		if (e->kind == N_INDEX) {
+			s = array_sym(tc, sc, e->u.index.base, e->u.index.keys.n);
+			infer_keys(tc, sc, s, &e->u.index.keys);
+		} else if (e->kind == N_VAR) {
+			if (!e->u.var.sym)
+				e->u.var.sym = lookup_var(tc, sc, e, false);
+			s = e->u.var.sym;
+		} else {
+			diag_error(tc->d, &e->loc, "'delete' needs a variable, array or array element");
+		}
+		if (s)
+			s->written = true;
+		break;
+	}
+	case N_EMPTY:
+		break;
+	default:
+		infer(tc, sc, n, false);
+		break;
+	}
+}
+
+/* Pre-order visit of every node under n (expressions and statements alike). */
+static void visit(struct tc *tc, struct node *n, void (*f)(struct tc *, struct node *));
+
+static void visit_list(struct tc *tc, struct node_list *l, void (*f)(struct tc *, struct node *))
+{
+	for (uint32_t i = 0; i < l->n; i++)
+		visit(tc, l->v[i], f);
+}
+
+static void visit(struct tc *tc, struct node *n, void (*f)(struct tc *, struct node *))
+{
+	if (!n)
+		return;
+	f(tc, n);
+	switch (n->kind) {
+	case N_INDEX:
+		visit(tc, n->u.index.base, f);
+		visit_list(tc, &n->u.index.keys, f);
+		break;
+	case N_CALL: visit_list(tc, &n->u.call.args, f); break;
+	case N_STATOP: visit(tc, n->u.statop.arg, f); break;
+	case N_BINOP: visit(tc, n->u.bin.l, f); visit(tc, n->u.bin.r, f); break;
+	case N_UNOP: visit(tc, n->u.un.e, f); break;
+	case N_ASSIGN: visit(tc, n->u.assign.lhs, f); visit(tc, n->u.assign.rhs, f); break;
+	case N_INCDEC: visit(tc, n->u.incdec.lv, f); break;
+	case N_TERNARY:
+		visit(tc, n->u.tern.cond, f);
+		visit(tc, n->u.tern.t, f);
+		visit(tc, n->u.tern.f, f);
+		break;
+	case N_IN:
+		visit_list(tc, &n->u.in.keys, f);
+		visit(tc, n->u.in.arr, f);
+		break;
+	case N_BLOCK: visit_list(tc, &n->u.block, f); break;
+	case N_EXPR: visit(tc, n->u.expr, f); break;
+	case N_IF:
+		visit(tc, n->u.ifs.cond, f);
+		visit(tc, n->u.ifs.then, f);
+		visit(tc, n->u.ifs.els, f);
+		break;
+	case N_WHILE:
+	case N_FOR:
+		visit(tc, n->u.loop.init, f);
+		visit(tc, n->u.loop.cond, f);
+		visit(tc, n->u.loop.step, f);
+		visit(tc, n->u.loop.body, f);
+		break;
+	case N_FOREACH:
+		visit_list(tc, &n->u.foreach.vars, f);
+		visit(tc, n->u.foreach.value, f);
+		visit(tc, n->u.foreach.arr, f);
+		visit(tc, n->u.foreach.limit, f);
+		visit(tc, n->u.foreach.body, f);
+		break;
+	case N_RETURN: visit(tc, n->u.ret, f); break;
+	case N_DELETE: visit(tc, n->u.del, f); break;
+	default: break;
+	}
+}
+
+/* Functions reachable from the probes. */
+static void mark_used(struct tc *tc, struct node *n)
+{
+	if (n->kind != N_CALL)
+		return;
+	struct func *fn = find_func(tc, n->u.call.name);
+	if (fn && !fn->used) {
+		fn->used = true;
+		visit(tc, fn->body, mark_used);
+	}
+}
+
+/* Globals the program touches, collected after resolution. */
+static void collect_global(struct tc *tc, struct node *n)
+{
+	if (n->kind != N_VAR)
+		return;
+	struct sym *s = n->u.var.sym;
+	if (!s || s->kind != S_GLOBAL)
+		return;
+	for (uint32_t i = 0; i < tc->prog->globals.n; i++)
+		if (tc->prog->globals.v[i] == s)
+			return;
+	sym_list_push(tc->a, &tc->prog->globals, s);
+}
+
+/* Inference stores builtin ids off by one (0 = unresolved); store the real id, -1 for none. */
+static void fix_builtin(struct tc *tc, struct node *n)
+{
+	(void)tc;
+	if (n->kind == N_CALL)
+		n->u.call.builtin = n->u.call.fn ? -1 : n->u.call.builtin - 1;
+}
+
+static void walk_all(struct tc *tc)
+{
+	struct program *p = tc->prog;
+	for (uint32_t i = 0; i < p->probes.n; i++) {
+		struct eprobe *ep = p->probes.v[i];
+		struct scope sc = { &ep->locals, NULL, NULL };
+		tc->loop_depth = 0;
+		if (ep->cond)
+			need(tc, &sc, ep->cond, T_LONG, "a probe condition");
+		check_stmt(tc, &sc, ep->body);
+	}
+	for (uint32_t i = 0; i < tc->funcs.n; i++) {
+		struct func *fn = tc->funcs.v[i];
+		if (!fn->used)
+			continue;
+		struct scope sc = { &fn->locals, &fn->params, fn };
+		tc->loop_depth = 0;
+		check_stmt(tc, &sc, fn->body);
+	}
+}
+
+static void check_resolved(struct tc *tc, struct sym_list *l, const char *what)
+{
+	for (uint32_t i = 0; i < l->n; i++) {
+		struct sym *s = l->v[i];
+		if (s->type == T_UNKNOWN)
+			diag_error(tc->d, &s->loc, "unresolved type for %s '%s'", what, s->name);
+		for (uint32_t k = 0; k < s->nkeys; k++)
+			if (s->key_types[k] == T_UNKNOWN) {
+				diag_error(tc->d, &s->loc, "unresolved type for index %u of array '%s'",
+					   k + 1, s->name);
+				break;
+			}
+	}
+}
+
+int types_check(struct arena *a, struct diag *d, struct program *p, struct stp_file **files,
+		int nfiles)
+{
+	struct tc tc = { .a = a, .d = d, .prog = p };
+	for (int i = 0; i < nfiles; i++) {
+		struct stp_file *f = files[i];
+		for (uint32_t g = 0; g < f->globals.n; g++) {
+			struct sym *s = f->globals.v[g];
+			struct sym *prev = find_sym(&tc.globals, s->name);
+			if (prev) {
+				diag_error(d, &s->loc, "global '%s' declared twice", s->name);
+				diag_note(d, &prev->loc, "first declared here");
+				continue;
+			}
+			s->kind = S_GLOBAL;
+			if (f->is_tapset)
+				s->tapset = f->src->path;
+			if (s->max_entries)
+				s->is_array = true;
+			if (s->init) {
+				struct node *v = s->init;
+				enum type t = v->kind == N_STR ? T_STRING : T_LONG;
+				unify_sym(&tc, s, t, &v->loc);
+				s->written = true;
+			}
+			sym_list_push(a, &tc.globals, s);
+		}
+		for (uint32_t k = 0; k < f->funcs.n; k++) {
+			struct func *fn = f->funcs.v[k];
+			struct func *prev = find_func(&tc, fn->name);
+			if (prev) {
+				diag_error(d, &fn->loc, "function '%s' defined twice", fn->name);
+				diag_note(d, &prev->loc, "first defined here");
+				continue;
+			}
+			if (builtin_lookup(fn->name) >= 0) {
+				diag_error(d, &fn->loc, "function '%s' redefines a built-in function",
+					   fn->name);
+				continue;
+			}
+			for (uint32_t q = 0; q < fn->params.n; q++) {
+				fn->params.v[q]->kind = S_PARAM;
+				fn->params.v[q]->index = q;
+				if (fn->params.v[q]->type != T_UNKNOWN)
+					fn->params.v[q]->type_loc = fn->params.v[q]->loc;
+			}
+			if (fn->ret != T_UNKNOWN)
+				fn->ret_loc = fn->loc;
+			func_list_push(a, &tc.funcs, fn);
+		}
+	}
+	if (diag_error_count(d))
+		return -1;
+
+	for (uint32_t i = 0; i < p->probes.n; i++) {
+		visit(&tc, p->probes.v[i]->body, mark_used);
+		visit(&tc, p->probes.v[i]->cond, mark_used);
+	}
+
+	/* iterate to a fixed point: each walk can only fix more types */
+	for (int round = 0; round < 64; round++) {
+		tc.changed = false;
+		int before = diag_error_count(d);
+		walk_all(&tc);
+		if (diag_error_count(d) > before)
+			return -1;
+		if (!tc.changed)
+			break;
+	}
+	tc.final = true;
+	walk_all(&tc);
+	if (diag_error_count(d))
+		return -1;
+
+	for (uint32_t i = 0; i < p->probes.n; i++) {
+		struct eprobe *ep = p->probes.v[i];
+		check_resolved(&tc, &ep->locals, "local");
+		visit(&tc, ep->body, collect_global);
+		visit(&tc, ep->cond, collect_global);
+		visit(&tc, ep->body, fix_builtin);
+		visit(&tc, ep->cond, fix_builtin);
+	}
+	for (uint32_t i = 0; i < tc.funcs.n; i++) {
+		struct func *fn = tc.funcs.v[i];
+		if (!fn->used)
+			continue;
+		check_resolved(&tc, &fn->params, "parameter");
+		check_resolved(&tc, &fn->locals, "local");
+		if (fn->ret == T_UNKNOWN)
+			fn->ret = T_VOID;
+		fn->id = p->funcs.n;
+		func_list_push(a, &p->funcs, fn);
+		visit(&tc, fn->body, collect_global);
+		visit(&tc, fn->body, fix_builtin);
+	}
+	/* keep declaration order for the exit-time display */
+	struct sym_list ordered = { 0 };
+	for (uint32_t i = 0; i < tc.globals.n; i++)
+		for (uint32_t j = 0; j < p->globals.n; j++)
+			if (p->globals.v[j] == tc.globals.v[i]) {
+				tc.globals.v[i]->index = ordered.n;
+				sym_list_push(a, &ordered, tc.globals.v[i]);
+			}
+	p->globals = ordered;
+	check_resolved(&tc, &p->globals, "global");
+	return diag_error_count(d) ? -1 : 0;
+}

@@ -1,0 +1,230 @@
+/* Load a bstap object with libbpf, map verifier rejections to script lines, attach probe groups. */
+#include "load.h"
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "loader/timer.h"
+
+struct ldr {
+	struct bpf_object *obj;
+	const struct meta *meta;
+	struct bpf_link **links;
+	int *perf_fds;
+	uint32_t nlinks, cap;
+	int verbose;
+};
+
+/* libbpf's messages are kept, and shown only when something fails or with -vv. */
+static char *libbpf_log;
+static size_t libbpf_log_len;
+static FILE *libbpf_log_f;
+static int libbpf_verbose;
+
+static int libbpf_print_fn(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	if (libbpf_verbose >= 2 || (libbpf_verbose && level != LIBBPF_DEBUG))
+		return vfprintf(stderr, fmt, ap);
+	if (libbpf_log_f && level != LIBBPF_DEBUG)
+		return vfprintf(libbpf_log_f, fmt, ap);
+	return 0;
+}
+
+/*
+ * The verifier log quotes the C source of the failing instruction, and every statement
+ * bstap generates ends with its script location: find the last one and report it there.
+ */
+static void report_load_failure(const char *log, int err)
+{
+	const char *loc = NULL, *p = log;
+	while (p && (p = strstr(p, "/* ")) != NULL) {
+		const char *end = strstr(p, " */");
+		if (!end)
+			break;
+		if (memchr(p, ':', (size_t)(end - p)) && (end - p) < 300 &&
+		    !memchr(p, '\n', (size_t)(end - p)))
+			loc = p;
+		p = end;
+	}
+	/* the last non-empty log line says what the verifier objected to */
+	const char *why = NULL;
+	size_t why_len = 0;
+	for (const char *l = log; l && *l;) {
+		const char *nl = strchr(l, '\n');
+		size_t n = nl ? (size_t)(nl - l) : strlen(l);
+		if (n > 0 && strncmp(l, "processed ", 10) && strncmp(l, "-- END", 6) &&
+		    strncmp(l, "libbpf:", 7) && l[0] != ';')
+			why = l, why_len = n;
+		l = nl ? nl + 1 : NULL;
+	}
+	if (loc) {
+		const char *end = strstr(loc, " */");
+		fprintf(stderr, "%.*s: error: the BPF verifier rejected this probe: %.*s\n",
+			(int)(end - loc - 3), loc + 3, (int)why_len, why ? why : "");
+		fprintf(stderr, "bstap: hint: run with -vv to see the whole verifier log\n");
+	} else {
+		fprintf(stderr, "bstap: error: cannot load the BPF object: %s\n", strerror(-err));
+		if (why)
+			fprintf(stderr, "bstap: %.*s\n", (int)why_len, why);
+	}
+}
+
+int ldr_open(const char *obj_path, const struct meta *m, int64_t realtime_off_ns, int verbose,
+	     struct ldr **out)
+{
+	struct ldr *l = calloc(1, sizeof(*l));
+	if (!l)
+		return -ENOMEM;
+	l->meta = m;
+	l->verbose = verbose;
+	libbpf_verbose = verbose;
+	libbpf_set_print(libbpf_print_fn);
+
+	int err;
+	l->obj = bpf_object__open_file(obj_path, NULL);
+	if (!l->obj) {
+		err = -errno;
+		fprintf(stderr, "bstap: error: cannot open %s: %s\n", obj_path, strerror(-err));
+		goto fail;
+	}
+	struct bpf_map *scratch = bpf_object__find_map_by_name(l->obj, "bstap_scratch");
+	int ncpus = libbpf_num_possible_cpus();
+	if (scratch && ncpus > 0)
+		bpf_map__set_max_entries(scratch, (uint32_t)ncpus);
+	libbpf_log_f = open_memstream(&libbpf_log, &libbpf_log_len);
+	err = bpf_object__load(l->obj);
+	if (libbpf_log_f) {
+		fclose(libbpf_log_f);
+		libbpf_log_f = NULL;
+	}
+	if (err) {
+		report_load_failure(libbpf_log ? libbpf_log : "", err);
+		goto fail;
+	}
+	free(libbpf_log);
+	libbpf_log = NULL;
+	int sfd = ldr_map_fd(l, "bstap_state");
+	struct bstap_state_val st = { .state = BSTAP_RUNNING, .realtime_off = realtime_off_ns };
+	uint32_t zero = 0;
+	if (sfd < 0 || bpf_map_update_elem(sfd, &zero, &st, BPF_ANY)) {
+		err = -errno;
+		fprintf(stderr, "bstap: error: cannot initialise the session state map\n");
+		goto fail;
+	}
+	*out = l;
+	return 0;
+fail:
+	free(libbpf_log);
+	libbpf_log = NULL;
+	ldr_free(l);
+	return err;
+}
+
+static int add_link(struct ldr *l, struct bpf_link *link, int pfd)
+{
+	if (l->nlinks == l->cap) {
+		uint32_t cap = l->cap ? l->cap * 2 : 8;
+		struct bpf_link **nl = realloc(l->links, cap * sizeof(*nl));
+		if (!nl)
+			return -ENOMEM;
+		l->links = nl;
+		int *nf = realloc(l->perf_fds, cap * sizeof(*nf));
+		if (!nf)
+			return -ENOMEM;
+		l->perf_fds = nf;
+		l->cap = cap;
+	}
+	l->links[l->nlinks] = link;
+	l->perf_fds[l->nlinks] = pfd;
+	l->nlinks++;
+	return 0;
+}
+
+int ldr_attach(struct ldr *l)
+{
+	for (uint32_t i = 0; i < l->meta->ngroups; i++) {
+		const struct meta_group *g = &l->meta->groups[i];
+		struct bpf_program *prog = bpf_object__find_program_by_name(l->obj, g->prog);
+		if (!prog) {
+			fprintf(stderr, "bstap: error: program %s for '%s' missing from the object\n",
+				g->prog, g->pp);
+			return -ENOENT;
+		}
+		int cpus[1024];
+		int ncpus = 0;
+		if (g->kind == MP_PROFILE) {
+			ncpus = timer_online_cpus(cpus, 1024);
+			if (ncpus <= 0) {
+				fprintf(stderr, "bstap: error: cannot read the online CPUs for '%s'\n", g->pp);
+				return -EINVAL;
+			}
+		} else {
+			/* one firing per interval system-wide, as SystemTap: a single CPU's clock */
+			ncpus = timer_online_cpus(cpus, 1);
+			if (ncpus <= 0)
+				cpus[0] = 0, ncpus = 1;
+		}
+		for (int c = 0; c < ncpus; c++) {
+			int pfd = timer_perf_open(g->period_ns, cpus[c]);
+			if (pfd < 0) {
+				fprintf(stderr, "bstap: error: cannot attach '%s' on CPU %d: %s\n", g->pp,
+					cpus[c], strerror(-pfd));
+				return pfd;
+			}
+			struct bpf_link *link = bpf_program__attach_perf_event(prog, pfd);
+			if (!link) {
+				int err = -errno;
+				close(pfd);
+				fprintf(stderr, "bstap: error: cannot attach '%s' on CPU %d: %s\n", g->pp,
+					cpus[c], strerror(-err));
+				return err;
+			}
+			int err = add_link(l, link, pfd);
+			if (err) {
+				bpf_link__destroy(link);
+				close(pfd);
+				return err;
+			}
+		}
+	}
+	return 0;
+}
+
+void ldr_detach(struct ldr *l)
+{
+	if (!l)
+		return;
+	for (uint32_t i = 0; i < l->nlinks; i++) {
+		bpf_link__destroy(l->links[i]);
+		close(l->perf_fds[i]);
+	}
+	l->nlinks = 0;
+}
+
+void ldr_free(struct ldr *l)
+{
+	if (!l)
+		return;
+	ldr_detach(l);
+	free(l->links);
+	free(l->perf_fds);
+	bpf_object__close(l->obj);
+	free(l);
+}
+
+int ldr_map_fd(const struct ldr *l, const char *name)
+{
+	struct bpf_map *m = bpf_object__find_map_by_name(l->obj, name);
+	return m ? bpf_map__fd(m) : -1;
+}
+
+struct bpf_object *ldr_object(const struct ldr *l)
+{
+	return l->obj;
+}

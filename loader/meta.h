@@ -1,0 +1,62 @@
+/* What the runtime needs to know about a compiled program besides its BPF code. */
+#ifndef BSTAP_META_H
+#define BSTAP_META_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "loader/abi.h"
+
+enum meta_type { MT_LONG = 1, MT_STRING = 2, MT_STATS = 3 };
+
+/* A printf-family call site in a kernel probe: the record carries its arguments. */
+struct meta_fmt {
+	const char *fmt;	/* SystemTap format string, already expanded for print/println */
+	uint32_t nargs;
+	enum meta_type *args;	/* MT_LONG (8 bytes) or MT_STRING (MAXSTRINGLEN bytes), in order */
+};
+
+/* A place where a kernel probe can fail at run time. */
+struct meta_err {
+	enum bstap_err_kind kind;
+	const char *near;	/* "operator '/'", "identifier 'a'", ... */
+	const char *file;
+	uint32_t line, col;
+};
+
+struct meta_global {
+	const char *name;	/* script name */
+	const char *map;	/* BPF map name: "g_<name>" */
+	enum meta_type type;	/* value type */
+	uint32_t nkeys;		/* 0: scalar (array map with one slot) */
+	enum meta_type keys[9];
+	uint32_t key_size, value_size;	/* bytes, as laid out by the generator */
+	uint32_t key_off[9];	/* offset of each key field */
+	bool autoprint;		/* written but never read: printed at exit */
+	bool percpu;		/* statistics: one value per CPU, merged when read */
+	bool has_init;		/* global x = 5 / global s = "a": set before begin runs */
+	int64_t init_num;
+	const char *init_str;
+};
+
+enum meta_probe_kind { MP_TIMER = 1, MP_PROFILE = 2 };
+
+/* One BPF program = all probes on one kernel event, run in script order. */
+struct meta_group {
+	enum meta_probe_kind kind;
+	const char *prog;	/* BPF program name */
+	const char *pp;		/* first probe point, for messages */
+	uint64_t period_ns;	/* perf event period */
+};
+
+struct meta {
+	struct meta_fmt *fmts;
+	uint32_t nfmts;
+	struct meta_err *errs;
+	uint32_t nerrs;
+	struct meta_global *globals;
+	uint32_t nglobals;
+	struct meta_group *groups;
+	uint32_t ngroups;
+};
+
+#endif
