@@ -48,6 +48,9 @@ if [ -z "${BSTAP:-}" ]; then
 	if [ -x "$S/bstap" ]; then BSTAP=$S/bstap; else BSTAP=$B/bstap; fi
 fi
 BSTAP_LIVE=${BSTAP_LIVE:-$BSTAP}
+absbin() { case "$1" in /*) echo "$1" ;; *) echo "$(pwd)/$1" ;; esac; }
+BSTAP=$(absbin "$BSTAP")
+BSTAP_LIVE=$(absbin "$BSTAP_LIVE")
 BSTAP_OPT=${BSTAP_OPT:-$B/bstap}
 [ -x "$BSTAP_OPT" ] || BSTAP_OPT=$BSTAP_LIVE
 export BSTAP BSTAP_LIVE BSTAP_OPT
@@ -277,7 +280,7 @@ run_live() {
 		leak_before
 		case "$f" in
 		*.sh)
-			(cd tests/live && LIVE_DIR=$ROOT/tests/live SCRATCH=$TMP/scratch \
+			(cd tests/live && BSTAP=$BSTAP_LIVE LIVE_DIR=$ROOT/tests/live SCRATCH=$TMP/scratch \
 				exec timeout -k 5 "$to" sh "$file") >"$TMP/l.out" 2>"$TMP/l.err"
 			rc=$?
 			if [ $rc = 77 ]; then
