@@ -1,0 +1,242 @@
+/* The bstap command line: run the passes in order, stop after -p N, then hand over to the session. */
+#include <errno.h>
+#include <ftw.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "bpf/clang.h"
+#include "bpf/gen.h"
+#include "lang/elab.h"
+#include "lang/parse.h"
+#include "runtime/session.h"
+
+#define BSTAP_VERSION "0.1.0"
+
+static void usage(FILE *o)
+{
+	fputs("Usage: bstap [OPTIONS] FILE [ARGS...]\n"
+	      "       bstap [OPTIONS] -e SCRIPT [ARGS...]\n"
+	      "Run a SystemTap-language probe script on eBPF.\n"
+	      "\n"
+	      "  -e SCRIPT      run SCRIPT given on the command line instead of a file\n"
+	      "  -p N           stop after pass N and print its result: 1 parsed script,\n"
+	      "                 2 resolved probes (with alias chains), 3 generated BPF C,\n"
+	      "                 4 path of the compiled object\n"
+	      "  -v             print each pass with its time (repeat for more detail)\n"
+	      "  -o FILE        write the script's output to FILE instead of stdout\n"
+	      "  -T SECONDS     stop after SECONDS, as if exit() had been called\n"
+	      "  -k             keep the temporary directory (generated C, object) and say where\n"
+	      "  -h, --help     show this help and exit\n"
+	      "  -V, --version  show the version and exit\n"
+	      "\n"
+	      "ARGS are available to the script as $1, $2 ... (numbers) and @1, @2 ... (strings).\n"
+	      "Exit status: 0 on success; 1 on a script error, a runtime error, error(), or a\n"
+	      "failure to compile, load or attach.\n",
+	      o);
+}
+
+static double now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+struct opts {
+	const char *script_text;	/* -e */
+	const char *script_path;
+	int last_pass;
+	int verbose;
+	bool keep;
+	struct sess_opts sess;
+	char **args;
+	int nargs;
+};
+
+static int parse_args(int argc, char **argv, struct opts *o)
+{
+	static const struct option longopts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+	/* '+': options end at the script name, so script arguments may look like options */
+	while ((c = getopt_long(argc, argv, "+e:p:vo:T:khV", longopts, NULL)) != -1) {
+		char *end;
+		switch (c) {
+		case 'e':
+			o->script_text = optarg;
+			break;
+		case 'p':
+			o->last_pass = (int)strtol(optarg, &end, 10);
+			if (*end || o->last_pass < 1 || o->last_pass > 5) {
+				fprintf(stderr, "bstap: error: -p takes a pass number from 1 to 5, not '%s'\n",
+					optarg);
+				return -1;
+			}
+			break;
+		case 'v':
+			o->verbose++;
+			break;
+		case 'o':
+			o->sess.out_path = optarg;
+			break;
+		case 'T':
+			o->sess.timeout_s = strtod(optarg, &end);
+			if (*end || o->sess.timeout_s <= 0) {
+				fprintf(stderr, "bstap: error: -T takes a positive number of seconds, not '%s'\n",
+					optarg);
+				return -1;
+			}
+			break;
+		case 'k':
+			o->keep = true;
+			break;
+		case 'h':
+			usage(stdout);
+			exit(0);
+		case 'V':
+			printf("bstap %s (SystemTap language, eBPF backend; claims systemtap_v 4.8)\n",
+			       BSTAP_VERSION);
+			exit(0);
+		default:
+			fputs("Try 'bstap --help' for more information.\n", stderr);
+			return -1;
+		}
+	}
+	if (!o->script_text) {
+		if (optind >= argc) {
+			fputs("bstap: error: no script given: name a FILE or use -e SCRIPT\n"
+			      "Try 'bstap --help' for more information.\n", stderr);
+			return -1;
+		}
+		o->script_path = argv[optind++];
+	}
+	o->args = argv + optind;
+	o->nargs = argc - optind;
+	o->sess.verbose = o->verbose;
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct opts o = { .last_pass = 5 };
+	if (parse_args(argc, argv, &o))
+		return 1;
+
+	struct arena *a = arena_new();
+	struct diag *d = diag_new(a, stderr);
+	int status = 1;
+	char *tmpdir = NULL;
+	double t = now_ms();
+
+	struct src_file *src;
+	if (o.script_text) {
+		src = src_file_new(a, "<input>", o.script_text, strlen(o.script_text));
+	} else if (!strcmp(o.script_path, "-")) {
+		src = src_file_read(a, "/dev/stdin");
+		if (src)
+			src->path = "<stdin>";
+	} else {
+		src = src_file_read(a, o.script_path);
+	}
+	if (!src) {
+		fprintf(stderr, "bstap: error: cannot read script %s: %s\n", o.script_path,
+			strerror(errno));
+		goto out;
+	}
+
+	struct utsname u;
+	uname(&u);
+	char kv[sizeof(u.release)];
+	snprintf(kv, sizeof(kv), "%s", u.release);
+	kv[strcspn(kv, "-+")] = 0;
+	struct parse_env env = { .kernel_vr = u.release, .kernel_v = kv, .arch = u.machine,
+				 .runtime = "bpf", .argv = (const char *const *)o.args,
+				 .argc = o.nargs };
+	struct stp_file *file = parse_file(a, d, src, &env);
+	if (diag_error_count(d))
+		goto out;
+	if (o.verbose)
+		fprintf(stderr, "Pass 1: parsed user script in %.1f ms.\n", now_ms() - t);
+	if (o.last_pass == 1) {
+		ast_print_file(stdout, file);
+		status = 0;
+		goto out;
+	}
+
+	t = now_ms();
+	struct stp_file *files[] = { file };
+	struct program *prog = elaborate(a, d, files, 1);
+	if (!prog)
+		goto out;
+	if (o.verbose)
+		fprintf(stderr, "Pass 2: analyzed script: %u probe%s, %u function%s, %u global%s in %.1f ms.\n",
+			prog->probes.n, prog->probes.n == 1 ? "" : "s", prog->funcs.n,
+			prog->funcs.n == 1 ? "" : "s", prog->globals.n, prog->globals.n == 1 ? "" : "s",
+			now_ms() - t);
+	if (o.last_pass == 2) {
+		program_print(stdout, prog);
+		status = 0;
+		goto out;
+	}
+
+	t = now_ms();
+	struct gen_result gr;
+	if (gen_bpf_c(a, d, prog, &gr))
+		goto out;
+	if (o.verbose)
+		fprintf(stderr, "Pass 3: translated to BPF C in %.1f ms.\n", now_ms() - t);
+	if (o.last_pass == 3) {
+		fputs(gr.c_text, stdout);
+		status = 0;
+		goto out;
+	}
+
+	char *obj = NULL;
+	if (gr.has_kernel_probes || o.last_pass == 4) {
+		t = now_ms();
+		const char *base = getenv("TMPDIR");
+		tmpdir = arena_printf(a, "%s/bstapXXXXXX", base && *base ? base : "/tmp");
+		if (!mkdtemp(tmpdir)) {
+			fprintf(stderr, "bstap: error: cannot create a temporary directory: %s\n",
+				strerror(errno));
+			tmpdir = NULL;
+			goto out;
+		}
+		if (clang_compile(a, d, tmpdir, "probes", gr.c_text, o.verbose > 1, &obj))
+			goto out;
+		if (o.verbose)
+			fprintf(stderr, "Pass 4: compiled BPF object in %.1f ms.\n", now_ms() - t);
+		if (o.last_pass == 4) {
+			printf("%s\n", obj);
+			o.keep = true;
+			status = 0;
+			goto out;
+		}
+	}
+	status = sess_run(prog, gr.meta, obj, &o.sess);
+out:
+	if (tmpdir) {
+		if (o.keep)
+			fprintf(stderr, "bstap: kept temporary files in %s\n", tmpdir);
+		else
+			nftw(tmpdir, rm_entry, 8, FTW_DEPTH | FTW_PHYS);
+	}
+	arena_free(a);
+	return status;
+}

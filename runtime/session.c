@@ -1,0 +1,426 @@
+/* Pass 5, user side: begin, attach, consume output until exit/signal/-T/error, detach, end, exit print. */
+#include "session.h"
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "loader/load.h"
+#include "runtime/eval.h"
+#include "runtime/format.h"
+#include "runtime/store_bpf.h"
+
+static volatile sig_atomic_t stop_signal;
+
+static void on_signal(int sig)
+{
+	/* a second Ctrl-C leaves at once; the kernel drops our links when the fds close */
+	if (stop_signal && sig == SIGINT)
+		_exit(1);
+	stop_signal = sig;
+}
+
+struct sess {
+	const struct program *prog;
+	const struct meta *meta;
+	const struct sess_opts *opts;
+	FILE *out;
+	struct ldr *ldr;
+	struct ring_buffer *rb;
+	struct store_bpf *sbpf;
+	struct store_mem *smem;
+	const struct store_ops *ops;
+	void *sctx;
+	struct eval *ev;
+	struct fmt **fmts;	/* parsed meta->fmts */
+	struct strbuf line;
+	bool exit_seen;		/* exit() in a kernel probe */
+	bool errored;		/* a runtime error anywhere */
+};
+
+static void out_write(void *ctx, const char *buf, size_t len)
+{
+	struct sess *s = ctx;
+	fwrite(buf, 1, len, s->out);
+	fflush(s->out);
+}
+
+static void report_kernel_error(struct sess *s, uint32_t site, const char *msg)
+{
+	if (site >= s->meta->nerrs) {
+		fprintf(stderr, "ERROR: runtime error in a probe (site %u)\n", site);
+		return;
+	}
+	const struct meta_err *e = &s->meta->errs[site];
+	switch (e->kind) {
+	case ERR_USER:
+		fprintf(stderr, "ERROR: %s\n", msg);
+		break;
+	case ERR_DIV0:
+	case ERR_MOD0:
+		fprintf(stderr, "ERROR: division by 0 near %s at %s:%u:%u\n", e->near, e->file, e->line,
+			e->col);
+		break;
+	case ERR_ARRAY_FULL:
+		fprintf(stderr, "ERROR: Array overflow, check MAXMAPENTRIES near %s at %s:%u:%u\n",
+			e->near, e->file, e->line, e->col);
+		break;
+	case ERR_MAXACTION:
+		fprintf(stderr, "ERROR: MAXACTION exceeded near %s at %s:%u:%u\n", e->near, e->file,
+			e->line, e->col);
+		break;
+	}
+}
+
+/* One ring-buffer record: a printf's arguments, exit(), or a runtime error. */
+static int on_record(void *ctx, void *data, size_t size)
+{
+	struct sess *s = ctx;
+	if (size < sizeof(struct bstap_rec_hdr))
+		return 0;
+	const struct bstap_rec_hdr *h = data;
+	const unsigned char *p = (const unsigned char *)(h + 1);
+	switch (h->type) {
+	case REC_PRINTF: {
+		if (h->id >= s->meta->nfmts || !s->fmts[h->id])
+			return 0;
+		const struct meta_fmt *f = &s->meta->fmts[h->id];
+		struct value args[64];
+		uint32_t n = f->nargs < 64 ? f->nargs : 64;
+		size_t off = 0;
+		for (uint32_t i = 0; i < n; i++) {
+			memset(&args[i], 0, sizeof(args[i]));
+			if (f->args[i] == MT_STRING) {
+				args[i].type = T_STRING;
+				if (off + BSTAP_MAXSTRINGLEN <= size - sizeof(*h))
+					memcpy(args[i].str, p + off, BSTAP_MAXSTRINGLEN);
+				args[i].str[BSTAP_MAXSTRINGLEN - 1] = 0;
+				off += BSTAP_MAXSTRINGLEN;
+			} else {
+				args[i].type = T_LONG;
+				if (off + 8 <= size - sizeof(*h))
+					memcpy(&args[i].num, p + off, 8);
+				off += 8;
+			}
+		}
+		strbuf_reset(&s->line);
+		fmt_format_parsed(&s->line, s->fmts[h->id], args, (int)n);
+		fwrite(s->line.buf ? s->line.buf : "", 1, s->line.len, s->out);
+		break;
+	}
+	case REC_EXIT:
+		s->exit_seen = true;
+		break;
+	case REC_ERROR: {
+		char msg[BSTAP_MAXSTRINGLEN];
+		memset(msg, 0, sizeof(msg));
+		if (size >= sizeof(*h) + BSTAP_MAXSTRINGLEN)
+			memcpy(msg, p, BSTAP_MAXSTRINGLEN - 1);
+		fflush(s->out);
+		report_kernel_error(s, h->id, msg);
+		s->errored = true;
+		break;
+	}
+	}
+	return 0;
+}
+
+/* begin/end/error probes in the order stap runs them: by sequence number, then script order. */
+static int run_user_probes(struct sess *s, enum probe_kind kind)
+{
+	const struct program *p = s->prog;
+	struct eprobe **v = calloc(p->probes.n + 1, sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	uint32_t n = 0;
+	for (uint32_t i = 0; i < p->probes.n; i++)
+		if (p->probes.v[i]->kind == kind)
+			v[n++] = p->probes.v[i];
+	/* insertion sort: stable, and the lists are short */
+	for (uint32_t i = 1; i < n; i++) {
+		struct eprobe *x = v[i];
+		uint32_t j = i;
+		for (; j > 0 && v[j - 1]->seq > x->seq; j--)
+			v[j] = v[j - 1];
+		v[j] = x;
+	}
+	int rc = 0;
+	for (uint32_t i = 0; i < n; i++) {
+		/* after exit() in begin, later begin probes still run? stap: no new probes start */
+		if (kind == PK_BEGIN && (eval_exit_requested(s->ev) || s->errored))
+			break;
+		if (eval_run_probe(s->ev, v[i]) < 0) {
+			fflush(s->out);
+			fprintf(stderr, "ERROR: %s\n", eval_error_message(s->ev));
+			s->errored = true;
+			rc = -1;
+			if (kind == PK_BEGIN)
+				break;
+		}
+	}
+	free(v);
+	return rc;
+}
+
+static void print_value(FILE *o, const struct value *v)
+{
+	if (v->type == T_STRING)
+		fprintf(o, "\"%s\"", v->str);
+	else
+		fprintf(o, "%" PRId64, v->num);
+}
+
+static void print_stat(FILE *o, const struct stat_value *st)
+{
+	fprintf(o, " @count=%" PRId64 " @min=%" PRId64 " @max=%" PRId64 " @sum=%" PRId64
+		   " @avg=%" PRId64 "\n",
+		st->count, st->count ? st->min : 0, st->count ? st->max : 0, st->sum,
+		st->count ? st->sum / st->count : 0);
+}
+
+static int entry_cmp_desc(const void *a, const void *b)
+{
+	const struct store_entry *x = a, *y = b;
+	if (x->stat.count != y->stat.count)
+		return x->stat.count < y->stat.count ? 1 : -1;
+	if (x->val.type == T_STRING)
+		return -strcmp(x->val.str, y->val.str);
+	return x->val.num < y->val.num ? 1 : x->val.num > y->val.num ? -1 : 0;
+}
+
+/* stap prints every global the script wrote but never read when the session ends. */
+static void autoprint(struct sess *s)
+{
+	for (uint32_t gid = 0; gid < s->meta->nglobals; gid++) {
+		const struct meta_global *g = &s->meta->globals[gid];
+		if (!g->autoprint)
+			continue;
+		if (!g->nkeys) {
+			if (g->type == MT_STATS) {
+				struct stat_value st = { 0 };
+				s->ops->stat_get(s->sctx, gid, NULL, 0, &st);
+				fprintf(s->out, "%s", g->name);
+				print_stat(s->out, &st);
+			} else {
+				struct value v = { .type = g->type == MT_STRING ? T_STRING : T_LONG };
+				s->ops->get(s->sctx, gid, NULL, 0, &v);
+				fprintf(s->out, "%s=", g->name);
+				print_value(s->out, &v);
+				fputc('\n', s->out);
+			}
+			continue;
+		}
+		struct store_entry *e = NULL;
+		size_t n = 0;
+		if (s->ops->snapshot(s->sctx, gid, &e, &n) < 0)
+			continue;
+		qsort(e, n, sizeof(*e), entry_cmp_desc);
+		for (size_t i = 0; i < n; i++) {
+			fprintf(s->out, "%s[", g->name);
+			for (uint32_t k = 0; k < e[i].nkeys; k++) {
+				if (k)
+					fputc(',', s->out);
+				print_value(s->out, &e[i].keys[k]);
+			}
+			fputc(']', s->out);
+			if (g->type == MT_STATS) {
+				print_stat(s->out, &e[i].stat);
+			} else {
+				fputc('=', s->out);
+				print_value(s->out, &e[i].val);
+				fputc('\n', s->out);
+			}
+		}
+		free(e);
+	}
+	fflush(s->out);
+}
+
+static int64_t now_ns(clockid_t c)
+{
+	struct timespec ts;
+	clock_gettime(c, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+static void set_kernel_state(struct sess *s, uint32_t state)
+{
+	if (!s->ldr)
+		return;
+	int fd = ldr_map_fd(s->ldr, "bstap_state");
+	uint32_t zero = 0;
+	struct bstap_state_val st;
+	if (fd >= 0 && !bpf_map_lookup_elem(fd, &zero, &st)) {
+		st.state = state;
+		bpf_map_update_elem(fd, &zero, &st, BPF_ANY);
+	}
+}
+
+static int open_store(struct sess *s)
+{
+	if (!s->ldr) {
+		s->smem = store_mem_new();
+		if (!s->smem)
+			return -ENOMEM;
+		for (uint32_t i = 0; i < s->prog->globals.n; i++) {
+			const struct sym *g = s->prog->globals.v[i];
+			if (g->max_entries)
+				store_mem_set_max(s->smem, i, g->max_entries);
+		}
+		s->ops = &store_mem_ops;
+		s->sctx = s->smem;
+		return 0;
+	}
+	int *fds = calloc(s->meta->nglobals + 1, sizeof(int));
+	if (!fds)
+		return -ENOMEM;
+	for (uint32_t i = 0; i < s->meta->nglobals; i++) {
+		fds[i] = ldr_map_fd(s->ldr, s->meta->globals[i].map);
+		if (fds[i] < 0) {
+			fprintf(stderr, "bstap: error: map %s missing from the object\n",
+				s->meta->globals[i].map);
+			free(fds);
+			return -ENOENT;
+		}
+	}
+	s->sbpf = store_bpf_new(s->meta, fds);
+	free(fds);
+	if (!s->sbpf)
+		return -ENOMEM;
+	s->ops = &store_bpf_ops;
+	s->sctx = s->sbpf;
+	return 0;
+}
+
+static void report_lost(struct sess *s)
+{
+	if (!s->ldr)
+		return;
+	int fd = ldr_map_fd(s->ldr, "bstap_lost");
+	uint32_t zero = 0;
+	uint64_t lost = 0;
+	if (fd >= 0 && !bpf_map_lookup_elem(fd, &zero, &lost) && lost)
+		fprintf(stderr, "WARNING: %" PRIu64 " output record%s lost: the ring buffer was full\n",
+			lost, lost == 1 ? "" : "s");
+}
+
+int sess_run(const struct program *p, const struct meta *m, const char *obj_path,
+	     const struct sess_opts *o)
+{
+	struct sess s = { .prog = p, .meta = m, .opts = o, .out = stdout };
+	int status = 1;
+	if (o->out_path) {
+		s.out = fopen(o->out_path, "w");
+		if (!s.out) {
+			fprintf(stderr, "bstap: error: cannot open output file %s: %s\n", o->out_path,
+				strerror(errno));
+			return 1;
+		}
+	}
+
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+
+	s.fmts = calloc(m->nfmts + 1, sizeof(*s.fmts));
+	if (!s.fmts)
+		goto out;
+	for (uint32_t i = 0; i < m->nfmts; i++) {
+		char err[256];
+		s.fmts[i] = fmt_parse(m->fmts[i].fmt, err, sizeof(err));
+	}
+
+	int64_t t0 = now_ns(CLOCK_MONOTONIC);
+	if (obj_path) {
+		int64_t off = now_ns(CLOCK_REALTIME) - now_ns(CLOCK_MONOTONIC);
+		if (ldr_open(obj_path, m, off, o->verbose, &s.ldr))
+			goto out;
+		s.rb = ring_buffer__new(ldr_map_fd(s.ldr, "bstap_rb"), on_record, &s, NULL);
+		if (!s.rb) {
+			fprintf(stderr, "bstap: error: cannot open the output ring buffer: %s\n",
+				strerror(errno));
+			goto out;
+		}
+	}
+	if (open_store(&s))
+		goto out;
+	s.ev = eval_new(p, s.ops, s.sctx, out_write, &s);
+	if (!s.ev)
+		goto out;
+	if (eval_init_globals(s.ev) < 0) {
+		fprintf(stderr, "ERROR: %s\n", eval_error_message(s.ev));
+		goto out;
+	}
+	if (o->verbose)
+		fprintf(stderr, "Pass 5: loaded in %" PRId64 " ms\n", (now_ns(CLOCK_MONOTONIC) - t0) / 1000000);
+
+	run_user_probes(&s, PK_BEGIN);
+	bool running = !s.errored && !eval_exit_requested(s.ev) && !stop_signal;
+	if (running && s.ldr && ldr_attach(s.ldr)) {
+		s.errored = true;
+		running = false;
+	}
+	int64_t deadline = o->timeout_s > 0 ? now_ns(CLOCK_MONOTONIC) + (int64_t)(o->timeout_s * 1e9) : 0;
+	while (running) {
+		if (stop_signal || s.exit_seen || s.errored)
+			break;
+		if (deadline && now_ns(CLOCK_MONOTONIC) >= deadline)
+			break;
+		int wait_ms = 100;
+		if (deadline) {
+			int64_t left = (deadline - now_ns(CLOCK_MONOTONIC)) / 1000000;
+			if (left < wait_ms)
+				wait_ms = left > 0 ? (int)left : 0;
+		}
+		if (s.rb) {
+			int r = ring_buffer__poll(s.rb, wait_ms);
+			if (r < 0 && r != -EINTR) {
+				fprintf(stderr, "bstap: error: reading the ring buffer: %s\n", strerror(-r));
+				s.errored = true;
+			}
+			fflush(s.out);
+		} else {
+			struct timespec ts = { 0, (long)wait_ms * 1000000 };
+			nanosleep(&ts, NULL);
+		}
+	}
+
+	/* no kernel handler may start from here on; then drain what they already wrote */
+	set_kernel_state(&s, s.errored ? BSTAP_ERRORED : BSTAP_STOPPING);
+	ldr_detach(s.ldr);
+	if (s.rb)
+		ring_buffer__consume(s.rb);
+	fflush(s.out);
+
+	if (s.errored)
+		run_user_probes(&s, PK_ERROR);
+	run_user_probes(&s, PK_END);
+	autoprint(&s);
+	report_lost(&s);
+	status = s.errored ? 1 : 0;
+out:
+	fflush(s.out);
+	if (s.out != stdout)
+		fclose(s.out);
+	eval_free(s.ev);
+	store_bpf_free(s.sbpf);
+	store_mem_free(s.smem);
+	ring_buffer__free(s.rb);
+	ldr_free(s.ldr);
+	for (uint32_t i = 0; s.fmts && i < m->nfmts; i++)
+		fmt_free(s.fmts[i]);
+	free(s.fmts);
+	strbuf_free(&s.line);
+	return status;
+}

@@ -1,0 +1,282 @@
+/* store_ops over BPF maps: key/value layouts follow loader/meta.h; statistics merge across CPUs. */
+#include "store_bpf.h"
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct store_bpf {
+	const struct meta *m;
+	int *fds;
+	int ncpus;
+};
+
+struct store_bpf *store_bpf_new(const struct meta *m, const int *fds)
+{
+	struct store_bpf *s = calloc(1, sizeof(*s));
+	if (!s)
+		return NULL;
+	s->m = m;
+	s->fds = calloc(m->nglobals + 1, sizeof(int));
+	if (!s->fds) {
+		free(s);
+		return NULL;
+	}
+	memcpy(s->fds, fds, m->nglobals * sizeof(int));
+	s->ncpus = libbpf_num_possible_cpus();
+	if (s->ncpus < 1)
+		s->ncpus = 1;
+	return s;
+}
+
+void store_bpf_free(struct store_bpf *s)
+{
+	if (!s)
+		return;
+	free(s->fds);
+	free(s);
+}
+
+/* Encode keys into the generator's key struct (zero-filled: hash keys compare every byte). */
+static void encode_key(const struct meta_global *g, const struct value *keys, uint32_t nkeys,
+		       unsigned char *buf)
+{
+	memset(buf, 0, g->nkeys ? g->key_size : 4);
+	for (uint32_t i = 0; i < nkeys && i < g->nkeys; i++) {
+		if (g->keys[i] == MT_STRING)
+			memcpy(buf + g->key_off[i], keys[i].str,
+			       strnlen(keys[i].str, BSTAP_MAXSTRINGLEN - 1));
+		else
+			memcpy(buf + g->key_off[i], &keys[i].num, 8);
+	}
+}
+
+static void decode_key(const struct meta_global *g, const unsigned char *buf, struct value *keys)
+{
+	for (uint32_t i = 0; i < g->nkeys; i++) {
+		memset(&keys[i], 0, sizeof(keys[i]));
+		if (g->keys[i] == MT_STRING) {
+			keys[i].type = T_STRING;
+			memcpy(keys[i].str, buf + g->key_off[i], BSTAP_MAXSTRINGLEN);
+			keys[i].str[BSTAP_MAXSTRINGLEN - 1] = 0;
+		} else {
+			keys[i].type = T_LONG;
+			memcpy(&keys[i].num, buf + g->key_off[i], 8);
+		}
+	}
+}
+
+static void decode_val(const struct meta_global *g, const unsigned char *buf, struct value *v)
+{
+	memset(v, 0, sizeof(*v));
+	if (g->type == MT_STRING) {
+		v->type = T_STRING;
+		memcpy(v->str, buf, BSTAP_MAXSTRINGLEN);
+		v->str[BSTAP_MAXSTRINGLEN - 1] = 0;
+	} else {
+		v->type = T_LONG;
+		memcpy(&v->num, buf, 8);
+	}
+}
+
+#define KEYBUF (9 * BSTAP_MAXSTRINGLEN + 72)
+
+static int sb_get(void *ctx, uint32_t gid, const struct value *keys, uint32_t nkeys,
+		  struct value *out)
+{
+	struct store_bpf *s = ctx;
+	const struct meta_global *g = &s->m->globals[gid];
+	unsigned char key[KEYBUF], val[BSTAP_MAXSTRINGLEN];
+	encode_key(g, keys, nkeys, key);
+	if (bpf_map_lookup_elem(s->fds[gid], key, val))
+		return errno == ENOENT ? 0 : -errno;
+	decode_val(g, val, out);
+	return 1;
+}
+
+static int sb_set(void *ctx, uint32_t gid, const struct value *keys, uint32_t nkeys,
+		  const struct value *v)
+{
+	struct store_bpf *s = ctx;
+	const struct meta_global *g = &s->m->globals[gid];
+	unsigned char key[KEYBUF], val[BSTAP_MAXSTRINGLEN];
+	encode_key(g, keys, nkeys, key);
+	memset(val, 0, sizeof(val));
+	if (g->type == MT_STRING)
+		memcpy(val, v->str, strnlen(v->str, BSTAP_MAXSTRINGLEN - 1));
+	else
+		memcpy(val, &v->num, 8);
+	if (bpf_map_update_elem(s->fds[gid], key, val, BPF_ANY))
+		return errno == E2BIG ? -ENOSPC : -errno;
+	return 0;
+}
+
+static int sb_exists(void *ctx, uint32_t gid, const struct value *keys, uint32_t nkeys)
+{
+	struct store_bpf *s = ctx;
+	const struct meta_global *g = &s->m->globals[gid];
+	unsigned char key[KEYBUF];
+	unsigned char *val = malloc((size_t)s->ncpus * 32 + BSTAP_MAXSTRINGLEN);
+	if (!val)
+		return -ENOMEM;
+	encode_key(g, keys, nkeys, key);
+	int r = bpf_map_lookup_elem(s->fds[gid], key, val) ? (errno == ENOENT ? 0 : -errno) : 1;
+	free(val);
+	return r;
+}
+
+static int sb_del(void *ctx, uint32_t gid, const struct value *keys, uint32_t nkeys)
+{
+	struct store_bpf *s = ctx;
+	const struct meta_global *g = &s->m->globals[gid];
+	unsigned char key[KEYBUF];
+	encode_key(g, keys, nkeys, key);
+	if (!g->nkeys) {
+		/* a scalar lives in an array map slot: reset it */
+		size_t sz = g->percpu ? (size_t)s->ncpus * 32 : BSTAP_MAXSTRINGLEN;
+		unsigned char *zero = calloc(1, sz);
+		if (!zero)
+			return -ENOMEM;
+		int r = bpf_map_update_elem(s->fds[gid], key, zero, BPF_ANY) ? -errno : 0;
+		free(zero);
+		return r;
+	}
+	if (bpf_map_delete_elem(s->fds[gid], key) && errno != ENOENT)
+		return -errno;
+	return 0;
+}
+
+static int sb_clear(void *ctx, uint32_t gid)
+{
+	struct store_bpf *s = ctx;
+	const struct meta_global *g = &s->m->globals[gid];
+	if (!g->nkeys)
+		return sb_del(ctx, gid, NULL, 0);
+	unsigned char key[KEYBUF];
+	/* always restart from the first key: deleting invalidates the iteration position */
+	while (!bpf_map_get_next_key(s->fds[gid], NULL, key))
+		if (bpf_map_delete_elem(s->fds[gid], key) && errno != ENOENT)
+			return -errno;
+	return 0;
+}
+
+static void merge_stats(const unsigned char *vals, int ncpus, struct stat_value *out)
+{
+	memset(out, 0, sizeof(*out));
+	for (int c = 0; c < ncpus; c++) {
+		struct stat_value v;
+		memcpy(&v, vals + (size_t)c * 32, sizeof(v));
+		if (!v.count)
+			continue;
+		if (!out->count || v.min < out->min)
+			out->min = v.min;
+		if (!out->count || v.max > out->max)
+			out->max = v.max;
+		out->count += v.count;
+		out->sum = (int64_t)((uint64_t)out->sum + (uint64_t)v.sum);
+	}
+}
+
+static int sb_stat_add(void *ctx, uint32_t gid, const struct value *keys, uint32_t nkeys, int64_t v)
+{
+	struct store_bpf *s = ctx;
+	const struct meta_global *g = &s->m->globals[gid];
+	unsigned char key[KEYBUF];
+	encode_key(g, keys, nkeys, key);
+	unsigned char *vals = calloc((size_t)s->ncpus, 32);
+	if (!vals)
+		return -ENOMEM;
+	if (bpf_map_lookup_elem(s->fds[gid], key, vals) && errno != ENOENT) {
+		free(vals);
+		return -errno;
+	}
+	/* userspace samples go into CPU 0's slot; reads merge every CPU anyway */
+	struct stat_value st;
+	memcpy(&st, vals, sizeof(st));
+	if (!st.count || v < st.min)
+		st.min = v;
+	if (!st.count || v > st.max)
+		st.max = v;
+	st.count++;
+	st.sum = (int64_t)((uint64_t)st.sum + (uint64_t)v);
+	memcpy(vals, &st, sizeof(st));
+	int r = bpf_map_update_elem(s->fds[gid], key, vals, BPF_ANY) ? (errno == E2BIG ? -ENOSPC : -errno) : 0;
+	free(vals);
+	return r;
+}
+
+static int sb_stat_get(void *ctx, uint32_t gid, const struct value *keys, uint32_t nkeys,
+		       struct stat_value *out)
+{
+	struct store_bpf *s = ctx;
+	const struct meta_global *g = &s->m->globals[gid];
+	unsigned char key[KEYBUF];
+	encode_key(g, keys, nkeys, key);
+	unsigned char *vals = calloc((size_t)s->ncpus, 32);
+	if (!vals)
+		return -ENOMEM;
+	int r = 0;
+	if (bpf_map_lookup_elem(s->fds[gid], key, vals)) {
+		r = errno == ENOENT ? 0 : -errno;
+	} else {
+		merge_stats(vals, s->ncpus, out);
+		r = out->count > 0;
+	}
+	free(vals);
+	return r;
+}
+
+static int sb_snapshot(void *ctx, uint32_t gid, struct store_entry **out, size_t *n)
+{
+	struct store_bpf *s = ctx;
+	const struct meta_global *g = &s->m->globals[gid];
+	*out = NULL;
+	*n = 0;
+	size_t cap = 0;
+	unsigned char key[KEYBUF], next[KEYBUF];
+	unsigned char *vals = calloc((size_t)s->ncpus, 32 + BSTAP_MAXSTRINGLEN);
+	if (!vals)
+		return -ENOMEM;
+	const void *prev = NULL;
+	while (!bpf_map_get_next_key(s->fds[gid], prev, next)) {
+		memcpy(key, next, sizeof(key));
+		prev = key;
+		if (bpf_map_lookup_elem(s->fds[gid], key, vals))
+			continue;	/* deleted meanwhile */
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 64;
+			struct store_entry *ne = realloc(*out, cap * sizeof(**out));
+			if (!ne) {
+				free(vals);
+				free(*out);
+				*out = NULL;
+				*n = 0;
+				return -ENOMEM;
+			}
+			*out = ne;
+		}
+		struct store_entry *e = &(*out)[(*n)++];
+		memset(e, 0, sizeof(*e));
+		e->nkeys = g->nkeys;
+		decode_key(g, key, e->keys);
+		if (g->percpu)
+			merge_stats(vals, s->ncpus, &e->stat);
+		else
+			decode_val(g, vals, &e->val);
+	}
+	free(vals);
+	return 0;
+}
+
+const struct store_ops store_bpf_ops = {
+	.get = sb_get,
+	.set = sb_set,
+	.exists = sb_exists,
+	.del = sb_del,
+	.clear = sb_clear,
+	.stat_add = sb_stat_add,
+	.stat_get = sb_stat_get,
+	.snapshot = sb_snapshot,
+};

@@ -1,0 +1,15 @@
+/* The global-variable store over the BPF maps of a loaded object (userspace side of the globals). */
+#ifndef BSTAP_STORE_BPF_H
+#define BSTAP_STORE_BPF_H
+
+#include "loader/meta.h"
+#include "runtime/store.h"
+
+struct store_bpf;
+extern const struct store_ops store_bpf_ops;
+
+/* fds[i] is the map of meta->globals[i]. */
+struct store_bpf *store_bpf_new(const struct meta *m, const int *fds);
+void store_bpf_free(struct store_bpf *s);	/* accepts NULL */
+
+#endif
