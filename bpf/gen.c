@@ -896,7 +896,7 @@ int gen_bpf_c(struct arena *a, struct diag *d, const struct program *p, struct g
 		g.fn = NULL;
 		g.ep = ep;
 		g.abort = "return 0";
-		fprintf(body, "/* probe_%u: %s%s */\n", ep->id, ep->pp, ep->chain);
+		fprintf(body, "// probe_%u: %s%s\n", ep->id, ep->pp, ep->chain);
 		fprintf(body, "static __always_inline int probe_%u(void *ctx, struct bstap_scratch *S)\n{\n",
 			ep->id);
 		g.indent = 1;
