@@ -464,6 +464,7 @@ static int call_builtin(struct eval *e, struct node *n, struct value *out)
 }
 
 static int st_run(struct eval *e, struct node *n, enum flow *fl);
+static int check_actions(struct eval *e, struct node *at);
 
 static void frame_init(struct frame *f, struct sym **syms, uint32_t n)
 {
@@ -479,6 +480,8 @@ static void frame_init(struct frame *f, struct sym **syms, uint32_t n)
 static int call_function(struct eval *e, struct node *n, struct value *out)
 {
 	struct func *fn = n->u.call.fn;
+	if (check_actions(e, n) < 0)
+		return -1;
 	if (e->depth >= EVAL_MAXNESTING)
 		return fail_at(e, n, "MAXNESTING exceeded");
 	if (n->u.call.args.n != fn->params.n)
@@ -729,11 +732,17 @@ static int ex(struct eval *e, struct node *n, struct value *out)
 
 /* ---- statements ---- */
 
-/* One action; the one that goes past BSTAP_MAXACTION is the error. */
-static int charge(struct eval *e, struct node *n)
+/* Statements only count actions; the limit is checked where execution can repeat (loop tests,
+ * function calls), as stap checks at the ends of basic blocks and loop back-edges. */
+static void charge(struct eval *e)
 {
-	if (++e->actions > BSTAP_MAXACTION)
-		return fail_at(e, n, "MAXACTION exceeded");
+	e->actions++;
+}
+
+static int check_actions(struct eval *e, struct node *at)
+{
+	if (e->actions > BSTAP_MAXACTION)
+		return fail_at(e, at, "MAXACTION exceeded");
 	return 0;
 }
 
@@ -835,7 +844,8 @@ static int run_foreach(struct eval *e, struct node *n, enum flow *fl)
 	rc = 0;
 	*fl = FL_NORMAL;
 	for (size_t i = 0; i < cnt && (int64_t)i < limit; i++) {
-		if ((rc = charge(e, n)) < 0)
+		charge(e);
+		if ((rc = check_actions(e, n)) < 0)
 			break;
 		const struct store_entry *en = &ents[i];
 		struct lval lv;
@@ -875,8 +885,7 @@ static int st_run(struct eval *e, struct node *n, enum flow *fl)
 		}
 		return 0;
 	}
-	if (charge(e, n) < 0)
-		return -1;
+	charge(e);
 	switch (n->kind) {
 	case N_EMPTY:
 		return 0;
@@ -894,8 +903,11 @@ static int st_run(struct eval *e, struct node *n, enum flow *fl)
 			return aborted(e, fl);
 		for (bool first = true;; first = false) {
 			/* The first test is paid for by the statement itself. */
-			if (!first && charge(e, n) < 0)
-				return -1;
+			if (!first) {
+				charge(e);
+				if (check_actions(e, n) < 0)
+					return -1;
+			}
 			if (n->u.loop.cond) {
 				if (ex(e, n->u.loop.cond, &v) < 0)
 					return aborted(e, fl);

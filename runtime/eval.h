@@ -20,9 +20,10 @@
  * - operands are evaluated left to right; for a[k] = v (and compound forms) the keys first,
  *   then v; && and || short-circuit and give 0 or 1.
  * - MAXACTION: every executed statement other than a block costs one action, and so does
- *   every test of a loop (while/for condition, each foreach element). The action that makes
- *   the count exceed BSTAP_MAXACTION is the error "MAXACTION exceeded near <token> at f:l:c".
- *   The count is per probe run and includes the statements of called functions.
+ *   every later test of a loop (while/for conditions after the first, each foreach element).
+ *   The count (per probe run, called functions included) is checked against BSTAP_MAXACTION
+ *   at every later loop test and every script-function call; past it, the error is
+ *   "MAXACTION exceeded near keyword at f:l:c" (the loop) or "... near identifier 'f' at ...".
  * - sorted foreach: by the chosen key column or the value (@count for statistics), ties
  *   broken by the keys in ascending column order, so the order never depends on the store.
  *   Unsorted foreach visits elements in the store's snapshot order. 'limit N' is evaluated

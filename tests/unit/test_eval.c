@@ -6,6 +6,8 @@
 #include <unistd.h>
 
 #include "lang/builtins.h"
+#include "lang/elab.h"
+#include "lang/parse.h"
 #include "runtime/eval.h"
 #include "runtime/strbuf.h"
 #include "tests/unit/harness.h"
@@ -631,7 +633,24 @@ TEST(maxaction)
 	int N = (BSTAP_MAXACTION - 1) / 2;
 	ASSERT_EQ(run(WHILE(bin(OP_LT, var(i), num(N)), ES(incdec(true, true, var(i))), 1)), 0);
 	ASSERT_TRUE(run(WHILE(bin(OP_LT, var(i), num(N + 1)), ES(incdec(true, true, var(i))), 1)) < 0);
-	ASSERT_CONTAINS(eval_error_message(E), "MAXACTION exceeded near ");
+	ASSERT_STREQ(eval_error_message(E), "MAXACTION exceeded near keyword at t.stp:2:1");
+
+	/* The check is at the loop, not at the statement in its body. */
+	LINE = 7;
+	ASSERT_TRUE(run(WHILE(num(1), BLK(1, ES(incdec(true, true, var(i)))), 3)) < 0);
+	ASSERT_STREQ(eval_error_message(E), "MAXACTION exceeded near keyword at t.stp:7:3");
+
+	/* ... and at function calls: fib(15) runs about 2000 statements. */
+	struct func *fib = FUNC("fib", T_LONG, 1, "n", T_LONG);
+	struct sym *n = fib->params.v[0];
+	LINE = 9;
+	struct node *c1 = FN(fib, 1, bin(OP_SUB, var(n), num(1)));
+	c1->loc.col = 12;
+	struct node *c2 = FN(fib, 1, bin(OP_SUB, var(n), num(2)));
+	c2->loc.col = 24;
+	fib->body = BLK(2, IF(bin(OP_LT, var(n), num(2)), RET(var(n)), NULL), RET(bin(OP_ADD, c1, c2)));
+	ASSERT_TRUE(run(ES(FN(fib, 1, num(15)))) < 0);
+	ASSERT_CONTAINS(eval_error_message(E), "MAXACTION exceeded near identifier 'fib' at t.stp:9:");
 }
 
 TEST(loops_and_next)
@@ -720,6 +739,65 @@ TEST(context_builtins)
 	ASSERT_STREQ(strbuf_str(&OUT), "1 1 1\n");
 }
 
+/* ---- from source, through the real pass 1 and pass 2 ---- */
+
+/* Parse and elaborate text as t.stp, then run every probe in order (begin, ..., end);
+ * returns the first run's failure or 0. NULL program (pass 1/2 errors) gives -100. */
+static int run_src(const char *text)
+{
+	reset();
+	struct diag *d = diag_new(A, stderr);
+	struct src_file *src = src_file_new(A, "t.stp", text, strlen(text));
+	struct parse_env env = { "6.18.0", "6.18.0", "x86_64", "bpf", NULL, 0 };
+	struct stp_file *f = parse_file(A, d, src, &env);
+	struct program *p = diag_error_count(d) ? NULL : elaborate(A, d, &f, 1);
+	if (!p)
+		return -100;
+	eval_free(E);
+	E = eval_new(p, &store_mem_ops, ST, out_cb, &OUT);
+	strbuf_reset(&OUT);
+	if (eval_init_globals(E) < 0)
+		return -1;
+	for (uint32_t i = 0; i < p->probes.n; i++)
+		if (eval_run_probe(E, p->probes.v[i]) < 0)
+			return -1;
+	return 0;
+}
+
+TEST(src_error_location)
+{
+	ASSERT_EQ(run_src("probe begin {\n  x = 1\n  y = x / 0\n  println(y)\n}\n"), -1);
+	ASSERT_STREQ(eval_error_message(E), "division by 0 near operator '/' at t.stp:3:9");
+	ASSERT_EQ(run_src("probe begin { while (1) { i++ } }"), -1);
+	ASSERT_STREQ(eval_error_message(E), "MAXACTION exceeded near keyword at t.stp:1:15");
+	ASSERT_EQ(run_src("probe begin { printf(\"a\\n\"); error(\"oops\"); println(\"b\") }"), -1);
+	ASSERT_STREQ(eval_error_message(E), "oops");
+	ASSERT_STREQ(strbuf_str(&OUT), "a\n");
+}
+
+TEST(src_script)
+{
+	ASSERT_EQ(run_src(
+		"global count[100], total = 10, name = \"n\"\n"
+		"function label:string (k:string, v) { return sprintf(\"%s=%d\", k, v) }\n"
+		"probe begin {\n"
+		"  count[\"a\"] = 3; count[\"b\"] = 7; count[\"c\"] = 5; count[\"d\"] = 7\n"
+		"  foreach (k in count- limit 3) { total += count[k]; print(label(k, count[k]), \" \") }\n"
+		"  println(\"\")\n"
+		"  for (i = 0; i < 3; i++) name .= sprintf(\"%d\", i)\n"
+		"  printf(\"%s %d %d %x %5.2s|\\n\", name, total, \"c\" in count, -1, \"xyz\")\n"
+		"  exit()\n"
+		"  printdln(\",\", 1, \"two\", 3)\n"
+		"}\n"
+		"probe end { delete count[\"a\"]; foreach ([k] in count+) print(k); println() }\n"), 0);
+	ASSERT_STREQ(strbuf_str(&OUT),
+		     "b=7 d=7 c=5 \n"
+		     "n012 29 1 ffffffffffffffff    xy|\n"
+		     "1,two,3\n"
+		     "cbd\n");
+	ASSERT_TRUE(eval_exit_requested(E));
+}
+
 static void cleanup(void)
 {
 	eval_free(E);
@@ -741,4 +819,4 @@ TH_MAIN(TH_CASE(arithmetic_and_wraparound), TH_CASE(comparisons_and_logic), TH_C
 	TH_CASE(locals_reset_per_run), TH_CASE(foreach_output), TH_CASE(foreach_multi_key_break_continue),
 	TH_CASE(statistics), TH_CASE(exit_does_not_abort_handler), TH_CASE(error_builtin), TH_CASE(maxaction),
 	TH_CASE(loops_and_next), TH_CASE(functions_and_recursion), TH_CASE(array_overflow),
-	TH_CASE(context_builtins), TH_CASE(zz_cleanup))
+	TH_CASE(context_builtins), TH_CASE(src_error_location), TH_CASE(src_script), TH_CASE(zz_cleanup))
