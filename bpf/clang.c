@@ -89,8 +89,17 @@ int clang_compile(struct arena *a, struct diag *d, const char *dir, const char *
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
 		diag_error(d, NULL, "cannot run '%s': is clang installed? (make deps installs it)",
 			   clang);
-	else
+	else {
+		/* the first lines carry the diagnosis; a backend crash dump adds nothing */
+		const char *text = out ? out->text : "";
+		int lines = 0;
+		const char *cut = text;
+		while (*cut && lines < 30)
+			if (*cut++ == '\n')
+				lines++;
 		diag_error(d, NULL, "internal error: clang rejected the generated BPF C "
-			   "(please report this bstap bug):\n%s", out ? out->text : "");
+			   "(please report this bstap bug; -k keeps the files):\n%.*s",
+			   (int)(cut - text), text);
+	}
 	return -EINVAL;
 }

@@ -493,9 +493,9 @@ static const char *call_builtin(struct gen *g, struct node *n)
 	case B_UID: return "bstap_uid()";
 	case B_EXECNAME: return S(g, "bstap_execname(BSTAP_T(%u))", tmp(g, MAXSTR));
 	case B_CPU: return "(s64)bpf_get_smp_processor_id()";
-	case B_GETTIMEOFDAY_S: return "(bstap_realtime_ns() / 1000000000)";
-	case B_GETTIMEOFDAY_MS: return "(bstap_realtime_ns() / 1000000)";
-	case B_GETTIMEOFDAY_US: return "(bstap_realtime_ns() / 1000)";
+	case B_GETTIMEOFDAY_S: return "bstap_div(bstap_realtime_ns(), 1000000000)";
+	case B_GETTIMEOFDAY_MS: return "bstap_div(bstap_realtime_ns(), 1000000)";
+	case B_GETTIMEOFDAY_US: return "bstap_div(bstap_realtime_ns(), 1000)";
 	case B_GETTIMEOFDAY_NS: return "bstap_realtime_ns()";
 	case B_KTIME_GET_NS: return "(s64)bpf_ktime_get_ns()";
 	case B_PP: return c_string(g, g->ep ? g->ep->pp : "", g->ep ? strlen(g->ep->pp) : 0);

@@ -454,7 +454,12 @@ static enum type infer(struct tc *tc, struct scope *sc, struct node *n, bool val
 				   n->u.incdec.inc ? "++" : "--");
 			break;
 		}
-		need(tc, sc, lv, T_LONG, "the operand of '++'/'--'");
+		enum type lt = infer(tc, sc, lv, false);
+		if (lt == T_UNKNOWN)
+			expect(tc, sc, lv, T_LONG);
+		else if (lt != T_LONG && tc->final)
+			diag_error(tc->d, &lv->loc, "'%s' needs a long, not a %s",
+				   n->u.incdec.inc ? "++" : "--", type_str(lt));
 		/* a bare x++ statement is a pure write (stap PR6954); using its value reads it */
 		struct sym *s = lv->kind == N_VAR ? lv->u.var.sym : lv->u.index.base->u.var.sym;
 		if (s) {
