@@ -409,9 +409,13 @@ static int call_builtin(struct eval *e, struct node *n, struct value *out)
 	case B_SPRINTF: {
 		struct strbuf tmp = { 0 };
 		struct strbuf *sb = n->u.call.builtin == B_PRINTF ? &e->obuf : &tmp;
-		if (na < 1 || fmt_format(sb, a[0].str, a + 1, na - 1) < 0) {
+		/* A literal format is used whole: formats are not values, so not bounded by
+		 * MAXSTRINGLEN (the BPF side sends only the format's id). */
+		struct node *f0 = na ? n->u.call.args.v[0] : NULL;
+		const char *fs = f0 && f0->kind == N_STR && f0->u.str.s ? f0->u.str.s : na ? a[0].str : "";
+		if (na < 1 || fmt_format(sb, fs, a + 1, na - 1) < 0) {
 			char err[160];
-			struct fmt *f = na < 1 ? NULL : fmt_parse(a[0].str, err, sizeof(err));
+			struct fmt *f = na < 1 ? NULL : fmt_parse(fs, err, sizeof(err));
 			fmt_free(f);
 			rc = fail_at(e, n, na < 1 ? "missing format" : err);
 		} else if (sb == &tmp) {

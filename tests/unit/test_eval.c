@@ -467,6 +467,20 @@ TEST(strings)
 	ASSERT_STREQ(strbuf_str(&OUT), "foobar! <   ab|42> 7 []\n127 127\n");
 }
 
+TEST(long_literal_format)
+{
+	reset();
+	static char fmt[300];
+	memset(fmt, 'f', 250);
+	strcpy(fmt + 250, "%d\n");
+	ASSERT_EQ(run(PF(fmt, 1, num(7))), 0);
+	ASSERT_EQ(OUT.len, 252);
+	ASSERT_STREQ(strbuf_str(&OUT) + 250, "7\n");
+	/* sprintf's result is a value, so it is bounded */
+	ASSERT_EQ(run(PF("%d\n", 1, B(B_STRLEN, 1, B(B_SPRINTF, 2, str(fmt), num(7))))), 0);
+	ASSERT_STREQ(strbuf_str(&OUT), "127\n");
+}
+
 TEST(print_family)
 {
 	reset();
@@ -815,7 +829,7 @@ TEST(zz_cleanup)
 }
 
 TH_MAIN(TH_CASE(arithmetic_and_wraparound), TH_CASE(comparisons_and_logic), TH_CASE(division_by_zero_error),
-	TH_CASE(strings), TH_CASE(print_family), TH_CASE(globals_and_initializers), TH_CASE(arrays_multi_key),
+	TH_CASE(strings), TH_CASE(long_literal_format), TH_CASE(print_family), TH_CASE(globals_and_initializers), TH_CASE(arrays_multi_key),
 	TH_CASE(locals_reset_per_run), TH_CASE(foreach_output), TH_CASE(foreach_multi_key_break_continue),
 	TH_CASE(statistics), TH_CASE(exit_does_not_abort_handler), TH_CASE(error_builtin), TH_CASE(maxaction),
 	TH_CASE(loops_and_next), TH_CASE(functions_and_recursion), TH_CASE(array_overflow),
