@@ -404,11 +404,20 @@ static enum type infer(struct tc *tc, struct scope *sc, struct node *n, bool val
 				   "array element");
 			break;
 		}
-		enum type tl = infer(tc, sc, lhs, value_used && op != OP_NONE && op != OP_AGG);
-		struct sym *s = lhs->kind == N_VAR ? lhs->u.var.sym : lhs->u.index.base->u.var.sym;
-		if (s)
-			s->written = true;
 		if (op == OP_AGG) {
+			/* resolve the target without reading it: a statistic has no plain value */
+			struct sym *s = NULL;
+			if (lhs->kind == N_VAR) {
+				if (!lhs->u.var.sym)
+					lhs->u.var.sym = lookup_var(tc, sc, lhs, false);
+				s = lhs->u.var.sym;
+			} else {
+				s = array_sym(tc, sc, lhs->u.index.base, lhs->u.index.keys.n);
+				infer_keys(tc, sc, s, &lhs->u.index.keys);
+			}
+			lhs->type = T_STATS;
+			if (s)
+				s->written = true;
 			if (s) {
 				if (s->kind != S_GLOBAL)
 					diag_error(tc->d, &lhs->loc, "statistic '%s' must be a global",
@@ -419,6 +428,10 @@ static enum type infer(struct tc *tc, struct scope *sc, struct node *n, bool val
 			t = T_VOID;
 			break;
 		}
+		enum type tl = infer(tc, sc, lhs, value_used && op != OP_NONE);
+		struct sym *s = lhs->kind == N_VAR ? lhs->u.var.sym : lhs->u.index.base->u.var.sym;
+		if (s)
+			s->written = true;
 		if (op == OP_CONCAT) {
 			expect(tc, sc, lhs, T_STRING);
 			need(tc, sc, rhs, T_STRING, "the right side of '.='");
