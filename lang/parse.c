@@ -611,7 +611,10 @@ static struct node *parse_statement(struct parser *p)
 		} else if (!strcmp(k, "return")) {
 			next(p);
 			s = node_new(p->a, N_RETURN, t->loc);
-			if (!tok_is_op(peek(p), ";") && !tok_is_op(peek(p), "}"))
+			/* no value before ';', '}' or a keyword (no expression starts with one) */
+			struct token *v = peek(p);
+			if (!tok_is_op(v, ";") && !tok_is_op(v, "}") &&
+			    !(v->kind == TK_IDENT && is_keyword(v->text)))
 				s->u.ret = parse_expr(p);
 		} else if (!strcmp(k, "delete")) {
 			next(p);

@@ -386,6 +386,18 @@ static uint32_t conditional(struct pp *pp, struct token *t, uint32_t i, uint32_t
 	return close + 1;
 }
 
+/* After a malformed @define, skip its body too so it is one error, not two. */
+static uint32_t skip_body(struct token *t, uint32_t i, uint32_t n)
+{
+	while (i < n && t[i].kind != TK_PP_OPEN && t[i].kind != TK_PP_CLOSE && t[i].kind != TK_AT)
+		i++;
+	if (i < n && t[i].kind == TK_PP_OPEN) {
+		uint32_t then, els, close = match_close(t, i, n, &then, &els);
+		return close < n ? close + 1 : n;
+	}
+	return i;
+}
+
 /* @define NAME [ '(' IDENT (',' IDENT)* ')' ] %( body %) */
 static uint32_t define(struct pp *pp, struct token *t, uint32_t i, uint32_t n,
 		       struct token_list *out)
@@ -393,7 +405,7 @@ static uint32_t define(struct pp *pp, struct token *t, uint32_t i, uint32_t n,
 	struct token *kw = &t[i++];
 	if (i >= n || t[i].kind != TK_IDENT) {
 		emit_error(pp, out, i < n ? &t[i] : kw, "expected macro name after '@define'");
-		return i;
+		return skip_body(t, i, n);
 	}
 	struct macro *m = arena_alloc(pp->a, sizeof(*m));
 	m->name = t[i].text;
@@ -404,7 +416,7 @@ static uint32_t define(struct pp *pp, struct token *t, uint32_t i, uint32_t n,
 		for (;;) {
 			if (i >= n || t[i].kind != TK_IDENT) {
 				emit_error(pp, out, i < n ? &t[i] : name, "expected macro parameter name");
-				return i;
+				return skip_body(t, i, n);
 			}
 			if (m->nparams == cap) {
 				uint32_t ncap = cap ? cap * 2 : 4;
@@ -423,7 +435,7 @@ static uint32_t define(struct pp *pp, struct token *t, uint32_t i, uint32_t n,
 				break;
 			}
 			emit_error(pp, out, i < n ? &t[i] : name, "expected ',' or ')' in macro parameter list");
-			return i;
+			return skip_body(t, i, n);
 		}
 	}
 	if (i >= n || t[i].kind != TK_PP_OPEN) {
