@@ -24,8 +24,11 @@ struct gen {
 	const struct eprobe *ep;	/* probe being generated, or NULL in a function */
 	const struct func *fn;		/* function being generated, or NULL */
 	const char *abort;	/* statement that unwinds after a runtime error */
-	int loop_depth;		/* C loops (break/continue are plain C) */
+	int loop_depth;		/* C loops since the function or callback began */
+	int in_cb;		/* inside a foreach callback: break/continue/next become returns */
+	FILE *cbs;		/* foreach callbacks, emitted before the probe functions */
 	uint32_t uniq;
+	uint32_t probe_base;	/* scratch offset of the probe locals */
 	int indent;
 	int errors;
 };
@@ -556,6 +559,91 @@ static void loop_guard(struct gen *g, const struct loc *l, uint32_t k)
 	line(g, l, "if (++_n%u > BSTAP_MAXACTION) { bstap_error(S, %u, 0); %s; }", k, site, g->abort);
 }
 
+/*
+ * Unsorted foreach in a kernel probe: bpf_for_each_map_elem with a generated callback.
+ * The callback finds the probe's locals in the per-CPU scratch, like the probe does.
+ */
+static void foreach(struct gen *g, struct node *n)
+{
+	const struct sym *s = n->u.foreach.arr->u.var.sym;
+	if (n->u.foreach.sort_dir) {
+		bad(g, &n->loc, "sorted foreach cannot run in a kernel probe: sort in an 'end' "
+		    "probe, or in a timer probe that uses no task context (pid(), execname(), ...) "
+		    "so that it runs in userspace");
+		return;
+	}
+	if (s->type == T_STATS) {
+		bad(g, &n->loc, "foreach over statistic array '%s' cannot run in a kernel probe yet",
+		    s->name);
+		return;
+	}
+	uint32_t k = g->uniq++;
+	uint32_t lim = 0;
+	if (n->u.foreach.limit) {
+		/* limit is evaluated once, before the loop, as in stap */
+		lim = tmp(g, 16);
+		line(g, &n->loc, "*(s64 *)BSTAP_T(%u) = %s; *(s64 *)BSTAP_T(%u) = 0;", lim,
+		     ex(g, n->u.foreach.limit), lim + 8);
+	}
+	line(g, &n->loc, "{ struct { struct bstap_scratch *S; } _c%u = { S }; S->next = 0;", k);
+	line(g, &n->loc, "  bpf_for_each_map_elem(&%s, foreach_%u, &_c%u, 0);", gmap(g, s), k, k);
+	line(g, NULL, "  if (S->err) %s;", g->abort);
+	line(g, NULL, "  if (S->next) return 0; }");
+
+	/* the callback body, written to its own stream and then added to the callbacks */
+	char *text = NULL;
+	size_t len = 0;
+	FILE *cb = open_memstream(&text, &len);
+	if (!cb) {
+		bad(g, &n->loc, "out of memory");
+		return;
+	}
+	FILE *saved_out = g->out;
+	const char *saved_abort = g->abort;
+	int saved_depth = g->loop_depth, saved_indent = g->indent;
+	g->out = cb;
+	g->abort = "return 1";
+	g->loop_depth = 0;
+	g->in_cb++;
+	g->indent = 1;
+	fprintf(cb, "static long foreach_%u(void *map, void *key, void *val, void *cbctx)\n{\n", k);
+	line(g, NULL, "struct bstap_scratch *S = *(struct bstap_scratch **)cbctx;");
+	line(g, NULL, "struct g_%s_key *K = key;", s->name);
+	if (g->fn)
+		line(g, NULL, "struct fn_%s_frame *F = BSTAP_T(%u);", g->fn->name,
+		     g->frame_off[g->fn->id]);
+	else
+		line(g, NULL, "struct probe_%u_locals *L = BSTAP_T(%u);", g->ep->id, g->probe_base);
+	if (lim)
+		line(g, NULL, "if (*(s64 *)BSTAP_T(%u) >= *(s64 *)BSTAP_T(%u)) return 1; "
+		     "*(s64 *)BSTAP_T(%u) += 1;", lim + 8, lim, lim + 8);
+	for (uint32_t i = 0; i < n->u.foreach.vars.n; i++) {
+		const struct sym *v = n->u.foreach.vars.v[i]->u.var.sym;
+		if (v->type == T_STRING)
+			line(g, NULL, "bstap_strcpy(%s, K->k%u);", local_ref(g, v), i);
+		else
+			line(g, NULL, "%s = K->k%u;", local_ref(g, v), i);
+	}
+	if (n->u.foreach.value) {
+		const struct sym *v = n->u.foreach.value->u.var.sym;
+		if (v->type == T_STRING)
+			line(g, NULL, "bstap_strcpy(%s, ((struct bstap_str *)val)->s);", local_ref(g, v));
+		else
+			line(g, NULL, "%s = *(s64 *)val;", local_ref(g, v));
+	}
+	block(g, n->u.foreach.body);
+	line(g, NULL, "return 0;");
+	fprintf(cb, "}\n\n");
+	fclose(cb);
+	fputs(text ? text : "", g->cbs);
+	free(text);
+	g->out = saved_out;
+	g->abort = saved_abort;
+	g->loop_depth = saved_depth;
+	g->indent = saved_indent;
+	g->in_cb--;
+}
+
 static void stmt(struct gen *g, struct node *n)
 {
 	if (!n)
@@ -611,19 +699,23 @@ static void stmt(struct gen *g, struct node *n)
 		break;
 	}
 	case N_FOREACH:
-		bad(g, &n->loc, "foreach cannot run in a kernel probe yet: iterate in an 'end' or "
-		    "'begin' probe, or in a timer probe that touches no task context");
+		foreach(g, n);
 		break;
 	case N_BREAK:
-		line(g, &n->loc, "break;");
+		line(g, &n->loc, g->in_cb && !g->loop_depth ? "return 1;" : "break;");
 		break;
 	case N_CONTINUE:
-		line(g, &n->loc, "continue;");
+		line(g, &n->loc, g->in_cb && !g->loop_depth ? "return 0;" : "continue;");
 		break;
 	case N_NEXT:
-		line(g, &n->loc, "return 0;");
+		line(g, &n->loc, g->in_cb ? "{ S->next = 1; return 1; }" : "return 0;");
 		break;
 	case N_RETURN:
+		if (g->in_cb) {
+			bad(g, &n->loc, "'return' inside foreach cannot run in a kernel probe yet: "
+			    "break out of the loop first");
+			break;
+		}
 		if (!n->u.ret)
 			line(g, &n->loc, "return 0;");
 		else if (g->fn && g->fn->ret == T_STRING)
@@ -834,18 +926,22 @@ int gen_bpf_c(struct arena *a, struct diag *d, const struct program *p, struct g
 	memset(res, 0, sizeof(*res));
 	res->meta = g.meta;
 
-	char *decl_text = NULL, *body_text = NULL;
-	size_t decl_len = 0, body_len = 0;
+	char *decl_text = NULL, *body_text = NULL, *cb_text = NULL;
+	size_t decl_len = 0, body_len = 0, cb_len = 0;
 	FILE *decl = open_memstream(&decl_text, &decl_len);
 	FILE *body = open_memstream(&body_text, &body_len);
-	if (!decl || !body) {
+	FILE *cbs = open_memstream(&cb_text, &cb_len);
+	if (!decl || !body || !cbs) {
 		if (decl)
 			fclose(decl);
 		if (body)
 			fclose(body);
+		if (cbs)
+			fclose(cbs);
 		return -ENOMEM;
 	}
 	g.out = body;
+	g.cbs = cbs;
 
 	decl_globals(&g, decl);
 
@@ -885,6 +981,7 @@ int gen_bpf_c(struct arena *a, struct diag *d, const struct program *p, struct g
 
 	/* probes: they never run nested on one CPU, so their areas overlap */
 	uint32_t probe_base = base, top = base;
+	g.probe_base = probe_base;
 	for (uint32_t i = 0; i < p->probes.n; i++) {
 		const struct eprobe *ep = p->probes.v[i];
 		if (!is_kernel(ep))
@@ -955,6 +1052,7 @@ int gen_bpf_c(struct arena *a, struct diag *d, const struct program *p, struct g
 	}
 	fclose(decl);
 	fclose(body);
+	fclose(cbs);
 
 	if (top > SCRATCH_LIMIT)
 		bad(&g, &p->probes.v[0]->loc, "the probes need %u bytes of scratch memory, more than "
@@ -968,11 +1066,13 @@ int gen_bpf_c(struct arena *a, struct diag *d, const struct program *p, struct g
 		"#include \"bstap.bpf.h\"\n\n"
 		"static __attribute__((unused)) long bstap_delete_cb(void *map, const void *key, void *val, void *ctx)\n"
 		"{\n\tbpf_map_delete_elem(map, key);\n\treturn 0;\n}\n\n"
-		"%s\n%s",
-		p->script_path, MAXSTR, BSTAP_MAXACTION, top ? top : 8, decl_text ? decl_text : "",
-		body_text ? body_text : "");
+		"%s\n%s%s",
+		/* one string of slack: the verifier bounds dst + n and the length separately */
+		p->script_path, MAXSTR, BSTAP_MAXACTION, top + MAXSTR, decl_text ? decl_text : "",
+		cb_text ? cb_text : "", body_text ? body_text : "");
 	res->c_len = strlen(res->c_text);
 	free(decl_text);
 	free(body_text);
+	free(cb_text);
 	return g.errors ? -EINVAL : 0;
 }

@@ -208,6 +208,8 @@ int main(int argc, char **argv)
 	}
 
 	char *obj = NULL;
+	if (!gr.has_kernel_probes && o.last_pass > 4 && o.verbose)
+		fprintf(stderr, "Pass 4: nothing to compile: every probe runs in userspace.\n");
 	if (gr.has_kernel_probes || o.last_pass == 4) {
 		t = now_ms();
 		const char *base = getenv("TMPDIR");
