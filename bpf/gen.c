@@ -902,9 +902,74 @@ static bool reaches(const struct node *n, const struct func *t, int depth)
 	}
 }
 
+/*
+ * Placement. A timer handler that needs what BPF cannot do (sorting, reading statistics,
+ * sprintf) and reads no task context runs in userspace on a timer instead: stap's
+ * periodic-report idiom. Flags: 1 = needs userspace, 2 = reads task context.
+ */
+static int placement(const struct node *n, int depth);
+
+static int placement_list(const struct node_list *l, int depth)
+{
+	int f = 0;
+	for (uint32_t i = 0; i < l->n; i++)
+		f |= placement(l->v[i], depth);
+	return f;
+}
+
+static int placement(const struct node *n, int depth)
+{
+	if (!n || depth > 64)
+		return 0;
+	int f = 0;
+	switch (n->kind) {
+	case N_CALL:
+		f = placement_list(&n->u.call.args, depth);
+		if (n->u.call.fn)
+			return f | placement(n->u.call.fn->body, depth + 1);
+		switch (n->u.call.builtin) {
+		case B_PID: case B_TID: case B_PPID: case B_UID: case B_EXECNAME:
+			return f | 2;
+		case B_SPRINTF:
+			return f | 1;
+		default:
+			return f;
+		}
+	case N_STATOP: return 1;
+	case N_INDEX: return placement_list(&n->u.index.keys, depth);
+	case N_BINOP: return placement(n->u.bin.l, depth) | placement(n->u.bin.r, depth);
+	case N_UNOP: return placement(n->u.un.e, depth);
+	case N_ASSIGN: return placement(n->u.assign.lhs, depth) | placement(n->u.assign.rhs, depth);
+	case N_INCDEC: return placement(n->u.incdec.lv, depth);
+	case N_TERNARY:
+		return placement(n->u.tern.cond, depth) | placement(n->u.tern.t, depth) |
+		       placement(n->u.tern.f, depth);
+	case N_IN: return placement_list(&n->u.in.keys, depth);
+	case N_BLOCK: return placement_list(&n->u.block, depth);
+	case N_EXPR: return placement(n->u.expr, depth);
+	case N_IF:
+		return placement(n->u.ifs.cond, depth) | placement(n->u.ifs.then, depth) |
+		       placement(n->u.ifs.els, depth);
+	case N_WHILE:
+	case N_FOR:
+		return placement(n->u.loop.init, depth) | placement(n->u.loop.cond, depth) |
+		       placement(n->u.loop.step, depth) | placement(n->u.loop.body, depth);
+	case N_FOREACH:
+		f = placement(n->u.foreach.limit, depth) | placement(n->u.foreach.body, depth);
+		if (n->u.foreach.sort_dir || n->u.foreach.arr->u.var.sym->type == T_STATS)
+			f |= 1;
+		return f;
+	case N_RETURN: return placement(n->u.ret, depth);
+	case N_DELETE: return placement(n->u.del, depth);
+	default: return 0;
+	}
+}
+
+static bool *user_probes;	/* set per gen_bpf_c call: probes placed in userspace */
+
 static bool is_kernel(const struct eprobe *ep)
 {
-	return ep->kind == PK_TIMER || ep->kind == PK_PROFILE;
+	return (ep->kind == PK_TIMER || ep->kind == PK_PROFILE) && !user_probes[ep->id];
 }
 
 /* Which functions do kernel probes call (directly or not)? */
@@ -944,6 +1009,23 @@ int gen_bpf_c(struct arena *a, struct diag *d, const struct program *p, struct g
 	g.cbs = cbs;
 
 	decl_globals(&g, decl);
+
+	user_probes = arena_alloc(a, (p->probes.n + 1) * sizeof(bool));
+	struct meta *m = g.meta;
+	m->user_timers = arena_alloc(a, (p->probes.n + 1) * sizeof(*m->user_timers));
+	for (uint32_t i = 0; i < p->probes.n; i++) {
+		const struct eprobe *ep = p->probes.v[i];
+		if (ep->kind != PK_TIMER)
+			continue;
+		int f = placement(ep->body, 0) | placement(ep->cond, 0);
+		if (f == 1) {
+			user_probes[ep->id] = true;
+			struct meta_user_timer *ut = &m->user_timers[m->nuser_timers++];
+			ut->probe_id = ep->id;
+			ut->period_ns = ep->period_ns;
+			ut->randomize_ns = ep->randomize_ns;
+		}
+	}
 
 	bool *kfn = arena_alloc(a, (p->funcs.n + 1) * sizeof(bool));
 	mark_kernel_funcs(p, kfn);
@@ -1010,9 +1092,7 @@ int gen_bpf_c(struct arena *a, struct diag *d, const struct program *p, struct g
 	}
 
 	/* one program per kernel event group, calling its probes in script order */
-	struct meta *m = g.meta;
 	m->groups = arena_alloc(a, (p->ngroups + 1) * sizeof(*m->groups));
-	m->ngroups = p->ngroups;
 	for (uint32_t gi = 0; gi < p->ngroups; gi++) {
 		const struct eprobe *first = NULL;
 		for (uint32_t i = 0; i < p->probes.n; i++)
@@ -1020,7 +1100,9 @@ int gen_bpf_c(struct arena *a, struct diag *d, const struct program *p, struct g
 				first = p->probes.v[i];
 				break;
 			}
-		struct meta_group *mg = &m->groups[gi];
+		if (!first)
+			continue;	/* every probe of this event runs in userspace */
+		struct meta_group *mg = &m->groups[m->ngroups++];
 		mg->kind = first->kind == PK_PROFILE ? MP_PROFILE : MP_TIMER;
 		mg->prog = S(&g, "group_%u", gi);
 		mg->pp = first->pp;

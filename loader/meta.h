@@ -48,6 +48,12 @@ struct meta_group {
 	uint64_t period_ns;	/* perf event period */
 };
 
+/* A timer probe that runs in userspace (it sorts or reads statistics, and reads no task context). */
+struct meta_user_timer {
+	uint32_t probe_id;
+	uint64_t period_ns, randomize_ns;
+};
+
 struct meta {
 	struct meta_fmt *fmts;
 	uint32_t nfmts;
@@ -57,6 +63,8 @@ struct meta {
 	uint32_t nglobals;
 	struct meta_group *groups;
 	uint32_t ngroups;
+	struct meta_user_timer *user_timers;
+	uint32_t nuser_timers;
 };
 
 #endif

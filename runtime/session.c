@@ -250,6 +250,13 @@ static int64_t now_ns(clockid_t c)
 	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
+static uint64_t next_period(const struct meta_user_timer *t)
+{
+	if (!t->randomize_ns)
+		return t->period_ns;
+	return t->period_ns - t->randomize_ns + (uint64_t)random() % (2 * t->randomize_ns + 1);
+}
+
 static void set_kernel_state(struct sess *s, uint32_t state)
 {
 	if (!s->ldr)
@@ -371,18 +378,44 @@ int sess_run(const struct program *p, const struct meta *m, const char *obj_path
 		s.errored = true;
 		running = false;
 	}
-	int64_t deadline = o->timeout_s > 0 ? now_ns(CLOCK_MONOTONIC) + (int64_t)(o->timeout_s * 1e9) : 0;
+	int64_t start = now_ns(CLOCK_MONOTONIC);
+	int64_t deadline = o->timeout_s > 0 ? start + (int64_t)(o->timeout_s * 1e9) : 0;
+	int64_t *due = calloc(m->nuser_timers + 1, sizeof(*due));
+	if (!due)
+		running = false;
+	for (uint32_t i = 0; due && i < m->nuser_timers; i++)
+		due[i] = start + (int64_t)next_period(&m->user_timers[i]);
 	while (running) {
-		if (stop_signal || s.exit_seen || s.errored)
+		if (stop_signal || s.exit_seen || s.errored || eval_exit_requested(s.ev))
 			break;
-		if (deadline && now_ns(CLOCK_MONOTONIC) >= deadline)
+		int64_t now = now_ns(CLOCK_MONOTONIC);
+		if (deadline && now >= deadline)
 			break;
-		int wait_ms = 100;
-		if (deadline) {
-			int64_t left = (deadline - now_ns(CLOCK_MONOTONIC)) / 1000000;
-			if (left < wait_ms)
-				wait_ms = left > 0 ? (int)left : 0;
+		/* userspace timer probes: drain kernel output first so the order stays true */
+		for (uint32_t i = 0; i < m->nuser_timers && !s.errored; i++) {
+			if (now < due[i])
+				continue;
+			if (s.rb)
+				ring_buffer__consume(s.rb);
+			const struct eprobe *ep = p->probes.v[m->user_timers[i].probe_id];
+			if (eval_run_probe(s.ev, ep) < 0) {
+				fflush(s.out);
+				fprintf(stderr, "ERROR: %s\n", eval_error_message(s.ev));
+				s.errored = true;
+			}
+			due[i] += (int64_t)next_period(&m->user_timers[i]);
+			if (due[i] < now)
+				due[i] = now + (int64_t)next_period(&m->user_timers[i]);
 		}
+		if (s.errored || eval_exit_requested(s.ev))
+			break;
+		int64_t wait_ns = 100000000;
+		if (deadline && deadline - now < wait_ns)
+			wait_ns = deadline - now;
+		for (uint32_t i = 0; i < m->nuser_timers; i++)
+			if (due[i] - now < wait_ns)
+				wait_ns = due[i] - now;
+		int wait_ms = wait_ns > 0 ? (int)((wait_ns + 999999) / 1000000) : 0;
 		if (s.rb) {
 			int r = ring_buffer__poll(s.rb, wait_ms);
 			if (r < 0 && r != -EINTR) {
@@ -396,6 +429,7 @@ int sess_run(const struct program *p, const struct meta *m, const char *obj_path
 		}
 	}
 
+	free(due);
 	/* no kernel handler may start from here on; then drain what they already wrote */
 	set_kernel_state(&s, s.errored ? BSTAP_ERRORED : BSTAP_STOPPING);
 	ldr_detach(s.ldr);
