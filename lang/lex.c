@@ -195,10 +195,10 @@ static void lex_string(struct lexer *lx)
 {
 	uint32_t start = lx->pos, line = lx->line, ls = lx->line_start;
 	lx->pos++;
-	/* decoded text is never longer than the source */
+	/* decoded text is never longer than the source up to the closing quote */
 	uint32_t scan = lx->pos;
-	while (scan < lx->len && lx->s[scan] != '\n')
-		scan++;
+	while (scan < lx->len && lx->s[scan] != '\n' && lx->s[scan] != '"')
+		scan += lx->s[scan] == '\\' && scan + 1 < lx->len ? 2 : 1;
 	char *buf = arena_alloc(lx->a, scan - lx->pos + 1);
 	uint32_t n = 0;
 	const char *err = NULL;
