@@ -1,6 +1,7 @@
 /* Pass 2b: resolve names to symbols, infer long/string/stats types, and check what the grammar cannot. */
 #include "builtins.h"
 #include "elab.h"
+#include "runtime/format.h"	/* the printf format grammar is shared with the runtime */
 
 #include <string.h>
 
@@ -123,6 +124,8 @@ static bool set_keys(struct tc *tc, struct sym *s, uint32_t nkeys, const struct 
 }
 
 static enum type infer(struct tc *tc, struct scope *sc, struct node *n, bool value_used);
+static enum type check_format(struct tc *tc, struct scope *sc, struct node *n,
+			      const struct builtin_info *bi);
 
 /* Push a known type down into an expression whose own type is still open. */
 static void expect(struct tc *tc, struct scope *sc, struct node *n, enum type t)
@@ -261,6 +264,8 @@ static enum type infer_call(struct tc *tc, struct scope *sc, struct node *n)
 		return bi->ret;
 	}
 	bool fmt_family = b == B_PRINTF || b == B_SPRINTF || b == B_PRINTD || b == B_PRINTDLN;
+	if ((b == B_PRINTF || b == B_SPRINTF) && args->v[0]->kind == N_STR)
+		return check_format(tc, sc, n, bi);
 	for (uint32_t i = 0; i < args->n; i++) {
 		struct node *arg = args->v[i];
 		if (i == 0 && fmt_family) {
@@ -281,6 +286,38 @@ static enum type infer_call(struct tc *tc, struct scope *sc, struct node *n)
 			diag_error(tc->d, &arg->loc, "argument %u of '%s' has %s type", i + 1, name,
 				   t == T_UNKNOWN ? "an unresolved" : type_str(t));
 	}
+	return bi->ret;
+}
+
+/* printf/sprintf: the literal format decides how many arguments and of which types. */
+static enum type check_format(struct tc *tc, struct scope *sc, struct node *n,
+			      const struct builtin_info *bi)
+{
+	struct node_list *args = &n->u.call.args;
+	struct node *f = args->v[0];
+	f->type = T_STRING;
+	char err[256];
+	struct fmt *fmt = fmt_parse(f->u.str.s, err, sizeof(err));
+	if (!fmt) {
+		diag_error(tc->d, &f->loc, "%s", err);
+		return bi->ret;
+	}
+	uint32_t given = args->n - 1;
+	if (given != (uint32_t)fmt->nargs && tc->final)
+		diag_error(tc->d, &n->loc, "'%s' format wants %d argument%s, %u given", bi->name,
+			   fmt->nargs, fmt->nargs == 1 ? "" : "s", given);
+	for (uint32_t i = 0; i < given; i++) {
+		struct node *arg = args->v[i + 1];
+		enum type want = i < (uint32_t)fmt->nargs ? fmt->arg_types[i] : T_UNKNOWN;
+		enum type t = infer(tc, sc, arg, true);
+		if (t == T_UNKNOWN) {
+			expect(tc, sc, arg, want);
+		} else if (tc->final && want != T_UNKNOWN && t != want) {
+			diag_error(tc->d, &arg->loc, "argument %u of '%s' is a %s, but the format "
+				   "wants a %s", i + 1, bi->name, type_str(t), type_str(want));
+		}
+	}
+	fmt_free(fmt);
 	return bi->ret;
 }
 
