@@ -58,6 +58,8 @@ struct bstap_state_val {
 	u32 state;		/* BSTAP_RUNNING, ... */
 	u32 pad;
 	s64 realtime_off;	/* CLOCK_REALTIME - CLOCK_MONOTONIC in ns, set before attach */
+	u32 ncpus;		/* possible CPUs: how many per-CPU slots a statistic has */
+	u32 pad2;
 };
 
 struct {
@@ -280,6 +282,30 @@ static __always_inline void bstap_stat_add(struct bstap_stat *st, s64 v)
 		st->max = v;
 	st->count++;
 	st->sum = bstap_add(st->sum, v);
+}
+
+#define BSTAP_MAXCPUS 512
+
+/* Merge one statistic over every CPU's slot (per-CPU maps: no locks on the hot path). */
+static __always_inline void bstap_stat_read(void *map, const void *key, struct bstap_stat *out)
+{
+	u32 zero = 0;
+	struct bstap_state_val *stv = bpf_map_lookup_elem(&bstap_state, &zero);
+	u32 ncpus = stv ? stv->ncpus : 1;
+	out->count = out->sum = out->min = out->max = 0;
+	for (u32 cpu = 0; cpu < BSTAP_MAXCPUS; cpu++) {
+		if (cpu >= ncpus)
+			break;
+		struct bstap_stat *st = bpf_map_lookup_percpu_elem(map, key, cpu);
+		if (!st || !st->count)
+			continue;
+		if (!out->count || st->min < out->min)
+			out->min = st->min;
+		if (!out->count || st->max > out->max)
+			out->max = st->max;
+		out->count += st->count;
+		out->sum = bstap_add(out->sum, st->sum);
+	}
 }
 
 /* randomize: fire when the per-group due time has passed, then pick the next one. */

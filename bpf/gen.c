@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "lang/builtins.h"
+#include "runtime/format.h"	/* the printf format grammar is shared with the runtime */
 
 #define MAXSTR BSTAP_MAXSTRINGLEN
 #define SCRATCH_LIMIT (256 * 1024)
@@ -344,6 +345,103 @@ static const char *assign(struct gen *g, struct node *n)
 		 apply_op(g, op, S(g, "*_p%u", k), S(g, "_r%u", k), &n->loc));
 }
 
+/* @count(x) and friends: merge every CPU's slot; @min/@max/@avg of nothing is an error. */
+static const char *statop(struct gen *g, struct node *n)
+{
+	struct node *arg = n->u.statop.arg;
+	const struct sym *s = arg->kind == N_VAR ? arg->u.var.sym : arg->u.index.base->u.var.sym;
+	uint32_t k = g->uniq++;
+	const char *key = arg->kind == N_VAR
+				  ? S(g, "({ u32 *_k%u = BSTAP_T(%u); *_k%u = 0; _k%u; })", k, tmp(g, 8), k, k)
+				  : key_expr(g, s, &arg->u.index.keys);
+	uint32_t st = tmp(g, 32);
+	const char *pre = S(g, "struct bstap_stat *_st%u = BSTAP_T(%u); bstap_stat_read(&%s, %s, _st%u);",
+			    k, st, gmap(g, s), key, k);
+	enum op op = n->u.statop.op;
+	if (op == OP_COUNT)
+		return S(g, "({ %s _st%u->count; })", pre, k);
+	if (op == OP_SUM)
+		return S(g, "({ %s _st%u->sum; })", pre, k);
+	uint32_t site = add_err(g, ERR_EMPTY_AGG, S(g, "operator '%s'", op_str(op)), &n->loc);
+	const char *val = op == OP_MIN ? S(g, "_st%u->min", k)
+			  : op == OP_MAX ? S(g, "_st%u->max", k)
+					 : S(g, "bstap_div(_st%u->sum, _st%u->count)", k, k);
+	return S(g, "({ %s if (!_st%u->count) { bstap_error(S, %u, 0); %s; } %s; })", pre, k, site,
+		 g->abort, val);
+}
+
+/*
+ * sprintf in BPF goes through bpf_snprintf, which knows flags "0+- ", a width and
+ * d i u x X c s. Returns the kernel format, or NULL if fmt needs more (then the
+ * probe runs in userspace, or the user is told).
+ */
+static const char *kernel_format(struct arena *a, const char *fmt)
+{
+	char err[128];
+	struct fmt *f = fmt_parse(fmt, err, sizeof(err));
+	if (!f)
+		return NULL;
+	char *out = arena_alloc(a, strlen(fmt) * 4 + 16), *o = out;
+	bool ok = true;
+	for (int i = 0; i < f->nspecs && ok; i++) {
+		const struct fmt_spec *sp = &f->specs[i];
+		if (sp->conv == FC_LITERAL) {
+			for (size_t j = 0; j < sp->litlen; j++) {
+				if (sp->lit[j] == '%')
+					*o++ = '%';
+				*o++ = sp->lit[j];
+			}
+			continue;
+		}
+		if (sp->prec != FMT_NONE || sp->width == FMT_STAR || (sp->flags & FMT_ALT)) {
+			ok = false;
+			break;
+		}
+		*o++ = '%';
+		if (sp->flags & FMT_LEFT) *o++ = '-';
+		if (sp->flags & FMT_PLUS) *o++ = '+';
+		if (sp->flags & FMT_SPACE) *o++ = ' ';
+		if (sp->flags & FMT_ZERO) *o++ = '0';
+		if (sp->width >= 0)
+			o += sprintf(o, "%d", sp->width);
+		switch (sp->conv) {
+		case FC_SIGNED: o += sprintf(o, "lld"); break;
+		case FC_UNSIGNED: o += sprintf(o, "llu"); break;
+		case FC_HEX: o += sprintf(o, "llx"); break;
+		case FC_HEX_UPPER: o += sprintf(o, "llX"); break;
+		case FC_CHAR: *o++ = 'c'; break;
+		case FC_STRING: *o++ = 's'; break;
+		default: ok = false; break;
+		}
+	}
+	*o = 0;
+	if (f->nargs > 12)
+		ok = false;	/* bpf_snprintf takes at most 12 arguments */
+	fmt_free(f);
+	return ok ? out : NULL;
+}
+
+static const char *sprintf_expr(struct gen *g, struct node *n)
+{
+	struct node_list *a = &n->u.call.args;
+	char *fmt = arena_strndup(g->a, a->v[0]->u.str.s, a->v[0]->u.str.len);
+	const char *kf = kernel_format(g->a, fmt);
+	if (!kf) {
+		bad(g, &n->loc, "this sprintf format cannot be formatted in a kernel probe (only "
+		    "flags '-+ 0', a width and %%d %%i %%u %%x %%X %%c %%s): use printf, or a probe "
+		    "that runs in userspace");
+		return "\"\"";
+	}
+	uint32_t k = g->uniq++;
+	const char *pre = "";
+	for (uint32_t i = 1; i < a->n; i++)
+		pre = S(g, "%s _d%u[%u] = (u64)(%s);", pre, k, i - 1, ex(g, a->v[i]));
+	uint32_t out = tmp(g, MAXSTR);
+	return S(g, "({ static const char _f%u[] = %s; u64 _d%u[%u];%s "
+		 "bpf_snprintf(BSTAP_T(%u), BSTAP_MAXSTR, _f%u, _d%u, sizeof(_d%u)); (char *)BSTAP_T(%u); })",
+		 k, c_string(g, kf, strlen(kf)), k, a->n > 1 ? a->n - 1 : 1, pre, out, k, k, k, out);
+}
+
 static const char *call_builtin(struct gen *g, struct node *n);
 static const char *call_func(struct gen *g, struct node *n);
 
@@ -363,9 +461,7 @@ static const char *ex(struct gen *g, struct node *n)
 	case N_CALL:
 		return n->u.call.fn ? call_func(g, n) : call_builtin(g, n);
 	case N_STATOP:
-		bad(g, &n->loc, "%s cannot be read in a kernel probe yet: read statistics in an "
-		    "'end' or 'begin' probe", op_str(n->u.statop.op));
-		return "0";
+		return statop(g, n);
 	case N_BINOP:
 		if (n->u.bin.op == OP_CONCAT)
 			return S(g, "bstap_concat(BSTAP_T(%u), %s, %s)", tmp(g, MAXSTR), ex(g, n->u.bin.l),
@@ -481,9 +577,7 @@ static const char *call_builtin(struct gen *g, struct node *n)
 		return emit_printf(g, fmt, args, nargs, &n->loc);
 	}
 	case B_SPRINTF:
-		bad(g, &n->loc, "sprintf cannot run in a kernel probe yet: use printf, or call it in "
-		    "'begin'/'end'");
-		return "\"\"";
+		return sprintf_expr(g, n);
 	case B_EXIT:
 		return "({ bstap_exit(); 0; })";
 	case B_ERROR: {
@@ -930,12 +1024,17 @@ static int placement(const struct node *n, int depth)
 		switch (n->u.call.builtin) {
 		case B_PID: case B_TID: case B_PPID: case B_UID: case B_EXECNAME:
 			return f | 2;
-		case B_SPRINTF:
-			return f | 1;
+		case B_SPRINTF: {
+			struct arena *a = arena_new();
+			const struct node *fa = n->u.call.args.v[0];
+			bool kernel = fa->kind == N_STR &&
+				      kernel_format(a, arena_strndup(a, fa->u.str.s, fa->u.str.len));
+			arena_free(a);
+			return f | (kernel ? 0 : 1);
+		}
 		default:
 			return f;
 		}
-	case N_STATOP: return 1;
 	case N_INDEX: return placement_list(&n->u.index.keys, depth);
 	case N_BINOP: return placement(n->u.bin.l, depth) | placement(n->u.bin.r, depth);
 	case N_UNOP: return placement(n->u.un.e, depth);

@@ -21,6 +21,8 @@ struct bstap_state_val {
 	uint32_t state;
 	uint32_t pad;
 	int64_t realtime_off;	/* CLOCK_REALTIME - CLOCK_MONOTONIC, ns: gettimeofday_*() in BPF */
+	uint32_t ncpus;		/* possible CPUs, for merging statistics in BPF */
+	uint32_t pad2;
 };
 
 /* Ring-buffer records. Each starts with this header; len covers the whole record. */
@@ -42,6 +44,7 @@ enum bstap_err_kind {
 	ERR_MOD0,	/* modulo by 0 — stap says "division by 0" for both */
 	ERR_ARRAY_FULL,	/* array overflow */
 	ERR_MAXACTION,	/* MAXACTION exceeded */
+	ERR_EMPTY_AGG,	/* @min/@max/@avg of an empty statistic */
 };
 
 #endif

@@ -72,6 +72,10 @@ static void report_kernel_error(struct sess *s, uint32_t site, const char *msg)
 		fprintf(stderr, "ERROR: Array overflow, check MAXMAPENTRIES near %s at %s:%u:%u\n",
 			e->near, e->file, e->line, e->col);
 		break;
+	case ERR_EMPTY_AGG:
+		fprintf(stderr, "ERROR: empty aggregate near %s at %s:%u:%u\n", e->near, e->file,
+			e->line, e->col);
+		break;
 	case ERR_MAXACTION:
 		fprintf(stderr, "ERROR: MAXACTION exceeded near %s at %s:%u:%u\n", e->near, e->file,
 			e->line, e->col);
