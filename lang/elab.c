@@ -113,8 +113,14 @@ static const char *chain_string(struct elab *e, const struct chain *c)
 	char *s = arena_strdup(e->a, " /*");
 	const struct chain *outer = c;
 	for (const struct chain *k = c; k; k = k->up) {
-		s = arena_printf(e->a, "%s <- %s = %s", s, pp_to_string(e->a, k->def->names.v[0]),
-				 pp_to_string(e->a, k->loc));
+		/* each level as stap prints an alias: all its names, '=' or '+=', all its points */
+		const struct probe_def *d = k->def;
+		s = arena_printf(e->a, "%s <-", s);
+		for (uint32_t i = 0; i < d->names.n; i++)
+			s = arena_printf(e->a, "%s%s %s", s, i ? "," : "", pp_to_string(e->a, d->names.v[i]));
+		s = arena_printf(e->a, "%s %s", s, d->kind == PD_ALIAS ? "=" : "+=");
+		for (uint32_t i = 0; i < d->points.n; i++)
+			s = arena_printf(e->a, "%s%s %s", s, i ? "," : "", pp_to_string(e->a, d->points.v[i]));
 		outer = k;
 	}
 	return arena_printf(e->a, "%s <- %s */", s, pp_to_string(e->a, outer->use));
@@ -309,9 +315,19 @@ static int expand_aliases(struct elab *e, const struct probe_point *pp, struct n
 					struct node *nc = and_cond(e->a, cond,
 								   node_clone(e->a, loc->cond, x));
 					struct chain link = { def, pp, loc, ch };
+					int errs = diag_error_count(e->d);
 					int r = derive(e, np, nb, nc, &link, x, user_loc, depth + 1);
 					if (r < 0)
 						return -1;
+					if (r == 0 && diag_error_count(e->d) == errs && !np->optional &&
+					    !loc->sufficient) {
+						/* say which location of the alias matched nothing */
+						struct loc where = loc->loc;
+						where.via = x;
+						diag_error(e->d, &where, "no match for probe point '%s'",
+							   pp_to_string(e->a, np));
+						return -1;
+					}
 					made += r;
 					stop = loc->sufficient && r > 0;
 				}
@@ -383,7 +399,8 @@ struct program *elaborate(struct arena *a, struct diag *d, struct stp_file **fil
 			const struct probe_point *pp = def->points.v[j];
 			int errs = diag_error_count(d);
 			int r = derive(&e, pp, def->body, pp->cond, NULL, NULL, &pp->loc, 0);
-			if (r == 0 && diag_error_count(d) == errs && !pp->optional)
+			/* '!' is "sufficient", and like '?' it may also resolve to nothing */
+			if (r == 0 && diag_error_count(d) == errs && !pp->optional && !pp->sufficient)
 				diag_error(d, &pp->loc, "no match for probe point '%s'",
 					   pp_to_string(a, pp));
 			if (r > 0 && pp->sufficient)
