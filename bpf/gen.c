@@ -30,6 +30,8 @@ struct gen {
 	FILE *cbs;		/* foreach callbacks, emitted before the probe functions */
 	uint32_t uniq;
 	uint32_t probe_base;	/* scratch offset of the probe locals */
+	const struct src_file *last_src;	/* last script line quoted as a comment */
+	uint32_t last_line;
 	int indent;
 	int errors;
 };
@@ -75,8 +77,31 @@ static const char *loc_comment(struct gen *g, const struct loc *l)
 static void line(struct gen *g, const struct loc *l, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/* The script line a statement came from, as a comment above it, so -p3 reads like the script. */
+static void source_comment(struct gen *g, const struct loc *l)
+{
+	const struct src_file *f = l->file;
+	if (!f || l->line < 1 || l->line > f->nlines)
+		return;
+	if (g->last_src == f && g->last_line == l->line)
+		return;
+	g->last_src = f;
+	g->last_line = l->line;
+	const char *p = f->text + f->line_off[l->line - 1];
+	while (*p == ' ' || *p == '\t')
+		p++;
+	size_t n = strcspn(p, "\r\n");
+	while (n && (p[n - 1] == '\\' || p[n - 1] == ' ' || p[n - 1] == '\t'))
+		n--;	/* a trailing backslash would splice the next C line into the comment */
+	for (int i = 0; i < g->indent; i++)
+		fputc('\t', g->out);
+	fprintf(g->out, "// %.*s\n", (int)n, p);
+}
+
 static void line(struct gen *g, const struct loc *l, const char *fmt, ...)
 {
+	if (l)
+		source_comment(g, l);
 	for (int i = 0; i < g->indent; i++)
 		fputc('\t', g->out);
 	va_list ap;
