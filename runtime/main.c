@@ -1,7 +1,9 @@
 /* The bstap command line: run the passes in order, stop after -p N, then hand over to the session. */
 #include <errno.h>
+#include <fcntl.h>
 #include <ftw.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bpf/cache.h"
 #include "bpf/clang.h"
 #include "bpf/gen.h"
 #include "lang/elab.h"
@@ -31,6 +34,9 @@ static void usage(FILE *o)
 	      "  -o FILE        write the script's output to FILE instead of stdout\n"
 	      "  -T SECONDS     stop after SECONDS, as if exit() had been called\n"
 	      "  -k             keep the temporary directory (generated C, object) and say where\n"
+	      "      --no-cache       always compile; neither read nor write the compile cache\n"
+	      "      --cache-dir DIR  keep compiled objects in DIR (default: $XDG_CACHE_HOME/bstap,\n"
+	      "                       else /var/cache/bstap as root, else ~/.cache/bstap)\n"
 	      "  -h, --help     show this help and exit\n"
 	      "  -V, --version  show the version and exit\n"
 	      "\n"
@@ -55,22 +61,53 @@ static int rm_entry(const char *path, const struct stat *st, int flag, struct FT
 	return remove(path);
 }
 
+/* A signal that arrives while clang runs ends bstap only after the temporary directory is gone. */
+static volatile sig_atomic_t pass4_signal;
+
+static void pass4_on_signal(int sig)
+{
+	pass4_signal = sig;
+}
+
+static void pass4_guard(bool on)
+{
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+	static struct sigaction old[3];
+	for (int i = 0; i < 3; i++) {
+		if (on) {
+			struct sigaction sa = { .sa_handler = pass4_on_signal };
+			sigemptyset(&sa.sa_mask);
+			sigaction(sigs[i], NULL, &old[i]);
+			if (old[i].sa_handler != SIG_IGN)	/* keep an ignored signal ignored */
+				sigaction(sigs[i], &sa, NULL);
+		} else {
+			sigaction(sigs[i], &old[i], NULL);
+		}
+	}
+}
+
 struct opts {
 	const char *script_text;	/* -e */
 	const char *script_path;
 	int last_pass;
 	int verbose;
 	bool keep;
+	bool no_cache;			/* --no-cache */
+	const char *cache_dir;		/* --cache-dir, NULL: the default */
 	struct sess_opts sess;
 	char **args;
 	int nargs;
 };
+
+enum { OPT_NO_CACHE = 256, OPT_CACHE_DIR };
 
 static int parse_args(int argc, char **argv, struct opts *o)
 {
 	static const struct option longopts[] = {
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
+		{ "no-cache", no_argument, NULL, OPT_NO_CACHE },
+		{ "cache-dir", required_argument, NULL, OPT_CACHE_DIR },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
@@ -105,6 +142,16 @@ static int parse_args(int argc, char **argv, struct opts *o)
 			break;
 		case 'k':
 			o->keep = true;
+			break;
+		case OPT_NO_CACHE:
+			o->no_cache = true;
+			break;
+		case OPT_CACHE_DIR:
+			if (!*optarg) {
+				fputs("bstap: error: --cache-dir needs a directory\n", stderr);
+				return -1;
+			}
+			o->cache_dir = optarg;
 			break;
 		case 'h':
 			usage(stdout);
@@ -142,6 +189,8 @@ int main(int argc, char **argv)
 	struct diag *d = diag_new(a, stderr);
 	int status = 1;
 	char *tmpdir = NULL;
+	struct cache *cache = NULL;
+	int obj_fd = -1;	/* the compiled object, held open after its directory is gone */
 	double t = now_ms();
 
 	struct src_file *src;
@@ -212,21 +261,62 @@ int main(int argc, char **argv)
 		fprintf(stderr, "Pass 4: nothing to compile: every probe runs in userspace.\n");
 	if (gr.has_kernel_probes || o.last_pass == 4) {
 		t = now_ms();
-		const char *base = getenv("TMPDIR");
-		tmpdir = arena_printf(a, "%s/bstapXXXXXX", base && *base ? base : "/tmp");
-		if (!mkdtemp(tmpdir)) {
-			fprintf(stderr, "bstap: error: cannot create a temporary directory: %s\n",
-				strerror(errno));
-			tmpdir = NULL;
-			goto out;
+		if (!o.no_cache && !cache_open(&cache, o.cache_dir, o.verbose))
+			cache_add_key(cache, "bstap version", BSTAP_VERSION);
+		if (cache_lookup(cache, gr.c_text, &obj)) {
+			if (o.verbose)
+				fprintf(stderr, "Pass 4: cache hit (%s) in %.1f ms.\n",
+					cache_entry_path(cache), now_ms() - t);
+			if (o.keep)
+				fprintf(stderr, "bstap: no temporary files: the object came from the cache "
+					"(--no-cache compiles afresh)\n");
+			if (o.last_pass == 4)
+				obj = (char *)cache_entry_path(cache);
+		} else {
+			/* created only now, when clang must run */
+			const char *base = getenv("TMPDIR");
+			tmpdir = arena_printf(a, "%s/bstapXXXXXX", base && *base ? base : "/tmp");
+			if (!mkdtemp(tmpdir)) {
+				fprintf(stderr, "bstap: error: cannot create a temporary directory: %s\n",
+					strerror(errno));
+				tmpdir = NULL;
+				goto out;
+			}
+			pass4_guard(true);
+			int err = clang_compile(a, d, tmpdir, "probes", gr.c_text, o.verbose > 1, &obj);
+			pass4_guard(false);
+			if (pass4_signal)
+				goto out;
+			if (err)
+				goto out;
+			double ms = now_ms() - t;
+			bool cached = cache && !cache_store(cache, gr.c_text, obj);
+			if (o.verbose && cached)
+				fprintf(stderr, "Pass 4: compiled BPF object in %.1f ms (cached as %s).\n",
+					ms, cache_entry_path(cache));
+			else if (o.verbose)
+				fprintf(stderr, "Pass 4: compiled BPF object in %.1f ms.\n", ms);
+			/* Load from the cache entry, or an open fd, so that the temporary directory
+			 * can go now: nothing is left behind however pass 5 ends. */
+			if (!o.keep && o.last_pass > 4) {
+				char *loaded = NULL;
+				if (cached && cache_lookup(cache, gr.c_text, &loaded) == 1)
+					obj = loaded;
+				else if (!access("/proc/self/fd", X_OK) &&
+					 (obj_fd = open(obj, O_RDONLY | O_CLOEXEC)) >= 0)
+					obj = arena_printf(a, "/proc/self/fd/%d", obj_fd);
+				if (loaded || obj_fd >= 0) {
+					nftw(tmpdir, rm_entry, 8, FTW_DEPTH | FTW_PHYS);
+					tmpdir = NULL;
+				}
+			}
+			if (o.last_pass == 4 && cached)
+				obj = (char *)cache_entry_path(cache);
+			else if (o.last_pass == 4)
+				o.keep = true;	/* the printed path must stay */
 		}
-		if (clang_compile(a, d, tmpdir, "probes", gr.c_text, o.verbose > 1, &obj))
-			goto out;
-		if (o.verbose)
-			fprintf(stderr, "Pass 4: compiled BPF object in %.1f ms.\n", now_ms() - t);
 		if (o.last_pass == 4) {
 			printf("%s\n", obj);
-			o.keep = true;
 			status = 0;
 			goto out;
 		}
@@ -238,6 +328,15 @@ out:
 			fprintf(stderr, "bstap: kept temporary files in %s\n", tmpdir);
 		else
 			nftw(tmpdir, rm_entry, 8, FTW_DEPTH | FTW_PHYS);
+	}
+	if (obj_fd >= 0)
+		close(obj_fd);
+	cache_close(cache);
+	if (pass4_signal) {
+		/* die of the signal that interrupted clang, as we would have without the guard */
+		arena_free(a);
+		signal(pass4_signal, SIG_DFL);
+		raise(pass4_signal);
 	}
 	arena_free(a);
 	return status;
