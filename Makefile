@@ -87,3 +87,7 @@ test: deps
 
 clean:
 	rm -rf $(O) $(SAN_O)
+
+# Startup benchmark against bpftrace and stap --runtime=bpf (never part of make test); N=runs.
+bench: all FORCE
+	@sh bench/startup.sh
