@@ -118,7 +118,7 @@ static const char *chain_string(struct elab *e, const struct chain *c)
 		s = arena_printf(e->a, "%s <-", s);
 		for (uint32_t i = 0; i < d->names.n; i++)
 			s = arena_printf(e->a, "%s%s %s", s, i ? "," : "", pp_to_string(e->a, d->names.v[i]));
-		s = arena_printf(e->a, "%s %s", s, d->kind == PD_ALIAS ? "=" : "+=");
+		s = arena_printf(e->a, "%s =", s);	/* stap prints "=" for "+=" aliases too */
 		for (uint32_t i = 0; i < d->points.n; i++)
 			s = arena_printf(e->a, "%s%s %s", s, i ? "," : "", pp_to_string(e->a, d->points.v[i]));
 		outer = k;

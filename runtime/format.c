@@ -200,42 +200,56 @@ static void format_binary(struct strbuf *out, int64_t num, int width, int prec, 
 		pad(out, '\0', width - prec);
 }
 
-/* Integers go through C's printf with the same flags: stap's conversions agree with C's for them. */
-static void format_int(struct strbuf *out, const struct fmt_spec *s, int64_t num, int width, int prec,
+/*
+ * Integers as SystemTap's runtime prints them, which differs from C in corners: '#' always
+ * adds its prefix (%#x of 0 is "0x0"), a precision of 0 still prints "0", and '0' pads
+ * even when a precision is given. %p is %#x.
+ */
+static void format_int(struct strbuf *out, enum fmt_conv conv, int64_t num, int width, int prec,
 		       unsigned flags)
 {
-	char cf[24], *c = cf;
-	*c++ = '%';
-	if (flags & FMT_LEFT) *c++ = '-';
-	if (flags & FMT_PLUS) *c++ = '+';
-	if (flags & FMT_SPACE) *c++ = ' ';
-	if (flags & FMT_ZERO) *c++ = '0';
-	if (flags & FMT_ALT) *c++ = '#';
-	if (width >= 0) { *c++ = '*'; }
-	if (prec >= 0) { *c++ = '.'; *c++ = '*'; }
-	*c++ = 'l';
-	*c++ = 'l';
-	switch (s->conv) {
-	case FC_SIGNED: *c++ = 'd'; break;
-	case FC_UNSIGNED: *c++ = 'u'; break;
-	case FC_OCTAL: *c++ = 'o'; break;
-	case FC_HEX: *c++ = 'x'; break;
-	default: *c++ = 'X'; break;
+	unsigned base = conv == FC_OCTAL ? 8 : (conv == FC_SIGNED || conv == FC_UNSIGNED) ? 10 : 16;
+	bool upper = conv == FC_HEX_UPPER;
+	if (conv == FC_PTR)
+		flags |= FMT_ALT;
+	if (flags & FMT_LEFT)
+		flags &= ~(unsigned)FMT_ZERO;
+	char sign = 0;
+	uint64_t u = (uint64_t)num;
+	if (conv == FC_SIGNED) {
+		if (num < 0) {
+			sign = '-';
+			u = 0 - u;
+		} else if (flags & FMT_PLUS) {
+			sign = '+';
+		} else if (flags & FMT_SPACE) {
+			sign = ' ';
+		}
 	}
-	*c = '\0';
-	if (s->conv == FC_SIGNED) {
-		long long v = num;
-		if (width >= 0 && prec >= 0) strbuf_printf(out, cf, width, prec, v);
-		else if (width >= 0) strbuf_printf(out, cf, width, v);
-		else if (prec >= 0) strbuf_printf(out, cf, prec, v);
-		else strbuf_printf(out, cf, v);
-	} else {
-		unsigned long long v = (uint64_t)num;
-		if (width >= 0 && prec >= 0) strbuf_printf(out, cf, width, prec, v);
-		else if (width >= 0) strbuf_printf(out, cf, width, v);
-		else if (prec >= 0) strbuf_printf(out, cf, prec, v);
-		else strbuf_printf(out, cf, v);
-	}
+	const char *prefix = "";
+	if (flags & FMT_ALT)
+		prefix = base == 16 ? (upper ? "0X" : "0x") : base == 8 ? "0" : "";
+	char digits[66];
+	int nd = 0;
+	const char *set = upper ? "0123456789ABCDEF" : "0123456789abcdef";
+	do {
+		digits[nd++] = set[u % base];
+		u /= base;
+	} while (u);
+	int ndig = prec > nd ? prec : nd;
+	int padn = width - (int)((sign ? 1 : 0) + strlen(prefix) + (size_t)ndig);
+	if (!(flags & (FMT_LEFT | FMT_ZERO)))
+		pad(out, ' ', padn);
+	if (sign)
+		strbuf_putc(out, sign);
+	strbuf_puts(out, prefix);
+	if (flags & FMT_ZERO)
+		pad(out, '0', padn);
+	pad(out, '0', ndig - nd);
+	while (nd > 0)
+		strbuf_putc(out, digits[--nd]);
+	if (flags & FMT_LEFT)
+		pad(out, ' ', padn);
 }
 
 int fmt_format_parsed(struct strbuf *out, const struct fmt *f, const struct value *args, int nargs)
@@ -286,22 +300,11 @@ int fmt_format_parsed(struct strbuf *out, const struct fmt *f, const struct valu
 				pad(out, ' ', width - n);
 			break;
 		}
-		case FC_PTR: {
-			/* stap prints pointers as 0x and 16 zero-padded hex digits (64-bit). */
-			char buf[24];
-			int n = snprintf(buf, sizeof(buf), "0x%016" PRIx64, (uint64_t)next_long(&a));
-			if (!left)
-				pad(out, ' ', width - n);
-			strbuf_append(out, buf, (size_t)n);
-			if (left)
-				pad(out, ' ', width - n);
-			break;
-		}
 		case FC_BINARY:
 			format_binary(out, next_long(&a), width, prec, left);
 			break;
 		default:
-			format_int(out, s, next_long(&a), width, prec, flags);
+			format_int(out, s->conv, next_long(&a), width, prec, flags);
 			break;
 		}
 	}
