@@ -1,11 +1,22 @@
 # timer.profile fires on every online CPU: collect cpu() into an array for 1 s and count the
 # distinct CPUs; each should have well over 25 samples at HZ=250. Run once unpinned and once
 # with bstap pinned to each CPU (up to 4), since where bstap itself runs must not matter.
+# Like stap's profile tick, the sampling clock does not fire on an idle CPU (tickless idle),
+# so a busy loop keeps every CPU running while we measure.
 # TIMEOUT: 60
 . "$LIVE_DIR/../lib.sh"
 ncpu=$(getconf _NPROCESSORS_ONLN)
 pins=none
 [ "$ncpu" -le 4 ] && command -v taskset >/dev/null && pins="none $(seq 0 $((ncpu - 1)))"
+spinners=""
+for c in $(seq 0 $((ncpu - 1))); do
+	if command -v taskset >/dev/null; then
+		timeout 60 taskset -c "$c" sh -c 'while :; do :; done' & spinners="$spinners $!"
+	else
+		timeout 60 sh -c 'while :; do :; done' & spinners="$spinners $!"
+	fi
+done
+trap 'kill $spinners 2>/dev/null' EXIT
 for pin in $pins; do
 	if [ "$pin" = none ]; then pre=; where="unpinned"; else pre="taskset -c $pin"; where="on CPU $pin"; fi
 	$pre "$BSTAP" -T 1 -e 'global c
