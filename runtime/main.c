@@ -73,6 +73,10 @@ static void pass4_guard(bool on)
 {
 	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
 	static struct sigaction old[3];
+	static bool active;
+	if (on == active)
+		return;
+	active = on;
 	for (int i = 0; i < 3; i++) {
 		if (on) {
 			struct sigaction sa = { .sa_handler = pass4_on_signal };
@@ -273,7 +277,8 @@ int main(int argc, char **argv)
 			if (o.last_pass == 4)
 				obj = (char *)cache_entry_path(cache);
 		} else {
-			/* created only now, when clang must run */
+			/* created only now, when clang must run; a signal waits until it is gone */
+			pass4_guard(true);
 			const char *base = getenv("TMPDIR");
 			tmpdir = arena_printf(a, "%s/bstapXXXXXX", base && *base ? base : "/tmp");
 			if (!mkdtemp(tmpdir)) {
@@ -282,12 +287,8 @@ int main(int argc, char **argv)
 				tmpdir = NULL;
 				goto out;
 			}
-			pass4_guard(true);
 			int err = clang_compile(a, d, tmpdir, "probes", gr.c_text, o.verbose > 1, &obj);
-			pass4_guard(false);
-			if (pass4_signal)
-				goto out;
-			if (err)
+			if (pass4_signal || err)
 				goto out;
 			double ms = now_ms() - t;
 			bool cached = cache && !cache_store(cache, gr.c_text, obj);
@@ -314,6 +315,9 @@ int main(int argc, char **argv)
 				obj = (char *)cache_entry_path(cache);
 			else if (o.last_pass == 4)
 				o.keep = true;	/* the printed path must stay */
+			pass4_guard(false);
+			if (pass4_signal)
+				goto out;
 		}
 		if (o.last_pass == 4) {
 			printf("%s\n", obj);
@@ -332,6 +336,7 @@ out:
 	if (obj_fd >= 0)
 		close(obj_fd);
 	cache_close(cache);
+	pass4_guard(false);
 	if (pass4_signal) {
 		/* die of the signal that interrupted clang, as we would have without the guard */
 		arena_free(a);
