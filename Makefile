@@ -27,11 +27,19 @@ msg = @printf '  %-6s %s\n' $(1) $(2);
 endif
 
 SRCS := $(wildcard lang/*.c) $(wildcard bpf/*.c) $(wildcard loader/*.c) $(wildcard runtime/*.c)
+BSTAP_SRCS := $(filter-out runtime/run_main.c,$(SRCS))
+RUN_SRCS := $(filter-out runtime/main.c,$(wildcard loader/*.c) $(wildcard runtime/*.c))
+STATIC_LIBS := -lbpf -lelf -lz
 
 .DELETE_ON_ERROR:
 .PHONY: all run test deps clean san unit-tests FORCE
 
-all: $(O)/bstap
+all: $(O)/bstap $(O)/bstap-run $(O)/bstap-run-static
+
+# one file to copy onto a host (or into a VM) with no libraries installed
+$(O)/bstap-run-static: $(patsubst %.c,$(O)/obj/%.o,$(RUN_SRCS))
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) -static $^ -o $@ $(STATIC_LIBS)
 
 # Build one tree. $(1)=dir, $(2)=extra cflags/ldflags
 define tree
@@ -51,7 +59,12 @@ $(1)/obj/gen/bstap_bpf_h.o: $(1)/gen/bstap_bpf_h.c
 	@mkdir -p $$(dir $$@)
 	$(Q)$$(CC) $$(CFLAGS) -c $$< -o $$@
 
-$(1)/bstap: $(patsubst %.c,$(1)/obj/%.o,$(SRCS)) $(1)/obj/gen/bstap_bpf_h.o
+$(1)/bstap: $(patsubst %.c,$(1)/obj/%.o,$(BSTAP_SRCS)) $(1)/obj/gen/bstap_bpf_h.o
+	$$(call msg,LINK,$$@)
+	$(Q)$$(CC) $$(CFLAGS) $(2) $$^ -o $$@ $$(LIBS)
+
+# the runner links no compiler code: runtime/ and loader/ only
+$(1)/bstap-run: $(patsubst %.c,$(1)/obj/%.o,$(RUN_SRCS))
 	$$(call msg,LINK,$$@)
 	$(Q)$$(CC) $$(CFLAGS) $(2) $$^ -o $$@ $$(LIBS)
 
@@ -62,11 +75,11 @@ SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-r
 $(eval $(call tree,$(O),))
 $(eval $(call tree,$(SAN_O),$(SANFLAGS)))
 
-san: $(SAN_O)/bstap
+san: $(SAN_O)/bstap $(SAN_O)/bstap-run
 
 # --- unit tests: each tests/unit/test_*.c links against every non-main object ---
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
-LIB_SRCS := $(filter-out runtime/main.c,$(SRCS))
+LIB_SRCS := $(filter-out runtime/main.c runtime/run_main.c,$(SRCS))
 $(SAN_O)/unit/%: tests/unit/%.c tests/unit/harness.h $(patsubst %.c,$(SAN_O)/obj/%.o,$(LIB_SRCS)) $(SAN_O)/obj/gen/bstap_bpf_h.o
 	$(call msg,TEST,$@)
 	@mkdir -p $(dir $@)

@@ -13,6 +13,8 @@
 
 #include "bpf/cache.h"
 #include "bpf/clang.h"
+#include "bpf/objwrite.h"
+#include "bpf/sha256.h"
 #include "bpf/gen.h"
 #include "lang/elab.h"
 #include "lang/parse.h"
@@ -195,6 +197,8 @@ int main(int argc, char **argv)
 	char *tmpdir = NULL;
 	struct cache *cache = NULL;
 	int obj_fd = -1;	/* the compiled object, held open after its directory is gone */
+	char *section = NULL;	/* the object's .bstap section (malloc'ed) */
+	size_t section_len = 0;
 	double t = now_ms();
 
 	struct src_file *src;
@@ -265,8 +269,17 @@ int main(int argc, char **argv)
 		fprintf(stderr, "Pass 4: nothing to compile: every probe runs in userspace.\n");
 	if (gr.has_kernel_probes || o.last_pass == 4) {
 		t = now_ms();
-		if (!o.no_cache && !cache_open(&cache, o.cache_dir, o.verbose))
+		/* the ".bstap" section makes the object self-contained (bstap-run needs no compiler) */
+		if (objwrite_encode(prog, gr.meta, &section, &section_len)) {
+			fprintf(stderr, "bstap: error: out of memory\n");
+			goto out;
+		}
+		if (!o.no_cache && !cache_open(&cache, o.cache_dir, o.verbose)) {
+			char hex[SHA256_HEX_LEN + 1];
+			sha256_hex_of(section, section_len, hex);
 			cache_add_key(cache, "bstap version", BSTAP_VERSION);
+			cache_add_key(cache, "program section", hex);
+		}
 		if (cache_lookup(cache, gr.c_text, &obj)) {
 			if (o.verbose)
 				fprintf(stderr, "Pass 4: cache hit (%s) in %.1f ms.\n",
@@ -288,6 +301,7 @@ int main(int argc, char **argv)
 				goto out;
 			}
 			int err = clang_compile(a, d, tmpdir, "probes", gr.c_text, o.verbose > 1, &obj);
+			err = err ?: objwrite_embed(d, tmpdir, obj, section, section_len);
 			if (pass4_signal || err)
 				goto out;
 			double ms = now_ms() - t;
@@ -335,6 +349,7 @@ out:
 	}
 	if (obj_fd >= 0)
 		close(obj_fd);
+	free(section);
 	cache_close(cache);
 	pass4_guard(false);
 	if (pass4_signal) {

@@ -1,0 +1,94 @@
+/* bstap-run: run an object compiled by `bstap -p4`, with no compiler, headers or script. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "runtime/objread.h"
+#include "runtime/session.h"
+
+#define BSTAP_VERSION "0.1.0"
+
+static void usage(FILE *o)
+{
+	fputs("Usage: bstap-run [OPTIONS] OBJECT.bpf.o\n"
+	      "Run a probe object compiled by 'bstap -p4' (no clang or headers needed).\n"
+	      "\n"
+	      "  -o FILE        write the script's output to FILE instead of stdout\n"
+	      "  -T SECONDS     stop after SECONDS, as if exit() had been called\n"
+	      "  -v             print load timings (repeat for libbpf's messages)\n"
+	      "  -h, --help     show this help and exit\n"
+	      "  -V, --version  show the version and exit\n"
+	      "\n"
+	      "Script arguments ($1, @1) were fixed when the object was compiled.\n"
+	      "Exit status: 0 on success; 1 on a runtime error, error(), or a failure to\n"
+	      "read, load or attach the object.\n",
+	      o);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct sess_opts so = { 0 };
+	int c;
+	while ((c = getopt_long(argc, argv, "+o:T:vhV", longopts, NULL)) != -1) {
+		char *end;
+		switch (c) {
+		case 'o':
+			so.out_path = optarg;
+			break;
+		case 'T':
+			so.timeout_s = strtod(optarg, &end);
+			if (*end || so.timeout_s <= 0) {
+				fprintf(stderr, "bstap-run: error: -T takes a positive number of seconds, "
+					"not '%s'\n", optarg);
+				return 1;
+			}
+			break;
+		case 'v':
+			so.verbose++;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		case 'V':
+			printf("bstap-run %s\n", BSTAP_VERSION);
+			return 0;
+		default:
+			fputs("Try 'bstap-run --help' for more information.\n", stderr);
+			return 1;
+		}
+	}
+	if (optind != argc - 1) {
+		fputs(optind >= argc ? "bstap-run: error: no object given\n"
+				     : "bstap-run: error: only one object, and no script arguments: "
+				       "they were fixed at compile time\n",
+		      stderr);
+		fputs("Try 'bstap-run --help' for more information.\n", stderr);
+		return 1;
+	}
+	const char *path = argv[optind];
+	struct objprog *o = NULL;
+	int err = objread_load(path, &o);
+	if (err) {
+		if (err == -ENOENT)
+			fprintf(stderr, "bstap-run: error: %s has no .bstap section: not an object "
+				"compiled by 'bstap -p4'\n", path);
+		else if (err == -EPROTO)
+			fprintf(stderr, "bstap-run: error: %s: the .bstap section is corrupt or from "
+				"another bstap version\n", path);
+		else
+			fprintf(stderr, "bstap-run: error: cannot read %s: %s\n", path, strerror(-err));
+		return 1;
+	}
+	const struct program *p = objprog_program(o);
+	bool kernel = objprog_meta(o)->ngroups > 0;
+	int status = sess_run(p, objprog_meta(o), kernel ? path : NULL, &so);
+	objprog_free(o);
+	return status;
+}
