@@ -1,7 +1,7 @@
 #!/bin/sh
 # Install the Debian packages bstap needs to build and test, only those that are missing.
 set -e
-need="clang llvm libbpf-dev libelf-dev zlib1g-dev bpftool pkg-config make gcc libc6-dev"
+need="clang llvm libbpf-dev libelf-dev zlib1g-dev bpftool pkg-config make gcc libc6-dev strace"
 missing=""
 for p in $need; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing="$missing $p"
