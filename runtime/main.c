@@ -12,6 +12,9 @@
 #include <unistd.h>
 
 #include "bpf/cache.h"
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+
 #include "bpf/clang.h"
 #include "bpf/objwrite.h"
 #include "bpf/sha256.h"
@@ -35,6 +38,7 @@ static void usage(FILE *o)
 	      "  -v             print each pass with its time (repeat for more detail)\n"
 	      "  -o FILE        write the script's output to FILE instead of stdout\n"
 	      "  -T SECONDS     stop after SECONDS, as if exit() had been called\n"
+	      "  --kernel-btf FILE  compile for the kernel whose BTF is FILE (with -p4)\n"
 	      "  -k             keep the temporary directory (generated C, object) and say where\n"
 	      "      --no-cache       always compile; neither read nor write the compile cache\n"
 	      "      --cache-dir DIR  keep compiled objects in DIR (default: $XDG_CACHE_HOME/bstap,\n"
@@ -92,6 +96,45 @@ static void pass4_guard(bool on)
 	}
 }
 
+/*
+ * --kernel-btf: the object is CO-RE, so another kernel's BTF changes no byte of it; but the
+ * kernel types the runtime reads must exist there, or the object would fail to load.
+ */
+static int check_kernel_btf(const char *path, char id[SHA256_HEX_LEN + 1])
+{
+	libbpf_print_fn_t old = libbpf_set_print(NULL);	/* we say what went wrong ourselves */
+	struct btf *btf = btf__parse(path, NULL);
+	int err = errno;
+	libbpf_set_print(old);
+	if (!btf) {
+		fprintf(stderr, "bstap: error: --kernel-btf %s: %s\n", path,
+			err == ENOENT ? "no such file" : "neither raw BTF nor an ELF file with .BTF");
+		return -1;
+	}
+	int tid = btf__find_by_name_kind(btf, "task_struct", BTF_KIND_STRUCT);
+	bool ok = tid > 0;
+	if (ok) {
+		const struct btf_type *t = btf__type_by_id(btf, (uint32_t)tid);
+		const struct btf_member *m = btf_members(t);
+		int found = 0;
+		for (int i = 0; i < btf_vlen(t); i++) {
+			const char *name = btf__name_by_offset(btf, m[i].name_off);
+			found += name && (!strcmp(name, "real_parent") || !strcmp(name, "tgid"));
+		}
+		ok = found == 2;
+	}
+	uint32_t size = 0;
+	const void *raw = btf__raw_data(btf, &size);
+	sha256_hex_of(raw, size, id);
+	btf__free(btf);
+	if (!ok) {
+		fprintf(stderr, "bstap: error: --kernel-btf %s has no struct task_struct with "
+			"real_parent and tgid: is it a kernel's vmlinux BTF?\n", path);
+		return -1;
+	}
+	return 0;
+}
+
 struct opts {
 	const char *script_text;	/* -e */
 	const char *script_path;
@@ -100,12 +143,13 @@ struct opts {
 	bool keep;
 	bool no_cache;			/* --no-cache */
 	const char *cache_dir;		/* --cache-dir, NULL: the default */
+	const char *kernel_btf;		/* --kernel-btf: compile for another kernel's BTF */
 	struct sess_opts sess;
 	char **args;
 	int nargs;
 };
 
-enum { OPT_NO_CACHE = 256, OPT_CACHE_DIR };
+enum { OPT_NO_CACHE = 256, OPT_CACHE_DIR, OPT_KERNEL_BTF };
 
 static int parse_args(int argc, char **argv, struct opts *o)
 {
@@ -114,6 +158,7 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		{ "version", no_argument, NULL, 'V' },
 		{ "no-cache", no_argument, NULL, OPT_NO_CACHE },
 		{ "cache-dir", required_argument, NULL, OPT_CACHE_DIR },
+		{ "kernel-btf", required_argument, NULL, OPT_KERNEL_BTF },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
@@ -158,6 +203,9 @@ static int parse_args(int argc, char **argv, struct opts *o)
 				return -1;
 			}
 			o->cache_dir = optarg;
+			break;
+		case OPT_KERNEL_BTF:
+			o->kernel_btf = optarg;
 			break;
 		case 'h':
 			usage(stdout);
@@ -274,11 +322,15 @@ int main(int argc, char **argv)
 			fprintf(stderr, "bstap: error: out of memory\n");
 			goto out;
 		}
+		char btf_id[SHA256_HEX_LEN + 1] = "";
+		if (o.kernel_btf && check_kernel_btf(o.kernel_btf, btf_id))
+			goto out;
 		if (!o.no_cache && !cache_open(&cache, o.cache_dir, o.verbose)) {
 			char hex[SHA256_HEX_LEN + 1];
 			sha256_hex_of(section, section_len, hex);
 			cache_add_key(cache, "bstap version", BSTAP_VERSION);
 			cache_add_key(cache, "program section", hex);
+			cache_add_key(cache, "kernel btf", btf_id);
 		}
 		if (cache_lookup(cache, gr.c_text, &obj)) {
 			if (o.verbose)
