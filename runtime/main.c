@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
@@ -39,6 +40,7 @@ static void usage(FILE *o)
 	      "  -o FILE        write the script's output to FILE instead of stdout\n"
 	      "  -T SECONDS     stop after SECONDS, as if exit() had been called\n"
 	      "  --kernel-btf FILE  compile for the kernel whose BTF is FILE (with -p4)\n"
+	      "  -m NAME        also write the compiled object to NAME.bpf.o (run it with bstap-run)\n"
 	      "  -k             keep the temporary directory (generated C, object) and say where\n"
 	      "      --no-cache       always compile; neither read nor write the compile cache\n"
 	      "      --cache-dir DIR  keep compiled objects in DIR (default: $XDG_CACHE_HOME/bstap,\n"
@@ -135,6 +137,39 @@ static int check_kernel_btf(const char *path, char id[SHA256_HEX_LEN + 1])
 	return 0;
 }
 
+/* -m NAME: the object as NAME.bpf.o, written to a temporary file and renamed into place. */
+static char *copy_object(struct arena *a, const char *from, const char *name)
+{
+	size_t n = strlen(name);
+	bool has_ext = n > 6 && !strcmp(name + n - 6, ".bpf.o");
+	char *dst = arena_printf(a, "%s%s", name, has_ext ? "" : ".bpf.o");
+	char *tmp = arena_printf(a, "%s.tmpXXXXXX", dst);
+	FILE *in = fopen(from, "rb");
+	int fd = in ? mkstemp(tmp) : -1;
+	FILE *out = fd >= 0 ? fdopen(fd, "wb") : NULL;
+	bool ok = in && out;
+	char buf[65536];
+	size_t got;
+	while (ok && (got = fread(buf, 1, sizeof(buf), in)) > 0)
+		ok = fwrite(buf, 1, got, out) == got;
+	ok = ok && !ferror(in);
+	if (out && fclose(out))
+		ok = false;
+	else if (!out && fd >= 0)
+		close(fd);
+	if (in)
+		fclose(in);
+	if (ok && (chmod(tmp, 0644) || rename(tmp, dst)))
+		ok = false;
+	if (!ok) {
+		fprintf(stderr, "bstap: error: cannot write %s: %s\n", dst, strerror(errno));
+		if (fd >= 0)
+			unlink(tmp);
+		return NULL;
+	}
+	return dst;
+}
+
 struct opts {
 	const char *script_text;	/* -e */
 	const char *script_path;
@@ -144,6 +179,7 @@ struct opts {
 	bool no_cache;			/* --no-cache */
 	const char *cache_dir;		/* --cache-dir, NULL: the default */
 	const char *kernel_btf;		/* --kernel-btf: compile for another kernel's BTF */
+	const char *module;		/* -m NAME: also write the object to NAME.bpf.o */
 	struct sess_opts sess;
 	char **args;
 	int nargs;
@@ -163,7 +199,7 @@ static int parse_args(int argc, char **argv, struct opts *o)
 	};
 	int c;
 	/* '+': options end at the script name, so script arguments may look like options */
-	while ((c = getopt_long(argc, argv, "+e:p:vo:T:khV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+e:p:vo:T:km:hV", longopts, NULL)) != -1) {
 		char *end;
 		switch (c) {
 		case 'e':
@@ -190,6 +226,9 @@ static int parse_args(int argc, char **argv, struct opts *o)
 					optarg);
 				return -1;
 			}
+			break;
+		case 'm':
+			o->module = optarg;
 			break;
 		case 'k':
 			o->keep = true;
@@ -384,6 +423,13 @@ int main(int argc, char **argv)
 			pass4_guard(false);
 			if (pass4_signal)
 				goto out;
+		}
+		if (o.module) {
+			char *named = copy_object(a, obj, o.module);
+			if (!named)
+				goto out;
+			if (o.last_pass == 4)
+				obj = named;
 		}
 		if (o.last_pass == 4) {
 			printf("%s\n", obj);

@@ -32,6 +32,13 @@ for stp in "$LIVE_DIR"/../examples/*.stp "$LIVE_DIR"/*.stp; do
 done
 [ "$n" -ge 10 ] || fail "only $n scripts were compared"
 
+# -p4 -m NAME writes NAME.bpf.o in the current directory and prints that path
+out=$("$BSTAP" --cache-dir "$SCRATCH/cache" -p4 -m named "$LIVE_DIR/../examples/alias-used.stp") ||
+	fail "-p4 -m failed"
+expect_eq "-p4 -m path" "$out" named.bpf.o
+"$RUN" named.bpf.o >out 2>err || { cat err; fail "named.bpf.o did not run"; }
+diff -u "$LIVE_DIR/../examples/alias-used.expected" out || fail "named.bpf.o output differs"
+
 # bad input: not an object, an object without the section, a corrupt section
 echo 'not an elf' >junk.o
 "$RUN" junk.o >out 2>err && fail "junk object accepted"
