@@ -364,6 +364,12 @@ int main(int argc, char **argv)
 		char btf_id[SHA256_HEX_LEN + 1] = "";
 		if (o.kernel_btf && check_kernel_btf(o.kernel_btf, btf_id))
 			goto out;
+		if (!o.kernel_btf) {
+			/* the running kernel: its release, build and BTF size name it cheaply */
+			struct stat st;
+			long long size = stat("/sys/kernel/btf/vmlinux", &st) ? -1 : (long long)st.st_size;
+			snprintf(btf_id, sizeof(btf_id), "%.20s %.20s %lld", u.release, u.version, size);
+		}
 		if (!o.no_cache && !cache_open(&cache, o.cache_dir, o.verbose)) {
 			char hex[SHA256_HEX_LEN + 1];
 			sha256_hex_of(section, section_len, hex);
