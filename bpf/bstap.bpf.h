@@ -191,12 +191,11 @@ static __always_inline long bstap_strcpy(char *dst, const char *src)
 	return n - 1;
 }
 
-static __always_inline s64 bstap_strlen(const char *s)
+/* The helper's returned length: no loop for the verifier to walk (tmp: a MAXSTR buffer). */
+static __always_inline s64 bstap_strlen(char *tmp, const char *s)
 {
-	for (int i = 0; i < BSTAP_MAXSTR; i++)
-		if (!s[i])
-			return i;
-	return BSTAP_MAXSTR - 1;
+	long n = bpf_probe_read_kernel_str(tmp, BSTAP_MAXSTR, s);
+	return n > 0 ? n - 1 : 0;
 }
 
 static __always_inline char *bstap_concat(char *dst, const char *a, const char *b)
