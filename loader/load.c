@@ -40,6 +40,40 @@ static int libbpf_print_fn(enum libbpf_print_level level, const char *fmt, va_li
  * The verifier log quotes the C source of the failing instruction, and every statement
  * bstap generates ends with its script location: find the last one and report it there.
  */
+/* "file:line:col": quote that line with a caret, when the script is still where it was. */
+static void quote_script_line(const char *loc, size_t n)
+{
+	char buf[512];
+	if (n >= sizeof(buf))
+		return;
+	memcpy(buf, loc, n);
+	buf[n] = 0;
+	char *c2 = strrchr(buf, ':');
+	if (!c2)
+		return;
+	*c2 = 0;
+	char *c1 = strrchr(buf, ':');
+	if (!c1)
+		return;
+	*c1 = 0;
+	long line = strtol(c1 + 1, NULL, 10), col = strtol(c2 + 1, NULL, 10);
+	FILE *f = fopen(buf, "r");
+	if (!f)
+		return;
+	char text[1024];
+	for (long i = 1; fgets(text, sizeof(text), f); i++) {
+		if (i != line)
+			continue;
+		text[strcspn(text, "\n")] = 0;
+		fprintf(stderr, "%5ld | %s\n      | ", line, text);
+		for (long k = 1; k < col && text[k - 1]; k++)
+			fputc(text[k - 1] == '\t' ? '\t' : ' ', stderr);
+		fputs("^\n", stderr);
+		break;
+	}
+	fclose(f);
+}
+
 static void report_load_failure(const char *log, int err)
 {
 	const char *loc = NULL, *p = log;
@@ -67,6 +101,7 @@ static void report_load_failure(const char *log, int err)
 		const char *end = strstr(loc, " */");
 		fprintf(stderr, "%.*s: error: the BPF verifier rejected this probe: %.*s\n",
 			(int)(end - loc - 3), loc + 3, (int)why_len, why ? why : "");
+		quote_script_line(loc + 3, (size_t)(end - loc - 3));
 		fprintf(stderr, "bstap: hint: run with -vv to see the whole verifier log\n");
 	} else {
 		fprintf(stderr, "bstap: error: cannot load the BPF object: %s\n", strerror(-err));
