@@ -29,6 +29,9 @@ static int libbpf_verbose;
 
 static int libbpf_print_fn(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
+	/* our own ".bstap" section is unknown to libbpf by design: not worth a message */
+	if (level != LIBBPF_WARN && strstr(fmt, "unrecognized"))
+		return 0;
 	if (libbpf_verbose >= 2 || (libbpf_verbose && level != LIBBPF_DEBUG))
 		return vfprintf(stderr, fmt, ap);
 	if (libbpf_log_f && level != LIBBPF_DEBUG)

@@ -396,7 +396,7 @@ int objread_load(const char *obj_path, struct objprog **out)
 	int fd = open(obj_path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	int err = -ENOENT;
+	int err = -ENODATA;	/* until the section is found */
 	Elf *e = elf_begin(fd, ELF_C_READ, NULL);
 	size_t shstrndx;
 	if (!e || elf_kind(e) != ELF_K_ELF || elf_getshdrstrndx(e, &shstrndx)) {

@@ -8,7 +8,8 @@
 
 struct objprog;
 
-/* 0, -ENOENT (no .bstap section: not a bstap object), -EPROTO (corrupt or other version), -errno. */
+/* 0, -ENODATA (no .bstap section: not a bstap object), -ENOEXEC (not ELF), -EPROTO (corrupt
+ * or other version), or -errno from opening the file. */
 int objread_load(const char *obj_path, struct objprog **out);
 int objread_decode(const void *buf, size_t len, struct objprog **out);
 

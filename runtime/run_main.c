@@ -76,7 +76,7 @@ int main(int argc, char **argv)
 	struct objprog *o = NULL;
 	int err = objread_load(path, &o);
 	if (err) {
-		if (err == -ENOENT)
+		if (err == -ENODATA || err == -ENOEXEC)
 			fprintf(stderr, "bstap-run: error: %s has no .bstap section: not an object "
 				"compiled by 'bstap -p4'\n", path);
 		else if (err == -EPROTO)
