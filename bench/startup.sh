@@ -58,6 +58,13 @@ measure bstap-miss "bstap timer, miss (new script)" "rm -f '$C'/*.bpf.o '$C'/*.s
 "$BSTAP" --cache-dir "$C" -e "$TIMER" >/dev/null 2>&1
 measure bstap-warm "bstap timer, warm (cache hit)" "" \
 	"$BSTAP" --cache-dir "$C" -e "$TIMER"
+# The compiler-free runner on a prebuilt object (what a production host runs).
+RUNNER=${BSTAP_RUN:-$(dirname "$BSTAP")/bstap-run-static}
+if [ -x "$RUNNER" ] && "$BSTAP" --cache-dir "$C" -p4 -m "$W/timer" -e "$TIMER" >/dev/null 2>&1; then
+	measure bstap-run "bstap-run-static, prebuilt object" "" "$RUNNER" "$W/timer.bpf.o"
+else
+	echo "  bstap-run: skipped: no $RUNNER, or -p4 -m failed"
+fi
 measure bstap-nocache "bstap timer, --no-cache" "" \
 	"$BSTAP" --no-cache -e "$TIMER"
 measure bstap-begin "bstap begin only (nothing to compile)" "" \

@@ -1,5 +1,6 @@
 /* Pass 4: run clang -target bpf on the generated C, with the runtime header beside it. */
 #include "clang.h"
+#include "loader/objfmt.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -35,15 +36,36 @@ static const char *multiarch_include(void)
 #endif
 }
 
+/* The section's bytes as a C array placed in ".bstap" (unknown to libbpf, which leaves it be). */
+static int write_section(const char *path, const char *buf, size_t len)
+{
+	FILE *f = fopen(path, "w");
+	if (!f)
+		return -errno;
+	fprintf(f, "/* the .bstap section: metadata and the typed program (loader/objfmt.h) */\n"
+		   "__attribute__((section(\"" BSTAP_OBJ_SECTION "\"), used, aligned(8)))\n"
+		   "static const unsigned char bstap_section[%zu] = {", len ? len : 1);
+	for (size_t i = 0; i < len; i++)
+		fprintf(f, "%s%u,", i % 24 ? "" : "\n", (unsigned char)buf[i]);
+	fputs(len ? "\n};\n" : "0 };\n", f);
+	int err = ferror(f) ? -EIO : 0;
+	if (fclose(f) && !err)
+		err = -errno;
+	return err;
+}
+
 int clang_compile(struct arena *a, struct diag *d, const char *dir, const char *name,
-		  const char *c_text, bool verbose, char **obj_path)
+		  const char *c_text, const char *section, size_t section_len, bool verbose,
+		  char **obj_path)
 {
 	char *src = arena_printf(a, "%s/%s.bpf.c", dir, name);
 	char *hdr = arena_printf(a, "%s/bstap.bpf.h", dir);
+	char *sec = arena_printf(a, "%s/bstap_section.h", dir);
 	char *obj = arena_printf(a, "%s/%s.bpf.o", dir, name);
 	char *log = arena_printf(a, "%s/clang.log", dir);
-	int err = write_file(src, c_text);
+	int err = write_file(src, arena_printf(a, "%s\n#include \"bstap_section.h\"\n", c_text));
 	err = err ?: write_file(hdr, bstap_bpf_h);
+	err = err ?: write_section(sec, section, section_len);
 	if (err) {
 		diag_error(d, NULL, "cannot write %s: %s", src, strerror(-err));
 		return err;

@@ -2,12 +2,9 @@
 #include "objwrite.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include "loader/objfmt.h"
 
@@ -315,51 +312,5 @@ int objwrite_encode(const struct program *p, const struct meta *m, char **buf, s
 	fclose(w.f);
 	free(body);
 	free(w.files);
-	return 0;
-}
-
-int objwrite_embed(struct diag *d, const char *dir, const char *obj_path, const char *buf,
-		   size_t len)
-{
-	char blob[4096];
-	snprintf(blob, sizeof(blob), "%s/bstap.section", dir);
-	FILE *f = fopen(blob, "wb");
-	if (!f || fwrite(buf, 1, len, f) != len) {
-		int err = -errno;
-		if (f)
-			fclose(f);
-		diag_error(d, NULL, "cannot write %s: %s", blob, strerror(-err));
-		return err ? err : -EIO;
-	}
-	if (fclose(f)) {
-		diag_error(d, NULL, "cannot write %s: %s", blob, strerror(errno));
-		return -errno;
-	}
-	char arg[4200];
-	snprintf(arg, sizeof(arg), "%s=%s", BSTAP_OBJ_SECTION, blob);
-	const char *objcopy = getenv("BSTAP_OBJCOPY");
-	if (!objcopy || !*objcopy)
-		objcopy = "llvm-objcopy";
-	pid_t pid = fork();
-	if (pid < 0)
-		return -errno;
-	if (pid == 0) {
-		int devnull = open("/dev/null", O_WRONLY);
-		if (devnull >= 0)
-			dup2(devnull, 1);
-		execlp(objcopy, objcopy, "--add-section", arg, "--set-section-flags",
-		       BSTAP_OBJ_SECTION "=readonly", obj_path, (char *)NULL);
-		fprintf(stderr, "exec %s: %s\n", objcopy, strerror(errno));
-		_exit(127);
-	}
-	int status;
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			return -errno;
-	if (!WIFEXITED(status) || WEXITSTATUS(status)) {
-		diag_error(d, NULL, "cannot add the %s section to %s with %s (is llvm installed? "
-			   "make deps installs it)", BSTAP_OBJ_SECTION, obj_path, objcopy);
-		return -EINVAL;
-	}
 	return 0;
 }

@@ -9,8 +9,4 @@
 /* The section's bytes (malloc'ed into *buf); 0 or -errno. */
 int objwrite_encode(const struct program *p, const struct meta *m, char **buf, size_t *len);
 
-/* Add the section to the ELF object at obj_path with llvm-objcopy (dir: scratch space). */
-int objwrite_embed(struct diag *d, const char *dir, const char *obj_path, const char *buf,
-		   size_t len);
-
 #endif

@@ -397,8 +397,8 @@ int main(int argc, char **argv)
 				tmpdir = NULL;
 				goto out;
 			}
-			int err = clang_compile(a, d, tmpdir, "probes", gr.c_text, o.verbose > 1, &obj);
-			err = err ?: objwrite_embed(d, tmpdir, obj, section, section_len);
+			int err = clang_compile(a, d, tmpdir, "probes", gr.c_text, section, section_len,
+						o.verbose > 1, &obj);
 			if (pass4_signal || err)
 				goto out;
 			double ms = now_ms() - t;
