@@ -105,10 +105,10 @@ static struct node *and_cond(struct arena *a, struct node *x, struct node *y)
 	return n;
 }
 
-static const char *chain_string(struct elab *e, const struct chain *c)
+static const char *chain_string(struct elab *e, const struct chain *c, const struct probe_point *pp)
 {
-	if (!c)
-		return "";
+	if (!c)	/* written by the user: stap still names where it came from */
+		return arena_printf(e->a, " /* <- %s */", pp_to_string(e->a, pp));
 	/* innermost (the alias that produced the concrete point) first, the user's point last */
 	char *s = arena_strdup(e->a, " /*");
 	const struct chain *outer = c;
@@ -352,7 +352,7 @@ static int derive(struct elab *e, const struct probe_point *pp, struct node *bod
 		return r;
 	ep->pp = pp_to_string(e->a, &(struct probe_point){ .comps = pp->comps,
 							   .ncomps = pp->ncomps });
-	ep->chain = chain_string(e, ch);
+	ep->chain = chain_string(e, ch, pp);
 	ep->body = node_clone(e->a, body, NULL);
 	ep->cond = cond;
 	ep->loc = *user_loc;
