@@ -635,6 +635,8 @@ static struct node *parse_statement(struct parser *p)
 
 /* probe_point: component ('.' component)* ['?'] ['!'] ['if' '(' expr ')']
  * component: functor ['(' ['-'] NUMBER | STRING ')'];  functor: adjacent IDENT / '*' / NUMBER */
+static struct node *parse_literal(struct parser *p, const char *what);
+
 static struct probe_point *parse_probe_point(struct parser *p)
 {
 	struct probe_point *pp = arena_alloc(p->a, sizeof(*pp));
@@ -658,24 +660,7 @@ static struct probe_point *parse_probe_point(struct parser *p)
 		}
 		struct node *arg = NULL;
 		if (accept_op(p, "(")) {
-			struct token *at = peek(p);
-			if (tok_is_op(at, "-") && peek_at(p, 1)->kind == TK_NUM) {
-				next(p);
-				struct token *num = next(p);
-				arg = node_new(p->a, N_NUM, span(at, num));
-				arg->u.num = (int64_t)(0 - num->num);
-			} else if (at->kind == TK_NUM) {
-				next(p);
-				arg = node_new(p->a, N_NUM, at->loc);
-				arg->u.num = (int64_t)at->num;
-			} else if (at->kind == TK_STR) {
-				next(p);
-				arg = node_new(p->a, N_STR, at->loc);
-				arg->u.str.s = at->text;
-				arg->u.str.len = at->len;
-			} else {
-				fail_expected(p, "number or string literal as probe point argument");
-			}
+			arg = parse_literal(p, "number or string literal as probe point argument");
 			expect_op(p, ")", "after probe point argument");
 		}
 		if (pp->ncomps == cap) {
