@@ -918,7 +918,8 @@ static void decl_globals(struct gen *g, FILE *o)
 				}
 			mg->key_size = off;
 			fprintf(o, " };\n");
-			uint32_t max = s->max_entries ? s->max_entries : BSTAP_MAXMAPENTRIES;
+			uint32_t max = s->max_entries ? s->max_entries
+					 : p->maxmapentries ? p->maxmapentries : BSTAP_MAXMAPENTRIES;
 			fprintf(o, "struct {\n\t__uint(type, %s);\n\t__uint(max_entries, %u);\n"
 				"\t__type(key, struct g_%s_key);\n\t__type(value, %s);\n} %s SEC(\".maps\");\n\n",
 				s->type == T_STATS ? "BPF_MAP_TYPE_PERCPU_HASH" : "BPF_MAP_TYPE_HASH", max,
@@ -1274,7 +1275,7 @@ int gen_bpf_c(struct arena *a, struct diag *d, const struct program *p, struct g
 		"{\n\tbpf_map_delete_elem(map, key);\n\treturn 0;\n}\n\n"
 		"%s\n%s%s",
 		/* one string of slack: the verifier bounds dst + n and the length separately */
-		p->script_path, MAXSTR, BSTAP_MAXACTION, top + MAXSTR, decl_text ? decl_text : "",
+		p->script_path, MAXSTR, p->maxaction ? p->maxaction : BSTAP_MAXACTION, top + MAXSTR, decl_text ? decl_text : "",
 		cb_text ? cb_text : "", body_text ? body_text : "");
 	res->c_len = strlen(res->c_text);
 	free(decl_text);

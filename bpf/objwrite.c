@@ -244,6 +244,8 @@ static void write_meta(struct w *w, const struct meta *m)
 static void write_program(struct w *w, const struct program *p)
 {
 	str(w, p->script_path);
+	u32(w, p->maxaction);
+	u32(w, p->maxmapentries);
 	sym_list(w, &p->globals);
 	w->locals = w->params = NULL;
 	for (uint32_t i = 0; i < p->globals.n; i++)

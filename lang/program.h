@@ -39,6 +39,8 @@ struct program {
 	struct func_list funcs;		/* used functions; func->id is the position here */
 	uint32_t ngroups;
 	const char *script_path;	/* first user file, for the generated code's header */
+	uint32_t maxaction;		/* -D MAXACTION: statements per probe run (0: the default) */
+	uint32_t maxmapentries;		/* -D MAXMAPENTRIES: default size of global arrays (0: default) */
 };
 
 void eprobe_list_push(struct arena *a, struct eprobe_list *l, struct eprobe *p);

@@ -745,7 +745,7 @@ static void charge(struct eval *e)
 
 static int check_actions(struct eval *e, struct node *at)
 {
-	if (e->actions > BSTAP_MAXACTION)
+	if (e->actions > (e->prog->maxaction ? e->prog->maxaction : BSTAP_MAXACTION))
 		return fail_at(e, at, "MAXACTION exceeded");
 	return 0;
 }

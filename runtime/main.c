@@ -22,6 +22,7 @@
 #include "bpf/gen.h"
 #include "lang/elab.h"
 #include "lang/parse.h"
+#include "loader/abi.h"
 #include "runtime/session.h"
 
 #define BSTAP_VERSION "0.1.0"
@@ -40,6 +41,8 @@ static void usage(FILE *o)
 	      "  -o FILE        write the script's output to FILE instead of stdout\n"
 	      "  -T SECONDS     stop after SECONDS, as if exit() had been called\n"
 	      "  --kernel-btf FILE  compile for the kernel whose BTF is FILE (with -p4)\n"
+	      "  -D NAME=VALUE  set a limit: MAXACTION (statements per probe run, default 1000),\n"
+	      "                 MAXMAPENTRIES (entries of a global array, default 2048)\n"
 	      "  -m NAME        also write the compiled object to NAME.bpf.o (run it with bstap-run)\n"
 	      "  -k             keep the temporary directory (generated C, object) and say where\n"
 	      "      --no-cache       always compile; neither read nor write the compile cache\n"
@@ -180,12 +183,49 @@ struct opts {
 	const char *cache_dir;		/* --cache-dir, NULL: the default */
 	const char *kernel_btf;		/* --kernel-btf: compile for another kernel's BTF */
 	const char *module;		/* -m NAME: also write the object to NAME.bpf.o */
+	uint32_t maxaction, maxmapentries;	/* -D MAXACTION=N, -D MAXMAPENTRIES=N */
 	struct sess_opts sess;
 	char **args;
 	int nargs;
 };
 
 enum { OPT_NO_CACHE = 256, OPT_CACHE_DIR, OPT_KERNEL_BTF };
+
+/*
+ * -D NAME=VALUE: stap hands these to the C compiler of its module. bstap honours the limits
+ * that mean something here and says which ones it cannot change.
+ */
+static int set_define(struct opts *o, const char *def)
+{
+	const char *eq = strchr(def, '=');
+	size_t n = eq ? (size_t)(eq - def) : strlen(def);
+	char *end;
+	unsigned long v = eq ? strtoul(eq + 1, &end, 0) : 0;
+	bool num = eq && eq[1] && !*end && v > 0 && v <= 100000000;
+	if (n == 9 && !strncmp(def, "MAXACTION", n)) {
+		if (!num)
+			goto bad_value;
+		o->maxaction = (uint32_t)v;
+	} else if (n == 13 && !strncmp(def, "MAXMAPENTRIES", n)) {
+		if (!num)
+			goto bad_value;
+		o->maxmapentries = (uint32_t)v;
+	} else if (n == 12 && !strncmp(def, "MAXSTRINGLEN", n)) {
+		if (!num || v != BSTAP_MAXSTRINGLEN) {
+			fprintf(stderr, "bstap: error: -D MAXSTRINGLEN: bstap's strings are %u bytes and "
+				"cannot be resized yet\n", BSTAP_MAXSTRINGLEN);
+			return -1;
+		}
+	} else {
+		fprintf(stderr, "bstap: warning: -D %.*s has no effect in bstap (it knows MAXACTION "
+			"and MAXMAPENTRIES)\n", (int)n, def);
+	}
+	return 0;
+bad_value:
+	fprintf(stderr, "bstap: error: -D %.*s needs a positive number, as in -D %.*s=1000\n",
+		(int)n, def, (int)n, def);
+	return -1;
+}
 
 static int parse_args(int argc, char **argv, struct opts *o)
 {
@@ -199,7 +239,7 @@ static int parse_args(int argc, char **argv, struct opts *o)
 	};
 	int c;
 	/* '+': options end at the script name, so script arguments may look like options */
-	while ((c = getopt_long(argc, argv, "+e:p:vo:T:km:hV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+e:p:vo:T:km:D:hV", longopts, NULL)) != -1) {
 		char *end;
 		switch (c) {
 		case 'e':
@@ -229,6 +269,10 @@ static int parse_args(int argc, char **argv, struct opts *o)
 			break;
 		case 'm':
 			o->module = optarg;
+			break;
+		case 'D':
+			if (set_define(o, optarg))
+				return -1;
 			break;
 		case 'k':
 			o->keep = true;
@@ -340,6 +384,8 @@ int main(int argc, char **argv)
 	}
 
 	t = now_ms();
+	prog->maxaction = o.maxaction;
+	prog->maxmapentries = o.maxmapentries;
 	struct gen_result gr;
 	if (gen_bpf_c(a, d, prog, &gr))
 		goto out;

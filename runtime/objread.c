@@ -310,6 +310,8 @@ static void read_meta(struct r *r, struct meta *m)
 static void read_program(struct r *r, struct program *p)
 {
 	p->script_path = str(r);
+	p->maxaction = u32(r);
+	p->maxmapentries = u32(r);
 	sym_list(r, &p->globals);
 	r->locals = r->params = NULL;
 	for (uint32_t i = 0; i < p->globals.n && !r->bad; i++)

@@ -282,8 +282,9 @@ static int open_store(struct sess *s)
 			return -ENOMEM;
 		for (uint32_t i = 0; i < s->prog->globals.n; i++) {
 			const struct sym *g = s->prog->globals.v[i];
-			if (g->max_entries)
-				store_mem_set_max(s->smem, i, g->max_entries);
+			if (g->max_entries || s->prog->maxmapentries)
+				store_mem_set_max(s->smem, i, g->max_entries ? g->max_entries
+									 : s->prog->maxmapentries);
 		}
 		s->ops = &store_mem_ops;
 		s->sctx = s->smem;
