@@ -1232,6 +1232,11 @@ int gen_bpf_c(struct arena *a, struct diag *d, const struct program *p, struct g
 		mg->prog = S(&g, "group_%u", gi);
 		mg->pp = first->pp;
 		mg->period_ns = first->period_ns;
+		mg->optional = true;
+		for (uint32_t i = 0; i < p->probes.n; i++)
+			if (is_kernel(p->probes.v[i]) && p->probes.v[i]->group == gi &&
+			    !p->probes.v[i]->optional)
+				mg->optional = false;
 		if (first->randomize_ns) {
 			/* sample finer than the spread, then fire when the random due time passes */
 			uint64_t gran = first->randomize_ns / 4;

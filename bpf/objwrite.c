@@ -232,6 +232,7 @@ static void write_meta(struct w *w, const struct meta *m)
 		str(w, m->groups[i].prog);
 		str(w, m->groups[i].pp);
 		u64(w, m->groups[i].period_ns);
+		u8(w, m->groups[i].optional);
 	}
 	u32(w, m->nuser_timers);
 	for (uint32_t i = 0; i < m->nuser_timers; i++) {
@@ -278,6 +279,7 @@ static void write_program(struct w *w, const struct program *p)
 		loc(w, &ep->loc);
 		u32(w, ep->id);
 		u32(w, ep->group);
+		u8(w, ep->optional);
 		sym_list(w, &ep->locals);
 		w->locals = &ep->locals;
 		w->params = NULL;

@@ -350,6 +350,7 @@ static int derive(struct elab *e, const struct probe_point *pp, struct node *bod
 	int r = resolve_builtin(e, pp, ep);
 	if (r <= 0)
 		return r;
+	ep->optional = pp->optional || pp->sufficient;
 	ep->pp = pp_to_string(e->a, &(struct probe_point){ .comps = pp->comps,
 							   .ncomps = pp->ncomps });
 	ep->chain = chain_string(e, ch, pp);

@@ -26,6 +26,7 @@ struct eprobe {
 	struct loc loc;		/* the probe point the user wrote */
 	uint32_t id;		/* 0.. in script order */
 	uint32_t group;		/* probes with identical kernel attach specs share a group */
+	bool optional;		/* written with '?' (or '!'): failing to attach is not an error */
 };
 
 struct eprobe_list {

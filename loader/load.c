@@ -185,54 +185,75 @@ static int add_link(struct ldr *l, struct bpf_link *link, int pfd)
 	return 0;
 }
 
-int ldr_attach(struct ldr *l)
+/* Attach one probe group; on failure says why in 'why' (one line) and returns -errno. */
+static int attach_group(struct ldr *l, const struct meta_group *g, char *why, size_t len)
 {
-	for (uint32_t i = 0; i < l->meta->ngroups; i++) {
-		const struct meta_group *g = &l->meta->groups[i];
-		struct bpf_program *prog = bpf_object__find_program_by_name(l->obj, g->prog);
-		if (!prog) {
-			fprintf(stderr, "bstap: error: program %s for '%s' missing from the object\n",
-				g->prog, g->pp);
-			return -ENOENT;
+	struct bpf_program *prog = bpf_object__find_program_by_name(l->obj, g->prog);
+	if (!prog) {
+		snprintf(why, len, "program %s is missing from the object", g->prog);
+		return -ENOENT;
+	}
+	int cpus[1024];
+	int ncpus = 0;
+	if (g->kind == MP_PROFILE) {
+		ncpus = timer_online_cpus(cpus, 1024);
+		if (ncpus <= 0) {
+			snprintf(why, len, "cannot read the online CPUs");
+			return -EINVAL;
 		}
-		int cpus[1024];
-		int ncpus = 0;
-		if (g->kind == MP_PROFILE) {
-			ncpus = timer_online_cpus(cpus, 1024);
-			if (ncpus <= 0) {
-				fprintf(stderr, "bstap: error: cannot read the online CPUs for '%s'\n", g->pp);
-				return -EINVAL;
-			}
-		} else {
-			/* one firing per interval system-wide, as SystemTap: a single CPU's clock */
-			ncpus = timer_online_cpus(cpus, 1);
-			if (ncpus <= 0)
-				cpus[0] = 0, ncpus = 1;
+	} else {
+		/* one firing per interval system-wide, as SystemTap: a single CPU's clock */
+		ncpus = timer_online_cpus(cpus, 1);
+		if (ncpus <= 0)
+			cpus[0] = 0, ncpus = 1;
+	}
+	for (int c = 0; c < ncpus; c++) {
+		int pfd = timer_perf_open(g->period_ns, cpus[c]);
+		if (pfd < 0) {
+			snprintf(why, len, "no clock event on CPU %d: %s", cpus[c], strerror(-pfd));
+			return pfd;
 		}
-		for (int c = 0; c < ncpus; c++) {
-			int pfd = timer_perf_open(g->period_ns, cpus[c]);
-			if (pfd < 0) {
-				fprintf(stderr, "bstap: error: cannot attach '%s' on CPU %d: %s\n", g->pp,
-					cpus[c], strerror(-pfd));
-				return pfd;
-			}
-			struct bpf_link *link = bpf_program__attach_perf_event(prog, pfd);
-			if (!link) {
-				int err = -errno;
-				close(pfd);
-				fprintf(stderr, "bstap: error: cannot attach '%s' on CPU %d: %s\n", g->pp,
-					cpus[c], strerror(-err));
-				return err;
-			}
-			int err = add_link(l, link, pfd);
-			if (err) {
-				bpf_link__destroy(link);
-				close(pfd);
-				return err;
-			}
+		struct bpf_link *link = bpf_program__attach_perf_event(prog, pfd);
+		if (!link) {
+			int err = -errno;
+			close(pfd);
+			snprintf(why, len, "cannot attach on CPU %d: %s", cpus[c], strerror(-err));
+			return err;
+		}
+		int err = add_link(l, link, pfd);
+		if (err) {
+			bpf_link__destroy(link);
+			close(pfd);
+			snprintf(why, len, "%s", strerror(-err));
+			return err;
 		}
 	}
 	return 0;
+}
+
+/*
+ * Every probe point that cannot attach gets its own line; those marked '?' are skipped
+ * (with a note under -v) and the rest still run.
+ */
+int ldr_attach(struct ldr *l)
+{
+	int first_err = 0;
+	for (uint32_t i = 0; i < l->meta->ngroups; i++) {
+		const struct meta_group *g = &l->meta->groups[i];
+		char why[256];
+		int err = attach_group(l, g, why, sizeof(why));
+		if (!err)
+			continue;
+		if (g->optional) {
+			if (l->verbose)
+				fprintf(stderr, "bstap: note: skipping optional probe '%s': %s\n", g->pp, why);
+			continue;
+		}
+		fprintf(stderr, "bstap: error: cannot attach probe '%s': %s\n", g->pp, why);
+		if (!first_err)
+			first_err = err;
+	}
+	return first_err;
 }
 
 void ldr_detach(struct ldr *l)

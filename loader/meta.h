@@ -46,6 +46,7 @@ struct meta_group {
 	const char *prog;	/* BPF program name */
 	const char *pp;		/* first probe point, for messages */
 	uint64_t period_ns;	/* perf event period */
+	bool optional;		/* every probe in it was marked '?': skip it if it cannot attach */
 };
 
 /* A timer probe that runs in userspace (it sorts or reads statistics, and reads no task context). */

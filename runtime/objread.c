@@ -297,6 +297,7 @@ static void read_meta(struct r *r, struct meta *m)
 		m->groups[i].prog = str(r);
 		m->groups[i].pp = str(r);
 		m->groups[i].period_ns = u64(r);
+		m->groups[i].optional = u8(r);
 	}
 	m->nuser_timers = count(r, 20);
 	m->user_timers = alloc(r, (m->nuser_timers + 1) * sizeof(*m->user_timers));
@@ -352,6 +353,7 @@ static void read_program(struct r *r, struct program *p)
 		ep->loc = loc(r);
 		ep->id = u32(r);
 		ep->group = u32(r);
+		ep->optional = u8(r);
 		sym_list(r, &ep->locals);
 		r->locals = &ep->locals;
 		r->params = NULL;
