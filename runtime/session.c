@@ -274,6 +274,33 @@ static void set_kernel_state(struct sess *s, uint32_t state)
 	}
 }
 
+/*
+ * The kernel side's own word on the session, in case the exit or error record itself was
+ * lost to a full ring buffer: the state map is always written first.
+ */
+static void check_kernel_state(struct sess *s)
+{
+	if (!s->ldr || s->exit_seen || s->errored)
+		return;
+	int fd = ldr_map_fd(s->ldr, "bstap_state");
+	uint32_t zero = 0;
+	struct bstap_state_val st;
+	if (fd < 0 || bpf_map_lookup_elem(fd, &zero, &st) || st.state == BSTAP_RUNNING)
+		return;
+	if (s->rb)
+		ring_buffer__consume(s->rb);	/* the record may just have arrived */
+	if (s->exit_seen || s->errored)
+		return;
+	if (st.state == BSTAP_ERRORED) {
+		fflush(s->out);
+		fprintf(stderr, "ERROR: a probe failed, but its message was lost: the ring buffer "
+			"was full\n");
+		s->errored = true;
+	} else {
+		s->exit_seen = true;
+	}
+}
+
 static int open_store(struct sess *s)
 {
 	if (!s->ldr) {
@@ -391,6 +418,7 @@ int sess_run(const struct program *p, const struct meta *m, const char *obj_path
 	for (uint32_t i = 0; due && i < m->nuser_timers; i++)
 		due[i] = start + (int64_t)next_period(&m->user_timers[i]);
 	while (running) {
+		check_kernel_state(&s);
 		if (stop_signal || s.exit_seen || s.errored || eval_exit_requested(s.ev))
 			break;
 		int64_t now = now_ns(CLOCK_MONOTONIC);
