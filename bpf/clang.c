@@ -74,10 +74,12 @@ int clang_compile(struct arena *a, struct diag *d, const char *dir, const char *
 	if (!clang || !*clang)
 		clang = "clang";
 	char *inc = arena_printf(a, "-I%s", dir);
+	/* the temporary directory's name must not end up in the debug info: same C, same object */
+	char *prefix_map = arena_printf(a, "-fdebug-prefix-map=%s=.", dir);
 	const char *argv[] = { clang, "-O2", "-g", "-target", "bpf", "-D__TARGET_ARCH_x86",
 			       "-Wall", "-Wno-unused-variable", "-Wno-unused-value",
 			       "-Wno-unused-function", "-Wno-compare-distinct-pointer-types",
-			       inc, multiarch_include(), "-c", src, "-o", obj, NULL };
+			       inc, prefix_map, multiarch_include(), "-c", src, "-o", obj, NULL };
 	if (verbose) {
 		fputs("bstap:", stderr);
 		for (int i = 0; argv[i]; i++)
