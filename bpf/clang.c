@@ -73,13 +73,18 @@ int clang_compile(struct arena *a, struct diag *d, const char *dir, const char *
 	const char *clang = getenv("BSTAP_CLANG");
 	if (!clang || !*clang)
 		clang = "clang";
-	char *inc = arena_printf(a, "-I%s", dir);
-	/* the temporary directory's name must not end up in the debug info: same C, same object */
-	char *prefix_map = arena_printf(a, "-fdebug-prefix-map=%s=.", dir);
+	/*
+	 * clang runs inside dir with relative names, so the temporary directory's name stays out
+	 * of the debug info (same C, byte-identical object), while BTF still finds each source
+	 * line to quote in verifier logs.
+	 */
+	char *rel_src = arena_printf(a, "%s.bpf.c", name);
+	char *rel_obj = arena_printf(a, "%s.bpf.o", name);
 	const char *argv[] = { clang, "-O2", "-g", "-target", "bpf", "-D__TARGET_ARCH_x86",
 			       "-Wall", "-Wno-unused-variable", "-Wno-unused-value",
 			       "-Wno-unused-function", "-Wno-compare-distinct-pointer-types",
-			       inc, prefix_map, multiarch_include(), "-c", src, "-o", obj, NULL };
+			       "-I.", "-fdebug-compilation-dir=.", multiarch_include(), "-c",
+			       rel_src, "-o", rel_obj, NULL };
 	if (verbose) {
 		fputs("bstap:", stderr);
 		for (int i = 0; argv[i]; i++)
@@ -96,6 +101,10 @@ int clang_compile(struct arena *a, struct diag *d, const char *dir, const char *
 		if (fd >= 0) {
 			dup2(fd, 1);
 			dup2(fd, 2);
+		}
+		if (chdir(dir)) {
+			fprintf(stderr, "chdir %s: %s\n", dir, strerror(errno));
+			_exit(126);
 		}
 		execvp(argv[0], (char *const *)argv);
 		fprintf(stderr, "exec %s: %s\n", argv[0], strerror(errno));
