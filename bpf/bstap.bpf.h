@@ -56,7 +56,7 @@ struct {
 /* Shared with userspace (loader/abi.h struct bstap_state_val). */
 struct bstap_state_val {
 	u32 state;		/* BSTAP_RUNNING, ... */
-	u32 pad;
+	u32 target;		/* target(): the pid of -x PID or -c CMD, else 0 */
 	s64 realtime_off;	/* CLOCK_REALTIME - CLOCK_MONOTONIC in ns, set before attach */
 	u32 ncpus;		/* possible CPUs: how many per-CPU slots a statistic has */
 	u32 pad2;
@@ -261,6 +261,13 @@ static __always_inline s64 bstap_realtime_ns(void)
 	u32 zero = 0;
 	struct bstap_state_val *st = bpf_map_lookup_elem(&bstap_state, &zero);
 	return (s64)bpf_ktime_get_ns() + (st ? st->realtime_off : 0);
+}
+
+static __always_inline s64 bstap_target(void)
+{
+	u32 zero = 0;
+	struct bstap_state_val *st = bpf_map_lookup_elem(&bstap_state, &zero);
+	return st ? (s64)st->target : 0;
 }
 
 /* Pointer to a global's slot, created zeroed when missing; NULL when the map is full. */

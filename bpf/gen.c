@@ -622,6 +622,7 @@ static const char *call_builtin(struct gen *g, struct node *n)
 	case B_KTIME_GET_NS: return "(s64)bpf_ktime_get_ns()";
 	case B_PP: return c_string(g, g->ep ? g->ep->pp : "", g->ep ? strlen(g->ep->pp) : 0);
 	case B_STRLEN: return S(g, "bstap_strlen(BSTAP_T(%u), %s)", tmp(g, MAXSTR), ex(g, a->v[0]));
+	case B_TARGET: return "bstap_target()";
 	default:
 		bad(g, &n->loc, "'%s' cannot run in a kernel probe", n->u.call.name);
 		return "0";

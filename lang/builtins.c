@@ -25,6 +25,7 @@ const struct builtin_info builtin_table[B__COUNT] = {
 	[B_KTIME_GET_NS] = { "ktime_get_ns", T_LONG, 0, 0, T_UNKNOWN },
 	[B_PP] = { "pp", T_STRING, 0, 0, T_UNKNOWN },
 	[B_STRLEN] = { "strlen", T_LONG, 1, 1, T_STRING },
+	[B_TARGET] = { "target", T_LONG, 0, 0, T_UNKNOWN },
 };
 
 int builtin_lookup(const char *name)

@@ -1,6 +1,7 @@
 /* Pass 2b: resolve names to symbols, infer long/string/stats types, and check what the grammar cannot. */
 #include "builtins.h"
 #include "elab.h"
+#include "gvar.h"
 #include "runtime/format.h"	/* the printf format grammar is shared with the runtime */
 
 #include <string.h>
@@ -825,8 +826,64 @@ static void check_resolved(struct tc *tc, struct sym_list *l, const char *what)
 	}
 }
 
+/*
+ * -G NAME=VALUE names a scalar global of the script. Like stap, a global whose type nothing in
+ * the script fixes takes the value's: a number makes it a long, anything else a string. Returns
+ * whether a type was fixed this way, so inference runs again.
+ */
+static bool check_gvars(struct tc *tc, const char *const *gvars, int ngvars, bool hint)
+{
+	bool fixed = false;
+	for (int i = 0; i < ngvars; i++) {
+		const char *eq = gvar_eq(gvars[i]);
+		if (!eq) {
+			if (!hint)
+				diag_semantic(tc->d, "-G %s: expected NAME=VALUE", gvars[i]);
+			continue;
+		}
+		size_t n = (size_t)(eq - gvars[i]);
+		struct sym *s = NULL;
+		for (uint32_t g = 0; g < tc->globals.n && !s; g++)
+			if (strlen(tc->globals.v[g]->name) == n &&
+			    !strncmp(tc->globals.v[g]->name, gvars[i], n))
+				s = tc->globals.v[g];
+		if (!hint) {
+			if (!s)
+				diag_semantic(tc->d, "-G %.*s: the script has no global variable '%.*s'",
+					      (int)n, gvars[i], (int)n, gvars[i]);
+			else if (s->is_array || s->nkeys || s->type == T_STATS)
+				diag_semantic(tc->d, "-G %.*s: '%s' is %s; -G sets only a number or a "
+					      "string", (int)n, gvars[i], s->name,
+					      s->type == T_STATS ? "a statistic" : "an array");
+			continue;
+		}
+		int64_t v;
+		if (s && !s->is_array && !s->nkeys && s->type == T_UNKNOWN) {
+			s->type = gvar_long(eq + 1, &v) ? T_LONG : T_STRING;
+			s->type_loc = s->loc;
+			fixed = true;
+		}
+	}
+	return fixed;
+}
+
+/* Walk until nothing changes: each walk can only fix more types. */
+static int infer_fixed_point(struct tc *tc)
+{
+	for (int round = 0; round < 64; round++) {
+		tc->changed = false;
+		int before = diag_error_count(tc->d);
+		walk_all(tc);
+		if (diag_error_count(tc->d) > before)
+			return -1;
+		if (!tc->changed)
+			break;
+	}
+	return 0;
+}
+
 int types_check(struct arena *a, struct diag *d, struct program *p, struct stp_file **files,
-		int nfiles)
+		int nfiles, const char *const *gvars, int ngvars)
 {
 	struct tc tc = { .a = a, .d = d, .prog = p };
 	for (int i = 0; i < nfiles; i++) {
@@ -884,16 +941,13 @@ int types_check(struct arena *a, struct diag *d, struct program *p, struct stp_f
 		visit(&tc, p->probes.v[i]->cond, mark_used);
 	}
 
-	/* iterate to a fixed point: each walk can only fix more types */
-	for (int round = 0; round < 64; round++) {
-		tc.changed = false;
-		int before = diag_error_count(d);
-		walk_all(&tc);
-		if (diag_error_count(d) > before)
-			return -1;
-		if (!tc.changed)
-			break;
-	}
+	if (infer_fixed_point(&tc))
+		return -1;
+	if (check_gvars(&tc, gvars, ngvars, true) && infer_fixed_point(&tc))
+		return -1;
+	check_gvars(&tc, gvars, ngvars, false);
+	if (diag_error_count(d))
+		return -1;
 	tc.final = true;
 	walk_all(&tc);
 	if (diag_error_count(d))

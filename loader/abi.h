@@ -19,7 +19,7 @@ enum bstap_state {
 /* The value of map "bstap_state" slot 0. */
 struct bstap_state_val {
 	uint32_t state;
-	uint32_t pad;
+	uint32_t target;	/* target(): the pid of -x PID or -c CMD, else 0 */
 	int64_t realtime_off;	/* CLOCK_REALTIME - CLOCK_MONOTONIC, ns: gettimeofday_*() in BPF */
 	uint32_t ncpus;		/* possible CPUs, for merging statistics in BPF */
 	uint32_t pad2;

@@ -113,8 +113,8 @@ static void report_load_failure(const char *log, int err)
 	}
 }
 
-int ldr_open(const char *obj_path, const struct meta *m, int64_t realtime_off_ns, int verbose,
-	     struct ldr **out)
+int ldr_open(const char *obj_path, const struct meta *m, int64_t realtime_off_ns, uint32_t target,
+	     int verbose, struct ldr **out)
 {
 	struct ldr *l = calloc(1, sizeof(*l));
 	if (!l)
@@ -148,7 +148,8 @@ int ldr_open(const char *obj_path, const struct meta *m, int64_t realtime_off_ns
 	free(libbpf_log);
 	libbpf_log = NULL;
 	int sfd = ldr_map_fd(l, "bstap_state");
-	struct bstap_state_val st = { .state = BSTAP_RUNNING, .realtime_off = realtime_off_ns,
+	struct bstap_state_val st = { .state = BSTAP_RUNNING, .target = target,
+				      .realtime_off = realtime_off_ns,
 				      .ncpus = ncpus > 0 ? (uint32_t)ncpus : 1 };
 	uint32_t zero = 0;
 	if (sfd < 0 || bpf_map_update_elem(sfd, &zero, &st, BPF_ANY)) {

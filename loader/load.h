@@ -7,9 +7,12 @@
 
 struct ldr;
 
-/* Open and load; realtime_off_ns goes into the object's read-only data. Errors are printed. */
-int ldr_open(const char *obj_path, const struct meta *m, int64_t realtime_off_ns, int verbose,
-	     struct ldr **out);
+/*
+ * Open and load, then set the session state map: realtime_off_ns (CLOCK_REALTIME minus
+ * CLOCK_MONOTONIC, for gettimeofday_*()) and target (target()). Errors are printed.
+ */
+int ldr_open(const char *obj_path, const struct meta *m, int64_t realtime_off_ns, uint32_t target,
+	     int verbose, struct ldr **out);
 /* Attach every probe group (timer: one perf event; profile: one per online CPU). */
 int ldr_attach(struct ldr *l);
 /* Destroy every link and close every perf event; safe to call twice. */

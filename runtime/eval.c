@@ -47,6 +47,7 @@ struct eval {
 	char err[512];
 	struct value retval;	/* set by 'return' */
 	char comm[BSTAP_MAXSTRINGLEN];
+	int64_t target;			/* target() */
 };
 
 /* ---- errors ---- */
@@ -447,6 +448,7 @@ static int call_builtin(struct eval *e, struct node *n, struct value *out)
 		rc = fail_plain(e, na ? a[0].str : "");
 		break;
 	case B_PID: set_long(out, getpid()); break;
+	case B_TARGET: set_long(out, e->target); break;
 	case B_TID: set_long(out, gettid()); break;
 	case B_PPID: set_long(out, getppid()); break;
 	case B_UID: set_long(out, getuid()); break;
@@ -1003,6 +1005,11 @@ void eval_free(struct eval *e)
 		return;
 	strbuf_free(&e->obuf);
 	free(e);
+}
+
+void eval_set_target(struct eval *e, int64_t pid)
+{
+	e->target = pid;
 }
 
 int eval_init_globals(struct eval *e)

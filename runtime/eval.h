@@ -45,6 +45,9 @@ struct eval *eval_new(const struct program *p, const struct store_ops *ops, void
 		      eval_out_fn out, void *octx);
 void eval_free(struct eval *e);	/* accepts NULL */
 
+/* target(): the pid of -x PID or -c CMD (0, the default, when neither was given). */
+void eval_set_target(struct eval *e, int64_t pid);
+
 /* Write each global's initializer (global x = 5) to the store. The BPF store gets them at load. */
 int eval_init_globals(struct eval *e);
 

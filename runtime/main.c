@@ -40,6 +40,10 @@ static void usage(FILE *o)
 	      "  -v             print each pass with its time (repeat for more detail)\n"
 	      "  -o FILE        write the script's output to FILE instead of stdout\n"
 	      "  -T SECONDS     stop after SECONDS, as if exit() had been called\n"
+	      "  -c CMD         start the probes, run CMD (with /bin/sh -c), and stop when it\n"
+	      "                 ends; target() is its pid\n"
+	      "  -x PID         set target() to PID\n"
+	      "  -G NAME=VALUE  start the global NAME with VALUE (a number or a string)\n"
 	      "  -D NAME=VALUE  set a limit: MAXACTION (statements per probe run, default 1000),\n"
 	      "                 MAXMAPENTRIES (entries of a global array, default 2048)\n"
 	      "  -m NAME        also write the compiled object to NAME.bpf.o (run it with bstap-run)\n"
@@ -241,8 +245,13 @@ static int parse_args(int argc, char **argv, struct opts *o)
 	};
 	int c;
 	/* '+': options end at the script name, so script arguments may look like options */
-	while ((c = getopt_long(argc, argv, "+e:p:vo:T:km:D:hV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+e:p:vkm:D:hV" SESS_OPT_LETTERS, longopts, NULL)) != -1) {
 		char *end;
+		int r = sess_opt(&o->sess, c, optarg, "bstap");
+		if (r < 0)
+			return -1;
+		if (r > 0)
+			continue;
 		switch (c) {
 		case 'e':
 			o->script_text = optarg;
@@ -257,17 +266,6 @@ static int parse_args(int argc, char **argv, struct opts *o)
 			break;
 		case 'v':
 			o->verbose++;
-			break;
-		case 'o':
-			o->sess.out_path = optarg;
-			break;
-		case 'T':
-			o->sess.timeout_s = strtod(optarg, &end);
-			if (*end || o->sess.timeout_s <= 0) {
-				fprintf(stderr, "bstap: error: -T takes a positive number of seconds, not '%s'\n",
-					optarg);
-				return -1;
-			}
 			break;
 		case 'm':
 			o->module = optarg;
@@ -315,7 +313,8 @@ static int parse_args(int argc, char **argv, struct opts *o)
 	o->args = argv + optind;
 	o->nargs = argc - optind;
 	o->sess.verbose = o->verbose;
-	return 0;
+	o->sess.gvars_checked = true;
+	return sess_opts_check(&o->sess, "bstap");
 }
 
 int main(int argc, char **argv)
@@ -371,7 +370,7 @@ int main(int argc, char **argv)
 
 	t = now_ms();
 	struct stp_file *files[] = { file };
-	struct program *prog = elaborate(a, d, files, 1);
+	struct program *prog = elaborate(a, d, files, 1, o.sess.gvars, o.sess.ngvars);
 	if (!prog)
 		goto out;
 	if (o.verbose)

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lang/gvar.h"
 #include "runtime/objread.h"
 #include "runtime/session.h"
 
@@ -12,11 +13,16 @@
 
 static void usage(FILE *o)
 {
-	fputs("Usage: bstap-run [OPTIONS] OBJECT.bpf.o\n"
+	fputs("Usage: bstap-run [OPTIONS] OBJECT.bpf.o [NAME=VALUE...]\n"
 	      "Run a probe object compiled by 'bstap -p4' (no clang or headers needed).\n"
 	      "\n"
 	      "  -o FILE        write the script's output to FILE instead of stdout\n"
 	      "  -T SECONDS     stop after SECONDS, as if exit() had been called\n"
+	      "  -c CMD         start the probes, run CMD (with /bin/sh -c), and stop when it\n"
+	      "                 ends; target() is its pid\n"
+	      "  -x PID         set target() to PID\n"
+	      "  -G NAME=VALUE  start the global NAME with VALUE (a number or a string);\n"
+	      "                 NAME=VALUE after the object means the same, as with staprun\n"
 	      "  -v             print load timings (repeat for libbpf's messages)\n"
 	      "  -h, --help     show this help and exit\n"
 	      "  -V, --version  show the version and exit\n"
@@ -36,20 +42,13 @@ int main(int argc, char **argv)
 	};
 	struct sess_opts so = { 0 };
 	int c;
-	while ((c = getopt_long(argc, argv, "+o:T:vhV", longopts, NULL)) != -1) {
-		char *end;
+	while ((c = getopt_long(argc, argv, "+vhV" SESS_OPT_LETTERS, longopts, NULL)) != -1) {
+		int r = sess_opt(&so, c, optarg, "bstap-run");
+		if (r < 0)
+			return 1;
+		if (r > 0)
+			continue;
 		switch (c) {
-		case 'o':
-			so.out_path = optarg;
-			break;
-		case 'T':
-			so.timeout_s = strtod(optarg, &end);
-			if (*end || so.timeout_s <= 0) {
-				fprintf(stderr, "bstap-run: error: -T takes a positive number of seconds, "
-					"not '%s'\n", optarg);
-				return 1;
-			}
-			break;
 		case 'v':
 			so.verbose++;
 			break;
@@ -64,14 +63,24 @@ int main(int argc, char **argv)
 			return 1;
 		}
 	}
-	if (optind != argc - 1) {
-		fputs(optind >= argc ? "bstap-run: error: no object given\n"
-				     : "bstap-run: error: only one object, and no script arguments: "
-				       "they were fixed at compile time\n",
-		      stderr);
-		fputs("Try 'bstap-run --help' for more information.\n", stderr);
+	if (optind >= argc) {
+		fputs("bstap-run: error: no object given\n"
+		      "Try 'bstap-run --help' for more information.\n", stderr);
 		return 1;
 	}
+	/* staprun's module parameters: NAME=VALUE after the object sets a global, like -G */
+	for (int i = optind + 1; i < argc; i++) {
+		if (!gvar_eq(argv[i])) {
+			fprintf(stderr, "bstap-run: error: '%s' after the object is not NAME=VALUE; "
+				"script arguments ($1, @1) were fixed when the object was compiled\n",
+				argv[i]);
+			return 1;
+		}
+		if (sess_opt(&so, 'G', argv[i], "bstap-run") < 0)
+			return 1;
+	}
+	if (sess_opts_check(&so, "bstap-run"))
+		return 1;
 	const char *path = argv[optind];
 	struct objprog *o = NULL;
 	int err = objread_load(path, &o);
