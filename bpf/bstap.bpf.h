@@ -15,6 +15,7 @@
 typedef __s64 s64;
 typedef __u64 u64;
 typedef __u32 u32;
+typedef __u8 u8;
 
 /* must match loader/abi.h */
 #define BSTAP_RUNNING 0
@@ -23,6 +24,12 @@ typedef __u32 u32;
 #define REC_PRINTF 1
 #define REC_EXIT 2
 #define REC_ERROR 3
+#define ERR_USER 0
+#define ERR_DIV0 1
+#define ERR_MOD0 2
+#define ERR_ARRAY_FULL 3
+#define ERR_MAXACTION 4
+#define ERR_EMPTY_AGG 5
 
 struct bstap_rec_hdr {
 	u32 type;
@@ -39,9 +46,12 @@ struct bstap_stat {
 
 /* Per-CPU working memory: probe locals and temporaries (the BPF stack is only 512 bytes). */
 struct bstap_scratch {
-	u32 err;	/* a runtime error aborted the handler; callers unwind */
+	u32 err;	/* a runtime error is unwinding the handler: 1, or 2 when try cannot catch it */
 	u32 next;	/* 'next' was executed inside a callback */
 	void *ctx;
+	u32 err_site;	/* where the error arose (loader/meta.h error sites) */
+	u32 pad;
+	char errmsg[BSTAP_MAXSTR];	/* error()'s text */
 	char buf[BSTAP_SCRATCH_SIZE];
 };
 
@@ -135,10 +145,22 @@ static __always_inline void bstap_exit(void)
 	bpf_ringbuf_submit(h, 0);
 }
 
-/* A runtime error at error site 'site'; msg (may be NULL) is error()'s text. */
+/*
+ * A runtime error at error site 'site'; msg (may be NULL) is error()'s text. The handler
+ * unwinds to the nearest try (which may catch it) or to its probe, which reports it.
+ */
 static __always_inline void bstap_error(struct bstap_scratch *S, u32 site, const char *msg)
 {
 	S->err = 1;
+	S->err_site = site;
+	S->errmsg[0] = 0;
+	if (msg)
+		bpf_probe_read_kernel_str(S->errmsg, BSTAP_MAXSTR, msg);
+}
+
+/* An error that reached its probe uncaught ends the session: tell userspace where and why. */
+static __always_inline void bstap_report(struct bstap_scratch *S)
+{
 	bstap_set_state(BSTAP_ERRORED);
 	struct bstap_rec_hdr *h =
 		bpf_ringbuf_reserve(&bstap_rb, sizeof(*h) + BSTAP_MAXSTR, 0);
@@ -147,12 +169,23 @@ static __always_inline void bstap_error(struct bstap_scratch *S, u32 site, const
 		return;
 	}
 	h->type = REC_ERROR;
-	h->id = site;
-	char *m = (char *)(h + 1);
-	m[0] = 0;
-	if (msg)
-		bpf_probe_read_kernel_str(m, BSTAP_MAXSTR, msg);
+	h->id = S->err_site;
+	__builtin_memcpy(h + 1, S->errmsg, BSTAP_MAXSTR);
 	bpf_ringbuf_submit(h, 0);
+}
+
+/* catch(msg): the text stap gives, by the kind of the error site. */
+static __always_inline void bstap_caught(struct bstap_scratch *S, char *dst, u32 kind)
+{
+	const char *t;
+	switch (kind) {
+	case ERR_DIV0:
+	case ERR_MOD0: t = "division by 0"; break;
+	case ERR_ARRAY_FULL: t = "Array overflow, check MAXMAPENTRIES"; break;
+	case ERR_EMPTY_AGG: t = "empty aggregate"; break;
+	default: t = S->errmsg; break;
+	}
+	bpf_probe_read_kernel_str(dst, BSTAP_MAXSTR, t);
 }
 
 /* 64-bit arithmetic with SystemTap's wraparound semantics (no C signed overflow). */

@@ -146,7 +146,9 @@ static void node(struct w *w, const struct node *n)
 	case N_IN: list(w, &n->u.in.keys); node(w, n->u.in.arr); break;
 	case N_BLOCK: list(w, &n->u.block); break;
 	case N_EXPR: node(w, n->u.expr); break;
-	case N_IF: node(w, n->u.ifs.cond); node(w, n->u.ifs.then); node(w, n->u.ifs.els); break;
+	case N_IF:
+	case N_TRY:
+		node(w, n->u.ifs.cond); node(w, n->u.ifs.then); node(w, n->u.ifs.els); break;
 	case N_WHILE:
 	case N_FOR:
 		node(w, n->u.loop.init);

@@ -118,6 +118,7 @@ struct node *node_clone(struct arena *a, const struct node *n, const struct expa
 		c->u.expr = node_clone(a, n->u.expr, via);
 		break;
 	case N_IF:
+	case N_TRY:
 		c->u.ifs.cond = node_clone(a, n->u.ifs.cond, via);
 		c->u.ifs.then = node_clone(a, n->u.ifs.then, via);
 		c->u.ifs.els = node_clone(a, n->u.ifs.els, via);

@@ -67,6 +67,8 @@ enum node_kind {
 	N_RETURN,	/* u.ret (value may be NULL) */
 	N_DELETE,	/* u.del: delete arr / arr[k] / scalar */
 	N_EMPTY,	/* ';' */
+	N_TRY,		/* u.ifs: then = the try block, els = the catch block, cond = the catch
+			 * variable (N_VAR, a string local) or NULL */
 };
 
 enum op {

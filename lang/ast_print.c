@@ -311,6 +311,14 @@ static void print_stmt(FILE *out, const struct node *n, int indent)
 		}
 		fputs(";\n", out);
 		return;
+	case N_TRY:
+		fputs("try", out);
+		print_body(out, n->u.ifs.then, indent, true);
+		fputs(" catch", out);
+		if (n->u.ifs.cond)
+			fprintf(out, "(%s)", n->u.ifs.cond->u.var.name);
+		open = print_body(out, n->u.ifs.els, indent, true);
+		break;
 	case N_DELETE:
 		fputs("delete ", out);
 		print_expr(out, n->u.del, PREC_ASSIGN);

@@ -473,6 +473,30 @@ static struct node *parse_if(struct parser *p, struct token *kw)
 	return n;
 }
 
+/* try_stmt: 'try' block 'catch' ['(' IDENT ')'] block */
+static struct node *parse_try(struct parser *p, struct token *kw)
+{
+	struct node *n = node_new(p->a, N_TRY, kw->loc);
+	if (!tok_is_op(peek(p), "{"))
+		fail_expected(p, "'{' after 'try'");
+	n->u.ifs.then = parse_block(p);
+	if (!tok_is_ident(peek(p), "catch"))
+		fail_expected(p, "'catch' after the try block");
+	next(p);
+	if (accept_op(p, "(")) {
+		struct token *t = peek(p);
+		if (t->kind != TK_IDENT || is_keyword(t->text))
+			fail_expected(p, "variable name for the error message");
+		next(p);
+		n->u.ifs.cond = var_node(p, t);
+		expect_op(p, ")", "after the catch variable");
+	}
+	if (!tok_is_op(peek(p), "{"))
+		fail_expected(p, "'{' after 'catch'");
+	n->u.ifs.els = parse_block(p);
+	return n;
+}
+
 /* while_stmt: 'while' '(' expr ')' statement */
 static struct node *parse_while(struct parser *p, struct token *kw)
 {
@@ -581,7 +605,7 @@ static struct node *parse_delete(struct parser *p, struct token *kw)
 }
 
 /*
- * statement: block | ';' | if_stmt | while_stmt | for_stmt | foreach_stmt
+ * statement: block | ';' | if_stmt | while_stmt | for_stmt | foreach_stmt | try_stmt
  *          | ('break' | 'continue' | 'next') [';'] | 'return' [expr] [';']
  *          | delete_stmt [';'] | expr [';']
  */
@@ -619,6 +643,10 @@ static struct node *parse_statement(struct parser *p)
 		} else if (!strcmp(k, "delete")) {
 			next(p);
 			s = parse_delete(p, t);
+		} else if (!strcmp(k, "try")) {
+			next(p);
+			simple = false;
+			s = parse_try(p, t);
 		} else {
 			fail(p, t, "expected statement, got keyword '%s'", k);
 		}

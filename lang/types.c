@@ -597,6 +597,22 @@ static void check_stmt(struct tc *tc, struct scope *sc, struct node *n)
 		check_stmt(tc, sc, n->u.loop.body);
 		tc->loop_depth--;
 		break;
+	case N_TRY: {
+		struct node *v = n->u.ifs.cond;
+		if (v) {
+			if (!v->u.var.sym)
+				v->u.var.sym = lookup_var(tc, sc, v, false);
+			if (v->u.var.sym && v->u.var.sym->kind == S_GLOBAL)
+				diag_error(tc->d, &v->loc, "catch variable '%s' must be a local",
+					   v->u.var.name);
+			else
+				unify_sym(tc, v->u.var.sym, T_STRING, &v->loc);
+			v->type = T_STRING;
+		}
+		check_stmt(tc, sc, n->u.ifs.then);
+		check_stmt(tc, sc, n->u.ifs.els);
+		break;
+	}
 	case N_FOREACH: {
 		struct node *arr = n->u.foreach.arr;
 		struct sym *s = array_sym(tc, sc, arr, n->u.foreach.vars.n);
@@ -732,6 +748,7 @@ static void visit(struct tc *tc, struct node *n, void (*f)(struct tc *, struct n
 	case N_BLOCK: visit_list(tc, &n->u.block, f); break;
 	case N_EXPR: visit(tc, n->u.expr, f); break;
 	case N_IF:
+	case N_TRY:
 		visit(tc, n->u.ifs.cond, f);
 		visit(tc, n->u.ifs.then, f);
 		visit(tc, n->u.ifs.els, f);

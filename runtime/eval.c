@@ -44,7 +44,9 @@ struct eval {
 	 * non-empty) or 'next' inside a function, which ends the whole handler normally. */
 	bool next_pending;
 	bool failed;
+	bool uncatchable;		/* MAXACTION: try/catch does not stop it (as in stap) */
 	char err[512];
+	char errmsg[BSTAP_MAXSTRINGLEN];	/* the error without its location: what catch(msg) gets */
 	struct value retval;	/* set by 'return' */
 	char comm[BSTAP_MAXSTRINGLEN];
 	int64_t target;			/* target() */
@@ -167,6 +169,7 @@ static int fail_at(struct eval *e, const struct node *n, const char *msg)
 	const struct loc *l = where(n);
 	snprintf(e->err, sizeof(e->err), "%s near %s at %s:%u:%u", msg, tok,
 		 l->file && l->file->path ? l->file->path : "<unknown>", l->line, l->col);
+	snprintf(e->errmsg, sizeof(e->errmsg), "%s", msg);
 	e->failed = true;
 	return -1;
 }
@@ -175,6 +178,7 @@ static int fail_at(struct eval *e, const struct node *n, const char *msg)
 static int fail_plain(struct eval *e, const char *msg)
 {
 	snprintf(e->err, sizeof(e->err), "%s", msg);
+	snprintf(e->errmsg, sizeof(e->errmsg), "%s", msg);
 	e->failed = true;
 	return -1;
 }
@@ -748,7 +752,10 @@ static void charge(struct eval *e)
 static int check_actions(struct eval *e, struct node *at)
 {
 	if (e->actions > (e->prog->maxaction ? e->prog->maxaction : BSTAP_MAXACTION))
+	{
+		e->uncatchable = true;
 		return fail_at(e, at, "MAXACTION exceeded");
+	}
 	return 0;
 }
 
@@ -929,6 +936,20 @@ static int st_run(struct eval *e, struct node *n, enum flow *fl)
 		}
 	case N_FOREACH:
 		return run_foreach(e, n, fl);
+	case N_TRY:
+		if (st_run(e, n->u.ifs.then, fl) == 0)
+			return 0;
+		if (!e->failed || e->uncatchable)
+			return -1;
+		/* caught: the error is gone, its message goes to the catch variable */
+		e->failed = false;
+		if (n->u.ifs.cond) {
+			struct value *slot = local_slot(e, sym_of(e, n->u.ifs.cond));
+			if (!slot)
+				return fail_at(e, n->u.ifs.cond, "unknown local variable");
+			set_str(slot, e->errmsg);
+		}
+		return st_run(e, n->u.ifs.els, fl);
 	case N_BREAK:
 		*fl = FL_BREAK;
 		return 0;
@@ -1039,6 +1060,7 @@ int eval_run_probe(struct eval *e, const struct eprobe *ep)
 	e->depth = 0;
 	e->actions = 0;
 	e->failed = false;
+	e->uncatchable = false;
 	e->next_pending = false;
 	e->err[0] = '\0';
 	enum flow fl = FL_NORMAL;

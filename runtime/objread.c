@@ -185,6 +185,7 @@ static struct node *node(struct r *r, int depth)
 	case N_BLOCK: list(r, &n->u.block, depth); break;
 	case N_EXPR: n->u.expr = node(r, depth + 1); break;
 	case N_IF:
+	case N_TRY:
 		n->u.ifs.cond = node(r, depth + 1);
 		n->u.ifs.then = node(r, depth + 1);
 		n->u.ifs.els = node(r, depth + 1);
