@@ -17,7 +17,7 @@ expect_eq "MAXACTION in begin: status" $rc 1
 expect_grep "MAXACTION in begin" err '^ERROR: MAXACTION exceeded near '
 run -DMAXACTION=50 -e 'probe timer.ms(1) { for (i = 0; i < 100; i++) x++; exit() }'
 expect_eq "MAXACTION in BPF: status" $rc 1
-expect_grep "MAXACTION in BPF" err '^ERROR: MAXACTION exceeded near loop at <input>:1:'
+expect_grep "MAXACTION in BPF" err '^ERROR: MAXACTION exceeded near keyword at <input>:1:'
 run -DMAXACTION=5000 -e 'probe timer.ms(1) { for (i = 0; i < 1500; i++) x++; printf("%d\n", x); exit() }'
 expect_eq "raised MAXACTION: status" $rc 0
 expect_file_eq "raised MAXACTION" out 1500
