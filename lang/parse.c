@@ -143,6 +143,25 @@ static bool is_lvalue(const struct node *n)
 	return n->kind == N_VAR || n->kind == N_INDEX;
 }
 
+/* STRING+: adjacent string literals are one ("a" "b" is "ab"), as in stap; @define relies on it */
+static struct node *string_literal(struct parser *p)
+{
+	struct token *first = next(p);
+	struct node *n = node_new(p->a, N_STR, first->loc);
+	n->u.str.s = first->text;
+	n->u.str.len = first->len;
+	while (peek(p)->kind == TK_STR) {
+		struct token *t = next(p);
+		char *s = arena_alloc(p->a, n->u.str.len + t->len + 1);
+		memcpy(s, n->u.str.s, n->u.str.len);
+		memcpy(s + n->u.str.len, t->text, t->len);
+		s[n->u.str.len + t->len] = 0;
+		n->u.str.s = s;
+		n->u.str.len += t->len;
+	}
+	return n;
+}
+
 static struct node *var_node(struct parser *p, struct token *t)
 {
 	struct node *v = node_new(p->a, N_VAR, t->loc);
@@ -221,13 +240,8 @@ static struct node *parse_value(struct parser *p)
 		n->u.num = (int64_t)t->num;
 		return n;
 	}
-	case TK_STR: {
-		next(p);
-		struct node *n = node_new(p->a, N_STR, t->loc);
-		n->u.str.s = t->text;
-		n->u.str.len = t->len;
-		return n;
-	}
+	case TK_STR:
+		return string_literal(p);
 	case TK_TARGET: {
 		next(p);
 		/* $ptr->field->field: kept as one name for the BTF-aware pass */
@@ -779,10 +793,7 @@ static struct node *parse_literal(struct parser *p, const char *what)
 		n = node_new(p->a, N_NUM, t->loc);
 		n->u.num = (int64_t)t->num;
 	} else if (t->kind == TK_STR) {
-		next(p);
-		n = node_new(p->a, N_STR, t->loc);
-		n->u.str.s = t->text;
-		n->u.str.len = t->len;
+		n = string_literal(p);
 	} else {
 		fail_expected(p, what);
 	}
