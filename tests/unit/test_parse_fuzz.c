@@ -47,6 +47,11 @@ static const char *const own[] = {
 	"  for (;;) { break }\n"
 	"  e = -9223372036854775808 + 017 + 0x7fffffffffffffff\n"
 	"}\n",
+
+	"probe begin {\n"
+	"  try { x = 1 / 0; error(\"e\" \"f\") } catch(msg) { println(msg) }\n"
+	"  try { try { y = 1 } catch { z = 2 } } catch (m) { next }\n"
+	"}\n",
 };
 
 static struct diag *quiet(struct arena *a, FILE **sink)
@@ -57,10 +62,14 @@ static struct diag *quiet(struct arena *a, FILE **sink)
 	return d;
 }
 
-/* Braces outside strings and comments, by the lexer: an unclosed '{' must be an error. */
+/*
+ * Braces outside strings, comments and the branches %( %? %: %) leaves out (the tokens the parser
+ * gets): an unclosed '{' must be an error.
+ */
 static int unbalanced(struct arena *a, const struct src_file *src)
 {
-	struct token_list l = lex_file(a, src);
+	struct token_list raw = lex_file(a, src);
+	struct token_list l = preprocess(a, &raw, &fz_env);
 	int depth = 0;
 	for (uint32_t i = 0; i < l.n; i++) {
 		if (tok_is_op(&l.v[i], "{"))
