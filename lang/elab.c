@@ -386,7 +386,7 @@ static void assign_groups(struct program *p)
 }
 
 struct program *elaborate(struct arena *a, struct diag *d, struct stp_file **files, int nfiles,
-			  const char *const *gvars, int ngvars)
+			  const struct global_setting *settings, int nsettings)
 {
 	struct elab e = { a, d, files, nfiles, arena_alloc(a, sizeof(struct program)) };
 	e.prog->script_path = files[0]->src->path;
@@ -416,7 +416,7 @@ struct program *elaborate(struct arena *a, struct diag *d, struct stp_file **fil
 		return NULL;
 	}
 	assign_groups(e.prog);
-	if (types_check(a, d, e.prog, files, nfiles, gvars, ngvars) < 0 || diag_error_count(d))
+	if (types_check(a, d, e.prog, files, nfiles, settings, nsettings) < 0 || diag_error_count(d))
 		return NULL;
 	return e.prog;
 }

@@ -6,18 +6,24 @@
 #include "diag.h"
 #include "program.h"
 
+/* A global the command line sets (-G NAME=VALUE), as pass 2 needs to know it. */
+struct global_setting {
+	const char *name;
+	bool number;	/* VALUE reads as a number (else it is a string) */
+};
+
 /*
  * files[0] is the user's script; the rest are tapset files whose aliases,
- * functions and globals it may use. gvars are the -G NAME=VALUE options (may be NULL): each
- * must name a scalar global, and a global whose type the script leaves open takes the
- * value's (a number or a string). Returns NULL when errors were reported.
+ * functions and globals it may use. settings (may be NULL) must each name a scalar global; a
+ * global whose type the script leaves open takes its setting's (as stap does). Returns NULL
+ * when errors were reported.
  */
 struct program *elaborate(struct arena *a, struct diag *d, struct stp_file **files, int nfiles,
-			  const char *const *gvars, int ngvars);
+			  const struct global_setting *settings, int nsettings);
 
 /* Type inference and semantic checks over an expanded program (lang/types.c). */
 int types_check(struct arena *a, struct diag *d, struct program *p, struct stp_file **files,
-		int nfiles, const char *const *gvars, int ngvars);
+		int nfiles, const struct global_setting *settings, int nsettings);
 
 /* -p2 output: globals, functions and the resolved probes with their alias chains. */
 void program_print(FILE *out, const struct program *p);

@@ -1,7 +1,6 @@
 /* Pass 2b: resolve names to symbols, infer long/string/stats types, and check what the grammar cannot. */
 #include "builtins.h"
 #include "elab.h"
-#include "gvar.h"
 #include "runtime/format.h"	/* the printf format grammar is shared with the runtime */
 
 #include <string.h>
@@ -845,38 +844,27 @@ static void check_resolved(struct tc *tc, struct sym_list *l, const char *what)
 
 /*
  * -G NAME=VALUE names a scalar global of the script. Like stap, a global whose type nothing in
- * the script fixes takes the value's: a number makes it a long, anything else a string. Returns
- * whether a type was fixed this way, so inference runs again.
+ * the script fixes takes the value's: a number makes it a long, anything else a string. With
+ * hint, fix such types and return whether any was fixed (so inference runs again); without,
+ * report settings that name no global, or an array or statistic.
  */
-static bool check_gvars(struct tc *tc, const char *const *gvars, int ngvars, bool hint)
+static bool check_settings(struct tc *tc, const struct global_setting *gs, int n, bool hint)
 {
 	bool fixed = false;
-	for (int i = 0; i < ngvars; i++) {
-		const char *eq = gvar_eq(gvars[i]);
-		if (!eq) {
-			if (!hint)
-				diag_semantic(tc->d, "-G %s: expected NAME=VALUE", gvars[i]);
-			continue;
-		}
-		size_t n = (size_t)(eq - gvars[i]);
-		struct sym *s = NULL;
-		for (uint32_t g = 0; g < tc->globals.n && !s; g++)
-			if (strlen(tc->globals.v[g]->name) == n &&
-			    !strncmp(tc->globals.v[g]->name, gvars[i], n))
-				s = tc->globals.v[g];
+	for (int i = 0; i < n; i++) {
+		struct sym *s = find_sym(&tc->globals, gs[i].name);
 		if (!hint) {
 			if (!s)
-				diag_semantic(tc->d, "-G %.*s: the script has no global variable '%.*s'",
-					      (int)n, gvars[i], (int)n, gvars[i]);
+				diag_semantic(tc->d, "-G %s: the script has no global variable '%s'",
+					      gs[i].name, gs[i].name);
 			else if (s->is_array || s->nkeys || s->type == T_STATS)
-				diag_semantic(tc->d, "-G %.*s: '%s' is %s; -G sets only a number or a "
-					      "string", (int)n, gvars[i], s->name,
+				diag_semantic(tc->d, "-G %s: '%s' is %s; -G sets only a number or a "
+					      "string", gs[i].name, s->name,
 					      s->type == T_STATS ? "a statistic" : "an array");
 			continue;
 		}
-		int64_t v;
 		if (s && !s->is_array && !s->nkeys && s->type == T_UNKNOWN) {
-			s->type = gvar_long(eq + 1, &v) ? T_LONG : T_STRING;
+			s->type = gs[i].number ? T_LONG : T_STRING;
 			s->type_loc = s->loc;
 			fixed = true;
 		}
@@ -900,7 +888,7 @@ static int infer_fixed_point(struct tc *tc)
 }
 
 int types_check(struct arena *a, struct diag *d, struct program *p, struct stp_file **files,
-		int nfiles, const char *const *gvars, int ngvars)
+		int nfiles, const struct global_setting *settings, int nsettings)
 {
 	struct tc tc = { .a = a, .d = d, .prog = p };
 	for (int i = 0; i < nfiles; i++) {
@@ -960,9 +948,9 @@ int types_check(struct arena *a, struct diag *d, struct program *p, struct stp_f
 
 	if (infer_fixed_point(&tc))
 		return -1;
-	if (check_gvars(&tc, gvars, ngvars, true) && infer_fixed_point(&tc))
+	if (check_settings(&tc, settings, nsettings, true) && infer_fixed_point(&tc))
 		return -1;
-	check_gvars(&tc, gvars, ngvars, false);
+	check_settings(&tc, settings, nsettings, false);
 	if (diag_error_count(d))
 		return -1;
 	tc.final = true;

@@ -23,6 +23,7 @@
 #include "lang/elab.h"
 #include "lang/parse.h"
 #include "loader/abi.h"
+#include "runtime/gvar.h"
 #include "runtime/session.h"
 
 #define BSTAP_VERSION "0.1.0"
@@ -370,7 +371,15 @@ int main(int argc, char **argv)
 
 	t = now_ms();
 	struct stp_file *files[] = { file };
-	struct program *prog = elaborate(a, d, files, 1, o.sess.gvars, o.sess.ngvars);
+	/* -G: pass 2 checks the names and lets the values' kinds fix open types */
+	struct global_setting *settings = arena_alloc(a, (o.sess.ngvars + 1) * sizeof(*settings));
+	for (int i = 0; i < o.sess.ngvars; i++) {
+		const char *eq = gvar_eq(o.sess.gvars[i]);
+		int64_t num;
+		settings[i].name = arena_strndup(a, o.sess.gvars[i], (size_t)(eq - o.sess.gvars[i]));
+		settings[i].number = gvar_long(eq + 1, &num);
+	}
+	struct program *prog = elaborate(a, d, files, 1, settings, o.sess.ngvars);
 	if (!prog)
 		goto out;
 	if (o.verbose)

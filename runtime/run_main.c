@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lang/gvar.h"
+#include "runtime/gvar.h"
 #include "runtime/objread.h"
 #include "runtime/session.h"
 

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lang/gvar.h"
+#include "runtime/gvar.h"
 
 int sess_opt(struct sess_opts *o, int c, const char *arg, const char *prog)
 {

@@ -13,7 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "lang/gvar.h"
+#include "runtime/gvar.h"
 #include "loader/load.h"
 #include "runtime/eval.h"
 #include "runtime/format.h"
