@@ -7,8 +7,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+/* Stack for clang: expressions may nest 1000 levels deep (lang/parse.c MAX_DEPTH). */
+#define CLANG_STACK (512ul << 20)
 
 extern const char bstap_bpf_h[];	/* bpf/bstap.bpf.h, embedded at build time */
 
@@ -83,7 +87,9 @@ int clang_compile(struct arena *a, struct diag *d, const char *dir, const char *
 	const char *argv[] = { clang, "-O2", "-g", "-target", "bpf", "-D__TARGET_ARCH_x86",
 			       "-Wall", "-Wno-unused-variable", "-Wno-unused-value",
 			       "-Wno-unused-function", "-Wno-compare-distinct-pointer-types",
-			       "-I.", "-fdebug-compilation-dir=.", multiarch_include(), "-c",
+			       /* a script may nest expressions 1000 deep (lang/parse.c) */
+			       "-fbracket-depth=8192", "-I.", "-fdebug-compilation-dir=.",
+			       multiarch_include(), "-c",
 			       rel_src, "-o", rel_obj, NULL };
 	if (verbose) {
 		fputs("bstap:", stderr);
@@ -106,6 +112,14 @@ int clang_compile(struct arena *a, struct diag *d, const char *dir, const char *
 			fprintf(stderr, "chdir %s: %s\n", dir, strerror(errno));
 			_exit(126);
 		}
+		/* clang recurses once per nesting level; an 8 MB stack ends near 350 levels */
+		struct rlimit rl;
+		if (!getrlimit(RLIMIT_STACK, &rl) && rl.rlim_cur != RLIM_INFINITY &&
+		    rl.rlim_cur < CLANG_STACK) {
+			rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max > CLANG_STACK ?
+					      CLANG_STACK : rl.rlim_max;
+			setrlimit(RLIMIT_STACK, &rl);
+		}
 		execvp(argv[0], (char *const *)argv);
 		fprintf(stderr, "exec %s: %s\n", argv[0], strerror(errno));
 		_exit(127);
@@ -119,7 +133,11 @@ int clang_compile(struct arena *a, struct diag *d, const char *dir, const char *
 		return 0;
 	}
 	struct src_file *out = src_file_read(a, log);
-	if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
+	if (WIFSIGNALED(status))
+		diag_error(d, NULL, "internal error: clang was killed by signal %d compiling the "
+			   "generated BPF C (please report this bstap bug; -k keeps the files)",
+			   WTERMSIG(status));
+	else if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
 		diag_error(d, NULL, "cannot run '%s': is clang installed? (make deps installs it)",
 			   clang);
 	else {

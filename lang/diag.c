@@ -33,6 +33,8 @@ int diag_error_count(const struct diag *d)
 	return d->errors;
 }
 
+#define QUOTE_WIDTH 160	/* longest stretch of a source line a diagnostic quotes */
+
 /* Quote the line and underline [col, col+len) with ^~~~, copying tabs so columns line up. */
 static void quote_source(struct diag *d, const struct loc *loc)
 {
@@ -48,14 +50,24 @@ static void quote_source(struct diag *d, const struct loc *loc)
 	int w = snprintf(num, sizeof(num), "%u", loc->line);
 	if (w < 4)
 		w = 4;
-	fprintf(d->out, "%*u | %.*s\n", w + 1, loc->line, (int)n, start);
-	fprintf(d->out, "%*s | ", w + 1, "");
 	uint32_t col = loc->col ? loc->col : 1;
-	for (uint32_t i = 0; i + 1 < col && i < n; i++)
+	/* a very long line is cut to a window around the column, marked with "..." */
+	size_t from = 0, to = n;
+	if (n > QUOTE_WIDTH) {
+		from = col - 1 > QUOTE_WIDTH / 2 ? col - 1 - QUOTE_WIDTH / 2 : 0;
+		if (from > n - QUOTE_WIDTH)
+			from = n - QUOTE_WIDTH;
+		to = from + QUOTE_WIDTH;
+	}
+	const char *pre = from ? "..." : "", *post = to < n ? "..." : "";
+	fprintf(d->out, "%*u | %s%.*s%s\n", w + 1, loc->line, pre, (int)(to - from), start + from,
+		post);
+	fprintf(d->out, "%*s | %*s", w + 1, "", (int)strlen(pre), "");
+	for (size_t i = from; i + 1 < col && i < to; i++)
 		fputc(start[i] == '\t' ? '\t' : ' ', d->out);
 	fputc('^', d->out);
 	uint32_t len = loc->len ? loc->len : 1;
-	for (uint32_t i = 1; i < len && col - 1 + i < n; i++)
+	for (uint32_t i = 1; i < len && col - 1 + i < to; i++)
 		fputc('~', d->out);
 	fputc('\n', d->out);
 }
@@ -170,11 +182,11 @@ struct src_file *src_file_read(struct arena *a, const char *path)
 			cap *= 2;
 		}
 	}
-	int err = ferror(fp);
+	int err = ferror(fp) ? (errno ? errno : EIO) : 0;	/* a directory: EISDIR */
 	fclose(fp);
 	if (err) {
 		free(buf);
-		errno = EIO;
+		errno = err;
 		return NULL;
 	}
 	struct src_file *f = src_file_new(a, path, buf, len);

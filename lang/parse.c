@@ -385,13 +385,16 @@ static struct node *parse_binary(struct parser *p, int prec)
 	if (prec > PREC_MUL)
 		return parse_unary(p);
 	struct node *l = parse_binary(p, prec + 1);
+	/* each operator of a chain deepens the tree: count it as nesting, so that no later
+	 * pass recurses without bound over 'a + a + a + ...' */
+	int chain = 0;
 	for (;;) {
 		struct token *t = peek(p);
-		if (t->kind != TK_OP)
-			return l;
-		enum op op = binop_for(t->text, prec);
+		enum op op = t->kind == TK_OP ? binop_for(t->text, prec) : OP_NONE;
 		if (op == OP_NONE)
-			return l;
+			break;
+		enter(p);
+		chain++;
 		next(p);
 		struct node *r = parse_binary(p, prec + 1);
 		struct node *n = node_new(p->a, N_BINOP, t->loc);
@@ -400,6 +403,8 @@ static struct node *parse_binary(struct parser *p, int prec)
 		n->u.bin.r = r;
 		l = n;
 	}
+	p->depth -= chain;
+	return l;
 }
 
 /* ternary: logical_or ['?' expr ':' expr]  (both arms full expressions, as in stap) */

@@ -23,6 +23,10 @@ expect_eq "no script: status" $rc 1
 run no-such-file.stp
 expect_eq "missing file status" $rc 1
 expect_grep "missing file" err 'no-such-file\.stp'
+mkdir -p adir
+run adir
+expect_eq "directory status" $rc 1
+expect_grep "directory" err '^bstap: error: cannot read script adir: Is a directory$'
 run -e 'probe begin {'
 expect_eq "syntax error status" $rc 1
 expect_grep "syntax error" err '^<input>:1:[0-9]+: error: '
