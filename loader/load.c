@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "loader/timer.h"
@@ -113,9 +114,20 @@ static void report_load_failure(const char *log, int err)
 	}
 }
 
+/* Every program, map, perf event and link is a file descriptor: take all the kernel allows. */
+static void raise_fd_limit(void)
+{
+	struct rlimit rl;
+	if (!getrlimit(RLIMIT_NOFILE, &rl) && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+}
+
 int ldr_open(const char *obj_path, const struct meta *m, int64_t realtime_off_ns, uint32_t target,
 	     int verbose, struct ldr **out)
 {
+	raise_fd_limit();
 	struct ldr *l = calloc(1, sizeof(*l));
 	if (!l)
 		return -ENOMEM;
