@@ -13,6 +13,10 @@ enum builtin {
 	B__COUNT
 };
 
+/* The printf and print families take at most this many values (not counting a format or
+ * delimiter; '*' widths count): the most one output record carries. */
+#define BUILTIN_MAXVALUES 64
+
 struct builtin_info {
 	const char *name;
 	enum type ret;

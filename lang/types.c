@@ -264,6 +264,13 @@ static enum type infer_call(struct tc *tc, struct scope *sc, struct node *n)
 		return bi->ret;
 	}
 	bool fmt_family = b == B_PRINTF || b == B_SPRINTF || b == B_PRINTD || b == B_PRINTDLN;
+	uint32_t nvalues = args->n - (fmt_family ? 1 : 0);
+	if (bi->max_args < 0 && nvalues > BUILTIN_MAXVALUES) {
+		if (tc->final)
+			diag_error(tc->d, &n->loc, "'%s' takes at most %d values, %u given", name,
+				   BUILTIN_MAXVALUES, nvalues);
+		return bi->ret;
+	}
 	if ((b == B_PRINTF || b == B_SPRINTF) && args->v[0]->kind == N_STR)
 		return check_format(tc, sc, n, bi);
 	for (uint32_t i = 0; i < args->n; i++) {

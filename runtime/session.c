@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "runtime/gvar.h"
+#include "lang/builtins.h"
 #include "loader/load.h"
 #include "runtime/eval.h"
 #include "runtime/format.h"
@@ -105,8 +106,8 @@ static int on_record(void *ctx, void *data, size_t size)
 		if (h->id >= s->meta->nfmts || !s->fmts[h->id])
 			return 0;
 		const struct meta_fmt *f = &s->meta->fmts[h->id];
-		struct value args[64];
-		uint32_t n = f->nargs < 64 ? f->nargs : 64;
+		struct value args[BUILTIN_MAXVALUES];
+		uint32_t n = f->nargs < BUILTIN_MAXVALUES ? f->nargs : BUILTIN_MAXVALUES;
 		size_t off = 0;
 		for (uint32_t i = 0; i < n; i++) {
 			memset(&args[i], 0, sizeof(args[i]));
