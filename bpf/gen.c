@@ -453,9 +453,14 @@ static const char *sprintf_expr(struct gen *g, struct node *n)
 	char *fmt = arena_strndup(g->a, a->v[0]->u.str.s, a->v[0]->u.str.len);
 	const char *kf = kernel_format(g->a, fmt);
 	if (!kf) {
-		bad(g, &n->loc, "this sprintf format cannot be formatted in a kernel probe (only "
-		    "flags '-+ 0', a width and %%d %%i %%u %%x %%X %%c %%s): use printf, or a probe "
-		    "that runs in userspace");
+		if (a->n - 1 > 12)
+			bad(g, &n->loc, "sprintf in a kernel probe takes at most 12 values (%u given): "
+			    "use printf, several sprintf calls, or a probe that runs in userspace",
+			    a->n - 1);
+		else
+			bad(g, &n->loc, "this sprintf format cannot be formatted in a kernel probe "
+			    "(only flags '-+ 0', a width and %%d %%i %%u %%x %%X %%c %%s): use printf, "
+			    "or a probe that runs in userspace");
 		return "\"\"";
 	}
 	uint32_t k = g->uniq++;
@@ -1006,49 +1011,53 @@ static void init_locals(struct gen *g, const struct sym_list *locals)
 }
 
 /* Script functions may call each other, but not recursively: BPF has no real call stack. */
-static bool reaches(const struct node *n, const struct func *target, int depth);
+static bool reaches(const struct node *n, const struct func *target, bool *seen);
 
-static bool reaches_list(const struct node_list *l, const struct func *t, int depth)
+static bool reaches_list(const struct node_list *l, const struct func *t, bool *seen)
 {
 	for (uint32_t i = 0; i < l->n; i++)
-		if (reaches(l->v[i], t, depth))
+		if (reaches(l->v[i], t, seen))
 			return true;
 	return false;
 }
 
-static bool reaches(const struct node *n, const struct func *t, int depth)
+static bool reaches(const struct node *n, const struct func *t, bool *seen)
 {
-	if (!n || depth > 64)
-		return depth > 64;
+	if (!n)
+		return false;
 	switch (n->kind) {
 	case N_CALL:
 		if (n->u.call.fn == t)
 			return true;
-		if (n->u.call.fn && reaches(n->u.call.fn->body, t, depth + 1))
-			return true;
-		return reaches_list(&n->u.call.args, t, depth);
-	case N_INDEX: return reaches_list(&n->u.index.keys, t, depth);
-	case N_BINOP: return reaches(n->u.bin.l, t, depth) || reaches(n->u.bin.r, t, depth);
-	case N_UNOP: return reaches(n->u.un.e, t, depth);
-	case N_ASSIGN: return reaches(n->u.assign.lhs, t, depth) || reaches(n->u.assign.rhs, t, depth);
-	case N_INCDEC: return reaches(n->u.incdec.lv, t, depth);
+		/* each function's body is searched once: recursion must not make this endless */
+		if (n->u.call.fn && !seen[n->u.call.fn->id]) {
+			seen[n->u.call.fn->id] = true;
+			if (reaches(n->u.call.fn->body, t, seen))
+				return true;
+		}
+		return reaches_list(&n->u.call.args, t, seen);
+	case N_INDEX: return reaches_list(&n->u.index.keys, t, seen);
+	case N_BINOP: return reaches(n->u.bin.l, t, seen) || reaches(n->u.bin.r, t, seen);
+	case N_UNOP: return reaches(n->u.un.e, t, seen);
+	case N_ASSIGN: return reaches(n->u.assign.lhs, t, seen) || reaches(n->u.assign.rhs, t, seen);
+	case N_INCDEC: return reaches(n->u.incdec.lv, t, seen);
 	case N_TERNARY:
-		return reaches(n->u.tern.cond, t, depth) || reaches(n->u.tern.t, t, depth) ||
-		       reaches(n->u.tern.f, t, depth);
-	case N_IN: return reaches_list(&n->u.in.keys, t, depth);
-	case N_BLOCK: return reaches_list(&n->u.block, t, depth);
-	case N_EXPR: return reaches(n->u.expr, t, depth);
+		return reaches(n->u.tern.cond, t, seen) || reaches(n->u.tern.t, t, seen) ||
+		       reaches(n->u.tern.f, t, seen);
+	case N_IN: return reaches_list(&n->u.in.keys, t, seen);
+	case N_BLOCK: return reaches_list(&n->u.block, t, seen);
+	case N_EXPR: return reaches(n->u.expr, t, seen);
 	case N_IF:
 	case N_TRY:
-		return reaches(n->u.ifs.cond, t, depth) || reaches(n->u.ifs.then, t, depth) ||
-		       reaches(n->u.ifs.els, t, depth);
+		return reaches(n->u.ifs.cond, t, seen) || reaches(n->u.ifs.then, t, seen) ||
+		       reaches(n->u.ifs.els, t, seen);
 	case N_WHILE:
 	case N_FOR:
-		return reaches(n->u.loop.init, t, depth) || reaches(n->u.loop.cond, t, depth) ||
-		       reaches(n->u.loop.step, t, depth) || reaches(n->u.loop.body, t, depth);
-	case N_FOREACH: return reaches(n->u.foreach.limit, t, depth) || reaches(n->u.foreach.body, t, depth);
-	case N_RETURN: return reaches(n->u.ret, t, depth);
-	case N_DELETE: return reaches(n->u.del, t, depth);
+		return reaches(n->u.loop.init, t, seen) || reaches(n->u.loop.cond, t, seen) ||
+		       reaches(n->u.loop.step, t, seen) || reaches(n->u.loop.body, t, seen);
+	case N_FOREACH: return reaches(n->u.foreach.limit, t, seen) || reaches(n->u.foreach.body, t, seen);
+	case N_RETURN: return reaches(n->u.ret, t, seen);
+	case N_DELETE: return reaches(n->u.del, t, seen);
 	default: return false;
 	}
 }
@@ -1058,26 +1067,41 @@ static bool reaches(const struct node *n, const struct func *t, int depth)
  * sprintf) and reads no task context runs in userspace on a timer instead: stap's
  * periodic-report idiom. Flags: 1 = needs userspace, 2 = reads task context.
  */
-static int placement(const struct node *n, int depth);
+/* One walk over a handler and the functions it calls. */
+struct walk {
+	bool *seen;		/* per function id: its body was walked already */
+	const bool *recursive;	/* per function id: it can call itself */
+};
 
-static int placement_list(const struct node_list *l, int depth)
+static int placement(const struct node *n, struct walk *w);
+
+static int placement_list(const struct node_list *l, struct walk *w)
 {
 	int f = 0;
 	for (uint32_t i = 0; i < l->n; i++)
-		f |= placement(l->v[i], depth);
+		f |= placement(l->v[i], w);
 	return f;
 }
 
-static int placement(const struct node *n, int depth)
+static int placement(const struct node *n, struct walk *w)
 {
-	if (!n || depth > 64)
+	if (!n)
 		return 0;
 	int f = 0;
 	switch (n->kind) {
 	case N_CALL:
-		f = placement_list(&n->u.call.args, depth);
-		if (n->u.call.fn)
-			return f | placement(n->u.call.fn->body, depth + 1);
+		f = placement_list(&n->u.call.args, w);
+		if (n->u.call.fn) {
+			/* BPF has no recursion; stap's recursion runs in userspace */
+			if (w->recursive[n->u.call.fn->id])
+				f |= 1;
+			/* a function counts once: what it needs is the same at every call */
+			if (!w->seen[n->u.call.fn->id]) {
+				w->seen[n->u.call.fn->id] = true;
+				f |= placement(n->u.call.fn->body, w);
+			}
+			return f;
+		}
 		switch (n->u.call.builtin) {
 		case B_PID: case B_TID: case B_PPID: case B_UID: case B_EXECNAME:
 			return f | 2;
@@ -1092,32 +1116,32 @@ static int placement(const struct node *n, int depth)
 		default:
 			return f;
 		}
-	case N_INDEX: return placement_list(&n->u.index.keys, depth);
-	case N_BINOP: return placement(n->u.bin.l, depth) | placement(n->u.bin.r, depth);
-	case N_UNOP: return placement(n->u.un.e, depth);
-	case N_ASSIGN: return placement(n->u.assign.lhs, depth) | placement(n->u.assign.rhs, depth);
-	case N_INCDEC: return placement(n->u.incdec.lv, depth);
+	case N_INDEX: return placement_list(&n->u.index.keys, w);
+	case N_BINOP: return placement(n->u.bin.l, w) | placement(n->u.bin.r, w);
+	case N_UNOP: return placement(n->u.un.e, w);
+	case N_ASSIGN: return placement(n->u.assign.lhs, w) | placement(n->u.assign.rhs, w);
+	case N_INCDEC: return placement(n->u.incdec.lv, w);
 	case N_TERNARY:
-		return placement(n->u.tern.cond, depth) | placement(n->u.tern.t, depth) |
-		       placement(n->u.tern.f, depth);
-	case N_IN: return placement_list(&n->u.in.keys, depth);
-	case N_BLOCK: return placement_list(&n->u.block, depth);
-	case N_EXPR: return placement(n->u.expr, depth);
+		return placement(n->u.tern.cond, w) | placement(n->u.tern.t, w) |
+		       placement(n->u.tern.f, w);
+	case N_IN: return placement_list(&n->u.in.keys, w);
+	case N_BLOCK: return placement_list(&n->u.block, w);
+	case N_EXPR: return placement(n->u.expr, w);
 	case N_IF:
 	case N_TRY:
-		return placement(n->u.ifs.cond, depth) | placement(n->u.ifs.then, depth) |
-		       placement(n->u.ifs.els, depth);
+		return placement(n->u.ifs.cond, w) | placement(n->u.ifs.then, w) |
+		       placement(n->u.ifs.els, w);
 	case N_WHILE:
 	case N_FOR:
-		return placement(n->u.loop.init, depth) | placement(n->u.loop.cond, depth) |
-		       placement(n->u.loop.step, depth) | placement(n->u.loop.body, depth);
+		return placement(n->u.loop.init, w) | placement(n->u.loop.cond, w) |
+		       placement(n->u.loop.step, w) | placement(n->u.loop.body, w);
 	case N_FOREACH:
-		f = placement(n->u.foreach.limit, depth) | placement(n->u.foreach.body, depth);
+		f = placement(n->u.foreach.limit, w) | placement(n->u.foreach.body, w);
 		if (n->u.foreach.sort_dir || n->u.foreach.arr->u.var.sym->type == T_STATS)
 			f |= 1;
 		return f;
-	case N_RETURN: return placement(n->u.ret, depth);
-	case N_DELETE: return placement(n->u.del, depth);
+	case N_RETURN: return placement(n->u.ret, w);
+	case N_DELETE: return placement(n->u.del, w);
 	default: return 0;
 	}
 }
@@ -1130,13 +1154,19 @@ static bool is_kernel(const struct eprobe *ep)
 }
 
 /* Which functions do kernel probes call (directly or not)? */
-static void mark_kernel_funcs(const struct program *p, bool *used)
+/* A fresh "function already visited" set for one walk over the call graph. */
+static bool *no_funcs_seen(struct arena *a, const struct program *p)
+{
+	return arena_alloc(a, (p->funcs.n + 1) * sizeof(bool));
+}
+
+static void mark_kernel_funcs(struct arena *a, const struct program *p, bool *used)
 {
 	for (uint32_t f = 0; f < p->funcs.n; f++)
 		for (uint32_t i = 0; i < p->probes.n && !used[f]; i++)
 			if (is_kernel(p->probes.v[i]) &&
-			    (reaches(p->probes.v[i]->body, p->funcs.v[f], 0) ||
-			     reaches(p->probes.v[i]->cond, p->funcs.v[f], 0)))
+			    (reaches(p->probes.v[i]->body, p->funcs.v[f], no_funcs_seen(a, p)) ||
+			     reaches(p->probes.v[i]->cond, p->funcs.v[f], no_funcs_seen(a, p))))
 				used[f] = true;
 }
 
@@ -1168,13 +1198,17 @@ int gen_bpf_c(struct arena *a, struct diag *d, const struct program *p, struct g
 	decl_globals(&g, decl);
 
 	user_probes = arena_alloc(a, (p->probes.n + 1) * sizeof(bool));
+	bool *recursive = no_funcs_seen(a, p);
+	for (uint32_t f = 0; f < p->funcs.n; f++)
+		recursive[f] = reaches(p->funcs.v[f]->body, p->funcs.v[f], no_funcs_seen(a, p));
 	struct meta *m = g.meta;
 	m->user_timers = arena_alloc(a, (p->probes.n + 1) * sizeof(*m->user_timers));
 	for (uint32_t i = 0; i < p->probes.n; i++) {
 		const struct eprobe *ep = p->probes.v[i];
 		if (ep->kind != PK_TIMER)
 			continue;
-		int f = placement(ep->body, 0) | placement(ep->cond, 0);
+		struct walk w = { no_funcs_seen(a, p), recursive };
+		int f = placement(ep->body, &w) | placement(ep->cond, &w);
 		if (f == 1) {
 			user_probes[ep->id] = true;
 			struct meta_user_timer *ut = &m->user_timers[m->nuser_timers++];
@@ -1185,7 +1219,7 @@ int gen_bpf_c(struct arena *a, struct diag *d, const struct program *p, struct g
 	}
 
 	bool *kfn = arena_alloc(a, (p->funcs.n + 1) * sizeof(bool));
-	mark_kernel_funcs(p, kfn);
+	mark_kernel_funcs(a, p, kfn);
 
 	/* functions: each gets its own frame, before the probe area */
 	uint32_t base = 0;
@@ -1193,9 +1227,10 @@ int gen_bpf_c(struct arena *a, struct diag *d, const struct program *p, struct g
 		const struct func *fn = p->funcs.v[f];
 		if (!kfn[f])
 			continue;
-		if (reaches(fn->body, fn, 0)) {
-			bad(&g, &fn->loc, "function '%s' is recursive and cannot run in a kernel probe",
-			    fn->name);
+		if (reaches(fn->body, fn, no_funcs_seen(a, p))) {
+			bad(&g, &fn->loc, "function '%s' is recursive and cannot run in a kernel probe: "
+			    "call it from 'begin'/'end', or from a timer probe that uses no task "
+			    "context (pid(), execname(), ...) so that it runs in userspace", fn->name);
 			continue;
 		}
 		const char *tag = S(&g, "fn_%s_frame", fn->name);

@@ -15,7 +15,7 @@
 #   LEAK_CHECK=0     do not compare `bpftool prog/link list` before and after each live test
 #   KEEP=1           keep the scratch directory and say where it is
 #
-# Golden tests:  tests/golden/{parseok,parseko,semok,semko,transok}/NAME.stp, first line
+# Golden tests:  tests/golden/{parseok,parseko,semok,semko,transok,transko}/NAME.stp, first line
 #   "#! bstap OPTIONS"; run as `bstap OPTIONS NAME.stp` from the test's directory; stdout, stderr
 #   and status must equal NAME.stp.out, NAME.stp.err, NAME.stp.status (absent: empty, empty, 0).
 #   tests/golden-update.sh rewrites those files from the current binary.
@@ -138,7 +138,7 @@ run_unit() {
 
 # ---------------------------------------------------------------- golden tests
 run_golden() {
-	for dir in parseok parseko semok semko transok; do
+	for dir in parseok parseko semok semko transok transko; do
 		for f in tests/golden/$dir/*.stp; do
 			[ -f "$f" ] || continue
 			base=$(basename "$f")
