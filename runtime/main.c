@@ -71,6 +71,22 @@ static double now_ms(void)
 	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
+/* -v: memory in use, as stap reports it ("using 2476virt/1348res/1236shr/288data kb"). */
+static const char *mem_usage(char *buf, size_t len)
+{
+	unsigned long size, res, shr, text, lib, data;
+	FILE *f = fopen("/proc/self/statm", "r");
+	int n = f ? fscanf(f, "%lu %lu %lu %lu %lu %lu", &size, &res, &shr, &text, &lib, &data) : 0;
+	if (f)
+		fclose(f);
+	if (n != 6)
+		return "";
+	unsigned long kb = (unsigned long)sysconf(_SC_PAGESIZE) / 1024;
+	snprintf(buf, len, " using %luvirt/%lures/%lushr/%ludata kb,", size * kb, res * kb, shr * kb,
+		 data * kb);
+	return buf;
+}
+
 static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 {
 	(void)st;
@@ -358,11 +374,13 @@ int main(int argc, char **argv)
 	struct parse_env env = { .kernel_vr = u.release, .kernel_v = kv, .arch = u.machine,
 				 .runtime = "bpf", .argv = (const char *const *)o.args,
 				 .argc = o.nargs };
+	char mem[128];
 	struct stp_file *file = parse_file(a, d, src, &env);
 	if (diag_error_count(d))
 		goto out;
 	if (o.verbose)
-		fprintf(stderr, "Pass 1: parsed user script in %.1f ms.\n", now_ms() - t);
+		fprintf(stderr, "Pass 1: parsed user script%s in %.1f ms.\n",
+			mem_usage(mem, sizeof(mem)), now_ms() - t);
 	if (o.last_pass == 1) {
 		ast_print_file(stdout, file);
 		status = 0;
@@ -383,10 +401,10 @@ int main(int argc, char **argv)
 	if (!prog)
 		goto out;
 	if (o.verbose)
-		fprintf(stderr, "Pass 2: analyzed script: %u probe%s, %u function%s, %u global%s in %.1f ms.\n",
-			prog->probes.n, prog->probes.n == 1 ? "" : "s", prog->funcs.n,
+		fprintf(stderr, "Pass 2: analyzed script: %u probe%s, %u function%s, %u global%s%s "
+			"in %.1f ms.\n", prog->probes.n, prog->probes.n == 1 ? "" : "s", prog->funcs.n,
 			prog->funcs.n == 1 ? "" : "s", prog->globals.n, prog->globals.n == 1 ? "" : "s",
-			now_ms() - t);
+			mem_usage(mem, sizeof(mem)), now_ms() - t);
 	if (o.last_pass == 2) {
 		program_print(stdout, prog);
 		status = 0;
@@ -400,7 +418,8 @@ int main(int argc, char **argv)
 	if (gen_bpf_c(a, d, prog, &gr))
 		goto out;
 	if (o.verbose)
-		fprintf(stderr, "Pass 3: translated to BPF C in %.1f ms.\n", now_ms() - t);
+		fprintf(stderr, "Pass 3: translated to BPF C%s in %.1f ms.\n",
+			mem_usage(mem, sizeof(mem)), now_ms() - t);
 	if (o.last_pass == 3) {
 		fputs(gr.c_text, stdout);
 		status = 0;

@@ -696,6 +696,9 @@ int sess_run(const struct program *p, const struct meta *m, const char *obj_path
 	autoprint(&s);
 	report_lost(&s);
 	status = s.errored ? 1 : 0;
+	if (o->verbose)
+		fprintf(stderr, "Pass 5: run completed in %" PRId64 " ms.\n",
+			(now_ns(CLOCK_MONOTONIC) - t0) / 1000000);
 out:
 	cmd_stop(&s);
 	if (o->target_cmd)
