@@ -15,7 +15,8 @@ BSTAP=${BSTAP:-$ROOT/build/bstap}
 [ -x "$BSTAP" ] || { echo "startup.sh: no bstap at $BSTAP (run make)"; exit 1; }
 [ "$(id -u)" = 0 ] || { echo "startup.sh: must run as root (it loads BPF programs)"; exit 1; }
 W=$(mktemp -d "${TMPDIR:-/tmp}/bstap-bench.XXXXXX") || exit 1
-trap 'rm -rf "$W"' EXIT
+CLEANUP='rm -rf "$W"'
+trap 'eval "$CLEANUP"' EXIT
 trap 'exit 130' INT TERM
 ${CC:-cc} -std=c11 -D_GNU_SOURCE -O2 -Wall -Wextra -Werror "$ROOT/bench/firstline.c" -o "$W/firstline" ||
 	exit 1
@@ -79,51 +80,11 @@ else
 	echo "  bpftrace: not installed (apt-get install bpftrace)"
 fi
 
-# stap --runtime=bpf needs a kernel build tree and refuses to start when it cannot raise
-# RLIMIT_MEMLOCK (kernels since 5.11 do not need it): a preloaded setrlimit() ignores that failure.
-if command -v stap >/dev/null 2>&1; then
-	cat >"$W/memlock.c" <<'EOF'
-/* LD_PRELOAD shim for the benchmark: setrlimit(RLIMIT_MEMLOCK) failing with EPERM reports success. */
-#include <dlfcn.h>
-#include <errno.h>
-#include <sys/resource.h>
-
-int setrlimit(__rlimit_resource_t r, const struct rlimit *l)
-{
-	int (*real)(__rlimit_resource_t, const struct rlimit *) =
-		(int (*)(__rlimit_resource_t, const struct rlimit *))dlsym(RTLD_NEXT, "setrlimit");
-	int rc = real(r, l);
-	if (rc && errno == EPERM && r == RLIMIT_MEMLOCK)
-		return 0;
-	return rc;
-}
-EOF
-	build=/lib/modules/$(uname -r)/build
-	# STAP_LINK_BUILD=DIR (e.g. /usr/src/linux-headers-6.1.0-56-amd64): link DIR there for this
-	# run only, and remove the link (and directories made for it) at exit
-	if [ ! -e "$build" ] && [ -n "${STAP_LINK_BUILD:-}" ] && [ -d "$STAP_LINK_BUILD" ]; then
-		made=
-		[ -d /lib/modules ] || made="/lib/modules"
-		[ -d "${build%/build}" ] || made="${build%/build} $made"
-		mkdir -p "${build%/build}" && ln -s "$STAP_LINK_BUILD" "$build" &&
-			trap 'rm -f "$build"; for d in $made; do rmdir "$d"; done; rm -rf "$W"' EXIT
-	fi
-	if ! ${CC:-cc} -D_GNU_SOURCE -shared -fPIC -O2 "$W/memlock.c" -o "$W/memlock.so" -ldl 2>"$W/shim.err"; then
-		echo "  stap: cannot build the RLIMIT_MEMLOCK shim: $(head -n 1 "$W/shim.err")"
-	elif [ ! -d "$build" ]; then
-		echo "  stap --runtime=bpf: skipped: no kernel build tree at $build"
-		echo "    (it needs one even for 'probe begin': STAP_LINK_BUILD=/usr/src/linux-headers-... links one"
-		echo "     there for the run; 'apt-get install linux-headers-amd64' provides Debian's)"
-	elif ! LD_PRELOAD=$W/memlock.so timeout 120 stap --runtime=bpf -e "$BEGIN" >"$W/stap.out" 2>"$W/stap.err" ||
-		! grep -q hi "$W/stap.out"; then
-		echo "  stap --runtime=bpf: skipped: a trial run failed:"
-		head -n 5 "$W/stap.err" | sed 's/^/    /'
-	else
-		measure stap "stap --runtime=bpf begin ($(stap -V 2>&1 | head -n 1 | sed 's/.*(version \([^/ ,]*\).*/\1/'))" "" \
-			env LD_PRELOAD="$W/memlock.so" stap --runtime=bpf -e "$BEGIN"
-	fi
-else
-	echo "  stap: not installed (apt-get install systemtap)"
+# stap --runtime=bpf: see bench/stap-env.sh
+. "$ROOT/bench/stap-env.sh"
+if stap_prepare "$W" "$BEGIN" hi; then
+	measure stap "stap --runtime=bpf begin ($STAP_VERSION)" "" \
+		env LD_PRELOAD="$W/memlock.so" stap --runtime=bpf -e "$BEGIN"
 fi
 
 # ---- the table: medians and how many times faster each bstap case is than each peer

@@ -772,6 +772,31 @@ static void foreach(struct gen *g, struct node *n)
 	g->in_cb--;
 }
 
+/*
+ * x++, x--, x += v and x -= v on a global long whose new value nobody reads: one atomic add, so
+ * that handlers running at once on several CPUs (timer.profile) lose no update, as stap's locks
+ * ensure. NULL for anything else.
+ */
+static const char *atomic_update(struct gen *g, struct node *e)
+{
+	struct node *lv = e->kind == N_INCDEC ? e->u.incdec.lv :
+			  e->kind == N_ASSIGN && (e->u.assign.op == OP_ADD || e->u.assign.op == OP_SUB) ?
+			  e->u.assign.lhs : NULL;
+	if (!lv || lv->type != T_LONG)
+		return NULL;
+	const struct sym *s = lv->kind == N_VAR ? lv->u.var.sym : lv->u.index.base->u.var.sym;
+	if (s->kind != S_GLOBAL)
+		return NULL;
+	uint32_t k = g->uniq++;
+	enum type t;
+	if (e->kind == N_INCDEC)
+		return S(g, "({ s64 *_p%u = %s; __sync_fetch_and_add(_p%u, %d); 0; })", k,
+			 lvalue_ptr(g, lv, &t), k, e->u.incdec.inc ? 1 : -1);
+	const char *rv = ex(g, e->u.assign.rhs);
+	return S(g, "({ s64 _r%u = %s; s64 *_p%u = %s; __sync_fetch_and_add(_p%u, %s(_r%u)); 0; })",
+		 k, rv, k, lvalue_ptr(g, lv, &t), k, e->u.assign.op == OP_SUB ? "bstap_neg" : "", k);
+}
+
 static void stmt(struct gen *g, struct node *n)
 {
 	if (!n)
@@ -784,9 +809,11 @@ static void stmt(struct gen *g, struct node *n)
 		g->indent--;
 		line(g, NULL, "}");
 		break;
-	case N_EXPR:
-		line(g, &n->loc, "(void)%s;", ex(g, n->u.expr));
+	case N_EXPR: {
+		const char *atomic = atomic_update(g, n->u.expr);
+		line(g, &n->loc, "(void)%s;", atomic ? atomic : ex(g, n->u.expr));
 		break;
+	}
 	case N_TRY: {
 		/* errors inside unwind to the catch label instead of out of the handler */
 		uint32_t k = g->uniq++;
