@@ -104,3 +104,7 @@ clean:
 # Startup benchmark against bpftrace and stap --runtime=bpf (never part of make test); N=runs.
 bench: all FORCE
 	@sh bench/startup.sh
+
+# Per-event BPF cost and tracer memory against bpftrace and stap (never part of make test).
+bench-events: all FORCE
+	@sh bench/events.sh

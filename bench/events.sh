@@ -4,13 +4,15 @@
 # (kernel.bpf_stats_enabled) give the time its BPF programs ran per event; the tracer's resident
 # memory (its whole process tree, sampled every 0.1 s) gives what tracing costs in userspace.
 #
-#   sh bench/events.sh          (make bench-events)          T=5 sh bench/events.sh
+#   sh bench/events.sh          (make bench-events)          T=5 R=5 sh bench/events.sh
 #
-# Environment: T seconds per tracer (default 4); BSTAP binary (default build/bstap);
+# Environment: T seconds per run (default 4); R rounds, the tracers taking turns, medians
+# reported (default 3); BSTAP binary (default build/bstap);
 # STAP_LINK_BUILD=DIR as in bench/startup.sh. Needs root. Never run by make test.
 set -u
 
 T=${T:-4}
+R=${R:-3}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BSTAP=${BSTAP:-$ROOT/build/bstap}
 [ -x "$BSTAP" ] || { echo "events.sh: no bstap at $BSTAP (run make)"; exit 1; }
@@ -85,26 +87,38 @@ measure() {
 		head -n 5 "$W/err" | sed 's/^/    /'
 		return 1
 	fi
-	echo "$label|$1|$2|$peak" >>"$W/results"
+	echo "$label|$1|$2|$peak" >>"$W/runs"
 	printf '  %-40s %7s ns/event %7s events %8s KB resident\n' "$label" "$1" "$2" "$peak"
 }
 
 echo "bstap per-event cost and memory: $T s of a 1 ms timer counting by execname(), $(nproc) busy CPUs, Linux $(uname -r)"
 "$BSTAP" -p4 -m "$W/count" -e "$STP" >/dev/null 2>&1 || { echo "events.sh: bstap cannot compile the script"; exit 1; }
-measure "bstap (cache hit)" "$BSTAP" -T "$T" -e "$STP"
 RUNNER=$(dirname "$BSTAP")/bstap-run-static
-[ -x "$RUNNER" ] && measure "bstap-run-static, prebuilt object" "$RUNNER" -T "$T" "$W/count.bpf.o"
-if command -v bpftrace >/dev/null 2>&1; then
-	measure "bpftrace $(bpftrace --version 2>/dev/null | sed 's/bpftrace //')" \
-		timeout -s INT "$T" bpftrace -e "$BT"
-else
-	echo "  bpftrace: not installed (apt-get install bpftrace)"
-fi
+BT_OK=
+command -v bpftrace >/dev/null 2>&1 && BT_OK=1 || echo "  bpftrace: not installed (apt-get install bpftrace)"
 . "$ROOT/bench/stap-env.sh"
-if stap_prepare "$W" 'probe begin { printf("hi\n"); exit() }' hi; then
-	measure "stap --runtime=bpf $STAP_VERSION" env LD_PRELOAD="$W/memlock.so" \
+STAP_OK=
+stap_prepare "$W" 'probe begin { printf("hi\n"); exit() }' hi && STAP_OK=1
+: >"$W/runs"
+round=1
+while [ $round -le "$R" ]; do
+	echo " round $round of $R"
+	measure "bstap (cache hit)" "$BSTAP" -T "$T" -e "$STP"
+	[ -x "$RUNNER" ] && measure "bstap-run-static, prebuilt object" "$RUNNER" -T "$T" "$W/count.bpf.o"
+	[ -n "$BT_OK" ] && measure "bpftrace $(bpftrace --version 2>/dev/null | sed 's/bpftrace //')" \
+		timeout -s INT "$T" bpftrace -e "$BT"
+	[ -n "$STAP_OK" ] && measure "stap --runtime=bpf $STAP_VERSION" env LD_PRELOAD="$W/memlock.so" \
 		timeout -s INT "$((T + 15))" stap --runtime=bpf -T "$T" -e "$STP"
-fi
+	round=$((round + 1))
+done
+# medians per tracer, in the order they first ran
+awk -F'|' '!($1 in seen) { seen[$1] = 1; order[++n] = $1 } { ns[$1] = ns[$1] " " $2; kb[$1] = kb[$1] " " $4 }
+function med(list,   v, k, i, j, t) {
+	k = split(list, v, " ")
+	for (i = 2; i <= k; i++) for (j = i; j > 1 && v[j - 1] + 0 > v[j] + 0; j--) { t = v[j]; v[j] = v[j - 1]; v[j - 1] = t }
+	return (k % 2) ? v[(k + 1) / 2] : (v[k / 2] + v[k / 2 + 1]) / 2
+}
+END { for (i = 1; i <= n; i++) printf "%s|%d|-|%d\n", order[i], med(ns[order[i]]), med(kb[order[i]]) }' "$W/runs" >"$W/results"
 
 echo
 get() { awk -F'|' -v l="$1" 'index($1, l) == 1 { print $'"$2"' }' "$W/results"; }
@@ -120,5 +134,5 @@ while IFS='|' read -r label ns n kb; do
 	[ -n "$btm" ] && r3=$(awk -v a="$btm" -v b="$kb" 'BEGIN { printf "%.1fx", a / b }')
 	printf '%-40s %12s %12s %12s %9s KB %12s\n' "$label" "$ns" "$r1" "$r2" "$kb" "$r3"
 done <"$W/results"
-echo "(BPF run time per program run from the kernel's statistics; resident memory is the peak of"
-echo " the tracer's process tree; 'bpftrace/it' above 1x: this tracer costs less)"
+echo "(medians of $R rounds; BPF run time per program run from the kernel's statistics; resident"
+echo " memory is the peak of the tracer's process tree; 'bpftrace/it' above 1x: this tracer costs less)"
