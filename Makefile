@@ -32,7 +32,7 @@ RUN_SRCS := $(filter-out runtime/main.c,$(wildcard loader/*.c) $(wildcard runtim
 STATIC_LIBS := -lbpf -lelf -lz
 
 .DELETE_ON_ERROR:
-.PHONY: all run test deps clean san unit-tests FORCE
+.PHONY: all run test deps clean san unit-tests bench bench-events FORCE
 
 all: $(O)/bstap $(O)/bstap-run $(O)/bstap-run-static
 
