@@ -124,9 +124,10 @@ static void raise_fd_limit(void)
 	}
 }
 
-int ldr_open(const char *obj_path, const struct meta *m, int64_t realtime_off_ns, uint32_t target,
-	     int verbose, struct ldr **out)
+int ldr_open(const char *obj_path, const struct meta *m, const struct ldr_params *prm,
+	     struct ldr **out)
 {
+	int verbose = prm->verbose;
 	raise_fd_limit();
 	struct ldr *l = calloc(1, sizeof(*l));
 	if (!l)
@@ -147,6 +148,14 @@ int ldr_open(const char *obj_path, const struct meta *m, int64_t realtime_off_ns
 	int ncpus = libbpf_num_possible_cpus();
 	if (scratch && ncpus > 0)
 		bpf_map__set_max_entries(scratch, (uint32_t)ncpus);
+	/* -s: a ring buffer is a power of two of pages */
+	struct bpf_map *rb = bpf_object__find_map_by_name(l->obj, "bstap_rb");
+	if (rb && prm->ringbuf_mb) {
+		uint32_t bytes = 1u << 20;
+		while (bytes < ((uint64_t)prm->ringbuf_mb << 20) && bytes < (1u << 31))
+			bytes <<= 1;
+		bpf_map__set_max_entries(rb, bytes);
+	}
 	libbpf_log_f = open_memstream(&libbpf_log, &libbpf_log_len);
 	err = bpf_object__load(l->obj);
 	if (libbpf_log_f) {
@@ -160,8 +169,8 @@ int ldr_open(const char *obj_path, const struct meta *m, int64_t realtime_off_ns
 	free(libbpf_log);
 	libbpf_log = NULL;
 	int sfd = ldr_map_fd(l, "bstap_state");
-	struct bstap_state_val st = { .state = BSTAP_RUNNING, .target = target,
-				      .realtime_off = realtime_off_ns,
+	struct bstap_state_val st = { .state = BSTAP_RUNNING, .target = prm->target,
+				      .realtime_off = prm->realtime_off_ns,
 				      .ncpus = ncpus > 0 ? (uint32_t)ncpus : 1 };
 	uint32_t zero = 0;
 	if (sfd < 0 || bpf_map_update_elem(sfd, &zero, &st, BPF_ANY)) {

@@ -7,12 +7,17 @@
 
 struct ldr;
 
-/*
- * Open and load, then set the session state map: realtime_off_ns (CLOCK_REALTIME minus
- * CLOCK_MONOTONIC, for gettimeofday_*()) and target (target()). Errors are printed.
- */
-int ldr_open(const char *obj_path, const struct meta *m, int64_t realtime_off_ns, uint32_t target,
-	     int verbose, struct ldr **out);
+/* What a session tells the loader. */
+struct ldr_params {
+	int64_t realtime_off_ns;	/* CLOCK_REALTIME - CLOCK_MONOTONIC, for gettimeofday_*() */
+	uint32_t target;		/* target() */
+	uint32_t ringbuf_mb;		/* -s: output ring buffer in MB (0: BSTAP_RINGBUF_SIZE) */
+	int verbose;
+};
+
+/* Open and load, then set the session state map. Errors are printed. */
+int ldr_open(const char *obj_path, const struct meta *m, const struct ldr_params *prm,
+	     struct ldr **out);
 /* Attach every probe group (timer: one perf event; profile: one per online CPU). */
 int ldr_attach(struct ldr *l);
 /* Destroy every link and close every perf event; safe to call twice. */

@@ -45,6 +45,7 @@ static void usage(FILE *o)
 	      "                 ends; target() is its pid\n"
 	      "  -x PID         set target() to PID\n"
 	      "  -G NAME=VALUE  start the global NAME with VALUE (a number or a string)\n"
+	      "  -s MB          output buffer of MB megabytes (default 1)\n"
 	      "  -D NAME=VALUE  set a limit: MAXACTION (statements per probe run, default 1000),\n"
 	      "                 MAXMAPENTRIES (entries of a global array, default 2048)\n"
 	      "  -m NAME        also write the compiled object to NAME.bpf.o (run it with bstap-run)\n"

@@ -23,6 +23,7 @@ static void usage(FILE *o)
 	      "  -x PID         set target() to PID\n"
 	      "  -G NAME=VALUE  start the global NAME with VALUE (a number or a string);\n"
 	      "                 NAME=VALUE after the object means the same, as with staprun\n"
+	      "  -s MB          output buffer of MB megabytes (default 1)\n"
 	      "  -v             print load timings (repeat for libbpf's messages)\n"
 	      "  -h, --help     show this help and exit\n"
 	      "  -V, --version  show the version and exit\n"

@@ -38,6 +38,16 @@ int sess_opt(struct sess_opts *o, int c, const char *arg, const char *prog)
 		o->target_pid = pid;
 		return 1;
 	}
+	case 's': {
+		unsigned long mb = strtoul(arg, &end, 10);
+		if (*end || !*arg || mb < 1 || mb > 2048) {
+			fprintf(stderr, "%s: error: -s takes a buffer size in megabytes from 1 to 2048, "
+				"not '%s'\n", prog, arg);
+			return -1;
+		}
+		o->bufsize_mb = (uint32_t)mb;
+		return 1;
+	}
 	case 'G':
 		if (!gvar_eq(arg)) {
 			fprintf(stderr, "%s: error: -G takes NAME=VALUE (NAME a global variable), not "

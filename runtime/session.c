@@ -595,7 +595,9 @@ int sess_run(const struct program *p, const struct meta *m, const char *obj_path
 	int64_t t0 = now_ns(CLOCK_MONOTONIC);
 	if (obj_path) {
 		int64_t off = now_ns(CLOCK_REALTIME) - now_ns(CLOCK_MONOTONIC);
-		if (ldr_open(obj_path, m, off, (uint32_t)target, o->verbose, &s.ldr))
+		struct ldr_params prm = { .realtime_off_ns = off, .target = (uint32_t)target,
+					  .ringbuf_mb = o->bufsize_mb, .verbose = o->verbose };
+		if (ldr_open(obj_path, m, &prm, &s.ldr))
 			goto out;
 		s.rb = ring_buffer__new(ldr_map_fd(s.ldr, "bstap_rb"), on_record, &s, NULL);
 		if (!s.rb) {

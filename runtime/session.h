@@ -13,19 +13,21 @@ struct sess_opts {
 	int verbose;		/* -v count */
 	const char *target_cmd;	/* -c CMD: run it (as sh -c CMD) once the probes are attached */
 	int64_t target_pid;	/* -x PID: what target() gives (with -c: the command's pid) */
+	uint32_t bufsize_mb;	/* -s MB: output buffer size (0: the default, 1 MB) */
 	const char *gvars[SESS_MAX_GVARS];	/* -G NAME=VALUE: start values of scalar globals */
 	int ngvars;
 	bool gvars_checked;	/* the compiler has checked the names against the script */
 };
 
 /*
- * The run options bstap and bstap-run share: -o FILE, -T SECONDS, -c CMD, -x PID, -G NAME=VALUE.
+ * The run options bstap and bstap-run share: -o FILE, -T SECONDS, -c CMD, -x PID, -G NAME=VALUE,
+ * -s MB.
  * Returns 1 when c is one of them and arg is good, 0 when c is not one of them, -1 (after
  * saying why, as prog) when arg is bad.
  */
 int sess_opt(struct sess_opts *o, int c, const char *arg, const char *prog);
 /* The options' letters, for getopt strings. */
-#define SESS_OPT_LETTERS "o:T:c:x:G:"
+#define SESS_OPT_LETTERS "o:T:c:x:G:s:"
 /* Checks across options once all are read (-c with -x); -1 after saying why. */
 int sess_opts_check(const struct sess_opts *o, const char *prog);
 
