@@ -447,16 +447,63 @@ static const char *kernel_format(struct arena *a, const char *fmt)
 	return ok ? out : NULL;
 }
 
-static const char *sprintf_expr(struct gen *g, struct node *n)
+/* '%' in literal text of print-family formats must not start a conversion. */
+static const char *escape_pct(struct gen *g, const char *s, size_t len)
+{
+	char *o = arena_alloc(g->a, len * 2 + 1), *p = o;
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] == '%')
+			*p++ = '%';
+		*p++ = s[i];
+	}
+	*p = 0;
+	return o;
+}
+
+/*
+ * The print family's arguments as one printf format and its arguments: each value as %d or %s,
+ * the delimiter (printd, sprintd) between them, '\n' at the end for the -ln forms.
+ */
+static const char *print_format(struct gen *g, struct node *n, struct node ***out_args,
+				uint32_t *out_n)
 {
 	struct node_list *a = &n->u.call.args;
-	char *fmt = arena_strndup(g->a, a->v[0]->u.str.s, a->v[0]->u.str.len);
+	int b = n->u.call.builtin;
+	bool delim = b == B_PRINTD || b == B_PRINTDLN || b == B_SPRINTD || b == B_SPRINTDLN;
+	bool nl = b == B_PRINTLN || b == B_PRINTDLN || b == B_SPRINTLN || b == B_SPRINTDLN;
+	struct node **args = arena_alloc(g->a, (a->n * 2 + 1) * sizeof(*args));
+	uint32_t nargs = 0;
+	const char *fmt = "";
+	struct node *d = delim ? a->v[0] : NULL;
+	for (uint32_t i = delim ? 1 : 0; i < a->n; i++) {
+		if (d && i > 1) {
+			if (d->kind == N_STR) {
+				fmt = S(g, "%s%s", fmt, escape_pct(g, d->u.str.s, d->u.str.len));
+			} else {
+				fmt = S(g, "%s%%s", fmt);
+				args[nargs++] = d;
+			}
+		}
+		fmt = S(g, "%s%s", fmt, a->v[i]->type == T_STRING ? "%s" : "%d");
+		args[nargs++] = a->v[i];
+	}
+	if (nl)
+		fmt = S(g, "%s\n", fmt);
+	*out_args = args;
+	*out_n = nargs;
+	return fmt;
+}
+
+/* sprintf and the sprint family in BPF: bpf_snprintf into a string temporary. */
+static const char *snprintf_expr(struct gen *g, struct node *n, const char *fmt,
+				 struct node **args, uint32_t nargs)
+{
 	const char *kf = kernel_format(g->a, fmt);
 	if (!kf) {
-		if (a->n - 1 > 12)
-			bad(g, &n->loc, "sprintf in a kernel probe takes at most 12 values (%u given): "
-			    "use printf, several sprintf calls, or a probe that runs in userspace",
-			    a->n - 1);
+		if (nargs > 12)
+			bad(g, &n->loc, "%s in a kernel probe takes at most 12 values (%u given): "
+			    "use printf, several calls, or a probe that runs in userspace",
+			    n->u.call.name, nargs);
 		else
 			bad(g, &n->loc, "this sprintf format cannot be formatted in a kernel probe "
 			    "(only flags '-+ 0', a width and %%d %%i %%u %%x %%X %%c %%s): use printf, "
@@ -465,12 +512,12 @@ static const char *sprintf_expr(struct gen *g, struct node *n)
 	}
 	uint32_t k = g->uniq++;
 	const char *pre = "";
-	for (uint32_t i = 1; i < a->n; i++)
-		pre = S(g, "%s _d%u[%u] = (u64)(%s);", pre, k, i - 1, ex(g, a->v[i]));
+	for (uint32_t i = 0; i < nargs; i++)
+		pre = S(g, "%s _d%u[%u] = (u64)(%s);", pre, k, i, ex(g, args[i]));
 	uint32_t out = tmp(g, MAXSTR);
 	return S(g, "({ static const char _f%u[] = %s; u64 _d%u[%u];%s "
 		 "bpf_snprintf(BSTAP_T(%u), BSTAP_MAXSTR, _f%u, _d%u, sizeof(_d%u)); (char *)BSTAP_T(%u); })",
-		 k, c_string(g, kf, strlen(kf)), k, a->n > 1 ? a->n - 1 : 1, pre, out, k, k, k, out);
+		 k, c_string(g, kf, strlen(kf)), k, nargs ? nargs : 1, pre, out, k, k, k, out);
 }
 
 static const char *call_builtin(struct gen *g, struct node *n);
@@ -561,19 +608,6 @@ static const char *emit_printf(struct gen *g, const char *fmt, struct node **arg
 		 pre, fields, k, k, k, k, k, id, fill, k);
 }
 
-/* '%' in literal text of print-family formats must not start a conversion. */
-static const char *escape_pct(struct gen *g, const char *s, size_t len)
-{
-	char *o = arena_alloc(g->a, len * 2 + 1), *p = o;
-	for (size_t i = 0; i < len; i++) {
-		if (s[i] == '%')
-			*p++ = '%';
-		*p++ = s[i];
-	}
-	*p = 0;
-	return o;
-}
-
 static const char *call_builtin(struct gen *g, struct node *n)
 {
 	struct node_list *a = &n->u.call.args;
@@ -585,30 +619,23 @@ static const char *call_builtin(struct gen *g, struct node *n)
 	case B_PRINTLN:
 	case B_PRINTD:
 	case B_PRINTDLN: {
-		bool delim = n->u.call.builtin == B_PRINTD || n->u.call.builtin == B_PRINTDLN;
-		bool nl = n->u.call.builtin == B_PRINTLN || n->u.call.builtin == B_PRINTDLN;
-		struct node **args = arena_alloc(g->a, (a->n * 2 + 1) * sizeof(*args));
-		uint32_t nargs = 0;
-		const char *fmt = "";
-		struct node *d = delim ? a->v[0] : NULL;
-		for (uint32_t i = delim ? 1 : 0; i < a->n; i++) {
-			if (d && i > 1) {
-				if (d->kind == N_STR) {
-					fmt = S(g, "%s%s", fmt, escape_pct(g, d->u.str.s, d->u.str.len));
-				} else {
-					fmt = S(g, "%s%%s", fmt);
-					args[nargs++] = d;
-				}
-			}
-			fmt = S(g, "%s%s", fmt, a->v[i]->type == T_STRING ? "%s" : "%d");
-			args[nargs++] = a->v[i];
-		}
-		if (nl)
-			fmt = S(g, "%s\n", fmt);
+		struct node **args;
+		uint32_t nargs;
+		const char *fmt = print_format(g, n, &args, &nargs);
 		return emit_printf(g, fmt, args, nargs, &n->loc);
 	}
+	case B_SPRINT:
+	case B_SPRINTLN:
+	case B_SPRINTD:
+	case B_SPRINTDLN: {
+		struct node **args;
+		uint32_t nargs;
+		const char *fmt = print_format(g, n, &args, &nargs);
+		return snprintf_expr(g, n, fmt, args, nargs);
+	}
 	case B_SPRINTF:
-		return sprintf_expr(g, n);
+		return snprintf_expr(g, n, arena_strndup(g->a, a->v[0]->u.str.s, a->v[0]->u.str.len),
+				     a->v + 1, a->n - 1);
 	case B_EXIT:
 		return "({ bstap_exit(); 0; })";
 	case B_ERROR: {
@@ -1132,6 +1159,16 @@ static int placement(const struct node *n, struct walk *w)
 		switch (n->u.call.builtin) {
 		case B_PID: case B_TID: case B_PPID: case B_UID: case B_EXECNAME:
 			return f | 2;
+		case B_SPRINT:
+		case B_SPRINTLN:
+		case B_SPRINTD:
+		case B_SPRINTDLN: {
+			/* bpf_snprintf takes 12 values; a non-literal delimiter is one per gap */
+			const struct node_list *l = &n->u.call.args;
+			bool d = n->u.call.builtin == B_SPRINTD || n->u.call.builtin == B_SPRINTDLN;
+			uint32_t vals = l->n - d, gaps = d && l->v[0]->kind != N_STR && vals ? vals - 1 : 0;
+			return f | (vals + gaps > 12 ? 1 : 0);
+		}
 		case B_SPRINTF: {
 			struct arena *a = arena_new();
 			const struct node *fa = n->u.call.args.v[0];

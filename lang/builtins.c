@@ -26,6 +26,10 @@ const struct builtin_info builtin_table[B__COUNT] = {
 	[B_PP] = { "pp", T_STRING, 0, 0, T_UNKNOWN },
 	[B_STRLEN] = { "strlen", T_LONG, 1, 1, T_STRING },
 	[B_TARGET] = { "target", T_LONG, 0, 0, T_UNKNOWN },
+	[B_SPRINT] = { "sprint", T_STRING, 0, -1, T_UNKNOWN },
+	[B_SPRINTLN] = { "sprintln", T_STRING, 0, -1, T_UNKNOWN },
+	[B_SPRINTD] = { "sprintd", T_STRING, 2, -1, T_STRING },
+	[B_SPRINTDLN] = { "sprintdln", T_STRING, 2, -1, T_STRING },
 };
 
 int builtin_lookup(const char *name)

@@ -263,7 +263,8 @@ static enum type infer_call(struct tc *tc, struct scope *sc, struct node *n)
 		}
 		return bi->ret;
 	}
-	bool fmt_family = b == B_PRINTF || b == B_SPRINTF || b == B_PRINTD || b == B_PRINTDLN;
+	bool fmt_family = b == B_PRINTF || b == B_SPRINTF || b == B_PRINTD || b == B_PRINTDLN ||
+			  b == B_SPRINTD || b == B_SPRINTDLN;
 	uint32_t nvalues = args->n - (fmt_family ? 1 : 0);
 	if (bi->max_args < 0 && nvalues > BUILTIN_MAXVALUES) {
 		if (tc->final)

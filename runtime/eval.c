@@ -435,6 +435,20 @@ static int call_builtin(struct eval *e, struct node *n, struct value *out)
 		fmt_print_values(&e->obuf, a, na, NULL, n->u.call.builtin == B_PRINTLN);
 		output_done(e);
 		break;
+	case B_SPRINT:
+	case B_SPRINTLN:
+	case B_SPRINTD:
+	case B_SPRINTDLN: {
+		/* the print family's text as a string value (set_str bounds it to MAXSTRINGLEN) */
+		int b = n->u.call.builtin;
+		bool delim = b == B_SPRINTD || b == B_SPRINTDLN;
+		struct strbuf tmp = { 0 };
+		fmt_print_values(&tmp, a + delim, na - delim, delim ? a[0].str : NULL,
+				 b == B_SPRINTLN || b == B_SPRINTDLN);
+		set_str(out, strbuf_str(&tmp));
+		strbuf_free(&tmp);
+		break;
+	}
 	case B_PRINTD:
 	case B_PRINTDLN:
 		if (na < 1) {
