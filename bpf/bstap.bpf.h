@@ -24,6 +24,7 @@ typedef __u8 u8;
 #define REC_PRINTF 1
 #define REC_EXIT 2
 #define REC_ERROR 3
+#define REC_WARN 4
 #define ERR_USER 0
 #define ERR_DIV0 1
 #define ERR_MOD0 2
@@ -171,6 +172,20 @@ static __always_inline void bstap_report(struct bstap_scratch *S)
 	h->type = REC_ERROR;
 	h->id = S->err_site;
 	__builtin_memcpy(h + 1, S->errmsg, BSTAP_MAXSTR);
+	bpf_ringbuf_submit(h, 0);
+}
+
+/* warn(msg): a line for stderr, "WARNING: msg", in order with the probe's other output. */
+static __always_inline void bstap_warn(const char *msg)
+{
+	struct bstap_rec_hdr *h = bpf_ringbuf_reserve(&bstap_rb, sizeof(*h) + BSTAP_MAXSTR, 0);
+	if (!h) {
+		bstap_count_lost();
+		return;
+	}
+	h->type = REC_WARN;
+	h->id = 0;
+	bpf_probe_read_kernel_str(h + 1, BSTAP_MAXSTR, msg);
 	bpf_ringbuf_submit(h, 0);
 }
 

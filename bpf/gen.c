@@ -633,6 +633,13 @@ static const char *call_builtin(struct gen *g, struct node *n)
 		const char *fmt = print_format(g, n, &args, &nargs);
 		return snprintf_expr(g, n, fmt, args, nargs);
 	}
+	case B_LOG: {
+		/* log(msg): the message and a newline, like println(msg) */
+		struct node **args = a->v;
+		return emit_printf(g, "%s\n", args, 1, &n->loc);
+	}
+	case B_WARN:
+		return S(g, "({ bstap_warn(%s); 0; })", ex(g, a->v[0]));
 	case B_SPRINTF:
 		return snprintf_expr(g, n, arena_strndup(g->a, a->v[0]->u.str.s, a->v[0]->u.str.len),
 				     a->v + 1, a->n - 1);

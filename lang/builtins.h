@@ -11,6 +11,7 @@ enum builtin {
 	B_GETTIMEOFDAY_S, B_GETTIMEOFDAY_MS, B_GETTIMEOFDAY_US, B_GETTIMEOFDAY_NS,
 	B_KTIME_GET_NS, B_PP, B_STRLEN, B_TARGET,
 	B_SPRINT, B_SPRINTLN, B_SPRINTD, B_SPRINTDLN,
+	B_LOG, B_WARN,
 	B__COUNT
 };
 
@@ -23,6 +24,9 @@ struct builtin_info {
 	enum type ret;
 	int min_args, max_args;	/* max -1: variadic */
 	enum type arg0;		/* T_UNKNOWN: any; for printf-family, the format string type */
+	bool tapset;		/* stap defines it in its tapset library, so a script may define its
+				 * own function of that name, which then wins (the print family is
+				 * the language's own) */
 };
 
 extern const struct builtin_info builtin_table[B__COUNT];

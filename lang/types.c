@@ -930,7 +930,8 @@ int types_check(struct arena *a, struct diag *d, struct program *p, struct stp_f
 				diag_note(d, &prev->loc, "first defined here");
 				continue;
 			}
-			if (builtin_lookup(fn->name) >= 0) {
+			int bid = builtin_lookup(fn->name);
+			if (bid >= 0 && !builtin_table[bid].tapset) {
 				diag_error(d, &fn->loc, "function '%s' redefines a built-in function",
 					   fn->name);
 				continue;

@@ -30,6 +30,7 @@ enum bstap_rec_type {
 	REC_PRINTF = 1,	/* u32 fmt_id, then each argument: s64 or char[MAXSTRINGLEN] */
 	REC_EXIT = 2,	/* exit() was called */
 	REC_ERROR = 3,	/* u32 err_id (runtime error site) , then char msg[MAXSTRINGLEN] for error() */
+	REC_WARN = 4,	/* warn(msg): char msg[MAXSTRINGLEN], for stderr */
 };
 
 struct bstap_rec_hdr {

@@ -458,6 +458,15 @@ static int call_builtin(struct eval *e, struct node *n, struct value *out)
 		fmt_print_values(&e->obuf, a + 1, na - 1, a[0].str, n->u.call.builtin == B_PRINTDLN);
 		output_done(e);
 		break;
+	case B_LOG:
+		strbuf_printf(&e->obuf, "%s\n", a[0].str);
+		output_done(e);
+		break;
+	case B_WARN:
+		/* stderr, after what this handler printed so far */
+		flush(e);
+		fprintf(stderr, "WARNING: %s\n", a[0].str);
+		break;
 	case B_EXIT:
 		/* Like stap: the handler runs on; the session stops once it ends. */
 		e->exit_requested = true;

@@ -132,6 +132,14 @@ static int on_record(void *ctx, void *data, size_t size)
 	case REC_EXIT:
 		s->exit_seen = true;
 		break;
+	case REC_WARN: {
+		char msg[BSTAP_MAXSTRINGLEN] = "";
+		if (size >= sizeof(*h) + BSTAP_MAXSTRINGLEN)
+			memcpy(msg, p, BSTAP_MAXSTRINGLEN - 1);
+		fflush(s->out);
+		fprintf(stderr, "WARNING: %s\n", msg);
+		break;
+	}
 	case REC_ERROR: {
 		char msg[BSTAP_MAXSTRINGLEN];
 		memset(msg, 0, sizeof(msg));
