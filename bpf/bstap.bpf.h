@@ -239,6 +239,21 @@ static __always_inline long bstap_strcpy(char *dst, const char *src)
 	return n - 1;
 }
 
+/*
+ * A string key field of width bytes (less than MAXSTR): every string the script stores there
+ * fits. A longer one, looked up, gets a field with no NUL in it, which no stored key has.
+ */
+static __always_inline void bstap_key_str(char *dst, u32 width, const char *src)
+{
+	long n = bpf_probe_read_kernel_str(dst, width, src);
+	if (n < (long)width)
+		return;
+	char last = 1;
+	bpf_probe_read_kernel(&last, 1, src + width - 1);
+	if (last)
+		__builtin_memset(dst, 0xff, width);
+}
+
 /* The helper's returned length: no loop for the verifier to walk (tmp: a MAXSTR buffer). */
 static __always_inline s64 bstap_strlen(char *tmp, const char *s)
 {

@@ -35,6 +35,7 @@ struct gen {
 	int indent;
 	int errors;
 	bool uses_try;		/* a kernel handler has try/catch: emit the site-kind table */
+	uint32_t **key_width;	/* per global, per key: widest string stored (string_key_width) */
 };
 
 static void bad(struct gen *g, const struct loc *loc, const char *fmt, ...)
@@ -196,7 +197,7 @@ static const char *local_ref(struct gen *g, const struct sym *s)
 {
 	if (s->kind == S_PARAM)
 		return S(g, "F->p_%s", s->name);
-	return S(g, "%s->%s", g->fn ? "F" : "L", s->name);
+	return S(g, "%s->l_%s", g->fn ? "F" : "L", s->name);
 }
 
 /* ---- expressions ---- */
@@ -211,12 +212,15 @@ static const char *key_expr(struct gen *g, const struct sym *s, struct node_list
 			    tmp(g, s->nkeys * MAXSTR + 8 * s->nkeys));
 	/* zero all padding and string tails: hash keys compare every byte */
 	out = S(g, "%s __builtin_memset(_k%u, 0, sizeof(*_k%u));", out, k, k);
+	const struct meta_global *mg = &g->meta->globals[s->index];
 	for (uint32_t i = 0; i < keys->n; i++) {
 		const char *v = ex(g, keys->v[i]);
-		if (s->key_types[i] == T_STRING)
-			out = S(g, "%s bstap_strcpy(_k%u->k%u, %s);", out, k, i, v);
-		else
+		if (s->key_types[i] != T_STRING)
 			out = S(g, "%s _k%u->k%u = %s;", out, k, i, v);
+		else if (mg->key_len[i] < MAXSTR)
+			out = S(g, "%s bstap_key_str(_k%u->k%u, %u, %s);", out, k, i, mg->key_len[i], v);
+		else
+			out = S(g, "%s bstap_strcpy(_k%u->k%u, %s);", out, k, i, v);
 	}
 	return S(g, "%s _k%u; })", out, k);
 }
@@ -970,6 +974,111 @@ static void stmt(struct gen *g, struct node *n)
 
 /* ---- declarations ---- */
 
+/*
+ * String keys are MAXSTR bytes unless every string the script ever stores as that key of that
+ * array is shorter: execname() (16 bytes), literals, choices between them. Then the field is
+ * as wide as they need (rounded up to 8), which makes each update hash and compare far fewer
+ * bytes. Reading with a longer string finds nothing: no key can hold it (bstap_key_str).
+ */
+static uint32_t key_bound(const struct node *n)
+{
+	switch (n->kind) {
+	case N_STR:
+		return n->u.str.len + 1 < MAXSTR ? n->u.str.len + 1 : MAXSTR;
+	case N_CALL:
+		return !n->u.call.fn && n->u.call.builtin == B_EXECNAME ? 16 : MAXSTR;
+	case N_TERNARY: {
+		uint32_t a = key_bound(n->u.tern.t), b = key_bound(n->u.tern.f);
+		return a > b ? a : b;
+	}
+	default:
+		return MAXSTR;
+	}
+}
+
+/* Widest string stored in each string key column, over every write in the program. */
+static void key_widths_walk(const struct node *n, uint32_t **w);
+
+static void key_widths_list(const struct node_list *l, uint32_t **w)
+{
+	for (uint32_t i = 0; i < l->n; i++)
+		key_widths_walk(l->v[i], w);
+}
+
+static void key_widths_walk(const struct node *n, uint32_t **w)
+{
+	if (!n)
+		return;
+	const struct node *lv = n->kind == N_ASSIGN ? n->u.assign.lhs :
+				n->kind == N_INCDEC ? n->u.incdec.lv : NULL;
+	if (lv && lv->kind == N_INDEX) {
+		const struct sym *s = lv->u.index.base->u.var.sym;
+		for (uint32_t k = 0; k < lv->u.index.keys.n && k < s->nkeys; k++) {
+			uint32_t b = key_bound(lv->u.index.keys.v[k]);
+			if (s->key_types[k] == T_STRING && b > w[s->index][k])
+				w[s->index][k] = b;
+		}
+	}
+	switch (n->kind) {
+	case N_INDEX: key_widths_list(&n->u.index.keys, w); break;
+	case N_CALL: key_widths_list(&n->u.call.args, w); break;
+	case N_STATOP: key_widths_walk(n->u.statop.arg, w); break;
+	case N_BINOP: key_widths_walk(n->u.bin.l, w); key_widths_walk(n->u.bin.r, w); break;
+	case N_UNOP: key_widths_walk(n->u.un.e, w); break;
+	case N_ASSIGN: key_widths_walk(n->u.assign.lhs, w); key_widths_walk(n->u.assign.rhs, w); break;
+	case N_INCDEC: key_widths_walk(n->u.incdec.lv, w); break;
+	case N_TERNARY:
+		key_widths_walk(n->u.tern.cond, w);
+		key_widths_walk(n->u.tern.t, w);
+		key_widths_walk(n->u.tern.f, w);
+		break;
+	case N_IN: key_widths_list(&n->u.in.keys, w); break;
+	case N_BLOCK: key_widths_list(&n->u.block, w); break;
+	case N_EXPR: key_widths_walk(n->u.expr, w); break;
+	case N_IF:
+	case N_TRY:
+		key_widths_walk(n->u.ifs.cond, w);
+		key_widths_walk(n->u.ifs.then, w);
+		key_widths_walk(n->u.ifs.els, w);
+		break;
+	case N_WHILE:
+	case N_FOR:
+		key_widths_walk(n->u.loop.init, w);
+		key_widths_walk(n->u.loop.cond, w);
+		key_widths_walk(n->u.loop.step, w);
+		key_widths_walk(n->u.loop.body, w);
+		break;
+	case N_FOREACH:
+		key_widths_walk(n->u.foreach.limit, w);
+		key_widths_walk(n->u.foreach.body, w);
+		break;
+	case N_RETURN: key_widths_walk(n->u.ret, w); break;
+	case N_DELETE: key_widths_walk(n->u.del, w); break;
+	default: break;
+	}
+}
+
+static uint32_t string_key_width(struct gen *g, const struct sym *s, uint32_t k)
+{
+	if (!g->key_width) {
+		const struct program *p = g->p;
+		g->key_width = arena_alloc(g->a, (p->globals.n + 1) * sizeof(*g->key_width));
+		for (uint32_t i = 0; i < p->globals.n; i++) {
+			g->key_width[i] = arena_alloc(g->a, (p->globals.v[i]->nkeys + 1) * sizeof(uint32_t));
+			for (uint32_t j = 0; j < p->globals.v[i]->nkeys; j++)
+				g->key_width[i][j] = 1;
+		}
+		for (uint32_t i = 0; i < p->probes.n; i++) {
+			key_widths_walk(p->probes.v[i]->body, g->key_width);
+			key_widths_walk(p->probes.v[i]->cond, g->key_width);
+		}
+		for (uint32_t i = 0; i < p->funcs.n; i++)
+			key_widths_walk(p->funcs.v[i]->body, g->key_width);
+	}
+	uint32_t w = (g->key_width[s->index][k] + 7) & ~7u;
+	return w < 8 ? 8 : w >= MAXSTR ? MAXSTR : w;
+}
+
 static void decl_globals(struct gen *g, FILE *o)
 {
 	const struct program *p = g->p;
@@ -1009,8 +1118,14 @@ static void decl_globals(struct gen *g, FILE *o)
 						continue;
 					mg->keys[k] = mtype(s->key_types[k]);
 					mg->key_off[k] = off;
-					off += str ? MAXSTR : 8;
-					fprintf(o, str ? " char k%u[BSTAP_MAXSTR];" : " s64 k%u;", k);
+					mg->key_len[k] = str ? string_key_width(g, s, k) : 8;
+					off += mg->key_len[k];
+					if (!str)
+						fprintf(o, " s64 k%u;", k);
+					else if (mg->key_len[k] == MAXSTR)
+						fprintf(o, " char k%u[BSTAP_MAXSTR];", k);
+					else
+						fprintf(o, " char k%u[%u];", k, mg->key_len[k]);
 				}
 			mg->key_size = off;
 			fprintf(o, " };\n");
@@ -1039,7 +1154,8 @@ static void decl_locals(struct gen *g, FILE *o, const char *tag, const struct sy
 		fprintf(o, params->v[i]->type == T_STRING ? " char p_%s[BSTAP_MAXSTR];" : " s64 p_%s;",
 			params->v[i]->name);
 	for (uint32_t i = 0; i < locals->n; i++, n++)
-		fprintf(o, locals->v[i]->type == T_STRING ? " char %s[BSTAP_MAXSTR];" : " s64 %s;",
+		/* prefixed: a script's 'long' or 'ret' must not become a C keyword or clash */
+		fprintf(o, locals->v[i]->type == T_STRING ? " char l_%s[BSTAP_MAXSTR];" : " s64 l_%s;",
 			locals->v[i]->name);
 	if (ret == T_STRING) {
 		fprintf(o, " char ret[BSTAP_MAXSTR];");

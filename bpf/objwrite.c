@@ -219,6 +219,7 @@ static void write_meta(struct w *w, const struct meta *m)
 		for (uint32_t k = 0; k < g->nkeys; k++) {
 			u32(w, g->keys[k]);
 			u32(w, g->key_off[k]);
+			u32(w, g->key_len[k]);
 		}
 		u32(w, g->key_size);
 		u32(w, g->value_size);

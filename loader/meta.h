@@ -31,6 +31,9 @@ struct meta_global {
 	enum meta_type keys[9];
 	uint32_t key_size, value_size;	/* bytes, as laid out by the generator */
 	uint32_t key_off[9];	/* offset of each key field */
+	uint32_t key_len[9];	/* bytes of each key field: 8 for a long; for a string, as many as
+				 * the longest string the script ever stores there needs (a longer
+				 * one read from it cannot be a key of the array) */
 	bool autoprint;		/* written but never read: printed at exit */
 	bool percpu;		/* statistics: one value per CPU, merged when read */
 	bool has_init;		/* global x = 5 / global s = "a": set before begin runs */

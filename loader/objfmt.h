@@ -12,7 +12,7 @@
 
 #define BSTAP_OBJ_SECTION ".bstap"
 #define BSTAP_OBJ_MAGIC "BSTAPOBJ"
-#define BSTAP_OBJ_VERSION 1u
+#define BSTAP_OBJ_VERSION 2u	/* 2: key_len per key field */
 
 /* How a variable reference names its symbol. */
 enum objfmt_symref { OSR_NONE = 0, OSR_GLOBAL = 1, OSR_LOCAL = 2, OSR_PARAM = 3 };

@@ -282,6 +282,10 @@ static void read_meta(struct r *r, struct meta *m)
 		for (uint32_t k = 0; k < g->nkeys && !r->bad; k++) {
 			g->keys[k] = u32(r);
 			g->key_off[k] = u32(r);
+			g->key_len[k] = u32(r);
+			if (g->key_len[k] < 1 || g->key_len[k] > BSTAP_MAXSTRINGLEN ||
+			    g->key_off[k] + g->key_len[k] > 9 * BSTAP_MAXSTRINGLEN + 72)
+				r->bad = true;
 		}
 		g->key_size = u32(r);
 		g->value_size = u32(r);

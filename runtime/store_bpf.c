@@ -39,18 +39,28 @@ void store_bpf_free(struct store_bpf *s)
 	free(s);
 }
 
-/* Encode keys into the generator's key struct (zero-filled: hash keys compare every byte). */
-static void encode_key(const struct meta_global *g, const struct value *keys, uint32_t nkeys,
+/*
+ * Encode keys into the generator's key struct (zero-filled: hash keys compare every byte).
+ * Returns false when a string is too long for its field: no key of the array can hold it (the
+ * generator sized the field for every string the script stores), so it names no element.
+ */
+static bool encode_key(const struct meta_global *g, const struct value *keys, uint32_t nkeys,
 		       unsigned char *buf)
 {
 	memset(buf, 0, g->nkeys ? g->key_size : 4);
+	bool fits = true;
 	for (uint32_t i = 0; i < nkeys && i < g->nkeys; i++) {
-		if (g->keys[i] == MT_STRING)
-			memcpy(buf + g->key_off[i], keys[i].str,
-			       strnlen(keys[i].str, BSTAP_MAXSTRINGLEN - 1));
-		else
+		if (g->keys[i] == MT_STRING) {
+			size_t n = strnlen(keys[i].str, BSTAP_MAXSTRINGLEN - 1);
+			if (n >= g->key_len[i])
+				fits = false;
+			else
+				memcpy(buf + g->key_off[i], keys[i].str, n);
+		} else {
 			memcpy(buf + g->key_off[i], &keys[i].num, 8);
+		}
 	}
+	return fits;
 }
 
 static void decode_key(const struct meta_global *g, const unsigned char *buf, struct value *keys)
@@ -59,8 +69,8 @@ static void decode_key(const struct meta_global *g, const unsigned char *buf, st
 		memset(&keys[i], 0, sizeof(keys[i]));
 		if (g->keys[i] == MT_STRING) {
 			keys[i].type = T_STRING;
-			memcpy(keys[i].str, buf + g->key_off[i], BSTAP_MAXSTRINGLEN);
-			keys[i].str[BSTAP_MAXSTRINGLEN - 1] = 0;
+			memcpy(keys[i].str, buf + g->key_off[i], g->key_len[i]);
+			keys[i].str[g->key_len[i] - 1] = 0;
 		} else {
 			keys[i].type = T_LONG;
 			memcpy(&keys[i].num, buf + g->key_off[i], 8);
@@ -89,7 +99,8 @@ static int sb_get(void *ctx, uint32_t gid, const struct value *keys, uint32_t nk
 	struct store_bpf *s = ctx;
 	const struct meta_global *g = &s->m->globals[gid];
 	unsigned char key[KEYBUF], val[BSTAP_MAXSTRINGLEN];
-	encode_key(g, keys, nkeys, key);
+	if (!encode_key(g, keys, nkeys, key))
+		return 0;	/* a string too long for the key field: no such element */
 	if (bpf_map_lookup_elem(s->fds[gid], key, val))
 		return errno == ENOENT ? 0 : -errno;
 	decode_val(g, val, out);
@@ -102,7 +113,8 @@ static int sb_set(void *ctx, uint32_t gid, const struct value *keys, uint32_t nk
 	struct store_bpf *s = ctx;
 	const struct meta_global *g = &s->m->globals[gid];
 	unsigned char key[KEYBUF], val[BSTAP_MAXSTRINGLEN];
-	encode_key(g, keys, nkeys, key);
+	if (!encode_key(g, keys, nkeys, key))
+		return -ENAMETOOLONG;	/* cannot happen: pass 3 sized the field for every store */
 	memset(val, 0, sizeof(val));
 	if (g->type == MT_STRING)
 		memcpy(val, v->str, strnlen(v->str, BSTAP_MAXSTRINGLEN - 1));
@@ -118,10 +130,11 @@ static int sb_exists(void *ctx, uint32_t gid, const struct value *keys, uint32_t
 	struct store_bpf *s = ctx;
 	const struct meta_global *g = &s->m->globals[gid];
 	unsigned char key[KEYBUF];
+	if (!encode_key(g, keys, nkeys, key))
+		return 0;	/* a string too long for the key field: no such element */
 	unsigned char *val = malloc((size_t)s->ncpus * 32 + BSTAP_MAXSTRINGLEN);
 	if (!val)
 		return -ENOMEM;
-	encode_key(g, keys, nkeys, key);
 	int r = bpf_map_lookup_elem(s->fds[gid], key, val) ? (errno == ENOENT ? 0 : -errno) : 1;
 	free(val);
 	return r;
@@ -132,7 +145,8 @@ static int sb_del(void *ctx, uint32_t gid, const struct value *keys, uint32_t nk
 	struct store_bpf *s = ctx;
 	const struct meta_global *g = &s->m->globals[gid];
 	unsigned char key[KEYBUF];
-	encode_key(g, keys, nkeys, key);
+	if (!encode_key(g, keys, nkeys, key))
+		return 0;	/* a string too long for the key field: no such element */
 	if (!g->nkeys) {
 		/* a scalar lives in an array map slot: reset it */
 		size_t sz = g->percpu ? (size_t)s->ncpus * 32 : BSTAP_MAXSTRINGLEN;
@@ -184,7 +198,8 @@ static int sb_stat_add(void *ctx, uint32_t gid, const struct value *keys, uint32
 	struct store_bpf *s = ctx;
 	const struct meta_global *g = &s->m->globals[gid];
 	unsigned char key[KEYBUF];
-	encode_key(g, keys, nkeys, key);
+	if (!encode_key(g, keys, nkeys, key))
+		return -ENAMETOOLONG;	/* cannot happen: pass 3 sized the field for every store */
 	unsigned char *vals = calloc((size_t)s->ncpus, 32);
 	if (!vals)
 		return -ENOMEM;
@@ -213,7 +228,8 @@ static int sb_stat_get(void *ctx, uint32_t gid, const struct value *keys, uint32
 	struct store_bpf *s = ctx;
 	const struct meta_global *g = &s->m->globals[gid];
 	unsigned char key[KEYBUF];
-	encode_key(g, keys, nkeys, key);
+	if (!encode_key(g, keys, nkeys, key))
+		return 0;
 	unsigned char *vals = calloc((size_t)s->ncpus, 32);
 	if (!vals)
 		return -ENOMEM;
