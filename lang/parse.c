@@ -206,6 +206,10 @@ static struct node *parse_statop(struct parser *p)
 	for (size_t i = 0; i < sizeof(statops) / sizeof(statops[0]); i++)
 		if (strcmp(t->text, statops[i].name) == 0)
 			op = statops[i].op;
+	if (op == OP_NONE && (!strcmp(t->text, "@hist_log") || !strcmp(t->text, "@hist_linear") ||
+			      !strcmp(t->text, "@variance")))
+		fail(p, t, "'%s' is not supported by bstap yet (statistics give @count, @sum, @min, "
+		     "@max and @avg)", t->text);
 	if (op == OP_NONE)
 		fail(p, t, "unknown operator or undefined macro '%s'", t->text);
 	expect_op(p, "(", arena_printf(p->a, "after '%s'", t->text));

@@ -20,6 +20,7 @@ struct tc {
 	bool changed;
 	bool final;			/* last walk: report unresolved types and misplaced statements */
 	int loop_depth;
+	int tapset_noted;		/* the "no tapset library" note was given */
 };
 
 static struct sym *find_sym(const struct sym_list *l, const char *name)
@@ -223,6 +224,9 @@ static enum type infer_call(struct tc *tc, struct scope *sc, struct node *n)
 			int b = builtin_lookup(name);
 			if (b < 0) {
 				diag_error(tc->d, &n->loc, "unresolved function '%s'", name);
+				if (!tc->tapset_noted++)
+					diag_note(tc->d, NULL, "bstap has no tapset function library yet: "
+						  "its built-in functions are listed in docs/language.md");
 				n->u.call.builtin = -2;	/* reported */
 				return T_UNKNOWN;
 			}
