@@ -50,6 +50,9 @@ static void usage(FILE *o)
 	      "                 MAXMAPENTRIES (entries of a global array, default 2048)\n"
 	      "  -m NAME        also write the compiled object to NAME.bpf.o (run it with bstap-run)\n"
 	      "  -k             keep the temporary directory (generated C, object) and say where\n"
+	      "  -w             suppress warnings\n"
+	      "  -g, -u, --runtime=bpf, --bpf\n"
+	      "                 accepted for stap's command lines; they change nothing here\n"
 	      "  --no-cache     always compile; neither read nor write the compile cache\n"
 	      "  --cache-dir DIR\n"
 	      "                 keep compiled objects in DIR (default: $XDG_CACHE_HOME/bstap,\n"
@@ -208,12 +211,14 @@ struct opts {
 	const char *kernel_btf;		/* --kernel-btf: compile for another kernel's BTF */
 	const char *module;		/* -m NAME: also write the object to NAME.bpf.o */
 	uint32_t maxaction, maxmapentries;	/* -D MAXACTION=N, -D MAXMAPENTRIES=N */
+	const char *ignored[16];	/* -D names bstap does not know, to warn about */
+	int nignored;
 	struct sess_opts sess;
 	char **args;
 	int nargs;
 };
 
-enum { OPT_NO_CACHE = 256, OPT_CACHE_DIR, OPT_KERNEL_BTF };
+enum { OPT_NO_CACHE = 256, OPT_CACHE_DIR, OPT_KERNEL_BTF, OPT_RUNTIME, OPT_BPF };
 
 /*
  * -D NAME=VALUE: stap hands these to the C compiler of its module. bstap honours the limits
@@ -241,8 +246,9 @@ static int set_define(struct opts *o, const char *def)
 			return -1;
 		}
 	} else {
-		fprintf(stderr, "bstap: warning: -D %.*s has no effect in bstap (it knows MAXACTION "
-			"and MAXMAPENTRIES)\n", (int)n, def);
+		/* said once all options are read, so that -w anywhere silences it */
+		if (o->nignored < (int)(sizeof(o->ignored) / sizeof(o->ignored[0])))
+			o->ignored[o->nignored++] = def;
 	}
 	return 0;
 bad_value:
@@ -259,11 +265,13 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		{ "no-cache", no_argument, NULL, OPT_NO_CACHE },
 		{ "cache-dir", required_argument, NULL, OPT_CACHE_DIR },
 		{ "kernel-btf", required_argument, NULL, OPT_KERNEL_BTF },
+		{ "runtime", required_argument, NULL, OPT_RUNTIME },
+		{ "bpf", no_argument, NULL, OPT_BPF },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
 	/* '+': options end at the script name, so script arguments may look like options */
-	while ((c = getopt_long(argc, argv, "+e:p:vkm:D:hV" SESS_OPT_LETTERS, longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+e:p:vkm:D:hVwgu" SESS_OPT_LETTERS, longopts, NULL)) != -1) {
 		char *end;
 		int r = sess_opt(&o->sess, c, optarg, "bstap");
 		if (r < 0)
@@ -308,6 +316,21 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		case OPT_KERNEL_BTF:
 			o->kernel_btf = optarg;
 			break;
+		case OPT_RUNTIME:
+			if (strcmp(optarg, "bpf")) {
+				fprintf(stderr, "bstap: error: --runtime=%s: bstap has the bpf runtime only\n",
+					optarg);
+				return -1;
+			}
+			break;
+		case OPT_BPF:	/* stap's --runtime=bpf: what bstap always does */
+			break;
+		case 'w':
+			o->sess.no_warnings = true;
+			break;
+		case 'g':	/* stap's guru mode: bstap has no embedded C for it to allow */
+		case 'u':	/* stap's unoptimized translation: nothing to turn off */
+			break;
 		case 'h':
 			usage(stdout);
 			exit(0);
@@ -332,6 +355,9 @@ static int parse_args(int argc, char **argv, struct opts *o)
 	o->nargs = argc - optind;
 	o->sess.verbose = o->verbose;
 	o->sess.gvars_checked = true;
+	for (int i = 0; i < o->nignored && !o->sess.no_warnings; i++)
+		fprintf(stderr, "bstap: warning: -D %.*s has no effect in bstap (it knows MAXACTION "
+			"and MAXMAPENTRIES)\n", (int)strcspn(o->ignored[i], "="), o->ignored[i]);
 	return sess_opts_check(&o->sess, "bstap");
 }
 

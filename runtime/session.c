@@ -536,8 +536,9 @@ static int set_gvars(struct sess *s)
 			v.type = T_STRING;
 			size_t len = strlen(eq + 1);
 			if (len >= BSTAP_MAXSTRINGLEN) {
-				fprintf(stderr, "bstap: warning: -G %.*s: value cut to %u bytes\n", n, arg,
-					BSTAP_MAXSTRINGLEN - 1);
+				if (!s->opts->no_warnings)
+					fprintf(stderr, "bstap: warning: -G %.*s: value cut to %u "
+						"bytes\n", n, arg, BSTAP_MAXSTRINGLEN - 1);
 				len = BSTAP_MAXSTRINGLEN - 1;
 			}
 			memcpy(v.str, eq + 1, len);

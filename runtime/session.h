@@ -17,6 +17,7 @@ struct sess_opts {
 	const char *gvars[SESS_MAX_GVARS];	/* -G NAME=VALUE: start values of scalar globals */
 	int ngvars;
 	bool gvars_checked;	/* the compiler has checked the names against the script */
+	bool no_warnings;	/* -w */
 };
 
 /*

@@ -23,6 +23,13 @@ expect_eq "no script: status" $rc 1
 run no-such-file.stp
 expect_eq "missing file status" $rc 1
 expect_grep "missing file" err 'no-such-file\.stp'
+# stap's own command-line habits: the bpf runtime is bstap's only one; -g and -u change nothing
+run --runtime=bpf --bpf -g -u -e 'probe begin { println("same"); exit() }'
+expect_eq "stap options status" $rc 0
+expect_eq "stap options output" "$(cat out)" same
+run --runtime=kernel -e 'probe begin { exit() }'
+expect_eq "--runtime=kernel status" $rc 1
+expect_grep "--runtime=kernel" err '^bstap: error: --runtime=kernel: bstap has the bpf runtime only$'
 mkdir -p adir
 run adir
 expect_eq "directory status" $rc 1

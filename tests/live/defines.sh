@@ -30,6 +30,9 @@ expect_grep "bstap-run MAXACTION" err 'MAXACTION exceeded'
 run -D NOSUCH=1 -e 'probe begin { exit() }'
 expect_eq "unknown -D status" $rc 0
 expect_grep "unknown -D" err '^bstap: warning: -D NOSUCH has no effect'
+run -D NOSUCH=1 -w -e 'probe begin { exit() }'
+expect_eq "-w status" $rc 0
+[ -s err ] && { cat err; fail "-w after -D: a warning was printed"; }
 run -D MAXACTION=lots -e 'probe begin { exit() }'
 expect_eq "bad -D value status" $rc 1
 expect_grep "bad -D value" err 'needs a positive number'
