@@ -214,6 +214,13 @@ static const char *key_expr(struct gen *g, const struct sym *s, struct node_list
 	out = S(g, "%s __builtin_memset(_k%u, 0, sizeof(*_k%u));", out, k, k);
 	const struct meta_global *mg = &g->meta->globals[s->index];
 	for (uint32_t i = 0; i < keys->n; i++) {
+		const struct node *kn = keys->v[i];
+		if (s->key_types[i] == T_STRING && kn->kind == N_CALL && !kn->u.call.fn &&
+		    kn->u.call.builtin == B_EXECNAME && mg->key_len[i] >= 16) {
+			/* the common c[execname()]: the task's name straight into the key */
+			out = S(g, "%s bstap_execname(_k%u->k%u);", out, k, i);
+			continue;
+		}
 		const char *v = ex(g, keys->v[i]);
 		if (s->key_types[i] != T_STRING)
 			out = S(g, "%s _k%u->k%u = %s;", out, k, i, v);
