@@ -176,6 +176,18 @@ static int resolve_builtin(struct elab *e, const struct probe_point *pp, struct 
 		}
 		return 1;
 	}
+	/* never: analysed, never run; oneshot: a begin probe that ends the session (derive) */
+	if (!strcmp(f0, "never") || !strcmp(f0, "oneshot")) {
+		if (!no_arg(e, &c[0]))
+			return -1;
+		if (pp->ncomps > 1) {
+			diag_error(e->d, &c[1].loc, "unexpected '%s' after '%s' probe point",
+				   c[1].functor, f0);
+			return -1;
+		}
+		ep->kind = f0[0] == 'n' ? PK_NEVER : PK_BEGIN;
+		return 1;
+	}
 	if (!strcmp(f0, "timer")) {
 		if (!no_arg(e, &c[0]))
 			return -1;
@@ -355,6 +367,14 @@ static int derive(struct elab *e, const struct probe_point *pp, struct node *bod
 							   .ncomps = pp->ncomps });
 	ep->chain = chain_string(e, ch, pp);
 	ep->body = node_clone(e->a, body, NULL);
+	if (!strcmp(pp->comps[0].functor, "oneshot")) {
+		/* the handler, then exit(), as stap's oneshot */
+		struct node *call = node_new(e->a, N_CALL, pp->loc);
+		call->u.call.name = "exit";
+		struct node *st = node_new(e->a, N_EXPR, pp->loc);
+		st->u.expr = call;
+		ep->body = block_of(e->a, body->loc, ep->body, st);
+	}
 	ep->cond = cond;
 	ep->loc = *user_loc;
 	ep->id = e->prog->probes.n;

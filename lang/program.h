@@ -10,6 +10,7 @@ enum probe_kind {
 	PK_ERROR,	/* runs in userspace when the session ends by an error */
 	PK_TIMER,	/* one perf event system-wide: period_ns, randomize_ns */
 	PK_PROFILE,	/* timer.profile: a perf event per online CPU at HZ */
+	PK_NEVER,	/* never: checked like any probe, never run */
 };
 
 /* One concrete probe: one attach point plus one body (prologue + handler + epilogue). */

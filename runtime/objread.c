@@ -350,6 +350,8 @@ static void read_program(struct r *r, struct program *p)
 		if (!ep)
 			return;
 		ep->kind = u32(r);
+		if (ep->kind > PK_NEVER)
+			r->bad = true;
 		ep->period_ns = u64(r);
 		ep->randomize_ns = u64(r);
 		ep->seq = s64(r);
