@@ -47,7 +47,8 @@ struct bstap_stat {
 
 /* Per-CPU working memory: probe locals and temporaries (the BPF stack is only 512 bytes). */
 struct bstap_scratch {
-	u32 err;	/* a runtime error is unwinding the handler: 1, or 2 when try cannot catch it */
+	u32 err;	/* the handler is unwinding: 1 a runtime error, 2 one try cannot catch
+			 * (MAXACTION), 3 abort() (no error: nothing to report) */
 	u32 next;	/* 'next' was executed inside a callback */
 	void *ctx;
 	u32 err_site;	/* where the error arose (loader/meta.h error sites) */

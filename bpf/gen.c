@@ -656,6 +656,9 @@ static const char *call_builtin(struct gen *g, struct node *n)
 				     a->v + 1, a->n - 1);
 	case B_EXIT:
 		return "({ bstap_exit(); 0; })";
+	case B_ABORT:
+		/* exit(), and leave the handler at once, past any catch */
+		return S(g, "({ bstap_exit(); S->err = 3; %s; 0; })", g->abort);
 	case B_ERROR: {
 		uint32_t site = add_err(g, ERR_USER, "error()", &n->loc);
 		return S(g, "({ bstap_error(S, %u, %s); %s; 0; })", site, ex(g, a->v[0]), g->abort);
@@ -873,7 +876,7 @@ static void stmt(struct gen *g, struct node *n)
 		g->indent--;
 		line(g, NULL, "catch_%u:", k);
 		g->indent++;
-		line(g, NULL, "if (S->err == 2) %s;", outer);
+		line(g, NULL, "if (S->err >= 2) %s;", outer);
 		line(g, NULL, "S->err = 0;");
 		if (n->u.ifs.cond)
 			line(g, &n->u.ifs.cond->loc, "bstap_caught(S, %s, S->err_site < %s ? "
@@ -1429,6 +1432,9 @@ int gen_bpf_c(struct arena *a, struct diag *d, const struct program *p, struct g
 		}
 		const char *tag = S(&g, "fn_%s_frame", fn->name);
 		decl_locals(&g, decl, tag, &fn->params, &fn->locals, fn->ret);
+		/* declared up front: foreach callbacks, emitted before the functions, may call it */
+		fprintf(decl, "static __always_inline %s fn_%s(struct bstap_scratch *S);\n",
+			fn->ret == T_STRING ? "char *" : "s64", fn->name);
 		g.frame_off[f] = base;
 		g.off = g.hi = base + locals_size(&fn->params, &fn->locals, fn->ret);
 		g.fn = fn;
@@ -1519,7 +1525,7 @@ int gen_bpf_c(struct arena *a, struct diag *d, const struct program *p, struct g
 			if (!is_kernel(ep) || ep->group != gi)
 				continue;
 			fprintf(body, "\tif (!bstap_running())\n\t\treturn 0;\n\tprobe_%u(ctx, S);\t/* %s */\n"
-				"\tif (S->err)\n\t\tbstap_report(S);\n", ep->id, ep->pp);
+				"\tif (S->err == 1 || S->err == 2)\n\t\tbstap_report(S);\n", ep->id, ep->pp);
 		}
 		fprintf(body, "\treturn 0;\n}\n\n");
 	}

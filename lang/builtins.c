@@ -32,6 +32,7 @@ const struct builtin_info builtin_table[B__COUNT] = {
 	[B_SPRINTDLN] = { "sprintdln", T_STRING, 2, -1, T_STRING, false },
 	[B_LOG] = { "log", T_VOID, 1, 1, T_STRING, true },
 	[B_WARN] = { "warn", T_VOID, 1, 1, T_STRING, true },
+	[B_ABORT] = { "abort", T_VOID, 0, 0, T_UNKNOWN, true },
 };
 
 int builtin_lookup(const char *name)

@@ -467,6 +467,12 @@ static int call_builtin(struct eval *e, struct node *n, struct value *out)
 		flush(e);
 		fprintf(stderr, "WARNING: %s\n", a[0].str);
 		break;
+	case B_ABORT:
+		/* exit(), and the handler ends here, past any catch: unwind as 'next' does */
+		e->exit_requested = true;
+		e->next_pending = true;
+		rc = -1;
+		break;
 	case B_EXIT:
 		/* Like stap: the handler runs on; the session stops once it ends. */
 		e->exit_requested = true;
