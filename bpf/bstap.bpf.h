@@ -48,7 +48,8 @@ struct bstap_stat {
 /* Per-CPU working memory: probe locals and temporaries (the BPF stack is only 512 bytes). */
 struct bstap_scratch {
 	u32 err;	/* the handler is unwinding: 1 a runtime error, 2 one try cannot catch
-			 * (MAXACTION), 3 abort() (no error: nothing to report) */
+			 * (MAXACTION), 3 abort() (no error: nothing to report), 4 'return'
+			 * inside a foreach (its function returns the value in its frame) */
 	u32 next;	/* 'next' was executed inside a callback */
 	void *ctx;
 	u32 err_site;	/* where the error arose (loader/meta.h error sites) */

@@ -763,6 +763,9 @@ static void foreach(struct gen *g, struct node *n)
 	}
 	line(g, &n->loc, "{ struct { struct bstap_scratch *S; } _c%u = { S }; S->next = 0;", k);
 	line(g, &n->loc, "  bpf_for_each_map_elem(&%s, foreach_%u, &_c%u, 0);", gmap(g, s), k, k);
+	if (g->fn && !g->in_cb)
+		line(g, NULL, "  if (S->err == 4) { S->err = 0; return %s; }",
+		     g->fn->ret == T_STRING ? "F->ret" : "F->retv");
 	line(g, NULL, "  if (S->err) %s;", g->abort);
 	line(g, NULL, "  if (S->next) return 0; }");
 
@@ -941,8 +944,12 @@ static void stmt(struct gen *g, struct node *n)
 		break;
 	case N_RETURN:
 		if (g->in_cb) {
-			bad(g, &n->loc, "'return' inside foreach cannot run in a kernel probe yet: "
-			    "break out of the loop first");
+			/* leave the callback with the value in the frame; the function returns it
+			 * once bpf_for_each_map_elem is back (err 4: returning) */
+			const char *keep = !n->u.ret ? "" :
+					   g->fn->ret == T_STRING ? S(g, "bstap_strcpy(F->ret, %s); ", ex(g, n->u.ret)) :
+					   S(g, "F->retv = %s; ", ex(g, n->u.ret));
+			line(g, &n->loc, "{ %sS->err = 4; return 1; }", keep);
 			break;
 		}
 		if (!n->u.ret)
@@ -1171,6 +1178,10 @@ static void decl_locals(struct gen *g, FILE *o, const char *tag, const struct sy
 		fprintf(o, " char ret[BSTAP_MAXSTR];");
 		n++;
 	}
+	if (params) {	/* a function: where 'return' inside a foreach leaves a long */
+		fprintf(o, " s64 retv;");
+		n++;
+	}
 	if (!n)
 		fprintf(o, " char unused;");
 	fprintf(o, " };\n");
@@ -1187,6 +1198,8 @@ static uint32_t locals_size(const struct sym_list *params, const struct sym_list
 		sz += locals->v[i]->type == T_STRING ? MAXSTR : 8;
 	if (ret == T_STRING)
 		sz += MAXSTR;
+	if (params)
+		sz += 8;	/* retv */
 	return sz;
 }
 
