@@ -275,16 +275,30 @@ static __always_inline char *bstap_concat(char *dst, const char *a, const char *
 	return dst;
 }
 
-static __always_inline int bstap_strcmp(const char *a, const char *b)
+/* strcmp of two MAXSTR buffers, one bpf_loop() step per byte: the verifier checks it once. */
+struct bstap_cmp {
+	const char *a, *b;
+	long r;
+};
+
+static long bstap_cmp_step(u32 i, void *ctx)
 {
-	for (int i = 0; i < BSTAP_MAXSTR; i++) {
-		unsigned char x = a[i], y = b[i];
-		if (x != y)
-			return x < y ? -1 : 1;
-		if (!x)
-			return 0;
+	struct bstap_cmp *c = ctx;
+	if (i >= BSTAP_MAXSTR)
+		return 1;
+	unsigned char x = c->a[i], y = c->b[i];
+	if (x != y) {
+		c->r = x < y ? -1 : 1;
+		return 1;
 	}
-	return 0;
+	return !x;
+}
+
+static __always_inline long bstap_strcmp(const char *a, const char *b)
+{
+	struct bstap_cmp c = { a, b, 0 };
+	bpf_loop(BSTAP_MAXSTR, bstap_cmp_step, &c, 0);
+	return c.r;
 }
 
 static __always_inline char *bstap_execname(char *dst)

@@ -26,7 +26,8 @@ struct gen {
 	const struct func *fn;		/* function being generated, or NULL */
 	const char *abort;	/* statement that unwinds after a runtime error */
 	int loop_depth;		/* C loops since the function or callback began */
-	int in_cb;		/* inside a foreach callback: break/continue/next become returns */
+	int in_cb;		/* inside a loop callback: break/continue/next become returns */
+	const char *cb_continue;	/* 'continue' in the innermost callback */
 	FILE *cbs;		/* foreach callbacks, emitted before the probe functions */
 	uint32_t uniq;
 	uint32_t probe_base;	/* scratch offset of the probe locals */
@@ -290,8 +291,43 @@ static const char *read_index(struct gen *g, struct node *n)
 		 gmap(g, s), key, k, k);
 }
 
+static const char *str_buf(struct gen *g, struct node *n);
+
+/*
+ * String comparison without a loop for the verifier to walk: against a literal, the kernel's
+ * bpf_strncmp; otherwise both strings in full buffers, compared by a bpf_loop() callback that
+ * the verifier checks once. Two literals compare here and now.
+ */
+static const char *str_compare(struct gen *g, struct node *n)
+{
+	static const char *const cmp[] = { [OP_LT] = "<", [OP_LE] = "<=", [OP_GT] = ">",
+					    [OP_GE] = ">=", [OP_EQ] = "==", [OP_NE] = "!=" };
+	static const enum op mirror[] = { [OP_LT] = OP_GT, [OP_LE] = OP_GE, [OP_GT] = OP_LT,
+					  [OP_GE] = OP_LE, [OP_EQ] = OP_EQ, [OP_NE] = OP_NE };
+	struct node *a = n->u.bin.l, *b = n->u.bin.r;
+	enum op op = n->u.bin.op;
+	if (a->kind == N_STR && b->kind == N_STR) {
+		int c = strncmp(a->u.str.s, b->u.str.s, MAXSTR - 1);
+		bool r = op == OP_LT ? c < 0 : op == OP_LE ? c <= 0 : op == OP_GT ? c > 0 :
+			 op == OP_GE ? c >= 0 : op == OP_EQ ? c == 0 : c != 0;
+		return r ? "1LL" : "0LL";
+	}
+	if (a->kind == N_STR) {
+		struct node *t = a;
+		a = b;
+		b = t;
+		op = mirror[op];
+	}
+	if (b->kind == N_STR)
+		return S(g, "(s64)(bpf_strncmp(%s, BSTAP_MAXSTR, %s) %s 0)", str_buf(g, a),
+			 c_string(g, b->u.str.s, b->u.str.len), cmp[op]);
+	return S(g, "(s64)(bstap_strcmp(%s, %s) %s 0)", str_buf(g, a), str_buf(g, b), cmp[op]);
+}
+
 static const char *binop_long(struct gen *g, struct node *n)
 {
+	if (n->u.bin.l->type == T_STRING && n->u.bin.op >= OP_LT && n->u.bin.op <= OP_NE)
+		return str_compare(g, n);
 	const char *l = ex(g, n->u.bin.l), *r = ex(g, n->u.bin.r);
 	switch (n->u.bin.op) {
 	case OP_ADD: return S(g, "bstap_add(%s, %s)", l, r);
@@ -317,8 +353,6 @@ static const char *binop_long(struct gen *g, struct node *n)
 	}
 	static const char *const cmp[] = { [OP_LT] = "<", [OP_LE] = "<=", [OP_GT] = ">",
 					    [OP_GE] = ">=", [OP_EQ] = "==", [OP_NE] = "!=" };
-	if (n->u.bin.l->type == T_STRING)
-		return S(g, "(s64)(bstap_strcmp(%s, %s) %s 0)", l, r, cmp[n->u.bin.op]);
 	return S(g, "(s64)((%s) %s (%s))", l, cmp[n->u.bin.op], r);
 }
 
@@ -727,14 +761,6 @@ static void block(struct gen *g, struct node *n)
 		stmt(g, n->u.block.v[i]);
 }
 
-static void loop_guard(struct gen *g, const struct loc *l, uint32_t k)
-{
-	uint32_t site = add_err(g, ERR_MAXACTION, "keyword", l);
-	/* err 2: MAXACTION passes through every catch, as in stap */
-	line(g, l, "if (++_n%u > BSTAP_MAXACTION) { bstap_error(S, %u, 0); S->err = 2; %s; }", k, site,
-	     g->abort);
-}
-
 /*
  * Unsorted foreach in a kernel probe: bpf_for_each_map_elem with a generated callback.
  * The callback finds the probe's locals in the per-CPU scratch, like the probe does.
@@ -767,7 +793,8 @@ static void foreach(struct gen *g, struct node *n)
 		line(g, NULL, "  if (S->err == 4) { S->err = 0; return %s; }",
 		     g->fn->ret == T_STRING ? "F->ret" : "F->retv");
 	line(g, NULL, "  if (S->err) %s;", g->abort);
-	line(g, NULL, "  if (S->next) return 0; }");
+	/* 'next' in the loop ends the handler: out of an enclosing callback too */
+	line(g, NULL, "  if (S->next) %s; }", g->in_cb ? "return 1" : "return 0");
 
 	/* the callback body, written to its own stream and then added to the callbacks */
 	char *text = NULL;
@@ -778,10 +805,11 @@ static void foreach(struct gen *g, struct node *n)
 		return;
 	}
 	FILE *saved_out = g->out;
-	const char *saved_abort = g->abort;
+	const char *saved_abort = g->abort, *saved_cont = g->cb_continue;
 	int saved_depth = g->loop_depth, saved_indent = g->indent;
 	g->out = cb;
 	g->abort = "return 1";
+	g->cb_continue = "return 0;";
 	g->loop_depth = 0;
 	g->in_cb++;
 	g->indent = 1;
@@ -818,6 +846,77 @@ static void foreach(struct gen *g, struct node *n)
 	free(text);
 	g->out = saved_out;
 	g->abort = saved_abort;
+	g->cb_continue = saved_cont;
+	g->loop_depth = saved_depth;
+	g->indent = saved_indent;
+	g->in_cb--;
+}
+
+/*
+ * while and for in a kernel probe: the body is a bpf_loop() callback, so the verifier checks
+ * it once instead of walking every iteration (a branching body would exhaust its budget), and
+ * each iteration is a call of its own. MAXACTION bounds the iterations, as before.
+ */
+static void loop(struct gen *g, struct node *n)
+{
+	uint32_t k = g->uniq++;
+	line(g, NULL, "{");
+	g->indent++;
+	if (n->u.loop.init)
+		stmt(g, n->u.loop.init);
+	line(g, &n->loc, "struct { struct bstap_scratch *S; } _c%u = { S }; S->next = 0;", k);
+	line(g, &n->loc, "bpf_loop(BSTAP_MAXACTION + 1, loop_%u, &_c%u, 0);", k, k);
+	if (g->fn && !g->in_cb)
+		line(g, NULL, "if (S->err == 4) { S->err = 0; return %s; }",
+		     g->fn->ret == T_STRING ? "F->ret" : "F->retv");
+	line(g, NULL, "if (S->err) %s;", g->abort);
+	line(g, NULL, "if (S->next) %s;", g->in_cb ? "return 1" : "return 0");
+	g->indent--;
+	line(g, NULL, "}");
+
+	char *text = NULL;
+	size_t len = 0;
+	FILE *cb = open_memstream(&text, &len);
+	if (!cb) {
+		bad(g, &n->loc, "out of memory");
+		return;
+	}
+	FILE *saved_out = g->out;
+	const char *saved_abort = g->abort, *saved_cont = g->cb_continue;
+	int saved_depth = g->loop_depth, saved_indent = g->indent;
+	g->out = cb;
+	g->abort = "return 1";
+	g->cb_continue = S(g, "goto cont_%u;", k);
+	g->loop_depth = 0;
+	g->in_cb++;
+	g->indent = 1;
+	fprintf(cb, "static long loop_%u(u32 idx, void *cbctx)\n{\n", k);
+	line(g, NULL, "struct bstap_scratch *S = *(struct bstap_scratch **)cbctx;");
+	if (g->fn)
+		line(g, NULL, "struct fn_%s_frame *F = BSTAP_T(%u);", g->fn->name,
+		     g->frame_off[g->fn->id]);
+	else
+		line(g, NULL, "struct probe_%u_locals *L = BSTAP_T(%u);", g->ep->id, g->probe_base);
+	if (n->u.loop.cond)
+		line(g, &n->u.loop.cond->loc, "if (!(%s)) return 1;", ex(g, n->u.loop.cond));
+	/* one iteration more than MAXACTION is an error; err 2 passes every catch, as in stap */
+	uint32_t site = add_err(g, ERR_MAXACTION, "keyword", &n->loc);
+	line(g, &n->loc, "if (idx >= BSTAP_MAXACTION) { bstap_error(S, %u, 0); S->err = 2; return 1; }",
+	     site);
+	block(g, n->u.loop.body);
+	line(g, NULL, "cont_%u: __attribute__((unused));", k);
+	if (n->u.loop.step) {
+		struct node *st = n->u.loop.step;
+		line(g, &st->loc, "(void)%s;", ex(g, st->kind == N_EXPR ? st->u.expr : st));
+	}
+	line(g, NULL, "return 0;");
+	fprintf(cb, "}\n\n");
+	fclose(cb);
+	fputs(text ? text : "", g->cbs);
+	free(text);
+	g->out = saved_out;
+	g->abort = saved_abort;
+	g->cb_continue = saved_cont;
 	g->loop_depth = saved_depth;
 	g->indent = saved_indent;
 	g->in_cb--;
@@ -905,31 +1004,9 @@ static void stmt(struct gen *g, struct node *n)
 		line(g, NULL, "}");
 		break;
 	case N_WHILE:
-	case N_FOR: {
-		uint32_t k = g->uniq++;
-		line(g, NULL, "{");
-		g->indent++;
-		if (n->u.loop.init)
-			stmt(g, n->u.loop.init);
-		line(g, NULL, "u32 _n%u = 0;", k);
-		const char *cond = n->u.loop.cond ? ex(g, n->u.loop.cond) : "1";
-		const char *step = "";
-		if (n->u.loop.step) {
-			struct node *st = n->u.loop.step;
-			step = S(g, " (void)%s", ex(g, st->kind == N_EXPR ? st->u.expr : st));
-		}
-		line(g, &n->loc, "for (; %s;%s) {", cond, step);
-		g->indent++;
-		loop_guard(g, &n->loc, k);
-		g->loop_depth++;
-		block(g, n->u.loop.body);
-		g->loop_depth--;
-		g->indent--;
-		line(g, NULL, "}");
-		g->indent--;
-		line(g, NULL, "}");
+	case N_FOR:
+		loop(g, n);
 		break;
-	}
 	case N_FOREACH:
 		foreach(g, n);
 		break;
@@ -937,7 +1014,7 @@ static void stmt(struct gen *g, struct node *n)
 		line(g, &n->loc, g->in_cb && !g->loop_depth ? "return 1;" : "break;");
 		break;
 	case N_CONTINUE:
-		line(g, &n->loc, g->in_cb && !g->loop_depth ? "return 0;" : "continue;");
+		line(g, &n->loc, "%s", g->in_cb && !g->loop_depth ? g->cb_continue : "continue;");
 		break;
 	case N_NEXT:
 		line(g, &n->loc, g->in_cb ? "{ S->next = 1; return 1; }" : "return 0;");

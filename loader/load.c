@@ -111,6 +111,9 @@ static void report_load_failure(const char *log, int err)
 		fprintf(stderr, "bstap: error: cannot load the BPF object: %s\n", strerror(-err));
 		if (why)
 			fprintf(stderr, "bstap: %.*s\n", (int)why_len, why);
+		if (strstr(log, "16-bit range") || strstr(log, "jump out of range"))
+			fprintf(stderr, "bstap: hint: a probe's program is too large for BPF jumps "
+				"(32767 instructions): split its handler into several probes\n");
 	}
 }
 
