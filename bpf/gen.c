@@ -762,6 +762,78 @@ static void block(struct gen *g, struct node *n)
 }
 
 /*
+ * Loop bodies in BPF are callbacks (foreach_K, loop_K): the caller hands them the scratch
+ * pointer, and afterwards unwinds what they left in S->err / S->next.
+ */
+static void call_callback(struct gen *g, const struct loc *l, uint32_t k, const char *call)
+{
+	line(g, l, "{ struct { struct bstap_scratch *S; } _c%u = { S }; S->next = 0;", k);
+	line(g, l, "  %s", call);
+	if (g->fn && !g->in_cb)	/* 'return' inside the loop: the function returns now */
+		line(g, NULL, "  if (S->err == 4) { S->err = 0; return %s; }",
+		     g->fn->ret == T_STRING ? "F->ret" : "F->retv");
+	line(g, NULL, "  if (S->err) %s;", g->abort);
+	/* 'next' in the loop ends the handler: out of an enclosing callback too */
+	line(g, NULL, "  if (S->next) %s; }", g->in_cb ? "return 1" : "return 0");
+}
+
+/* What generating a callback body changes in g, to be put back afterwards. */
+struct cb_saved {
+	FILE *out;
+	const char *abort, *cont;
+	int loop_depth, indent;
+	char *text;
+	size_t len;
+};
+
+/* Start writing a callback's body (its header is 'head') into a stream of its own. */
+static bool begin_callback(struct gen *g, struct cb_saved *sv, const struct loc *l,
+			   const char *cont, const char *head)
+{
+	sv->text = NULL;
+	sv->len = 0;
+	FILE *cb = open_memstream(&sv->text, &sv->len);
+	if (!cb) {
+		bad(g, l, "out of memory");
+		return false;
+	}
+	sv->out = g->out;
+	sv->abort = g->abort;
+	sv->cont = g->cb_continue;
+	sv->loop_depth = g->loop_depth;
+	sv->indent = g->indent;
+	g->out = cb;
+	g->abort = "return 1";
+	g->cb_continue = cont;
+	g->loop_depth = 0;
+	g->in_cb++;
+	g->indent = 1;
+	fprintf(cb, "%s\n{\n", head);
+	line(g, NULL, "struct bstap_scratch *S = *(struct bstap_scratch **)cbctx;");
+	if (g->fn)
+		line(g, NULL, "struct fn_%s_frame *F = BSTAP_T(%u);", g->fn->name,
+		     g->frame_off[g->fn->id]);
+	else
+		line(g, NULL, "struct probe_%u_locals *L = BSTAP_T(%u);", g->ep->id, g->probe_base);
+	return true;
+}
+
+/* Close the callback and add it to the callbacks, which come before the probes. */
+static void end_callback(struct gen *g, struct cb_saved *sv)
+{
+	fprintf(g->out, "}\n\n");
+	fclose(g->out);
+	fputs(sv->text ? sv->text : "", g->cbs);
+	free(sv->text);
+	g->out = sv->out;
+	g->abort = sv->abort;
+	g->cb_continue = sv->cont;
+	g->loop_depth = sv->loop_depth;
+	g->indent = sv->indent;
+	g->in_cb--;
+}
+
+/*
  * Unsorted foreach in a kernel probe: bpf_for_each_map_elem with a generated callback.
  * The callback finds the probe's locals in the per-CPU scratch, like the probe does.
  */
@@ -787,40 +859,13 @@ static void foreach(struct gen *g, struct node *n)
 		line(g, &n->loc, "*(s64 *)BSTAP_T(%u) = %s; *(s64 *)BSTAP_T(%u) = 0;", lim,
 		     ex(g, n->u.foreach.limit), lim + 8);
 	}
-	line(g, &n->loc, "{ struct { struct bstap_scratch *S; } _c%u = { S }; S->next = 0;", k);
-	line(g, &n->loc, "  bpf_for_each_map_elem(&%s, foreach_%u, &_c%u, 0);", gmap(g, s), k, k);
-	if (g->fn && !g->in_cb)
-		line(g, NULL, "  if (S->err == 4) { S->err = 0; return %s; }",
-		     g->fn->ret == T_STRING ? "F->ret" : "F->retv");
-	line(g, NULL, "  if (S->err) %s;", g->abort);
-	/* 'next' in the loop ends the handler: out of an enclosing callback too */
-	line(g, NULL, "  if (S->next) %s; }", g->in_cb ? "return 1" : "return 0");
-
-	/* the callback body, written to its own stream and then added to the callbacks */
-	char *text = NULL;
-	size_t len = 0;
-	FILE *cb = open_memstream(&text, &len);
-	if (!cb) {
-		bad(g, &n->loc, "out of memory");
+	call_callback(g, &n->loc, k, S(g, "bpf_for_each_map_elem(&%s, foreach_%u, &_c%u, 0);",
+					gmap(g, s), k, k));
+	struct cb_saved sv;
+	if (!begin_callback(g, &sv, &n->loc, "return 0;",
+			    S(g, "static long foreach_%u(void *map, void *key, void *val, void *cbctx)", k)))
 		return;
-	}
-	FILE *saved_out = g->out;
-	const char *saved_abort = g->abort, *saved_cont = g->cb_continue;
-	int saved_depth = g->loop_depth, saved_indent = g->indent;
-	g->out = cb;
-	g->abort = "return 1";
-	g->cb_continue = "return 0;";
-	g->loop_depth = 0;
-	g->in_cb++;
-	g->indent = 1;
-	fprintf(cb, "static long foreach_%u(void *map, void *key, void *val, void *cbctx)\n{\n", k);
-	line(g, NULL, "struct bstap_scratch *S = *(struct bstap_scratch **)cbctx;");
 	line(g, NULL, "struct g_%s_key *K = key;", s->name);
-	if (g->fn)
-		line(g, NULL, "struct fn_%s_frame *F = BSTAP_T(%u);", g->fn->name,
-		     g->frame_off[g->fn->id]);
-	else
-		line(g, NULL, "struct probe_%u_locals *L = BSTAP_T(%u);", g->ep->id, g->probe_base);
 	if (lim)
 		line(g, NULL, "if (*(s64 *)BSTAP_T(%u) >= *(s64 *)BSTAP_T(%u)) return 1; "
 		     "*(s64 *)BSTAP_T(%u) += 1;", lim + 8, lim, lim + 8);
@@ -840,16 +885,7 @@ static void foreach(struct gen *g, struct node *n)
 	}
 	block(g, n->u.foreach.body);
 	line(g, NULL, "return 0;");
-	fprintf(cb, "}\n\n");
-	fclose(cb);
-	fputs(text ? text : "", g->cbs);
-	free(text);
-	g->out = saved_out;
-	g->abort = saved_abort;
-	g->cb_continue = saved_cont;
-	g->loop_depth = saved_depth;
-	g->indent = saved_indent;
-	g->in_cb--;
+	end_callback(g, &sv);
 }
 
 /*
@@ -864,39 +900,13 @@ static void loop(struct gen *g, struct node *n)
 	g->indent++;
 	if (n->u.loop.init)
 		stmt(g, n->u.loop.init);
-	line(g, &n->loc, "struct { struct bstap_scratch *S; } _c%u = { S }; S->next = 0;", k);
-	line(g, &n->loc, "bpf_loop(BSTAP_MAXACTION + 1, loop_%u, &_c%u, 0);", k, k);
-	if (g->fn && !g->in_cb)
-		line(g, NULL, "if (S->err == 4) { S->err = 0; return %s; }",
-		     g->fn->ret == T_STRING ? "F->ret" : "F->retv");
-	line(g, NULL, "if (S->err) %s;", g->abort);
-	line(g, NULL, "if (S->next) %s;", g->in_cb ? "return 1" : "return 0");
+	call_callback(g, &n->loc, k, S(g, "bpf_loop(BSTAP_MAXACTION + 1, loop_%u, &_c%u, 0);", k, k));
 	g->indent--;
 	line(g, NULL, "}");
-
-	char *text = NULL;
-	size_t len = 0;
-	FILE *cb = open_memstream(&text, &len);
-	if (!cb) {
-		bad(g, &n->loc, "out of memory");
+	struct cb_saved sv;
+	if (!begin_callback(g, &sv, &n->loc, S(g, "goto cont_%u;", k),
+			    S(g, "static long loop_%u(u32 idx, void *cbctx)", k)))
 		return;
-	}
-	FILE *saved_out = g->out;
-	const char *saved_abort = g->abort, *saved_cont = g->cb_continue;
-	int saved_depth = g->loop_depth, saved_indent = g->indent;
-	g->out = cb;
-	g->abort = "return 1";
-	g->cb_continue = S(g, "goto cont_%u;", k);
-	g->loop_depth = 0;
-	g->in_cb++;
-	g->indent = 1;
-	fprintf(cb, "static long loop_%u(u32 idx, void *cbctx)\n{\n", k);
-	line(g, NULL, "struct bstap_scratch *S = *(struct bstap_scratch **)cbctx;");
-	if (g->fn)
-		line(g, NULL, "struct fn_%s_frame *F = BSTAP_T(%u);", g->fn->name,
-		     g->frame_off[g->fn->id]);
-	else
-		line(g, NULL, "struct probe_%u_locals *L = BSTAP_T(%u);", g->ep->id, g->probe_base);
 	if (n->u.loop.cond)
 		line(g, &n->u.loop.cond->loc, "if (!(%s)) return 1;", ex(g, n->u.loop.cond));
 	/* one iteration more than MAXACTION is an error; err 2 passes every catch, as in stap */
@@ -910,16 +920,7 @@ static void loop(struct gen *g, struct node *n)
 		line(g, &st->loc, "(void)%s;", ex(g, st->kind == N_EXPR ? st->u.expr : st));
 	}
 	line(g, NULL, "return 0;");
-	fprintf(cb, "}\n\n");
-	fclose(cb);
-	fputs(text ? text : "", g->cbs);
-	free(text);
-	g->out = saved_out;
-	g->abort = saved_abort;
-	g->cb_continue = saved_cont;
-	g->loop_depth = saved_depth;
-	g->indent = saved_indent;
-	g->in_cb--;
+	end_callback(g, &sv);
 }
 
 /*
