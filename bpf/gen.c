@@ -900,7 +900,7 @@ static void loop(struct gen *g, struct node *n)
 	g->indent++;
 	if (n->u.loop.init)
 		stmt(g, n->u.loop.init);
-	call_callback(g, &n->loc, k, S(g, "bpf_loop(BSTAP_MAXACTION + 1, loop_%u, &_c%u, 0);", k, k));
+	call_callback(g, &n->loc, k, S(g, "bpf_loop(BSTAP_LOOP_MAX, loop_%u, &_c%u, 0);", k, k));
 	g->indent--;
 	line(g, NULL, "}");
 	struct cb_saved sv;
@@ -911,7 +911,7 @@ static void loop(struct gen *g, struct node *n)
 		line(g, &n->u.loop.cond->loc, "if (!(%s)) return 1;", ex(g, n->u.loop.cond));
 	/* one iteration more than MAXACTION is an error; err 2 passes every catch, as in stap */
 	uint32_t site = add_err(g, ERR_MAXACTION, "keyword", &n->loc);
-	line(g, &n->loc, "if (idx >= BSTAP_MAXACTION) { bstap_error(S, %u, 0); S->err = 2; return 1; }",
+	line(g, &n->loc, "if (idx >= BSTAP_LOOP_MAX - 1) { bstap_error(S, %u, 0); S->err = 2; return 1; }",
 	     site);
 	block(g, n->u.loop.body);
 	line(g, NULL, "cont_%u: __attribute__((unused));", k);
