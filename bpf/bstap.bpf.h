@@ -48,12 +48,20 @@ struct bstap_stat {
 	s64 count, sum, min, max;
 };
 
+/*
+ * Why a handler is unwinding (S->err): every function and loop callback returns at once while
+ * it is set, a catch stops the first two kinds that can be caught, the probe reports errors.
+ */
+#define BSTAP_UNWIND_ERROR 1	/* a runtime error or error(): try can catch it */
+#define BSTAP_UNWIND_MAXACTION 2	/* an error no try catches */
+#define BSTAP_UNWIND_END 3	/* next or abort(): the handler ends, nothing to report */
+#define BSTAP_UNWIND_RETURN 4	/* return inside a loop: its function returns the value kept in
+				 * its frame */
+
 /* Per-CPU working memory: probe locals and temporaries (the BPF stack is only 512 bytes). */
 struct bstap_scratch {
-	u32 err;	/* the handler is unwinding: 1 a runtime error, 2 one try cannot catch
-			 * (MAXACTION), 3 abort() (no error: nothing to report), 4 'return'
-			 * inside a foreach (its function returns the value in its frame) */
-	u32 next;	/* 'next' was executed inside a callback */
+	u32 err;	/* BSTAP_UNWIND_*, or 0 */
+	u32 pad0;
 	void *ctx;
 	u32 err_site;	/* where the error arose (loader/meta.h error sites) */
 	u32 pad;
@@ -157,7 +165,7 @@ static __always_inline void bstap_exit(void)
  */
 static __always_inline void bstap_error(struct bstap_scratch *S, u32 site, const char *msg)
 {
-	S->err = 1;
+	S->err = BSTAP_UNWIND_ERROR;
 	S->err_site = site;
 	S->errmsg[0] = 0;
 	if (msg)

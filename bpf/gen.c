@@ -25,7 +25,6 @@ struct gen {
 	const struct eprobe *ep;	/* probe being generated, or NULL in a function */
 	const struct func *fn;		/* function being generated, or NULL */
 	const char *abort;	/* statement that unwinds after a runtime error */
-	int loop_depth;		/* C loops since the function or callback began */
 	int in_cb;		/* inside a loop callback: break/continue/next become returns */
 	const char *cb_continue;	/* 'continue' in the innermost callback */
 	FILE *cbs;		/* foreach callbacks, emitted before the probe functions */
@@ -294,6 +293,19 @@ static const char *read_index(struct gen *g, struct node *n)
 static const char *str_buf(struct gen *g, struct node *n);
 
 /*
+ * A string operand as a full MAXSTR buffer, which bpf_strncmp and bstap_strcmp read: locals,
+ * execname(), sprintf, concatenations and function results already are one; literals, pp()
+ * and globals or array elements (which may read as "") are copied into one.
+ */
+static const char *full_buf(struct gen *g, struct node *n)
+{
+	bool full = (n->kind == N_VAR && n->u.var.sym->kind != S_GLOBAL) ||
+		    (n->kind == N_CALL && (n->u.call.fn || n->u.call.builtin != B_PP)) ||
+		    n->kind == N_BINOP;
+	return full ? ex(g, n) : str_buf(g, n);
+}
+
+/*
  * String comparison without a loop for the verifier to walk: against a literal, the kernel's
  * bpf_strncmp; otherwise both strings in full buffers, compared by a bpf_loop() callback that
  * the verifier checks once. Two literals compare here and now.
@@ -319,9 +331,9 @@ static const char *str_compare(struct gen *g, struct node *n)
 		op = mirror[op];
 	}
 	if (b->kind == N_STR)
-		return S(g, "(s64)(bpf_strncmp(%s, BSTAP_MAXSTR, %s) %s 0)", str_buf(g, a),
+		return S(g, "(s64)(bpf_strncmp(%s, BSTAP_MAXSTR, %s) %s 0)", full_buf(g, a),
 			 c_string(g, b->u.str.s, b->u.str.len), cmp[op]);
-	return S(g, "(s64)(bstap_strcmp(%s, %s) %s 0)", str_buf(g, a), str_buf(g, b), cmp[op]);
+	return S(g, "(s64)(bstap_strcmp(%s, %s) %s 0)", full_buf(g, a), full_buf(g, b), cmp[op]);
 }
 
 static const char *binop_long(struct gen *g, struct node *n)
@@ -692,7 +704,7 @@ static const char *call_builtin(struct gen *g, struct node *n)
 		return "({ bstap_exit(); 0; })";
 	case B_ABORT:
 		/* exit(), and leave the handler at once, past any catch */
-		return S(g, "({ bstap_exit(); S->err = 3; %s; 0; })", g->abort);
+		return S(g, "({ bstap_exit(); S->err = BSTAP_UNWIND_END; %s; 0; })", g->abort);
 	case B_ERROR: {
 		uint32_t site = add_err(g, ERR_USER, "error()", &n->loc);
 		return S(g, "({ bstap_error(S, %u, %s); %s; 0; })", site, ex(g, a->v[0]), g->abort);
@@ -763,25 +775,23 @@ static void block(struct gen *g, struct node *n)
 
 /*
  * Loop bodies in BPF are callbacks (foreach_K, loop_K): the caller hands them the scratch
- * pointer, and afterwards unwinds what they left in S->err / S->next.
+ * pointer, and afterwards unwinds what they left in S->err (BSTAP_UNWIND_*).
  */
 static void call_callback(struct gen *g, const struct loc *l, uint32_t k, const char *call)
 {
-	line(g, l, "{ struct { struct bstap_scratch *S; } _c%u = { S }; S->next = 0;", k);
+	line(g, l, "{ struct { struct bstap_scratch *S; } _c%u = { S };", k);
 	line(g, l, "  %s", call);
 	if (g->fn && !g->in_cb)	/* 'return' inside the loop: the function returns now */
-		line(g, NULL, "  if (S->err == 4) { S->err = 0; return %s; }",
+		line(g, NULL, "  if (S->err == BSTAP_UNWIND_RETURN) { S->err = 0; return %s; }",
 		     g->fn->ret == T_STRING ? "F->ret" : "F->retv");
-	line(g, NULL, "  if (S->err) %s;", g->abort);
-	/* 'next' in the loop ends the handler: out of an enclosing callback too */
-	line(g, NULL, "  if (S->next) %s; }", g->in_cb ? "return 1" : "return 0");
+	line(g, NULL, "  if (S->err) %s; }", g->abort);
 }
 
 /* What generating a callback body changes in g, to be put back afterwards. */
 struct cb_saved {
 	FILE *out;
 	const char *abort, *cont;
-	int loop_depth, indent;
+	int indent;
 	char *text;
 	size_t len;
 };
@@ -800,12 +810,10 @@ static bool begin_callback(struct gen *g, struct cb_saved *sv, const struct loc 
 	sv->out = g->out;
 	sv->abort = g->abort;
 	sv->cont = g->cb_continue;
-	sv->loop_depth = g->loop_depth;
 	sv->indent = g->indent;
 	g->out = cb;
 	g->abort = "return 1";
 	g->cb_continue = cont;
-	g->loop_depth = 0;
 	g->in_cb++;
 	g->indent = 1;
 	fprintf(cb, "%s\n{\n", head);
@@ -828,7 +836,6 @@ static void end_callback(struct gen *g, struct cb_saved *sv)
 	g->out = sv->out;
 	g->abort = sv->abort;
 	g->cb_continue = sv->cont;
-	g->loop_depth = sv->loop_depth;
 	g->indent = sv->indent;
 	g->in_cb--;
 }
@@ -911,8 +918,8 @@ static void loop(struct gen *g, struct node *n)
 		line(g, &n->u.loop.cond->loc, "if (!(%s)) return 1;", ex(g, n->u.loop.cond));
 	/* one iteration more than MAXACTION is an error; err 2 passes every catch, as in stap */
 	uint32_t site = add_err(g, ERR_MAXACTION, "keyword", &n->loc);
-	line(g, &n->loc, "if (idx >= BSTAP_LOOP_MAX - 1) { bstap_error(S, %u, 0); S->err = 2; return 1; }",
-	     site);
+	line(g, &n->loc, "if (idx >= BSTAP_LOOP_MAX - 1) { bstap_error(S, %u, 0); "
+	     "S->err = BSTAP_UNWIND_MAXACTION; return 1; }", site);
 	block(g, n->u.loop.body);
 	line(g, NULL, "cont_%u: __attribute__((unused));", k);
 	if (n->u.loop.step) {
@@ -979,7 +986,7 @@ static void stmt(struct gen *g, struct node *n)
 		g->indent--;
 		line(g, NULL, "catch_%u:", k);
 		g->indent++;
-		line(g, NULL, "if (S->err >= 2) %s;", outer);
+		line(g, NULL, "if (S->err != BSTAP_UNWIND_ERROR) %s;", outer);
 		line(g, NULL, "S->err = 0;");
 		if (n->u.ifs.cond)
 			line(g, &n->u.ifs.cond->loc, "bstap_caught(S, %s, S->err_site < %s ? "
@@ -1012,13 +1019,13 @@ static void stmt(struct gen *g, struct node *n)
 		foreach(g, n);
 		break;
 	case N_BREAK:
-		line(g, &n->loc, g->in_cb && !g->loop_depth ? "return 1;" : "break;");
+		line(g, &n->loc, "return 1;");	/* loops are callbacks: this one stops */
 		break;
 	case N_CONTINUE:
-		line(g, &n->loc, "%s", g->in_cb && !g->loop_depth ? g->cb_continue : "continue;");
+		line(g, &n->loc, "%s", g->cb_continue);
 		break;
 	case N_NEXT:
-		line(g, &n->loc, g->in_cb ? "{ S->next = 1; return 1; }" : "return 0;");
+		line(g, &n->loc, g->in_cb ? "{ S->err = BSTAP_UNWIND_END; return 1; }" : "return 0;");
 		break;
 	case N_RETURN:
 		if (g->in_cb) {
@@ -1027,7 +1034,7 @@ static void stmt(struct gen *g, struct node *n)
 			const char *keep = !n->u.ret ? "" :
 					   g->fn->ret == T_STRING ? S(g, "bstap_strcpy(F->ret, %s); ", ex(g, n->u.ret)) :
 					   S(g, "F->retv = %s; ", ex(g, n->u.ret));
-			line(g, &n->loc, "{ %sS->err = 4; return 1; }", keep);
+			line(g, &n->loc, "{ %sS->err = BSTAP_UNWIND_RETURN; return 1; }", keep);
 			break;
 		}
 		if (!n->u.ret)
@@ -1616,7 +1623,8 @@ int gen_bpf_c(struct arena *a, struct diag *d, const struct program *p, struct g
 			if (!is_kernel(ep) || ep->group != gi)
 				continue;
 			fprintf(body, "\tif (!bstap_running())\n\t\treturn 0;\n\tprobe_%u(ctx, S);\t/* %s */\n"
-				"\tif (S->err == 1 || S->err == 2)\n\t\tbstap_report(S);\n", ep->id, ep->pp);
+				"\tif (S->err == BSTAP_UNWIND_ERROR || S->err == BSTAP_UNWIND_MAXACTION)\n"
+				"\t\tbstap_report(S);\n", ep->id, ep->pp);
 		}
 		fprintf(body, "\treturn 0;\n}\n\n");
 	}
