@@ -9,13 +9,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "runtime/gvar.h"
 #include "lang/builtins.h"
 #include "loader/load.h"
+#include "runtime/command.h"
 #include "runtime/eval.h"
 #include "runtime/format.h"
 #include "runtime/store_bpf.h"
@@ -28,11 +28,6 @@ static void on_signal(int sig)
 	if (stop_signal && sig == SIGINT)
 		_exit(1);
 	stop_signal = sig;
-}
-
-static void on_sigchld(int sig)
-{
-	(void)sig;	/* only to wake the poll with EINTR; the loop reaps the command */
 }
 
 struct sess {
@@ -49,8 +44,7 @@ struct sess {
 	struct eval *ev;
 	struct fmt **fmts;	/* parsed meta->fmts */
 	struct strbuf line;
-	pid_t cmd_pid;		/* -c: the command, until it is reaped */
-	int cmd_go;		/* -c: write end of the pipe the held-back command waits on */
+	struct command cmd;	/* -c */
 	bool exit_seen;		/* exit() in a kernel probe */
 	bool errored;		/* a runtime error anywhere */
 };
@@ -368,137 +362,6 @@ static void report_lost(struct sess *s)
 			lost, lost == 1 ? "" : "s");
 }
 
-/*
- * Whether "exec CMD" means the same as CMD to the shell: one simple command, no list, pipeline,
- * subshell or compound command outside quotes, and no leading NAME=value or reserved word.
- */
-static bool cmd_is_simple(const char *cmd)
-{
-	static const char *const reserved[] = { "if", "for", "while", "until", "case", "{", "!",
-						"exec", "time", NULL };
-	const char *w = cmd + strspn(cmd, " \t");
-	size_t wl = strcspn(w, " \t");
-	for (int i = 0; reserved[i]; i++)
-		if (wl == strlen(reserved[i]) && !strncmp(w, reserved[i], wl))
-			return false;
-	if (memchr(w, '=', wl) || !*w)
-		return false;
-	char quote = 0;
-	for (const char *p = cmd; *p; p++) {
-		if (quote) {
-			if (*p == quote)
-				quote = 0;
-			else if (*p == '\\' && quote == '"' && p[1])
-				p++;
-		} else if (*p == '\'' || *p == '"') {
-			quote = *p;
-		} else if (*p == '\\' && p[1]) {
-			p++;
-		} else if (strchr(";&|()`\n", *p)) {
-			return false;
-		}
-	}
-	return !quote;
-}
-
-/*
- * -c CMD: fork now, so target() has the pid before anything runs, but hold the command back
- * (blocked on a pipe) until the probes are attached, as staprun does with SIGUSR1. Forked
- * before the object is loaded, the child holds no BPF file descriptors.
- */
-static int cmd_spawn(struct sess *s, const char *cmd)
-{
-	int fds[2];
-	if (pipe(fds)) {
-		fprintf(stderr, "bstap: error: -c: %s\n", strerror(errno));
-		return -1;
-	}
-	fflush(NULL);
-	pid_t pid = fork();
-	if (pid < 0) {
-		fprintf(stderr, "bstap: error: -c: cannot fork: %s\n", strerror(errno));
-		close(fds[0]);
-		close(fds[1]);
-		return -1;
-	}
-	if (pid == 0) {
-		close(fds[1]);
-		char go = 0;
-		/* a closed pipe without the go byte: bstap stopped before the probes ran */
-		if (read(fds[0], &go, 1) != 1 || go != 'g')
-			_exit(127);
-		close(fds[0]);
-		signal(SIGINT, SIG_DFL);
-		signal(SIGTERM, SIG_DFL);
-		signal(SIGHUP, SIG_DFL);
-		/* a simple command replaces the shell, so target() is the command's own pid */
-		bool simple = cmd_is_simple(cmd);
-		size_t len = strlen(cmd);
-		char *line = simple ? malloc(len + 6) : NULL;
-		if (line) {
-			memcpy(line, "exec ", 5);
-			memcpy(line + 5, cmd, len + 1);
-		}
-		execl("/bin/sh", "sh", "-c", line ? line : cmd, (char *)NULL);
-		fprintf(stderr, "bstap: error: -c: cannot run /bin/sh: %s\n", strerror(errno));
-		_exit(127);
-	}
-	close(fds[0]);
-	s->cmd_pid = pid;
-	s->cmd_go = fds[1];
-	return 0;
-}
-
-static void cmd_release(struct sess *s)
-{
-	if (s->cmd_go < 0)
-		return;
-	if (write(s->cmd_go, "g", 1) != 1)
-		fprintf(stderr, "bstap: warning: -c: could not start the command: %s\n",
-			strerror(errno));
-	close(s->cmd_go);
-	s->cmd_go = -1;
-}
-
-/* Whether the -c command has ended (and is reaped). */
-static bool cmd_done(struct sess *s)
-{
-	if (s->cmd_pid <= 0)
-		return false;
-	if (waitpid(s->cmd_pid, NULL, WNOHANG) == s->cmd_pid) {
-		s->cmd_pid = 0;
-		return true;
-	}
-	return false;
-}
-
-/*
- * The session ends before the command: a command never released just goes; a running one
- * gets SIGTERM and, if it is still there after a second, SIGKILL.
- */
-static void cmd_stop(struct sess *s)
-{
-	if (s->cmd_go >= 0) {
-		close(s->cmd_go);	/* EOF without the go byte: the child exits at once */
-		s->cmd_go = -1;
-	} else if (s->cmd_pid > 0) {
-		kill(s->cmd_pid, SIGTERM);
-	}
-	for (int i = 0; s->cmd_pid > 0 && i < 100; i++) {
-		if (waitpid(s->cmd_pid, NULL, WNOHANG) == s->cmd_pid) {
-			s->cmd_pid = 0;
-			return;
-		}
-		struct timespec ts = { 0, 10000000 };
-		nanosleep(&ts, NULL);
-	}
-	if (s->cmd_pid > 0) {
-		kill(s->cmd_pid, SIGKILL);
-		waitpid(s->cmd_pid, NULL, 0);
-		s->cmd_pid = 0;
-	}
-}
-
 /* -G NAME=VALUE, after the script's own initialisers and before begin runs. */
 static int set_gvars(struct sess *s)
 {
@@ -561,7 +424,8 @@ static int set_gvars(struct sess *s)
 int sess_run(const struct program *p, const struct meta *m, const char *obj_path,
 	     const struct sess_opts *o)
 {
-	struct sess s = { .prog = p, .meta = m, .opts = o, .out = stdout, .cmd_go = -1 };
+	struct sess s = { .prog = p, .meta = m, .opts = o, .out = stdout,
+			 .cmd = COMMAND_NONE };
 	int status = 1;
 	if (o->out_path) {
 		s.out = fopen(o->out_path, "w");
@@ -582,15 +446,9 @@ int sess_run(const struct program *p, const struct meta *m, const char *obj_path
 
 	int64_t target = o->target_pid;
 	if (o->target_cmd) {
-		struct sigaction sc;
-		memset(&sc, 0, sizeof(sc));
-		sc.sa_handler = on_sigchld;
-		sc.sa_flags = SA_NOCLDSTOP;
-		sigemptyset(&sc.sa_mask);
-		sigaction(SIGCHLD, &sc, NULL);
-		if (cmd_spawn(&s, o->target_cmd))
+		if (command_spawn(&s.cmd, o->target_cmd))
 			goto out;
-		target = s.cmd_pid;
+		target = s.cmd.pid;
 	}
 
 	s.fmts = calloc(m->nfmts + 1, sizeof(*s.fmts));
@@ -637,7 +495,7 @@ int sess_run(const struct program *p, const struct meta *m, const char *obj_path
 		running = false;
 	}
 	if (running)
-		cmd_release(&s);
+		command_release(&s.cmd);
 	int64_t start = now_ns(CLOCK_MONOTONIC);
 	int64_t deadline = o->timeout_s > 0 ? start + (int64_t)(o->timeout_s * 1e9) : 0;
 	int64_t *due = calloc(m->nuser_timers + 1, sizeof(*due));
@@ -649,7 +507,7 @@ int sess_run(const struct program *p, const struct meta *m, const char *obj_path
 		check_kernel_state(&s);
 		if (stop_signal || s.exit_seen || s.errored || eval_exit_requested(s.ev))
 			break;
-		if (o->target_cmd && cmd_done(&s))
+		if (o->target_cmd && command_done(&s.cmd))
 			break;	/* stap -c: the session ends with the command */
 		int64_t now = now_ns(CLOCK_MONOTONIC);
 		if (deadline && now >= deadline)
@@ -693,7 +551,7 @@ int sess_run(const struct program *p, const struct meta *m, const char *obj_path
 	}
 
 	free(due);
-	cmd_stop(&s);
+	command_stop(&s.cmd);
 	/* no kernel handler may start from here on; then drain what they already wrote */
 	set_kernel_state(&s, s.errored ? BSTAP_ERRORED : BSTAP_STOPPING);
 	ldr_detach(s.ldr);
@@ -711,9 +569,7 @@ int sess_run(const struct program *p, const struct meta *m, const char *obj_path
 		fprintf(stderr, "Pass 5: run completed in %" PRId64 " ms.\n",
 			(now_ns(CLOCK_MONOTONIC) - t0) / 1000000);
 out:
-	cmd_stop(&s);
-	if (o->target_cmd)
-		signal(SIGCHLD, SIG_DFL);
+	command_stop(&s.cmd);
 	fflush(s.out);
 	if (s.out != stdout)
 		fclose(s.out);
