@@ -855,26 +855,15 @@ static void check_resolved(struct tc *tc, struct sym_list *l, const char *what)
 }
 
 /*
- * -G NAME=VALUE names a scalar global of the script. Like stap, a global whose type nothing in
- * the script fixes takes the value's: a number makes it a long, anything else a string. With
- * hint, fix such types and return whether any was fixed (so inference runs again); without,
- * report settings that name no global, or an array or statistic.
+ * -G NAME=VALUE: like stap, a global whose type nothing in the script fixes takes the value's,
+ * a number making it a long and anything else a string. Returns whether a type was fixed (so
+ * inference runs again).
  */
-static bool check_settings(struct tc *tc, const struct global_setting *gs, int n, bool hint)
+static bool type_from_settings(struct tc *tc, const struct global_setting *gs, int n)
 {
 	bool fixed = false;
 	for (int i = 0; i < n; i++) {
 		struct sym *s = find_sym(&tc->globals, gs[i].name);
-		if (!hint) {
-			if (!s)
-				diag_semantic(tc->d, "-G %s: the script has no global variable '%s'",
-					      gs[i].name, gs[i].name);
-			else if (s->is_array || s->nkeys || s->type == T_STATS)
-				diag_semantic(tc->d, "-G %s: '%s' is %s; -G sets only a number or a "
-					      "string", gs[i].name, s->name,
-					      s->type == T_STATS ? "a statistic" : "an array");
-			continue;
-		}
 		if (s && !s->is_array && !s->nkeys && s->type == T_UNKNOWN) {
 			s->type = gs[i].number ? T_LONG : T_STRING;
 			s->type_loc = s->loc;
@@ -882,6 +871,21 @@ static bool check_settings(struct tc *tc, const struct global_setting *gs, int n
 		}
 	}
 	return fixed;
+}
+
+/* Each -G must name a scalar global of the script. */
+static void check_settings(struct tc *tc, const struct global_setting *gs, int n)
+{
+	for (int i = 0; i < n; i++) {
+		struct sym *s = find_sym(&tc->globals, gs[i].name);
+		if (!s)
+			diag_semantic(tc->d, "-G %s: the script has no global variable '%s'",
+				      gs[i].name, gs[i].name);
+		else if (s->is_array || s->nkeys || s->type == T_STATS)
+			diag_semantic(tc->d, "-G %s: '%s' is %s; -G sets only a number or a string",
+				      gs[i].name, s->name,
+				      s->type == T_STATS ? "a statistic" : "an array");
+	}
 }
 
 /* Walk until nothing changes: each walk can only fix more types. */
@@ -961,9 +965,9 @@ int types_check(struct arena *a, struct diag *d, struct program *p, struct stp_f
 
 	if (infer_fixed_point(&tc))
 		return -1;
-	if (check_settings(&tc, settings, nsettings, true) && infer_fixed_point(&tc))
+	if (type_from_settings(&tc, settings, nsettings) && infer_fixed_point(&tc))
 		return -1;
-	check_settings(&tc, settings, nsettings, false);
+	check_settings(&tc, settings, nsettings);
 	if (diag_error_count(d))
 		return -1;
 	tc.final = true;
