@@ -57,3 +57,17 @@ wait_exit() {
 	wait "$bg_pid"
 	bg_rc=$?
 }
+# burst_script FILE: a script that prints "started", then 50 records per millisecond from a
+# 1 ms timer, and "fired N" (the firings) at the end: the ring-buffer tests' load.
+burst_script() {
+	cat >"$1" <<'STP'
+global n
+probe begin { println("started") }
+probe timer.ms(1) {
+	n++
+	for (i = 0; i < 50; i++)
+		printf("record %d %d ................................................................\n", n, i)
+}
+probe end { printf("fired %d\n", n) }
+STP
+}

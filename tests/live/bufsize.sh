@@ -5,16 +5,7 @@
 # TIMEOUT: 60
 . "$LIVE_DIR/../lib.sh"
 RUN=${BSTAP%/bstap}/bstap-run
-cat >s.stp <<'STP'
-global n
-probe begin { println("started") }
-probe timer.ms(1) {
-	n++
-	for (i = 0; i < 50; i++)
-		printf("record %d %d\n", n, i)
-}
-probe end { printf("fired %d\n", n) }
-STP
+burst_script s.stp
 start_bg out err -s 32 s.stp
 wait_for out '^started$' 15
 size=$(bpftool map list 2>/dev/null | awk '/ringbuf/ && /bstap_rb/ { getline; for (i = 1; i < NF; i++) if ($i == "max_entries") print $(i + 1) }' | tail -n 1)

@@ -3,16 +3,7 @@
 # the number reported must be the number missing from the output.
 # TIMEOUT: 60
 . "$LIVE_DIR/../lib.sh"
-cat >s.stp <<'STP'
-global n
-probe begin { println("started") }
-probe timer.ms(1) {
-	n++
-	for (i = 0; i < 50; i++)
-		printf("record %d %d ................................................................\n", n, i)
-}
-probe end { printf("fired %d\n", n) }
-STP
+burst_script s.stp
 start_bg out err s.stp
 wait_for out '^started$' 15
 kill -STOP "$bg_pid"

@@ -2,15 +2,7 @@
 # either every record arrives, or stderr reports the loss.
 # TIMEOUT: 60
 . "$LIVE_DIR/../lib.sh"
-cat >s.stp <<'STP'
-global n
-probe timer.ms(1) {
-	n++
-	for (i = 0; i < 50; i++)
-		printf("record %d %d ................................................................\n", n, i)
-}
-probe end { printf("fired %d\n", n) }
-STP
+burst_script s.stp
 "$BSTAP" -T 2 s.stp >out 2>err || { cat err; fail "bstap exited with status $?"; }
 fired=$(sed -n 's/^fired \([0-9]*\)$/\1/p' out)
 [ -n "$fired" ] || fail "no 'fired N' line"

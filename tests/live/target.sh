@@ -22,6 +22,16 @@ expect_file_eq "no target" out "begin 0
 timer 0
 end 0"
 
+# expect_command_pid WHAT: out shows target() everywhere equal to the pid the command printed
+expect_command_pid() {
+	cmdpid=$(sed -n 's/^cmd //p' out)
+	[ -n "$cmdpid" ] || { cat out err; fail "$1: the command did not run"; }
+	expect_file_eq "$1 output" out "begin $cmdpid
+kernel $cmdpid
+cmd $cmdpid
+end $cmdpid 1"
+}
+
 # -c: the command prints its own pid ($$ of the shell that runs it); target() must be that pid,
 # begin runs before the command starts, and the session ends by itself when the command ends
 cat >c.stp <<'STP'
@@ -33,12 +43,7 @@ STP
 start_bg out err -c 'sh -c "sleep 0.3; echo cmd \$\$"' c.stp
 wait_exit 20
 [ "$bg_rc" = 0 ] || { cat err; fail "-c: status $bg_rc"; }
-cmdpid=$(sed -n 's/^cmd //p' out)
-[ -n "$cmdpid" ] || { cat out err; fail "-c: the command did not run"; }
-expect_file_eq "-c output" out "begin $cmdpid
-kernel $cmdpid
-cmd $cmdpid
-end $cmdpid 1"
+expect_command_pid "-c"
 
 # a command still running when exit() ends the session is stopped, not left behind
 marker="bstap-target-test-$$"
@@ -79,10 +84,5 @@ timer 99
 end 99"
 obj=$("$BSTAP" --cache-dir "$SCRATCH/cache" -p4 c.stp) || fail "-p4 failed"
 "$RUN" -c 'sh -c "sleep 0.2; echo cmd \$\$"' "$obj" >out 2>err || { cat err; fail "bstap-run -c: status $?"; }
-cmdpid=$(sed -n 's/^cmd //p' out)
-[ -n "$cmdpid" ] || { cat out err; fail "bstap-run -c: the command did not run"; }
-expect_file_eq "bstap-run -c" out "begin $cmdpid
-kernel $cmdpid
-cmd $cmdpid
-end $cmdpid 1"
+expect_command_pid "bstap-run -c"
 exit 0
