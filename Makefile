@@ -26,9 +26,13 @@ Q := @
 msg = @printf '  %-6s %s\n' $(1) $(2);
 endif
 
-SRCS := $(wildcard lang/*.c) $(wildcard bpf/*.c) $(wildcard loader/*.c) $(wildcard runtime/*.c)
+# prog/ is the contract both halves share; the driver ties passes 1-5 together for bstap;
+# bstap-run is prog/ + loader/ + runtime/ and nothing of the compiler.
+SRCS := $(wildcard prog/*.c) $(wildcard lang/*.c) $(wildcard bpf/*.c) $(wildcard loader/*.c) \
+	$(wildcard runtime/*.c) $(wildcard driver/*.c)
 BSTAP_SRCS := $(filter-out runtime/run_main.c,$(SRCS))
-RUN_SRCS := $(filter-out runtime/main.c,$(wildcard loader/*.c) $(wildcard runtime/*.c))
+RUN_SRCS := $(filter-out runtime/run_main.c,$(wildcard prog/*.c) $(wildcard loader/*.c) \
+	$(wildcard runtime/*.c)) runtime/run_main.c
 STATIC_LIBS := -lbpf -lelf -lz
 
 .DELETE_ON_ERROR:
@@ -79,7 +83,7 @@ san: $(SAN_O)/bstap $(SAN_O)/bstap-run
 
 # --- unit tests: each tests/unit/test_*.c links against every non-main object ---
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
-LIB_SRCS := $(filter-out runtime/main.c runtime/run_main.c,$(SRCS))
+LIB_SRCS := $(filter-out driver/main.c runtime/run_main.c,$(SRCS))
 $(SAN_O)/unit/%: tests/unit/%.c tests/unit/harness.h $(patsubst %.c,$(SAN_O)/obj/%.o,$(LIB_SRCS)) $(SAN_O)/obj/gen/bstap_bpf_h.o
 	$(call msg,TEST,$@)
 	@mkdir -p $(dir $@)

@@ -1,6 +1,6 @@
 /* Pass 4: run clang -target bpf on the generated C, with the runtime header beside it. */
 #include "clang.h"
-#include "loader/objfmt.h"
+#include "prog/objfmt.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -3,7 +3,7 @@
 #define BSTAP_CLANG_H
 
 #include <stdbool.h>
-#include "lang/diag.h"
+#include "prog/diag.h"
 
 /*
  * Writes NAME.bpf.c and bstap.bpf.h into dir and compiles NAME.bpf.o there. The bytes of

@@ -1,13 +1,14 @@
 /* Pass 3: emit BPF C for kernel-context probes; every statement carries its script location. */
 #include "gen.h"
+#include "gen_kinds.h"
 
 #include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "lang/builtins.h"
-#include "runtime/format.h"	/* the printf format grammar is shared with the runtime */
+#include "prog/builtins.h"
+#include "prog/format.h"	/* the printf format grammar is shared with the runtime */
 
 #define MAXSTR BSTAP_MAXSTRINGLEN
 #define SCRATCH_LIMIT (256 * 1024)
@@ -453,56 +454,6 @@ static const char *statop(struct gen *g, struct node *n)
 		 g->abort, val);
 }
 
-/*
- * sprintf in BPF goes through bpf_snprintf, which knows flags "0+- ", a width and
- * d i u x X c s. Returns the kernel format, or NULL if fmt needs more (then the
- * probe runs in userspace, or the user is told).
- */
-static const char *kernel_format(struct arena *a, const char *fmt)
-{
-	char err[128];
-	struct fmt *f = fmt_parse(fmt, err, sizeof(err));
-	if (!f)
-		return NULL;
-	char *out = arena_alloc(a, strlen(fmt) * 4 + 16), *o = out;
-	bool ok = true;
-	for (int i = 0; i < f->nspecs && ok; i++) {
-		const struct fmt_spec *sp = &f->specs[i];
-		if (sp->conv == FC_LITERAL) {
-			for (size_t j = 0; j < sp->litlen; j++) {
-				if (sp->lit[j] == '%')
-					*o++ = '%';
-				*o++ = sp->lit[j];
-			}
-			continue;
-		}
-		if (sp->prec != FMT_NONE || sp->width == FMT_STAR || (sp->flags & FMT_ALT)) {
-			ok = false;
-			break;
-		}
-		*o++ = '%';
-		if (sp->flags & FMT_LEFT) *o++ = '-';
-		if (sp->flags & FMT_PLUS) *o++ = '+';
-		if (sp->flags & FMT_SPACE) *o++ = ' ';
-		if (sp->flags & FMT_ZERO) *o++ = '0';
-		if (sp->width >= 0)
-			o += sprintf(o, "%d", sp->width);
-		switch (sp->conv) {
-		case FC_SIGNED: o += sprintf(o, "lld"); break;
-		case FC_UNSIGNED: o += sprintf(o, "llu"); break;
-		case FC_HEX: o += sprintf(o, "llx"); break;
-		case FC_HEX_UPPER: o += sprintf(o, "llX"); break;
-		case FC_CHAR: *o++ = 'c'; break;
-		case FC_STRING: *o++ = 's'; break;
-		default: ok = false; break;
-		}
-	}
-	*o = 0;
-	if (f->nargs > 12)
-		ok = false;	/* bpf_snprintf takes at most 12 arguments */
-	fmt_free(f);
-	return ok ? out : NULL;
-}
 
 /* '%' in literal text of print-family formats must not start a conversion. */
 static const char *escape_pct(struct gen *g, const char *s, size_t len)
@@ -555,7 +506,7 @@ static const char *print_format(struct gen *g, struct node *n, struct node ***ou
 static const char *snprintf_expr(struct gen *g, struct node *n, const char *fmt,
 				 struct node **args, uint32_t nargs)
 {
-	const char *kf = kernel_format(g->a, fmt);
+	const char *kf = fmt_bpf_snprintf(g->a, fmt);
 	if (!kf) {
 		if (nargs > 12)
 			bad(g, &n->loc, "%s in a kernel probe takes at most 12 values (%u given): "
@@ -1296,173 +1247,9 @@ static void init_locals(struct gen *g, const struct sym_list *locals)
 }
 
 /* Script functions may call each other, but not recursively: BPF has no real call stack. */
-static bool reaches(const struct node *n, const struct func *target, bool *seen);
-
-static bool reaches_list(const struct node_list *l, const struct func *t, bool *seen)
-{
-	for (uint32_t i = 0; i < l->n; i++)
-		if (reaches(l->v[i], t, seen))
-			return true;
-	return false;
-}
-
-static bool reaches(const struct node *n, const struct func *t, bool *seen)
-{
-	if (!n)
-		return false;
-	switch (n->kind) {
-	case N_CALL:
-		if (n->u.call.fn == t)
-			return true;
-		/* each function's body is searched once: recursion must not make this endless */
-		if (n->u.call.fn && !seen[n->u.call.fn->id]) {
-			seen[n->u.call.fn->id] = true;
-			if (reaches(n->u.call.fn->body, t, seen))
-				return true;
-		}
-		return reaches_list(&n->u.call.args, t, seen);
-	case N_INDEX: return reaches_list(&n->u.index.keys, t, seen);
-	case N_BINOP: return reaches(n->u.bin.l, t, seen) || reaches(n->u.bin.r, t, seen);
-	case N_UNOP: return reaches(n->u.un.e, t, seen);
-	case N_ASSIGN: return reaches(n->u.assign.lhs, t, seen) || reaches(n->u.assign.rhs, t, seen);
-	case N_INCDEC: return reaches(n->u.incdec.lv, t, seen);
-	case N_TERNARY:
-		return reaches(n->u.tern.cond, t, seen) || reaches(n->u.tern.t, t, seen) ||
-		       reaches(n->u.tern.f, t, seen);
-	case N_IN: return reaches_list(&n->u.in.keys, t, seen);
-	case N_BLOCK: return reaches_list(&n->u.block, t, seen);
-	case N_EXPR: return reaches(n->u.expr, t, seen);
-	case N_IF:
-	case N_TRY:
-		return reaches(n->u.ifs.cond, t, seen) || reaches(n->u.ifs.then, t, seen) ||
-		       reaches(n->u.ifs.els, t, seen);
-	case N_WHILE:
-	case N_FOR:
-		return reaches(n->u.loop.init, t, seen) || reaches(n->u.loop.cond, t, seen) ||
-		       reaches(n->u.loop.step, t, seen) || reaches(n->u.loop.body, t, seen);
-	case N_FOREACH: return reaches(n->u.foreach.limit, t, seen) || reaches(n->u.foreach.body, t, seen);
-	case N_RETURN: return reaches(n->u.ret, t, seen);
-	case N_DELETE: return reaches(n->u.del, t, seen);
-	default: return false;
-	}
-}
-
-/*
- * Placement. A timer handler that needs what BPF cannot do (sorting, reading statistics,
- * sprintf) and reads no task context runs in userspace on a timer instead: stap's
- * periodic-report idiom. Flags: 1 = needs userspace, 2 = reads task context.
- */
-/* One walk over a handler and the functions it calls. */
-struct walk {
-	bool *seen;		/* per function id: its body was walked already */
-	const bool *recursive;	/* per function id: it can call itself */
-};
-
-static int placement(const struct node *n, struct walk *w);
-
-static int placement_list(const struct node_list *l, struct walk *w)
-{
-	int f = 0;
-	for (uint32_t i = 0; i < l->n; i++)
-		f |= placement(l->v[i], w);
-	return f;
-}
-
-static int placement(const struct node *n, struct walk *w)
-{
-	if (!n)
-		return 0;
-	int f = 0;
-	switch (n->kind) {
-	case N_CALL:
-		f = placement_list(&n->u.call.args, w);
-		if (n->u.call.fn) {
-			/* BPF has no recursion; stap's recursion runs in userspace */
-			if (w->recursive[n->u.call.fn->id])
-				f |= 1;
-			/* a function counts once: what it needs is the same at every call */
-			if (!w->seen[n->u.call.fn->id]) {
-				w->seen[n->u.call.fn->id] = true;
-				f |= placement(n->u.call.fn->body, w);
-			}
-			return f;
-		}
-		switch (n->u.call.builtin) {
-		case B_PID: case B_TID: case B_PPID: case B_UID: case B_EXECNAME:
-			return f | 2;
-		case B_SPRINT:
-		case B_SPRINTLN:
-		case B_SPRINTD:
-		case B_SPRINTDLN: {
-			/* bpf_snprintf takes 12 values; a non-literal delimiter is one per gap */
-			const struct node_list *l = &n->u.call.args;
-			bool d = n->u.call.builtin == B_SPRINTD || n->u.call.builtin == B_SPRINTDLN;
-			uint32_t vals = l->n - d, gaps = d && l->v[0]->kind != N_STR && vals ? vals - 1 : 0;
-			return f | (vals + gaps > 12 ? 1 : 0);
-		}
-		case B_SPRINTF: {
-			struct arena *a = arena_new();
-			const struct node *fa = n->u.call.args.v[0];
-			bool kernel = fa->kind == N_STR &&
-				      kernel_format(a, arena_strndup(a, fa->u.str.s, fa->u.str.len));
-			arena_free(a);
-			return f | (kernel ? 0 : 1);
-		}
-		default:
-			return f;
-		}
-	case N_INDEX: return placement_list(&n->u.index.keys, w);
-	case N_BINOP: return placement(n->u.bin.l, w) | placement(n->u.bin.r, w);
-	case N_UNOP: return placement(n->u.un.e, w);
-	case N_ASSIGN: return placement(n->u.assign.lhs, w) | placement(n->u.assign.rhs, w);
-	case N_INCDEC: return placement(n->u.incdec.lv, w);
-	case N_TERNARY:
-		return placement(n->u.tern.cond, w) | placement(n->u.tern.t, w) |
-		       placement(n->u.tern.f, w);
-	case N_IN: return placement_list(&n->u.in.keys, w);
-	case N_BLOCK: return placement_list(&n->u.block, w);
-	case N_EXPR: return placement(n->u.expr, w);
-	case N_IF:
-	case N_TRY:
-		return placement(n->u.ifs.cond, w) | placement(n->u.ifs.then, w) |
-		       placement(n->u.ifs.els, w);
-	case N_WHILE:
-	case N_FOR:
-		return placement(n->u.loop.init, w) | placement(n->u.loop.cond, w) |
-		       placement(n->u.loop.step, w) | placement(n->u.loop.body, w);
-	case N_FOREACH:
-		f = placement(n->u.foreach.limit, w) | placement(n->u.foreach.body, w);
-		if (n->u.foreach.sort_dir || n->u.foreach.arr->u.var.sym->type == T_STATS)
-			f |= 1;
-		return f;
-	case N_RETURN: return placement(n->u.ret, w);
-	case N_DELETE: return placement(n->u.del, w);
-	default: return 0;
-	}
-}
-
-static bool *user_probes;	/* set per gen_bpf_c call: probes placed in userspace */
-
 static bool is_kernel(const struct eprobe *ep)
 {
-	return (ep->kind == PK_TIMER || ep->kind == PK_PROFILE) && !user_probes[ep->id];
-}
-
-/* Which functions do kernel probes call (directly or not)? */
-/* A fresh "function already visited" set for one walk over the call graph. */
-static bool *no_funcs_seen(struct arena *a, const struct program *p)
-{
-	return arena_alloc(a, (p->funcs.n + 1) * sizeof(bool));
-}
-
-static void mark_kernel_funcs(struct arena *a, const struct program *p, bool *used)
-{
-	for (uint32_t f = 0; f < p->funcs.n; f++)
-		for (uint32_t i = 0; i < p->probes.n && !used[f]; i++)
-			if (is_kernel(p->probes.v[i]) &&
-			    (reaches(p->probes.v[i]->body, p->funcs.v[f], no_funcs_seen(a, p)) ||
-			     reaches(p->probes.v[i]->cond, p->funcs.v[f], no_funcs_seen(a, p))))
-				used[f] = true;
+	return ep->place == PLACE_KERNEL;
 }
 
 int gen_bpf_c(struct arena *a, struct diag *d, const struct program *p, struct gen_result *res)
@@ -1492,42 +1279,25 @@ int gen_bpf_c(struct arena *a, struct diag *d, const struct program *p, struct g
 
 	decl_globals(&g, decl);
 
-	user_probes = arena_alloc(a, (p->probes.n + 1) * sizeof(bool));
-	bool *recursive = no_funcs_seen(a, p);
-	for (uint32_t f = 0; f < p->funcs.n; f++)
-		recursive[f] = reaches(p->funcs.v[f]->body, p->funcs.v[f], no_funcs_seen(a, p));
+	/* pass 2 placed each probe; the userspace timers are listed for the runtime's clock */
 	struct meta *m = g.meta;
 	m->user_timers = arena_alloc(a, (p->probes.n + 1) * sizeof(*m->user_timers));
 	for (uint32_t i = 0; i < p->probes.n; i++) {
 		const struct eprobe *ep = p->probes.v[i];
-		if (ep->kind != PK_TIMER)
+		if (ep->at.kind != PK_TIMER || ep->place != PLACE_USER)
 			continue;
-		struct walk w = { no_funcs_seen(a, p), recursive };
-		int f = placement(ep->body, &w) | placement(ep->cond, &w);
-		if (f == 1) {
-			user_probes[ep->id] = true;
-			struct meta_user_timer *ut = &m->user_timers[m->nuser_timers++];
-			ut->probe_id = ep->id;
-			ut->period_ns = ep->period_ns;
-			ut->randomize_ns = ep->randomize_ns;
-		}
+		struct meta_user_timer *ut = &m->user_timers[m->nuser_timers++];
+		ut->probe_id = ep->id;
+		ut->period_ns = ep->at.period_ns;
+		ut->randomize_ns = ep->at.randomize_ns;
 	}
-
-	bool *kfn = arena_alloc(a, (p->funcs.n + 1) * sizeof(bool));
-	mark_kernel_funcs(a, p, kfn);
 
 	/* functions: each gets its own frame, before the probe area */
 	uint32_t base = 0;
 	for (uint32_t f = 0; f < p->funcs.n; f++) {
 		const struct func *fn = p->funcs.v[f];
-		if (!kfn[f])
+		if (!fn->in_kernel)
 			continue;
-		if (reaches(fn->body, fn, no_funcs_seen(a, p))) {
-			bad(&g, &fn->loc, "function '%s' is recursive and cannot run in a kernel probe: "
-			    "call it from 'begin'/'end', or from a timer probe that uses no task "
-			    "context (pid(), execname(), ...) so that it runs in userspace", fn->name);
-			continue;
-		}
 		const char *tag = S(&g, "fn_%s_frame", fn->name);
 		decl_locals(&g, decl, tag, &fn->params, &fn->locals, fn->ret);
 		/* declared up front: foreach callbacks, emitted before the functions, may call it */
@@ -1592,32 +1362,26 @@ int gen_bpf_c(struct arena *a, struct diag *d, const struct program *p, struct g
 			}
 		if (!first)
 			continue;	/* every probe of this event runs in userspace */
+		const struct gen_kind *k = gen_kind_of(first->at.kind);
+		if (!k) {
+			bad(&g, &first->loc, "probe point '%s' cannot run in a kernel probe", first->pp);
+			continue;
+		}
 		struct meta_group *mg = &m->groups[m->ngroups++];
-		mg->kind = first->kind == PK_PROFILE ? MP_PROFILE : MP_TIMER;
+		mg->at = first->at;
 		mg->prog = S(&g, "group_%u", gi);
 		mg->pp = first->pp;
-		mg->period_ns = first->period_ns;
 		mg->optional = true;
 		for (uint32_t i = 0; i < p->probes.n; i++)
 			if (is_kernel(p->probes.v[i]) && p->probes.v[i]->group == gi &&
 			    !p->probes.v[i]->optional)
 				mg->optional = false;
-		if (first->randomize_ns) {
-			/* sample finer than the spread, then fire when the random due time passes */
-			uint64_t gran = first->randomize_ns / 4;
-			if (gran < 10000)
-				gran = 10000;
-			if (gran > first->period_ns - first->randomize_ns)
-				gran = first->period_ns - first->randomize_ns;
-			mg->period_ns = gran;
-		}
-		fprintf(body, "SEC(\"perf_event\")\nint group_%u(void *ctx)\n{\n", gi);
+		fprintf(body, "SEC(\"%s\")\nint group_%u(%s)\n{\n", k->section(a, &first->at), gi,
+			k->ctx_param);
 		fprintf(body, "\tstruct bstap_scratch *S = bstap_scratch_get();\n\tif (!S)\n\t\treturn 0;\n");
 		fprintf(body, "\tS->ctx = ctx;\n");
-		if (first->randomize_ns)
-			fprintf(body, "\tif (!bstap_due_check(%u, %lluULL, %lluULL))\n\t\treturn 0;\n", gi,
-				(unsigned long long)first->period_ns,
-				(unsigned long long)first->randomize_ns);
+		if (k->entry)
+			k->entry(body, gi, &first->at, &mg->at);
 		for (uint32_t i = 0; i < p->probes.n; i++) {
 			const struct eprobe *ep = p->probes.v[i];
 			if (!is_kernel(ep) || ep->group != gi)

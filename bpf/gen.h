@@ -2,9 +2,9 @@
 #ifndef BSTAP_GEN_H
 #define BSTAP_GEN_H
 
-#include "lang/diag.h"
-#include "lang/program.h"
-#include "loader/meta.h"
+#include "prog/diag.h"
+#include "prog/program.h"
+#include "prog/meta.h"
 
 struct gen_result {
 	char *c_text;		/* the BPF C source, NUL-terminated, arena-owned */

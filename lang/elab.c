@@ -1,12 +1,12 @@
 /* Pass 2a: turn probe definitions into concrete probes — alias expansion and probe-point resolution. */
 #include "elab.h"
+#include "probe_families.h"
 
 #include <fnmatch.h>
 #include <inttypes.h>
 #include <string.h>
 
 #define MAX_ALIAS_DEPTH 32
-#define HZ 250	/* this kernel's CONFIG_HZ; jiffies and timer.profile use it */
 
 /* The alias definitions being expanded, outermost first: for cycle detection and -p2 chains. */
 struct chain {
@@ -23,16 +23,6 @@ struct elab {
 	int nfiles;
 	struct program *prog;
 };
-
-void eprobe_list_push(struct arena *a, struct eprobe_list *l, struct eprobe *p)
-{
-	if (l->n == l->cap) {
-		uint32_t cap = l->cap ? l->cap * 2 : 8;
-		l->v = arena_realloc(a, l->v, l->cap * sizeof(*l->v), cap * sizeof(*l->v));
-		l->cap = cap;
-	}
-	l->v[l->n++] = p;
-}
 
 static bool arg_equal(const struct node *x, const struct node *y)
 {
@@ -126,150 +116,6 @@ static const char *chain_string(struct elab *e, const struct chain *c, const str
 	return arena_printf(e->a, "%s <- %s */", s, pp_to_string(e->a, outer->use));
 }
 
-static bool get_num_arg(struct elab *e, const struct pp_comp *c, int64_t *out)
-{
-	if (!c->arg || c->arg->kind != N_NUM) {
-		diag_error(e->d, &c->loc, "probe point component '%s' needs a number argument",
-			   c->functor);
-		return false;
-	}
-	*out = c->arg->u.num;
-	return true;
-}
-
-static bool no_arg(struct elab *e, const struct pp_comp *c)
-{
-	if (c->arg) {
-		diag_error(e->d, &c->loc, "probe point component '%s' takes no argument", c->functor);
-		return false;
-	}
-	return true;
-}
-
-/* Units of the timer.X(N) family, in nanoseconds per N. 0: per-second rate (hz). */
-static const struct { const char *name; uint64_t ns; } timer_units[] = {
-	{ "s", 1000000000ull },	  { "sec", 1000000000ull }, { "ms", 1000000ull },
-	{ "msec", 1000000ull },	  { "us", 1000ull },	    { "usec", 1000ull },
-	{ "ns", 1ull },		  { "nsec", 1ull },	    { "jiffies", 1000000000ull / HZ },
-	{ "hz", 0 },
-};
-
-/*
- * Resolve a probe point that no alias matched against the built-in families.
- * Returns 1 if it made a probe, 0 if the point names nothing (caller decides on '?'),
- * -1 after reporting an error.
- */
-static int resolve_builtin(struct elab *e, const struct probe_point *pp, struct eprobe *ep)
-{
-	const struct pp_comp *c = pp->comps;
-	const char *f0 = c[0].functor;
-	if (strchr(f0, '*'))
-		return 0;
-	if (!strcmp(f0, "begin") || !strcmp(f0, "end") || !strcmp(f0, "error")) {
-		ep->kind = !strcmp(f0, "begin") ? PK_BEGIN : !strcmp(f0, "end") ? PK_END : PK_ERROR;
-		if (c[0].arg && !get_num_arg(e, &c[0], &ep->seq))
-			return -1;
-		if (pp->ncomps > 1) {
-			diag_error(e->d, &c[1].loc, "unexpected '%s' after '%s' probe point",
-				   c[1].functor, f0);
-			return -1;
-		}
-		return 1;
-	}
-	/* never: analysed, never run; oneshot: a begin probe that ends the session (derive) */
-	if (!strcmp(f0, "never") || !strcmp(f0, "oneshot")) {
-		if (!no_arg(e, &c[0]))
-			return -1;
-		if (pp->ncomps > 1) {
-			diag_error(e->d, &c[1].loc, "unexpected '%s' after '%s' probe point",
-				   c[1].functor, f0);
-			return -1;
-		}
-		ep->kind = f0[0] == 'n' ? PK_NEVER : PK_BEGIN;
-		return 1;
-	}
-	if (!strcmp(f0, "timer")) {
-		if (!no_arg(e, &c[0]))
-			return -1;
-		if (pp->ncomps < 2) {
-			diag_error(e->d, &pp->loc,
-				   "incomplete probe point 'timer': expected timer.s(N), timer.ms(N), "
-				   "timer.us(N), timer.ns(N), timer.hz(N), timer.jiffies(N) or "
-				   "timer.profile");
-			return -1;
-		}
-		const char *f1 = c[1].functor;
-		if (!strcmp(f1, "profile")) {
-			if (!no_arg(e, &c[1]))
-				return -1;
-			if (pp->ncomps > 2 && !(pp->ncomps == 3 && !strcmp(c[2].functor, "tick"))) {
-				diag_error(e->d, &c[2].loc, "unexpected '%s' after timer.profile",
-					   c[2].functor);
-				return -1;
-			}
-			ep->kind = PK_PROFILE;
-			ep->period_ns = 1000000000ull / HZ;
-			return 1;
-		}
-		for (size_t i = 0; i < sizeof(timer_units) / sizeof(timer_units[0]); i++) {
-			if (strcmp(f1, timer_units[i].name))
-				continue;
-			int64_t n;
-			if (!get_num_arg(e, &c[1], &n))
-				return -1;
-			if (n <= 0) {
-				diag_error(e->d, &c[1].loc, "timer period must be positive, got %" PRId64, n);
-				return -1;
-			}
-			uint64_t unit = timer_units[i].ns;
-			ep->kind = PK_TIMER;
-			ep->period_ns = unit ? (uint64_t)n * unit : 1000000000ull / (uint64_t)n;
-			if (ep->period_ns == 0 || (unit && ep->period_ns / unit != (uint64_t)n)) {
-				diag_error(e->d, &c[1].loc, "timer period out of range");
-				return -1;
-			}
-			if (pp->ncomps >= 3) {
-				if (strcmp(c[2].functor, "randomize") || pp->ncomps > 3 || !unit) {
-					diag_error(e->d, &c[2].loc, "unexpected '%s' after timer.%s(N)%s",
-						   c[2].functor, f1,
-						   unit ? ": only .randomize(M) may follow" : "");
-					return -1;
-				}
-				int64_t m;
-				if (!get_num_arg(e, &c[2], &m))
-					return -1;
-				if (m < 0 || (uint64_t)m * unit >= ep->period_ns) {
-					diag_error(e->d, &c[2].loc,
-						   "randomize value must be at least 0 and less than the "
-						   "period (%" PRId64 ")", n);
-					return -1;
-				}
-				ep->randomize_ns = (uint64_t)m * unit;
-			}
-			if (ep->period_ns < 10000) {
-				diag_error(e->d, &c[1].loc,
-					   "timer period %" PRIu64 "ns is below the 10us minimum",
-					   ep->period_ns);
-				return -1;
-			}
-			return 1;
-		}
-		diag_error(e->d, &c[1].loc, "unknown timer unit '%s': expected s, ms, us, ns, hz, "
-			   "jiffies or profile", f1);
-		return -1;
-	}
-	static const char *const later[] = { "kernel", "module", "process", "perf", "procfs",
-					     "netfilter", "java", "python2", "python3" };
-	for (size_t i = 0; i < sizeof(later) / sizeof(later[0]); i++) {
-		if (!strcmp(f0, later[i])) {
-			diag_error(e->d, &pp->loc, "probe point '%s' is not supported by bstap yet",
-				   pp_to_string(e->a, pp));
-			return -1;
-		}
-	}
-	return 0;
-}
-
 static int derive(struct elab *e, const struct probe_point *pp, struct node *body,
 		  struct node *cond, const struct chain *ch, const struct expansion *via,
 		  const struct loc *user_loc, int depth);
@@ -358,16 +204,20 @@ static int derive(struct elab *e, const struct probe_point *pp, struct node *bod
 	if (made < 0 || matched)
 		return made;
 
-	struct eprobe *ep = arena_alloc(e->a, sizeof(*ep));
-	int r = resolve_builtin(e, pp, ep);
+	struct pp_resolved res;
+	int r = family_resolve(e->a, e->d, pp, &res);
 	if (r <= 0)
 		return r;
+	struct eprobe *ep = arena_alloc(e->a, sizeof(*ep));
+	ep->at = res.at;
+	ep->place = res.place;
+	ep->seq = res.seq;
 	ep->optional = pp->optional || pp->sufficient;
 	ep->pp = pp_to_string(e->a, &(struct probe_point){ .comps = pp->comps,
 							   .ncomps = pp->ncomps });
 	ep->chain = chain_string(e, ch, pp);
 	ep->body = node_clone(e->a, body, NULL);
-	if (!strcmp(pp->comps[0].functor, "oneshot")) {
+	if (res.then_exit) {
 		/* the handler, then exit(), as stap's oneshot */
 		struct node *call = node_new(e->a, N_CALL, pp->loc);
 		call->u.call.name = "exit";
@@ -382,19 +232,18 @@ static int derive(struct elab *e, const struct probe_point *pp, struct node *bod
 	return 1;
 }
 
-/* Probes with the same kernel event share one BPF program, run in script order. */
+/* Kernel probes on the same event share one BPF program, run in script order. */
 static void assign_groups(struct program *p)
 {
 	uint32_t ngroups = 0;
 	for (uint32_t i = 0; i < p->probes.n; i++) {
 		struct eprobe *ep = p->probes.v[i];
 		ep->group = UINT32_MAX;
-		if (ep->kind != PK_TIMER && ep->kind != PK_PROFILE)
+		if (ep->place != PLACE_KERNEL)
 			continue;
 		for (uint32_t j = 0; j < i; j++) {
 			struct eprobe *q = p->probes.v[j];
-			if (q->kind == ep->kind && q->period_ns == ep->period_ns &&
-			    q->randomize_ns == ep->randomize_ns && ep->randomize_ns == 0) {
+			if (q->place == PLACE_KERNEL && attach_spec_same_event(&q->at, &ep->at)) {
 				ep->group = q->group;
 				break;
 			}
@@ -435,8 +284,10 @@ struct program *elaborate(struct arena *a, struct diag *d, struct stp_file **fil
 		diag_semantic(d, "no probes found");
 		return NULL;
 	}
-	assign_groups(e.prog);
 	if (types_check(a, d, e.prog, files, nfiles, settings, nsettings) < 0 || diag_error_count(d))
 		return NULL;
+	if (placement_decide(a, d, e.prog) < 0)
+		return NULL;
+	assign_groups(e.prog);
 	return e.prog;
 }

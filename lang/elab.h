@@ -3,8 +3,8 @@
 #define BSTAP_ELAB_H
 
 #include <stdio.h>
-#include "diag.h"
-#include "program.h"
+#include "prog/diag.h"
+#include "prog/program.h"
 
 /* A global the command line sets (-G NAME=VALUE), as pass 2 needs to know it. */
 struct global_setting {
@@ -24,6 +24,12 @@ struct program *elaborate(struct arena *a, struct diag *d, struct stp_file **fil
 /* Type inference and semantic checks over an expanded program (lang/types.c). */
 int types_check(struct arena *a, struct diag *d, struct program *p, struct stp_file **files,
 		int nfiles, const struct global_setting *settings, int nsettings);
+
+/*
+ * Where each handler runs (lang/placement.c): fills eprobe.place for timers, func.recursive
+ * and func.in_kernel. Reports a recursive function a kernel probe calls; -1 then.
+ */
+int placement_decide(struct arena *a, struct diag *d, struct program *p);
 
 /* -p2 output: globals, functions and the resolved probes with their alias chains. */
 void program_print(FILE *out, const struct program *p);

@@ -4,8 +4,8 @@
 
 #include <stdbool.h>
 #include <stdint.h>
-#include "ast.h"
-#include "diag.h"
+#include "prog/ast.h"
+#include "prog/diag.h"
 
 enum tok_kind {
 	TK_EOF,

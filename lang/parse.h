@@ -3,8 +3,8 @@
 #define BSTAP_PARSE_H
 
 #include <stdio.h>
-#include "ast.h"
-#include "diag.h"
+#include "prog/ast.h"
+#include "prog/diag.h"
 
 /* What the preprocessor's %( cond %? a %: b %) conditions and $1/@1 can see. */
 struct parse_env {

@@ -1,7 +1,7 @@
 /* Pass 2b: resolve names to symbols, infer long/string/stats types, and check what the grammar cannot. */
-#include "builtins.h"
+#include "prog/builtins.h"
 #include "elab.h"
-#include "runtime/format.h"	/* the printf format grammar is shared with the runtime */
+#include "prog/format.h"	/* the printf format grammar is shared with the runtime */
 
 #include <string.h>
 

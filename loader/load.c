@@ -11,13 +11,13 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
-#include "loader/timer.h"
+#include "loader/kind.h"
 
 struct ldr {
 	struct bpf_object *obj;
 	const struct meta *meta;
 	struct bpf_link **links;
-	int *perf_fds;
+	int *fds;		/* what each link needs kept open (a perf event), or -1 */
 	uint32_t nlinks, cap;
 	int verbose;
 };
@@ -190,7 +190,21 @@ fail:
 	return err;
 }
 
-static int add_link(struct ldr *l, struct bpf_link *link, int pfd)
+/* The kinds that registered themselves (LDR_KIND in each kind's file). */
+static const struct ldr_kind *kinds[PK__COUNT];
+
+void ldr_kind_register(const struct ldr_kind *k)
+{
+	if ((unsigned)k->kind < PK__COUNT)
+		kinds[k->kind] = k;
+}
+
+const struct ldr_kind *ldr_kind_find(enum probe_kind kind)
+{
+	return (unsigned)kind < PK__COUNT ? kinds[kind] : NULL;
+}
+
+int ldr_add_link(struct ldr *l, struct bpf_link *link, int fd)
 {
 	if (l->nlinks == l->cap) {
 		uint32_t cap = l->cap ? l->cap * 2 : 8;
@@ -198,14 +212,14 @@ static int add_link(struct ldr *l, struct bpf_link *link, int pfd)
 		if (!nl)
 			return -ENOMEM;
 		l->links = nl;
-		int *nf = realloc(l->perf_fds, cap * sizeof(*nf));
+		int *nf = realloc(l->fds, cap * sizeof(*nf));
 		if (!nf)
 			return -ENOMEM;
-		l->perf_fds = nf;
+		l->fds = nf;
 		l->cap = cap;
 	}
 	l->links[l->nlinks] = link;
-	l->perf_fds[l->nlinks] = pfd;
+	l->fds[l->nlinks] = fd;
 	l->nlinks++;
 	return 0;
 }
@@ -218,42 +232,12 @@ static int attach_group(struct ldr *l, const struct meta_group *g, char *why, si
 		snprintf(why, len, "program %s is missing from the object", g->prog);
 		return -ENOENT;
 	}
-	int cpus[1024];
-	int ncpus = 0;
-	if (g->kind == MP_PROFILE) {
-		ncpus = timer_online_cpus(cpus, 1024);
-		if (ncpus <= 0) {
-			snprintf(why, len, "cannot read the online CPUs");
-			return -EINVAL;
-		}
-	} else {
-		/* one firing per interval system-wide, as SystemTap: a single CPU's clock */
-		ncpus = timer_online_cpus(cpus, 1);
-		if (ncpus <= 0)
-			cpus[0] = 0, ncpus = 1;
+	const struct ldr_kind *k = ldr_kind_find(g->at.kind);
+	if (!k) {
+		snprintf(why, len, "this bstap cannot attach probes of kind %u", g->at.kind);
+		return -EOPNOTSUPP;
 	}
-	for (int c = 0; c < ncpus; c++) {
-		int pfd = timer_perf_open(g->period_ns, cpus[c]);
-		if (pfd < 0) {
-			snprintf(why, len, "no clock event on CPU %d: %s", cpus[c], strerror(-pfd));
-			return pfd;
-		}
-		struct bpf_link *link = bpf_program__attach_perf_event(prog, pfd);
-		if (!link) {
-			int err = -errno;
-			close(pfd);
-			snprintf(why, len, "cannot attach on CPU %d: %s", cpus[c], strerror(-err));
-			return err;
-		}
-		int err = add_link(l, link, pfd);
-		if (err) {
-			bpf_link__destroy(link);
-			close(pfd);
-			snprintf(why, len, "%s", strerror(-err));
-			return err;
-		}
-	}
-	return 0;
+	return k->attach(l, prog, g, why, len);
 }
 
 /*
@@ -287,7 +271,8 @@ void ldr_detach(struct ldr *l)
 		return;
 	for (uint32_t i = 0; i < l->nlinks; i++) {
 		bpf_link__destroy(l->links[i]);
-		close(l->perf_fds[i]);
+		if (l->fds[i] >= 0)
+			close(l->fds[i]);
 	}
 	l->nlinks = 0;
 }
@@ -298,7 +283,7 @@ void ldr_free(struct ldr *l)
 		return;
 	ldr_detach(l);
 	free(l->links);
-	free(l->perf_fds);
+	free(l->fds);
 	bpf_object__close(l->obj);
 	free(l);
 }

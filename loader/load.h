@@ -3,7 +3,7 @@
 #define BSTAP_LOAD_H
 
 #include <stdbool.h>
-#include "loader/meta.h"
+#include "prog/meta.h"
 
 struct ldr;
 

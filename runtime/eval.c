@@ -11,9 +11,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "lang/builtins.h"
-#include "runtime/format.h"
-#include "runtime/strbuf.h"
+#include "prog/builtins.h"
+#include "prog/format.h"
+#include "prog/strbuf.h"
 
 /* Output is handed on at the end of a run, or earlier once this much is buffered. */
 #define EVAL_FLUSH_AT (64 * 1024)

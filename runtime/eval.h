@@ -4,8 +4,8 @@
 
 #include <stdbool.h>
 #include <stddef.h>
-#include "lang/program.h"
-#include "loader/abi.h"
+#include "prog/program.h"
+#include "prog/abi.h"
 #include "runtime/store.h"
 
 /* Script-function calls nested deeper than this are a runtime error ("MAXNESTING exceeded"). */

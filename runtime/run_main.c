@@ -6,7 +6,8 @@
 #include <string.h>
 
 #include "runtime/gvar.h"
-#include "runtime/objread.h"
+#include "prog/objcodec.h"
+#include "prog/objfmt.h"
 #include "runtime/session.h"
 
 #define BSTAP_VERSION "0.1.0"
@@ -84,14 +85,18 @@ int main(int argc, char **argv)
 		return 1;
 	const char *path = argv[optind];
 	struct objprog *o = NULL;
-	int err = objread_load(path, &o);
+	uint32_t version = 0;
+	int err = objcodec_load(path, &o, &version);
 	if (err) {
 		if (err == -ENODATA || err == -ENOEXEC)
 			fprintf(stderr, "bstap-run: error: %s has no .bstap section: not an object "
 				"compiled by 'bstap -p4'\n", path);
+		else if (err == -EPROTONOSUPPORT)
+			fprintf(stderr, "bstap-run: error: %s: compiled for object format %u, and this "
+				"bstap-run reads format %u: compile the script again with this version's "
+				"'bstap -p4'\n", path, version, BSTAP_OBJ_VERSION);
 		else if (err == -EPROTO)
-			fprintf(stderr, "bstap-run: error: %s: the .bstap section is corrupt or from "
-				"another bstap version\n", path);
+			fprintf(stderr, "bstap-run: error: %s: the .bstap section is corrupt\n", path);
 		else
 			fprintf(stderr, "bstap-run: error: cannot read %s: %s\n", path, strerror(-err));
 		return 1;

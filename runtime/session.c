@@ -13,11 +13,11 @@
 #include <unistd.h>
 
 #include "runtime/gvar.h"
-#include "lang/builtins.h"
+#include "prog/builtins.h"
 #include "loader/load.h"
 #include "runtime/command.h"
 #include "runtime/eval.h"
-#include "runtime/format.h"
+#include "prog/format.h"
 #include "runtime/store_bpf.h"
 
 static volatile sig_atomic_t stop_signal;
@@ -157,7 +157,7 @@ static int run_user_probes(struct sess *s, enum probe_kind kind)
 		return -ENOMEM;
 	uint32_t n = 0;
 	for (uint32_t i = 0; i < p->probes.n; i++)
-		if (p->probes.v[i]->kind == kind)
+		if (p->probes.v[i]->at.kind == kind)
 			v[n++] = p->probes.v[i];
 	/* insertion sort: stable, and the lists are short */
 	for (uint32_t i = 1; i < n; i++) {

@@ -2,8 +2,8 @@
 #ifndef BSTAP_SESSION_H
 #define BSTAP_SESSION_H
 
-#include "lang/program.h"
-#include "loader/meta.h"
+#include "prog/program.h"
+#include "prog/meta.h"
 
 #define SESS_MAX_GVARS 256
 

@@ -4,7 +4,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include "runtime/value.h"
+#include "prog/value.h"
 
 /* Most keys an array may have (stap allows up to 9 index expressions). */
 #define BSTAP_MAXKEYS 9

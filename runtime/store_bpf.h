@@ -2,7 +2,7 @@
 #ifndef BSTAP_STORE_BPF_H
 #define BSTAP_STORE_BPF_H
 
-#include "loader/meta.h"
+#include "prog/meta.h"
 #include "runtime/store.h"
 
 struct store_bpf;

@@ -55,6 +55,11 @@ off=$((0x$1)) size=$((0x$2))
 dd if=/dev/zero of=bad.bpf.o bs=1 seek=$((off + size / 3)) count=$((size / 3)) conv=notrunc 2>/dev/null
 "$RUN" bad.bpf.o >out 2>err && fail "corrupt section accepted"
 expect_grep "corrupt section" err 'corrupt'
+# an object from another object format version (the u32 after the 8-byte magic) is named as such
+cp "$obj" old.bpf.o
+printf '\002\000\000\000' | dd of=old.bpf.o bs=1 seek=$((off + 8)) conv=notrunc 2>/dev/null
+"$RUN" old.bpf.o >out 2>err && fail "object of format 2 accepted"
+expect_grep "old format" err 'compiled for object format 2, and this bstap-run reads format [0-9]'
 
 # the runner opens nothing but the object and kernel interfaces
 if command -v strace >/dev/null; then

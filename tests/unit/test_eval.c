@@ -5,11 +5,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "lang/builtins.h"
+#include "prog/builtins.h"
 #include "lang/elab.h"
 #include "lang/parse.h"
 #include "runtime/eval.h"
-#include "runtime/strbuf.h"
+#include "prog/strbuf.h"
 #include "tests/unit/harness.h"
 
 /* ---- building typed ASTs by hand (what pass 1 + pass 2 would produce) ---- */
@@ -388,7 +388,7 @@ static void reset(void)
 static int run(struct node *body)
 {
 	struct eprobe *ep = arena_alloc(A, sizeof(*ep));
-	ep->kind = PK_BEGIN;
+	ep->at.kind = PK_BEGIN;
 	ep->pp = "begin";
 	ep->body = body;
 	ep->locals = LOCALS;

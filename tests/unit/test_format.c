@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "runtime/format.h"
+#include "prog/format.h"
 #include "tests/unit/harness.h"
 
 static struct value L(int64_t n)

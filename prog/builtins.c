@@ -1,5 +1,5 @@
 /* Table of built-in functions: names, arity and types, shared by pass 2 and both back ends. */
-#include "builtins.h"
+#include "prog/builtins.h"
 
 #include <string.h>
 

@@ -1,18 +1,19 @@
 /*
  * The ".bstap" section of a compiled object: everything the runtime needs besides the BPF
  * code — the metadata (struct meta) and the typed program whose begin/end/error and
- * userspace-timer handlers the evaluator runs. Written by bpf/objwrite.c, read by
- * runtime/objread.c, so a compiled object runs without the compiler.
+ * userspace-timer handlers the evaluator runs. Written and read by one codec,
+ * prog/objcodec.c, so a compiled object runs without the compiler.
  *
  * Encoding: host byte order (an object is built for the arch it runs on), u32/u64/s64
- * fixed-size integers, strings as u32 length + bytes, nodes as a presence byte + fields.
+ * fixed-size integers, strings as u32 length + bytes (length 0xffffffff: NULL), nodes as a presence byte + fields.
  */
 #ifndef BSTAP_OBJFMT_H
 #define BSTAP_OBJFMT_H
 
 #define BSTAP_OBJ_SECTION ".bstap"
 #define BSTAP_OBJ_MAGIC "BSTAPOBJ"
-#define BSTAP_OBJ_VERSION 2u	/* 2: key_len per key field */
+#define BSTAP_OBJ_VERSION 3u	/* 2: key_len per key field; 3: attach specs, placement,
+				 * nullable strings, checked enums */
 
 /* How a variable reference names its symbol. */
 enum objfmt_symref { OSR_NONE = 0, OSR_GLOBAL = 1, OSR_LOCAL = 2, OSR_PARAM = 3 };

@@ -1,5 +1,5 @@
 /* A small growable byte buffer for formatted output. */
-#include "runtime/strbuf.h"
+#include "prog/strbuf.h"
 
 #include <stdio.h>
 #include <stdlib.h>

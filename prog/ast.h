@@ -4,7 +4,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
-#include "arena.h"
+#include "prog/arena.h"
 
 /* One source text; lines are found through line_off so diagnostics can quote them. */
 struct src_file {
@@ -243,6 +243,8 @@ struct func {
 	struct node *body;
 	struct loc loc;
 	bool used;		/* reachable from a probe (pass 2) */
+	bool in_kernel;		/* a kernel probe calls it, directly or not (pass 2 placement) */
+	bool recursive;		/* it can call itself (pass 2 placement) */
 	uint32_t id;
 };
 

@@ -3,8 +3,8 @@
 #define BSTAP_VALUE_H
 
 #include <stdint.h>
-#include "lang/ast.h"
-#include "loader/abi.h"
+#include "prog/ast.h"
+#include "prog/abi.h"
 
 struct value {
 	enum type type;		/* T_LONG or T_STRING */

@@ -3,7 +3,7 @@
 #define BSTAP_DIAG_H
 
 #include <stdio.h>
-#include "ast.h"
+#include "prog/ast.h"
 
 struct diag;
 

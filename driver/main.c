@@ -17,12 +17,12 @@
 #include <bpf/libbpf.h>
 
 #include "bpf/clang.h"
-#include "bpf/objwrite.h"
+#include "prog/objcodec.h"
 #include "bpf/sha256.h"
 #include "bpf/gen.h"
 #include "lang/elab.h"
 #include "lang/parse.h"
-#include "loader/abi.h"
+#include "prog/abi.h"
 #include "runtime/gvar.h"
 #include "runtime/session.h"
 
@@ -462,7 +462,7 @@ int main(int argc, char **argv)
 	if (gr.has_kernel_probes || o.last_pass == 4) {
 		t = now_ms();
 		/* the ".bstap" section makes the object self-contained (bstap-run needs no compiler) */
-		if (objwrite_encode(prog, gr.meta, &section, &section_len)) {
+		if (objcodec_encode(prog, gr.meta, &section, &section_len)) {
 			fprintf(stderr, "bstap: error: out of memory\n");
 			goto out;
 		}

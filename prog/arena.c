@@ -1,5 +1,5 @@
 /* The compile-time bump allocator: big chunks, freed all at once at the end of the session. */
-#include "arena.h"
+#include "prog/arena.h"
 
 #include <stdio.h>
 #include <stdlib.h>

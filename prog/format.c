@@ -1,5 +1,7 @@
 /* SystemTap printf: parsing formats into conversions and formatting 64-bit longs and strings with them. */
-#include "runtime/format.h"
+#include "prog/format.h"
+
+#include "prog/arena.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -340,4 +342,50 @@ void fmt_print_values(struct strbuf *out, const struct value *args, int nargs, c
 	}
 	if (newline)
 		strbuf_putc(out, '\n');
+}
+
+const char *fmt_bpf_snprintf(struct arena *a, const char *fmt)
+{
+	char err[128];
+	struct fmt *f = fmt_parse(fmt, err, sizeof(err));
+	if (!f)
+		return NULL;
+	char *out = arena_alloc(a, strlen(fmt) * 4 + 16), *o = out;
+	bool ok = true;
+	for (int i = 0; i < f->nspecs && ok; i++) {
+		const struct fmt_spec *sp = &f->specs[i];
+		if (sp->conv == FC_LITERAL) {
+			for (size_t j = 0; j < sp->litlen; j++) {
+				if (sp->lit[j] == '%')
+					*o++ = '%';
+				*o++ = sp->lit[j];
+			}
+			continue;
+		}
+		if (sp->prec != FMT_NONE || sp->width == FMT_STAR || (sp->flags & FMT_ALT)) {
+			ok = false;
+			break;
+		}
+		*o++ = '%';
+		if (sp->flags & FMT_LEFT) *o++ = '-';
+		if (sp->flags & FMT_PLUS) *o++ = '+';
+		if (sp->flags & FMT_SPACE) *o++ = ' ';
+		if (sp->flags & FMT_ZERO) *o++ = '0';
+		if (sp->width >= 0)
+			o += sprintf(o, "%d", sp->width);
+		switch (sp->conv) {
+		case FC_SIGNED: o += sprintf(o, "lld"); break;
+		case FC_UNSIGNED: o += sprintf(o, "llu"); break;
+		case FC_HEX: o += sprintf(o, "llx"); break;
+		case FC_HEX_UPPER: o += sprintf(o, "llX"); break;
+		case FC_CHAR: *o++ = 'c'; break;
+		case FC_STRING: *o++ = 's'; break;
+		default: ok = false; break;
+		}
+	}
+	*o = 0;
+	if (f->nargs > 12)
+		ok = false;	/* bpf_snprintf takes at most 12 arguments */
+	fmt_free(f);
+	return ok ? out : NULL;
 }

@@ -1,5 +1,5 @@
 /* Diagnostics: one format for every user-facing error, with the quoted line and alias chain. */
-#include "diag.h"
+#include "prog/diag.h"
 
 #include <errno.h>
 #include <stdarg.h>

@@ -4,7 +4,8 @@
 
 #include <stdbool.h>
 #include <stdint.h>
-#include "loader/abi.h"
+#include "prog/abi.h"
+#include "prog/attach.h"
 
 enum meta_type { MT_LONG = 1, MT_STRING = 2, MT_STATS = 3 };
 
@@ -41,18 +42,15 @@ struct meta_global {
 	const char *init_str;
 };
 
-enum meta_probe_kind { MP_TIMER = 1, MP_PROFILE = 2 };
-
 /* One BPF program = all probes on one kernel event, run in script order. */
 struct meta_group {
-	enum meta_probe_kind kind;
+	struct attach_spec at;	/* where it attaches (the loader's file for at.kind knows how) */
 	const char *prog;	/* BPF program name */
 	const char *pp;		/* first probe point, for messages */
-	uint64_t period_ns;	/* perf event period */
 	bool optional;		/* every probe in it was marked '?': skip it if it cannot attach */
 };
 
-/* A timer probe that runs in userspace (it sorts or reads statistics, and reads no task context). */
+/* A timer probe that pass 2 placed in userspace: the runtime runs it on its own clock. */
 struct meta_user_timer {
 	uint32_t probe_id;
 	uint64_t period_ns, randomize_ns;

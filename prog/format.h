@@ -4,8 +4,8 @@
 
 #include <stdbool.h>
 #include <stddef.h>
-#include "runtime/strbuf.h"
-#include "runtime/value.h"
+#include "prog/strbuf.h"
+#include "prog/value.h"
 
 enum fmt_conv {
 	FC_LITERAL,	/* text between conversions ("%%" already folded into a single '%') */
@@ -76,5 +76,13 @@ void fmt_print_value(struct strbuf *out, const struct value *v);
  */
 void fmt_print_values(struct strbuf *out, const struct value *args, int nargs, const char *delim,
 		      bool newline);
+
+/*
+ * The same format as bpf_snprintf() takes it (%lld for %d, ...), or NULL when BPF cannot
+ * format it (precisions, '*' widths, '#', %o, %p, %b, more than 12 values): such a sprintf
+ * runs in userspace. Pass 2 places probes by it; the generator emits it.
+ */
+struct arena;
+const char *fmt_bpf_snprintf(struct arena *a, const char *fmt);
 
 #endif

@@ -2,7 +2,7 @@
 #ifndef BSTAP_BUILTINS_H
 #define BSTAP_BUILTINS_H
 
-#include "ast.h"
+#include "prog/ast.h"
 
 enum builtin {
 	B_PRINTF, B_PRINT, B_PRINTLN, B_PRINTD, B_PRINTDLN, B_SPRINTF,

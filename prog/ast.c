@@ -1,5 +1,5 @@
 /* AST helpers: arena-backed lists, node construction, deep copies, operator/type names. */
-#include "ast.h"
+#include "prog/ast.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -1,0 +1,147 @@
+/*
+ * Pass 2, last step: where each handler runs. Kernel probes are BPF programs; a timer handler
+ * that needs what BPF cannot do (sorting, reading statistics, some sprintf formats, recursion)
+ * and reads no task context runs in userspace on a timer instead: stap's periodic-report
+ * idiom. The decision is recorded in the program (eprobe.place, func.in_kernel), so the
+ * generator only emits what it is told.
+ */
+#include "lang/elab.h"
+
+#include "prog/builtins.h"
+#include "prog/format.h"
+#include "prog/visit.h"
+
+/* Does a walk from some node reach a call of 'target'? Each function body is searched once. */
+struct reach {
+	const struct func *target;
+	bool *seen;	/* per function id */
+	bool found;
+};
+
+static bool find_call(const struct node *n, void *ctx)
+{
+	struct reach *r = ctx;
+	if (r->found)
+		return false;
+	if (n->kind == N_CALL && n->u.call.fn) {
+		const struct func *fn = n->u.call.fn;
+		if (fn == r->target) {
+			r->found = true;
+			return false;
+		}
+		if (!r->seen[fn->id]) {
+			r->seen[fn->id] = true;
+			ast_visit(fn->body, find_call, r);
+		}
+	}
+	return true;
+}
+
+static bool reaches(struct arena *a, const struct program *p, const struct node *n,
+		    const struct func *target)
+{
+	struct reach r = { target, arena_alloc(a, (p->funcs.n + 1) * sizeof(bool)), false };
+	ast_visit(n, find_call, &r);
+	return r.found;
+}
+
+/* What a handler needs, over it and every function it calls. */
+enum need {
+	NEED_USER = 1,	/* something BPF cannot do */
+	NEED_TASK = 2,	/* the task the event interrupted: pid(), execname(), ... */
+};
+
+struct needs {
+	struct arena *a;
+	bool *seen;	/* per function id: its body was walked already */
+	int flags;
+};
+
+/* bpf_snprintf takes 12 values; a delimiter that is not a literal counts once per gap. */
+static bool sprint_fits_bpf(const struct node *n)
+{
+	const struct node_list *l = &n->u.call.args;
+	bool d = n->u.call.builtin == B_SPRINTD || n->u.call.builtin == B_SPRINTDLN;
+	uint32_t vals = l->n - d, gaps = d && l->v[0]->kind != N_STR && vals ? vals - 1 : 0;
+	return vals + gaps <= 12;
+}
+
+static bool need(const struct node *n, void *ctx)
+{
+	struct needs *w = ctx;
+	if (n->kind == N_FOREACH) {
+		if (n->u.foreach.sort_dir || n->u.foreach.arr->u.var.sym->type == T_STATS)
+			w->flags |= NEED_USER;
+		return true;
+	}
+	if (n->kind != N_CALL)
+		return true;
+	const struct func *fn = n->u.call.fn;
+	if (fn) {
+		if (fn->recursive)
+			w->flags |= NEED_USER;	/* BPF has no recursion; stap's runs in userspace */
+		/* a function counts once: what it needs is the same at every call */
+		if (!w->seen[fn->id]) {
+			w->seen[fn->id] = true;
+			ast_visit(fn->body, need, w);
+		}
+		return true;
+	}
+	switch (n->u.call.builtin) {
+	case B_PID: case B_TID: case B_PPID: case B_UID: case B_EXECNAME:
+		w->flags |= NEED_TASK;
+		break;
+	case B_SPRINT: case B_SPRINTLN: case B_SPRINTD: case B_SPRINTDLN:
+		if (!sprint_fits_bpf(n))
+			w->flags |= NEED_USER;
+		break;
+	case B_SPRINTF: {
+		const struct node *fa = n->u.call.args.v[0];
+		if (fa->kind != N_STR ||
+		    !fmt_bpf_snprintf(w->a, arena_strndup(w->a, fa->u.str.s, fa->u.str.len)))
+			w->flags |= NEED_USER;
+		break;
+	}
+	default:
+		break;
+	}
+	return true;
+}
+
+static int handler_needs(struct arena *a, const struct program *p, const struct eprobe *ep)
+{
+	struct needs w = { a, arena_alloc(a, (p->funcs.n + 1) * sizeof(bool)), 0 };
+	ast_visit(ep->body, need, &w);
+	ast_visit(ep->cond, need, &w);
+	return w.flags;
+}
+
+int placement_decide(struct arena *a, struct diag *d, struct program *p)
+{
+	for (uint32_t f = 0; f < p->funcs.n; f++)
+		p->funcs.v[f]->recursive = reaches(a, p, p->funcs.v[f]->body, p->funcs.v[f]);
+	for (uint32_t i = 0; i < p->probes.n; i++) {
+		struct eprobe *ep = p->probes.v[i];
+		/* only interval timers have a userspace twin; the others read the event */
+		if (ep->at.kind == PK_TIMER && ep->place == PLACE_KERNEL &&
+		    handler_needs(a, p, ep) == NEED_USER)
+			ep->place = PLACE_USER;
+	}
+	int errors = 0;
+	for (uint32_t f = 0; f < p->funcs.n; f++) {
+		struct func *fn = p->funcs.v[f];
+		for (uint32_t i = 0; i < p->probes.n && !fn->in_kernel; i++) {
+			const struct eprobe *ep = p->probes.v[i];
+			fn->in_kernel = ep->place == PLACE_KERNEL &&
+					(reaches(a, p, ep->body, fn) || reaches(a, p, ep->cond, fn));
+		}
+		if (fn->in_kernel && fn->recursive) {
+			diag_error(d, &fn->loc, "function '%s' is recursive and cannot run in a kernel "
+				   "probe: call it from 'begin'/'end', or from a timer probe that uses no "
+				   "task context (pid(), execname(), ...) so that it runs in userspace",
+				   fn->name);
+			errors++;
+		}
+	}
+	return errors ? -1 : 0;
+}

@@ -1,0 +1,41 @@
+/*
+ * How a kernel probe kind attaches. Each kind has one file in loader/ that defines a struct
+ * ldr_kind and registers it with LDR_KIND(); the loader looks kinds up by the attach spec's
+ * kind (docs/adding-a-probe-kind.md).
+ */
+#ifndef BSTAP_LOADER_KIND_H
+#define BSTAP_LOADER_KIND_H
+
+#include <stddef.h>
+#include "prog/meta.h"
+
+struct bpf_program;
+struct bpf_link;
+struct ldr;
+
+struct ldr_kind {
+	enum probe_kind kind;
+	const char *name;	/* for messages: "timer" */
+	/*
+	 * Attach prog for group g, handing every link (and the fd it owns, or -1) to
+	 * ldr_add_link(). On failure write one line saying why (no trailing newline) and
+	 * return -errno; the loader detaches whatever was added.
+	 */
+	int (*attach)(struct ldr *l, struct bpf_program *prog, const struct meta_group *g,
+		      char *why, size_t whylen);
+};
+
+void ldr_kind_register(const struct ldr_kind *k);
+const struct ldr_kind *ldr_kind_find(enum probe_kind kind);
+
+/* Keep a link (and an fd it needs, such as a perf event, or -1) until detach. 0 or -errno. */
+int ldr_add_link(struct ldr *l, struct bpf_link *link, int fd);
+
+/* Register a kind before main() runs: the kind's file is all there is to add. */
+#define LDR_KIND(var)                                                           \
+	static void __attribute__((constructor)) ldr_register_##var(void)       \
+	{                                                                       \
+		ldr_kind_register(&var);                                        \
+	}
+
+#endif

@@ -1,0 +1,45 @@
+/* Probe kinds and attach specs: what a kernel probe attaches to, in terms every kind shares. */
+#ifndef BSTAP_ATTACH_H
+#define BSTAP_ATTACH_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/*
+ * Probe kinds. A kind is a row in lang/probe_families.c (how a probe point resolves to it),
+ * a file in loader/ (how it attaches, for kernel kinds) and a row in bpf/gen_kinds.c (its
+ * section and context): docs/adding-a-probe-kind.md.
+ */
+enum probe_kind {
+	PK_BEGIN,	/* runs in userspace before attach */
+	PK_END,		/* runs in userspace after detach */
+	PK_ERROR,	/* runs in userspace when the session ends by an error */
+	PK_TIMER,	/* one perf event system-wide: period_ns, randomize_ns */
+	PK_PROFILE,	/* timer.profile: a perf event per online CPU at HZ */
+	PK_NEVER,	/* never: checked like any probe, never run */
+	PK__COUNT
+};
+
+/* Attach-spec flags. */
+enum attach_flag {
+	ATTACH_RETURN = 1,	/* the function's return, not its entry */
+};
+
+/*
+ * Where and how one probe attaches, in terms every kind shares: pass 2 fills it, the
+ * generator groups probes by it, the loader attaches it. Fields a kind does not use are 0.
+ */
+struct attach_spec {
+	enum probe_kind kind;
+	const char *target;	/* what to attach to: "sched:sched_switch", "vfs_read"; NULL for timers */
+	const char *path;	/* where target lives: a module or an executable; NULL: the kernel */
+	uint64_t period_ns;	/* timers: the interval; sampling kinds: the period */
+	uint64_t randomize_ns;	/* timer .randomize(M), 0 if none */
+	uint64_t arg;		/* a kind's own number: maxactive, an offset, a perf config */
+	uint32_t flags;		/* enum attach_flag */
+};
+
+/* Do two specs attach to the same kernel event (so their probes can share one program)? */
+bool attach_spec_same_event(const struct attach_spec *x, const struct attach_spec *y);
+
+#endif

@@ -1,0 +1,17 @@
+/* One walk over the typed program that every pass shares: the children of each node kind. */
+#ifndef BSTAP_VISIT_H
+#define BSTAP_VISIT_H
+
+#include <stdbool.h>
+#include "prog/ast.h"
+
+/* Called for each node before its children; return false to skip the children. */
+typedef bool (*visit_fn)(const struct node *n, void *ctx);
+
+/* Walk n (which may be NULL) and every node below it, in source order. */
+void ast_visit(const struct node *n, visit_fn fn, void *ctx);
+
+/* Call fn on each direct child of n (never on NULL children), in source order. */
+void ast_children(const struct node *n, void (*fn)(const struct node *child, void *ctx), void *ctx);
+
+#endif
