@@ -36,7 +36,7 @@ RUN_SRCS := $(filter-out runtime/run_main.c,$(wildcard prog/*.c) $(wildcard load
 STATIC_LIBS := -lbpf -lelf -lz
 
 .DELETE_ON_ERROR:
-.PHONY: all run test deps clean san unit-tests bench bench-events FORCE
+.PHONY: all run test deps clean san unit-tests bench bench-events check-layers FORCE
 
 all: $(O)/bstap $(O)/bstap-run $(O)/bstap-run-static
 
@@ -70,7 +70,7 @@ $(1)/bstap: $(patsubst %.c,$(1)/obj/%.o,$(BSTAP_SRCS)) $(1)/obj/gen/bstap_bpf_h.
 # the runner links no compiler code: runtime/ and loader/ only
 $(1)/bstap-run: $(patsubst %.c,$(1)/obj/%.o,$(RUN_SRCS))
 	$$(call msg,LINK,$$@)
-	$(Q)$$(CC) $$(CFLAGS) $(2) $$^ -o $$@ $$(LIBS)
+	$(Q)$$(CC) $$(CFLAGS) $(2) $$^ -o $$@ $$(LIBS) -Wl,-Map=$$@.map
 
 -include $(patsubst %.c,$(1)/obj/%.d,$(SRCS))
 endef
@@ -101,6 +101,11 @@ run: deps
 test: deps
 	@$(MAKE) --no-print-directory all san unit-tests
 	@sh tests/run.sh $(O) $(SAN_O)
+
+# Includes follow the layers (prog < lang < bpf, prog < loader < runtime; driver ties them),
+# and bstap-run links no compiler object. tests/run.sh runs it as its first test.
+check-layers: $(O)/bstap-run
+	@sh tests/check-layers.sh $(O)
 
 clean:
 	rm -rf $(O) $(SAN_O)

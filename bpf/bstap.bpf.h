@@ -20,7 +20,7 @@ typedef __u8 u8;
 /* bpf_loop() runs at most 1 << 23 iterations: a loop stops with MAXACTION at the smaller */
 #define BSTAP_LOOP_MAX (BSTAP_MAXACTION < (1 << 23) ? BSTAP_MAXACTION + 1 : (1 << 23))
 
-/* must match loader/abi.h */
+/* must match prog/abi.h */
 #define BSTAP_RUNNING 0
 #define BSTAP_STOPPING 1
 #define BSTAP_ERRORED 2

@@ -191,7 +191,7 @@ static const char *ctype(enum type t)
 
 static const char *gmap(struct gen *g, const struct sym *s)
 {
-	return S(g, "g_%s", s->name);
+	return S(g, BSTAP_MAP_GLOBAL_PREFIX "%s", s->name);
 }
 
 static const char *local_ref(struct gen *g, const struct sym *s)

@@ -26,7 +26,7 @@
 #include "runtime/gvar.h"
 #include "runtime/session.h"
 
-#define BSTAP_VERSION "0.1.0"
+#include "prog/version.h"
 
 /* The six characters mkstemp() and mkdtemp() replace, spelled so no one mistakes them for a note. */
 #define MKTEMP_SUFFIX "XX" "XX" "XX"

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "loader/kind.h"
+#include "prog/diag.h"
 
 struct ldr {
 	struct bpf_object *obj;
@@ -68,11 +69,8 @@ static void quote_script_line(const char *loc, size_t n)
 	for (long i = 1; fgets(text, sizeof(text), f); i++) {
 		if (i != line)
 			continue;
-		text[strcspn(text, "\n")] = 0;
-		fprintf(stderr, "%5ld | %s\n      | ", line, text);
-		for (long k = 1; k < col && text[k - 1]; k++)
-			fputc(text[k - 1] == '\t' ? '\t' : ' ', stderr);
-		fputs("^\n", stderr);
+		if (line > 0 && col > 0)
+			diag_quote(stderr, text, strcspn(text, "\n"), (uint32_t)line, (uint32_t)col, 1);
 		break;
 	}
 	fclose(f);
@@ -147,12 +145,12 @@ int ldr_open(const char *obj_path, const struct meta *m, const struct ldr_params
 		fprintf(stderr, "bstap: error: cannot open %s: %s\n", obj_path, strerror(-err));
 		goto fail;
 	}
-	struct bpf_map *scratch = bpf_object__find_map_by_name(l->obj, "bstap_scratch");
+	struct bpf_map *scratch = bpf_object__find_map_by_name(l->obj, BSTAP_MAP_SCRATCH);
 	int ncpus = libbpf_num_possible_cpus();
 	if (scratch && ncpus > 0)
 		bpf_map__set_max_entries(scratch, (uint32_t)ncpus);
 	/* -s: a ring buffer is a power of two of pages */
-	struct bpf_map *rb = bpf_object__find_map_by_name(l->obj, "bstap_rb");
+	struct bpf_map *rb = bpf_object__find_map_by_name(l->obj, BSTAP_MAP_RINGBUF);
 	if (rb && prm->ringbuf_mb) {
 		uint32_t bytes = 1u << 20;
 		while (bytes < ((uint64_t)prm->ringbuf_mb << 20) && bytes < (1u << 31))
@@ -171,7 +169,7 @@ int ldr_open(const char *obj_path, const struct meta *m, const struct ldr_params
 	}
 	free(libbpf_log);
 	libbpf_log = NULL;
-	int sfd = ldr_map_fd(l, "bstap_state");
+	int sfd = ldr_map_fd(l, BSTAP_MAP_STATE);
 	struct bstap_state_val st = { .state = BSTAP_RUNNING, .target = prm->target,
 				      .realtime_off = prm->realtime_off_ns,
 				      .ncpus = ncpus > 0 ? (uint32_t)ncpus : 1 };

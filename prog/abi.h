@@ -9,14 +9,24 @@
 #define BSTAP_MAXACTION 1000	/* statements per probe firing (stap: MAXACTION) */
 #define BSTAP_RINGBUF_SIZE (1u << 20)
 
-/* Session states kept in map "bstap_state" slot 0; kernel handlers run only while RUNNING. */
+/*
+ * Map names: the maps bpf/bstap.bpf.h defines, and the prefix of each global's map (the
+ * generator names global x's map "g_x"). The loader and the runtime find maps by these.
+ */
+#define BSTAP_MAP_STATE "bstap_state"	/* one struct bstap_state_val */
+#define BSTAP_MAP_RINGBUF "bstap_rb"	/* the output records */
+#define BSTAP_MAP_SCRATCH "bstap_scratch"	/* per-CPU working memory, one slot per CPU */
+#define BSTAP_MAP_LOST "bstap_lost"	/* records the ring buffer had no room for */
+#define BSTAP_MAP_GLOBAL_PREFIX "g_"
+
+/* Session states kept in map BSTAP_MAP_STATE slot 0; kernel handlers run only while RUNNING. */
 enum bstap_state {
 	BSTAP_RUNNING = 0,
 	BSTAP_STOPPING = 1,	/* exit() was called */
 	BSTAP_ERRORED = 2,	/* a runtime error or error() */
 };
 
-/* The value of map "bstap_state" slot 0. */
+/* The value of map BSTAP_MAP_STATE slot 0. */
 struct bstap_state_val {
 	uint32_t state;
 	uint32_t target;	/* target(): the pid of -x PID or -c CMD, else 0 */

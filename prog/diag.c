@@ -35,22 +35,15 @@ int diag_error_count(const struct diag *d)
 
 #define QUOTE_WIDTH 160	/* longest stretch of a source line a diagnostic quotes */
 
-/* Quote the line and underline [col, col+len) with ^~~~, copying tabs so columns line up. */
-static void quote_source(struct diag *d, const struct loc *loc)
+void diag_quote(FILE *out, const char *start, size_t n, uint32_t line, uint32_t col, uint32_t len)
 {
-	const struct src_file *f = loc->file;
-	if (!f || loc->line < 1 || loc->line > f->nlines)
-		return;
-	const char *start = f->text + f->line_off[loc->line - 1];
-	const char *end = strchr(start, '\n');
-	size_t n = end ? (size_t)(end - start) : strlen(start);
 	if (n && start[n - 1] == '\r')
 		n--;
 	char num[16];
-	int w = snprintf(num, sizeof(num), "%u", loc->line);
+	int w = snprintf(num, sizeof(num), "%u", line);
 	if (w < 4)
 		w = 4;
-	uint32_t col = loc->col ? loc->col : 1;
+	col = col ? col : 1;
 	/* a very long line is cut to a window around the column, marked with "..." */
 	size_t from = 0, to = n;
 	if (n > QUOTE_WIDTH) {
@@ -60,16 +53,26 @@ static void quote_source(struct diag *d, const struct loc *loc)
 		to = from + QUOTE_WIDTH;
 	}
 	const char *pre = from ? "..." : "", *post = to < n ? "..." : "";
-	fprintf(d->out, "%*u | %s%.*s%s\n", w + 1, loc->line, pre, (int)(to - from), start + from,
-		post);
-	fprintf(d->out, "%*s | %*s", w + 1, "", (int)strlen(pre), "");
+	fprintf(out, "%*u | %s%.*s%s\n", w + 1, line, pre, (int)(to - from), start + from, post);
+	fprintf(out, "%*s | %*s", w + 1, "", (int)strlen(pre), "");
 	for (size_t i = from; i + 1 < col && i < to; i++)
-		fputc(start[i] == '\t' ? '\t' : ' ', d->out);
-	fputc('^', d->out);
-	uint32_t len = loc->len ? loc->len : 1;
+		fputc(start[i] == '\t' ? '\t' : ' ', out);
+	fputc('^', out);
+	len = len ? len : 1;
 	for (uint32_t i = 1; i < len && col - 1 + i < to; i++)
-		fputc('~', d->out);
-	fputc('\n', d->out);
+		fputc('~', out);
+	fputc('\n', out);
+}
+
+static void quote_source(struct diag *d, const struct loc *loc)
+{
+	const struct src_file *f = loc->file;
+	if (!f || loc->line < 1 || loc->line > f->nlines)
+		return;
+	const char *start = f->text + f->line_off[loc->line - 1];
+	const char *end = strchr(start, '\n');
+	size_t n = end ? (size_t)(end - start) : strlen(start);
+	diag_quote(d->out, start, n, loc->line, loc->col, loc->len);
 }
 
 static void emit(struct diag *d, const char *kind, const struct loc *loc, const char *fmt,

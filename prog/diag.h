@@ -21,6 +21,12 @@ void diag_note(struct diag *d, const struct loc *loc, const char *fmt, ...)
 void diag_semantic(struct diag *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 int diag_error_count(const struct diag *d);
+
+/*
+ * The one caret printer: quote a source line (n bytes at text) as line number | text, and
+ * underline [col, col+len) with ^~~ below it, tabs copied so the columns line up.
+ */
+void diag_quote(FILE *out, const char *text, size_t n, uint32_t line, uint32_t col, uint32_t len);
 /* After this many errors, further ones are counted but not printed. */
 void diag_set_limit(struct diag *d, int max_errors);
 

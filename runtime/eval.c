@@ -54,42 +54,6 @@ struct eval {
 
 /* ---- errors ---- */
 
-static const char *op_text(enum op op)
-{
-	switch (op) {
-	case OP_ADD: return "+";
-	case OP_SUB: return "-";
-	case OP_MUL: return "*";
-	case OP_DIV: return "/";
-	case OP_MOD: return "%";
-	case OP_SHL: return "<<";
-	case OP_SHR: return ">>";
-	case OP_BAND: return "&";
-	case OP_BOR: return "|";
-	case OP_BXOR: return "^";
-	case OP_LAND: return "&&";
-	case OP_LOR: return "||";
-	case OP_LT: return "<";
-	case OP_LE: return "<=";
-	case OP_GT: return ">";
-	case OP_GE: return ">=";
-	case OP_EQ: return "==";
-	case OP_NE: return "!=";
-	case OP_CONCAT: return ".";
-	case OP_NEG: return "-";
-	case OP_PLUS: return "+";
-	case OP_NOT: return "!";
-	case OP_BNOT: return "~";
-	case OP_AGG: return "<<<";
-	case OP_COUNT: return "@count";
-	case OP_SUM: return "@sum";
-	case OP_MIN: return "@min";
-	case OP_MAX: return "@max";
-	case OP_AVG: return "@avg";
-	default: return "?";
-	}
-}
-
 /* stap names the token an error happened at: "operator '/'", "identifier 'x'", "keyword". */
 static void describe(const struct node *n, char *buf, size_t len)
 {
@@ -111,13 +75,13 @@ static void describe(const struct node *n, char *buf, size_t len)
 		snprintf(buf, len, "identifier '%s'", n->u.call.name);
 		break;
 	case N_STATOP:
-		snprintf(buf, len, "operator '%s'", op_text(n->u.statop.op));
+		snprintf(buf, len, "operator '%s'", op_str(n->u.statop.op));
 		break;
 	case N_BINOP:
-		snprintf(buf, len, "operator '%s'", op_text(n->u.bin.op));
+		snprintf(buf, len, "operator '%s'", op_str(n->u.bin.op));
 		break;
 	case N_UNOP:
-		snprintf(buf, len, "operator '%s'", op_text(n->u.un.op));
+		snprintf(buf, len, "operator '%s'", op_str(n->u.un.op));
 		break;
 	case N_ASSIGN:
 		if (n->u.assign.op == OP_NONE)
@@ -125,7 +89,7 @@ static void describe(const struct node *n, char *buf, size_t len)
 		else if (n->u.assign.op == OP_AGG)
 			snprintf(buf, len, "operator '<<<'");
 		else
-			snprintf(buf, len, "operator '%s='", op_text(n->u.assign.op));
+			snprintf(buf, len, "operator '%s='", op_str(n->u.assign.op));
 		break;
 	case N_INCDEC:
 		snprintf(buf, len, "operator '%s'", n->u.incdec.inc ? "++" : "--");
@@ -255,7 +219,7 @@ static int arith(struct eval *e, const struct node *at, enum op op, int64_t a, i
 	case OP_BXOR: *res = (int64_t)(ua ^ ub); break;
 	default: {
 		char msg[64];
-		snprintf(msg, sizeof(msg), "unsupported operator '%s'", op_text(op));
+		snprintf(msg, sizeof(msg), "unsupported operator '%s'", op_str(op));
 		return fail_at(e, at, msg);
 	}
 	}

@@ -10,7 +10,7 @@
 #include "prog/objfmt.h"
 #include "runtime/session.h"
 
-#define BSTAP_VERSION "0.1.0"
+#include "prog/version.h"
 
 static void usage(FILE *o)
 {

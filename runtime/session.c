@@ -277,7 +277,7 @@ static void set_kernel_state(struct sess *s, uint32_t state)
 {
 	if (!s->ldr)
 		return;
-	int fd = ldr_map_fd(s->ldr, "bstap_state");
+	int fd = ldr_map_fd(s->ldr, BSTAP_MAP_STATE);
 	uint32_t zero = 0;
 	struct bstap_state_val st;
 	if (fd >= 0 && !bpf_map_lookup_elem(fd, &zero, &st)) {
@@ -294,7 +294,7 @@ static void check_kernel_state(struct sess *s)
 {
 	if (!s->ldr || s->exit_seen || s->errored)
 		return;
-	int fd = ldr_map_fd(s->ldr, "bstap_state");
+	int fd = ldr_map_fd(s->ldr, BSTAP_MAP_STATE);
 	uint32_t zero = 0;
 	struct bstap_state_val st;
 	if (fd < 0 || bpf_map_lookup_elem(fd, &zero, &st) || st.state == BSTAP_RUNNING)
@@ -354,7 +354,7 @@ static void report_lost(struct sess *s)
 {
 	if (!s->ldr)
 		return;
-	int fd = ldr_map_fd(s->ldr, "bstap_lost");
+	int fd = ldr_map_fd(s->ldr, BSTAP_MAP_LOST);
 	uint32_t zero = 0;
 	uint64_t lost = 0;
 	if (fd >= 0 && !bpf_map_lookup_elem(fd, &zero, &lost) && lost)
@@ -466,7 +466,7 @@ int sess_run(const struct program *p, const struct meta *m, const char *obj_path
 					  .ringbuf_mb = o->bufsize_mb, .verbose = o->verbose };
 		if (ldr_open(obj_path, m, &prm, &s.ldr))
 			goto out;
-		s.rb = ring_buffer__new(ldr_map_fd(s.ldr, "bstap_rb"), on_record, &s, NULL);
+		s.rb = ring_buffer__new(ldr_map_fd(s.ldr, BSTAP_MAP_RINGBUF), on_record, &s, NULL);
 		if (!s.rb) {
 			fprintf(stderr, "bstap: error: cannot open the output ring buffer: %s\n",
 				strerror(errno));

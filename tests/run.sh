@@ -1,5 +1,5 @@
 #!/bin/sh
-# The bstap test runner: unit, golden, example and live tests, in that order.
+# The bstap test runner: layer checks, unit, golden, example and live tests, in that order.
 #
 #   sh tests/run.sh [BUILD_DIR [SAN_DIR]]        (make test: sh tests/run.sh build build-san)
 #
@@ -134,6 +134,33 @@ run_unit() {
 		fi
 	done
 	[ "$found" = 1 ] || { selected unit && skip unit "no unit test binaries in $S/unit (make unit-tests)"; }
+}
+
+# ---------------------------------------------------------------- layers
+# make check-layers on this tree must pass, and on a copy with a forbidden include and a
+# runner link map holding a compiler object it must fail, naming both.
+run_layers() {
+	selected layers || return 0
+	if sh tests/check-layers.sh "$B" >"$TMP/layers.out" 2>&1; then
+		pass layers/this-tree
+	else
+		fail layers/this-tree "$TMP/layers.out"
+	fi
+	bad=$TMP/layers-bad
+	mkdir -p "$bad/tree" "$bad/build/obj/lang"
+	cp -r prog lang bpf loader runtime driver "$bad/tree/"
+	echo '#include "runtime/session.h"' >>"$bad/tree/prog/arena.c"
+	echo '#include "lang/parse.h"' >>"$bad/tree/loader/load.c"
+	printf '%s\n' "$bad/build/obj/runtime/run_main.o" "$bad/build/obj/lang/parse.o" >"$bad/build/bstap-run.map"
+	if LAYERS_ROOT=$bad/tree sh tests/check-layers.sh "$bad/build" >"$TMP/layers.out" 2>&1; then
+		fail layers/detects-offences "check-layers passed a tree that breaks the layers" "$TMP/layers.out"
+	elif grep -q 'prog/arena.c includes "runtime/session.h"' "$TMP/layers.out" &&
+	     grep -q 'loader/load.c includes "lang/parse.h"' "$TMP/layers.out" &&
+	     grep -q 'obj/lang/parse.o' "$TMP/layers.out"; then
+		pass layers/detects-offences
+	else
+		fail layers/detects-offences "check-layers failed without naming each offence" "$TMP/layers.out"
+	fi
 }
 
 # ---------------------------------------------------------------- golden tests
@@ -333,6 +360,7 @@ run_live() {
 }
 
 # ---------------------------------------------------------------- main
+run_layers
 run_unit
 if [ -x "$BSTAP" ]; then
 	run_golden
