@@ -559,9 +559,11 @@ int sess_run(const struct program *p, const struct meta *m, const char *obj_path
 		ring_buffer__consume(s.rb);
 	fflush(s.out);
 
+	/* stapprobes(3stap): "In the case of an error-triggered shutdown, end probes are not run" */
 	if (s.errored)
 		run_user_probes(&s, PK_ERROR);
-	run_user_probes(&s, PK_END);
+	else
+		run_user_probes(&s, PK_END);
 	autoprint(&s);
 	report_lost(&s);
 	status = s.errored ? 1 : 0;
