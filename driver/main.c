@@ -364,209 +364,260 @@ static int parse_args(int argc, char **argv, struct opts *o)
 	return sess_opts_check(&o->sess, "bstap");
 }
 
-int main(int argc, char **argv)
+/* One compile and run: what each pass hands the next, and what must be cleaned up. */
+struct driver {
+	struct opts o;
+	struct arena *a;
+	struct diag *d;
+	struct utsname u;
+	char mem[128];			/* -v memory figure */
+	double t;			/* start of the current pass, ms */
+	struct stp_file *file;		/* pass 1 */
+	struct program *prog;		/* pass 2 */
+	struct gen_result gr;		/* pass 3 */
+	char *section;			/* pass 4: the object's .bstap section (malloc'ed) */
+	size_t section_len;
+	struct cache *cache;
+	char *tmpdir;			/* clang's working directory, while it exists */
+	int obj_fd;			/* the compiled object, held open after its directory is gone */
+	char *obj;			/* the object pass 5 loads, or NULL when nothing is compiled */
+};
+
+/* Each pass returns PASS_NEXT to go on, PASS_DONE when -p stopped after it, PASS_FAILED. */
+enum { PASS_NEXT = 0, PASS_DONE = 1, PASS_FAILED = -1 };
+
+static int pass1_parse(struct driver *r)
 {
-	struct opts o = { .last_pass = 5 };
-	if (parse_args(argc, argv, &o))
-		return 1;
-
-	struct arena *a = arena_new();
-	struct diag *d = diag_new(a, stderr);
-	int status = 1;
-	char *tmpdir = NULL;
-	struct cache *cache = NULL;
-	int obj_fd = -1;	/* the compiled object, held open after its directory is gone */
-	char *section = NULL;	/* the object's .bstap section (malloc'ed) */
-	size_t section_len = 0;
-	double t = now_ms();
-
+	struct opts *o = &r->o;
 	struct src_file *src;
-	if (o.script_text) {
-		src = src_file_new(a, "<input>", o.script_text, strlen(o.script_text));
-	} else if (!strcmp(o.script_path, "-")) {
-		src = src_file_read(a, "/dev/stdin");
+	if (o->script_text) {
+		src = src_file_new(r->a, "<input>", o->script_text, strlen(o->script_text));
+	} else if (!strcmp(o->script_path, "-")) {
+		src = src_file_read(r->a, "/dev/stdin");
 		if (src)
 			src->path = "<stdin>";
 	} else {
-		src = src_file_read(a, o.script_path);
+		src = src_file_read(r->a, o->script_path);
 	}
 	if (!src) {
-		fprintf(stderr, "bstap: error: cannot read script %s: %s\n", o.script_path,
+		fprintf(stderr, "bstap: error: cannot read script %s: %s\n", o->script_path,
 			strerror(errno));
-		goto out;
+		return PASS_FAILED;
 	}
-
-	struct utsname u;
-	uname(&u);
-	char kv[sizeof(u.release)];
-	snprintf(kv, sizeof(kv), "%s", u.release);
+	char kv[sizeof(r->u.release)];
+	snprintf(kv, sizeof(kv), "%s", r->u.release);
 	kv[strcspn(kv, "-+")] = 0;
-	struct parse_env env = { .kernel_vr = u.release, .kernel_v = kv, .arch = u.machine,
-				 .runtime = "bpf", .argv = (const char *const *)o.args,
-				 .argc = o.nargs };
-	char mem[128];
-	struct stp_file *file = parse_file(a, d, src, &env);
-	if (diag_error_count(d))
-		goto out;
-	if (o.verbose)
+	struct parse_env env = { .kernel_vr = r->u.release, .kernel_v = kv, .arch = r->u.machine,
+				 .runtime = "bpf", .argv = (const char *const *)o->args,
+				 .argc = o->nargs };
+	r->file = parse_file(r->a, r->d, src, &env);
+	if (diag_error_count(r->d))
+		return PASS_FAILED;
+	if (o->verbose)
 		fprintf(stderr, "Pass 1: parsed user script%s in %.1f ms.\n",
-			mem_usage(mem, sizeof(mem)), now_ms() - t);
-	if (o.last_pass == 1) {
-		ast_print_file(stdout, file);
-		status = 0;
-		goto out;
+			mem_usage(r->mem, sizeof(r->mem)), now_ms() - r->t);
+	if (o->last_pass == 1) {
+		ast_print_file(stdout, r->file);
+		return PASS_DONE;
 	}
+	return PASS_NEXT;
+}
 
-	t = now_ms();
-	struct stp_file *files[] = { file };
+static int pass2_elaborate(struct driver *r)
+{
+	struct opts *o = &r->o;
+	struct stp_file *files[] = { r->file };
 	/* -G: pass 2 checks the names and lets the values' kinds fix open types */
-	struct global_setting *settings = arena_alloc(a, (o.sess.ngvars + 1) * sizeof(*settings));
-	for (int i = 0; i < o.sess.ngvars; i++) {
-		const char *eq = gvar_eq(o.sess.gvars[i]);
+	struct global_setting *settings = arena_alloc(r->a, (o->sess.ngvars + 1) * sizeof(*settings));
+	for (int i = 0; i < o->sess.ngvars; i++) {
+		const char *eq = gvar_eq(o->sess.gvars[i]);
 		int64_t num;
-		settings[i].name = arena_strndup(a, o.sess.gvars[i], (size_t)(eq - o.sess.gvars[i]));
+		settings[i].name = arena_strndup(r->a, o->sess.gvars[i], (size_t)(eq - o->sess.gvars[i]));
 		settings[i].number = gvar_long(eq + 1, &num);
 	}
-	struct program *prog = elaborate(a, d, files, 1, settings, o.sess.ngvars);
+	struct program *prog = elaborate(r->a, r->d, files, 1, settings, o->sess.ngvars);
 	if (!prog)
-		goto out;
-	if (o.verbose)
+		return PASS_FAILED;
+	r->prog = prog;
+	if (o->verbose)
 		fprintf(stderr, "Pass 2: analyzed script: %u probe%s, %u function%s, %u global%s%s "
 			"in %.1f ms.\n", prog->probes.n, prog->probes.n == 1 ? "" : "s", prog->funcs.n,
 			prog->funcs.n == 1 ? "" : "s", prog->globals.n, prog->globals.n == 1 ? "" : "s",
-			mem_usage(mem, sizeof(mem)), now_ms() - t);
-	if (o.last_pass == 2) {
+			mem_usage(r->mem, sizeof(r->mem)), now_ms() - r->t);
+	if (o->last_pass == 2) {
 		program_print(stdout, prog);
-		status = 0;
-		goto out;
+		return PASS_DONE;
 	}
+	return PASS_NEXT;
+}
 
-	t = now_ms();
-	prog->maxaction = o.maxaction;
-	prog->maxmapentries = o.maxmapentries;
-	struct gen_result gr;
-	if (gen_bpf_c(a, d, prog, &gr))
-		goto out;
-	if (o.verbose)
+static int pass3_translate(struct driver *r)
+{
+	r->prog->maxaction = r->o.maxaction;
+	r->prog->maxmapentries = r->o.maxmapentries;
+	if (gen_bpf_c(r->a, r->d, r->prog, &r->gr))
+		return PASS_FAILED;
+	if (r->o.verbose)
 		fprintf(stderr, "Pass 3: translated to BPF C%s in %.1f ms.\n",
-			mem_usage(mem, sizeof(mem)), now_ms() - t);
-	if (o.last_pass == 3) {
-		fputs(gr.c_text, stdout);
-		status = 0;
-		goto out;
+			mem_usage(r->mem, sizeof(r->mem)), now_ms() - r->t);
+	if (r->o.last_pass == 3) {
+		fputs(r->gr.c_text, stdout);
+		return PASS_DONE;
 	}
+	return PASS_NEXT;
+}
 
-	char *obj = NULL;
-	if (!gr.has_kernel_probes && o.last_pass > 4 && o.verbose)
-		fprintf(stderr, "Pass 4: nothing to compile: every probe runs in userspace.\n");
-	if (gr.has_kernel_probes || o.last_pass == 4) {
-		t = now_ms();
-		/* the ".bstap" section makes the object self-contained (bstap-run needs no compiler) */
-		if (objcodec_encode(prog, gr.meta, &section, &section_len)) {
-			fprintf(stderr, "bstap: error: out of memory\n");
-			goto out;
-		}
-		char btf_id[SHA256_HEX_LEN + 1] = "";
-		if (o.kernel_btf && check_kernel_btf(o.kernel_btf, btf_id))
-			goto out;
-		if (!o.kernel_btf) {
-			/* the running kernel: its release, build and BTF size name it cheaply */
-			struct stat st;
-			long long size = stat("/sys/kernel/btf/vmlinux", &st) ? -1 : (long long)st.st_size;
-			snprintf(btf_id, sizeof(btf_id), "%.20s %.20s %lld", u.release, u.version, size);
-		}
-		if (!o.no_cache && !cache_open(&cache, o.cache_dir, o.verbose)) {
-			char hex[SHA256_HEX_LEN + 1];
-			sha256_hex_of(section, section_len, hex);
-			cache_add_key(cache, "bstap version", BSTAP_VERSION);
-			cache_add_key(cache, "program section", hex);
-			cache_add_key(cache, "kernel btf", btf_id);
-		}
-		if (cache_lookup(cache, gr.c_text, &obj)) {
-			if (o.verbose)
-				fprintf(stderr, "Pass 4: cache hit (%s) in %.1f ms.\n",
-					cache_entry_path(cache), now_ms() - t);
-			if (o.keep)
-				fprintf(stderr, "bstap: no temporary files: the object came from the cache "
-					"(--no-cache compiles afresh)\n");
-			if (o.last_pass == 4)
-				obj = (char *)cache_entry_path(cache);
-		} else {
-			/* created only now, when clang must run; a signal waits until it is gone */
-			pass4_guard(true);
-			const char *base = getenv("TMPDIR");
-			tmpdir = arena_printf(a, "%s/bstap" MKTEMP_SUFFIX, base && *base ? base : "/tmp");
-			if (!mkdtemp(tmpdir)) {
-				fprintf(stderr, "bstap: error: cannot create a temporary directory: %s\n",
-					strerror(errno));
-				tmpdir = NULL;
-				goto out;
-			}
-			int err = clang_compile(a, d, tmpdir, "probes", gr.c_text, section, section_len,
-						o.verbose > 1, &obj);
-			if (pass4_signal || err)
-				goto out;
-			double ms = now_ms() - t;
-			bool cached = cache && !cache_store(cache, gr.c_text, obj);
-			if (o.verbose && cached)
-				fprintf(stderr, "Pass 4: compiled BPF object in %.1f ms (cached as %s).\n",
-					ms, cache_entry_path(cache));
-			else if (o.verbose)
-				fprintf(stderr, "Pass 4: compiled BPF object in %.1f ms.\n", ms);
-			/* Load from the cache entry, or an open fd, so that the temporary directory
-			 * can go now: nothing is left behind however pass 5 ends. */
-			if (!o.keep && o.last_pass > 4) {
-				char *loaded = NULL;
-				if (cached && cache_lookup(cache, gr.c_text, &loaded) == 1)
-					obj = loaded;
-				else if (!access("/proc/self/fd", X_OK) &&
-					 (obj_fd = open(obj, O_RDONLY | O_CLOEXEC)) >= 0)
-					obj = arena_printf(a, "/proc/self/fd/%d", obj_fd);
-				if (loaded || obj_fd >= 0) {
-					nftw(tmpdir, rm_entry, 8, FTW_DEPTH | FTW_PHYS);
-					tmpdir = NULL;
-				}
-			}
-			if (o.last_pass == 4 && cached)
-				obj = (char *)cache_entry_path(cache);
-			else if (o.last_pass == 4)
-				o.keep = true;	/* the printed path must stay */
-			pass4_guard(false);
-			if (pass4_signal)
-				goto out;
-		}
-		if (o.module) {
-			char *named = copy_object(a, obj, o.module);
-			if (!named)
-				goto out;
-			if (o.last_pass == 4)
-				obj = named;
-		}
-		if (o.last_pass == 4) {
-			printf("%s\n", obj);
-			status = 0;
-			goto out;
+/* The cache key: bstap's version, the .bstap section, and the kernel BTF compiled against. */
+static int pass4_cache_open(struct driver *r)
+{
+	char btf_id[SHA256_HEX_LEN + 1] = "";
+	if (r->o.kernel_btf && check_kernel_btf(r->o.kernel_btf, btf_id))
+		return PASS_FAILED;
+	if (!r->o.kernel_btf) {
+		/* the running kernel: its release, build and BTF size name it cheaply */
+		struct stat st;
+		long long size = stat("/sys/kernel/btf/vmlinux", &st) ? -1 : (long long)st.st_size;
+		snprintf(btf_id, sizeof(btf_id), "%.20s %.20s %lld", r->u.release, r->u.version, size);
+	}
+	if (!r->o.no_cache && !cache_open(&r->cache, r->o.cache_dir, r->o.verbose)) {
+		char hex[SHA256_HEX_LEN + 1];
+		sha256_hex_of(r->section, r->section_len, hex);
+		cache_add_key(r->cache, "bstap version", BSTAP_VERSION);
+		cache_add_key(r->cache, "program section", hex);
+		cache_add_key(r->cache, "kernel btf", btf_id);
+	}
+	return PASS_NEXT;
+}
+
+/* Cache miss: run clang in a temporary directory that a signal cannot leave behind. */
+static int pass4_clang(struct driver *r)
+{
+	struct opts *o = &r->o;
+	/* created only now, when clang must run; a signal waits until it is gone */
+	pass4_guard(true);
+	const char *base = getenv("TMPDIR");
+	r->tmpdir = arena_printf(r->a, "%s/bstap" MKTEMP_SUFFIX, base && *base ? base : "/tmp");
+	if (!mkdtemp(r->tmpdir)) {
+		fprintf(stderr, "bstap: error: cannot create a temporary directory: %s\n",
+			strerror(errno));
+		r->tmpdir = NULL;
+		return PASS_FAILED;
+	}
+	int err = clang_compile(r->a, r->d, r->tmpdir, "probes", r->gr.c_text, r->section,
+				r->section_len, o->verbose > 1, &r->obj);
+	if (pass4_signal || err)
+		return PASS_FAILED;
+	double ms = now_ms() - r->t;
+	bool cached = r->cache && !cache_store(r->cache, r->gr.c_text, r->obj);
+	if (o->verbose && cached)
+		fprintf(stderr, "Pass 4: compiled BPF object in %.1f ms (cached as %s).\n", ms,
+			cache_entry_path(r->cache));
+	else if (o->verbose)
+		fprintf(stderr, "Pass 4: compiled BPF object in %.1f ms.\n", ms);
+	/* Load from the cache entry, or an open fd, so that the temporary directory can go now:
+	 * nothing is left behind however pass 5 ends. */
+	if (!o->keep && o->last_pass > 4) {
+		char *loaded = NULL;
+		if (cached && cache_lookup(r->cache, r->gr.c_text, &loaded) == 1)
+			r->obj = loaded;
+		else if (!access("/proc/self/fd", X_OK) &&
+			 (r->obj_fd = open(r->obj, O_RDONLY | O_CLOEXEC)) >= 0)
+			r->obj = arena_printf(r->a, "/proc/self/fd/%d", r->obj_fd);
+		if (loaded || r->obj_fd >= 0) {
+			nftw(r->tmpdir, rm_entry, 8, FTW_DEPTH | FTW_PHYS);
+			r->tmpdir = NULL;
 		}
 	}
-	status = sess_run(prog, gr.meta, obj, &o.sess);
-out:
-	if (tmpdir) {
-		if (o.keep)
-			fprintf(stderr, "bstap: kept temporary files in %s\n", tmpdir);
-		else
-			nftw(tmpdir, rm_entry, 8, FTW_DEPTH | FTW_PHYS);
-	}
-	if (obj_fd >= 0)
-		close(obj_fd);
-	free(section);
-	cache_close(cache);
+	if (o->last_pass == 4 && cached)
+		r->obj = (char *)cache_entry_path(r->cache);
+	else if (o->last_pass == 4)
+		o->keep = true;	/* the printed path must stay */
 	pass4_guard(false);
+	return pass4_signal ? PASS_FAILED : PASS_NEXT;
+}
+
+static int pass4_compile(struct driver *r)
+{
+	struct opts *o = &r->o;
+	if (!r->gr.has_kernel_probes && o->last_pass > 4) {
+		if (o->verbose)
+			fprintf(stderr, "Pass 4: nothing to compile: every probe runs in userspace.\n");
+		return PASS_NEXT;
+	}
+	/* the ".bstap" section makes the object self-contained (bstap-run needs no compiler) */
+	if (objcodec_encode(r->prog, r->gr.meta, &r->section, &r->section_len)) {
+		fprintf(stderr, "bstap: error: out of memory\n");
+		return PASS_FAILED;
+	}
+	if (pass4_cache_open(r))
+		return PASS_FAILED;
+	if (cache_lookup(r->cache, r->gr.c_text, &r->obj)) {
+		if (o->verbose)
+			fprintf(stderr, "Pass 4: cache hit (%s) in %.1f ms.\n",
+				cache_entry_path(r->cache), now_ms() - r->t);
+		if (o->keep)
+			fprintf(stderr, "bstap: no temporary files: the object came from the cache "
+				"(--no-cache compiles afresh)\n");
+		if (o->last_pass == 4)
+			r->obj = (char *)cache_entry_path(r->cache);
+	} else if (pass4_clang(r)) {
+		return PASS_FAILED;
+	}
+	if (o->module) {
+		char *named = copy_object(r->a, r->obj, o->module);
+		if (!named)
+			return PASS_FAILED;
+		if (o->last_pass == 4)
+			r->obj = named;
+	}
+	if (o->last_pass == 4) {
+		printf("%s\n", r->obj);
+		return PASS_DONE;
+	}
+	return PASS_NEXT;
+}
+
+/* Remove what the passes left, and die of a signal that interrupted clang. */
+static void driver_cleanup(struct driver *r)
+{
+	if (r->tmpdir) {
+		if (r->o.keep)
+			fprintf(stderr, "bstap: kept temporary files in %s\n", r->tmpdir);
+		else
+			nftw(r->tmpdir, rm_entry, 8, FTW_DEPTH | FTW_PHYS);
+	}
+	if (r->obj_fd >= 0)
+		close(r->obj_fd);
+	free(r->section);
+	cache_close(r->cache);
+	pass4_guard(false);
+	arena_free(r->a);
 	if (pass4_signal) {
-		/* die of the signal that interrupted clang, as we would have without the guard */
-		arena_free(a);
+		/* as we would have died without the guard */
 		signal(pass4_signal, SIG_DFL);
 		raise(pass4_signal);
 	}
-	arena_free(a);
+}
+
+int main(int argc, char **argv)
+{
+	static struct driver r = { .o = { .last_pass = 5 }, .obj_fd = -1 };
+	if (parse_args(argc, argv, &r.o))
+		return 1;
+	r.a = arena_new();
+	r.d = diag_new(r.a, stderr);
+	uname(&r.u);
+	int (*const passes[])(struct driver *) = { pass1_parse, pass2_elaborate, pass3_translate,
+						   pass4_compile };
+	int status = 1, res = PASS_NEXT;
+	for (size_t i = 0; i < sizeof(passes) / sizeof(passes[0]) && res == PASS_NEXT; i++) {
+		r.t = now_ms();
+		res = passes[i](&r);
+	}
+	if (res == PASS_DONE)
+		status = 0;
+	else if (res == PASS_NEXT)	/* pass 5: the session */
+		status = sess_run(r.prog, r.gr.meta, r.obj, &r.o.sess);
+	driver_cleanup(&r);
 	return status;
 }

@@ -47,6 +47,7 @@ struct sess {
 	struct command cmd;	/* -c */
 	bool exit_seen;		/* exit() in a kernel probe */
 	bool errored;		/* a runtime error anywhere */
+	int64_t target;		/* target(): -x PID, or the -c command's pid */
 };
 
 static void out_write(void *ctx, const char *buf, size_t len)
@@ -421,21 +422,19 @@ static int set_gvars(struct sess *s)
 	return 0;
 }
 
-int sess_run(const struct program *p, const struct meta *m, const char *obj_path,
-	     const struct sess_opts *o)
+/* Phase 1: the output file, signal handlers, the -c command (held back) and the formats. */
+static int sess_setup(struct sess *s)
 {
-	struct sess s = { .prog = p, .meta = m, .opts = o, .out = stdout,
-			 .cmd = COMMAND_NONE };
-	int status = 1;
+	const struct sess_opts *o = s->opts;
 	if (o->out_path) {
-		s.out = fopen(o->out_path, "w");
-		if (!s.out) {
+		s->out = fopen(o->out_path, "w");
+		if (!s->out) {
+			s->out = stdout;
 			fprintf(stderr, "bstap: error: cannot open output file %s: %s\n", o->out_path,
 				strerror(errno));
-			return 1;
+			return -1;
 		}
 	}
-
 	struct sigaction sa;
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
@@ -444,91 +443,110 @@ int sess_run(const struct program *p, const struct meta *m, const char *obj_path
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
 
-	int64_t target = o->target_pid;
+	s->target = o->target_pid;
 	if (o->target_cmd) {
-		if (command_spawn(&s.cmd, o->target_cmd))
-			goto out;
-		target = s.cmd.pid;
+		if (command_spawn(&s->cmd, o->target_cmd))
+			return -1;
+		s->target = s->cmd.pid;
 	}
-
-	s.fmts = calloc(m->nfmts + 1, sizeof(*s.fmts));
-	if (!s.fmts)
-		goto out;
-	for (uint32_t i = 0; i < m->nfmts; i++) {
+	s->fmts = calloc(s->meta->nfmts + 1, sizeof(*s->fmts));
+	if (!s->fmts)
+		return -1;
+	for (uint32_t i = 0; i < s->meta->nfmts; i++) {
 		char err[256];
-		s.fmts[i] = fmt_parse(m->fmts[i].fmt, err, sizeof(err));
+		s->fmts[i] = fmt_parse(s->meta->fmts[i].fmt, err, sizeof(err));
 	}
+	return 0;
+}
 
-	int64_t t0 = now_ns(CLOCK_MONOTONIC);
+/* Phase 2: load the object (when there is one), open the globals' store and the evaluator. */
+static int sess_load(struct sess *s, const char *obj_path)
+{
+	const struct sess_opts *o = s->opts;
 	if (obj_path) {
 		int64_t off = now_ns(CLOCK_REALTIME) - now_ns(CLOCK_MONOTONIC);
-		struct ldr_params prm = { .realtime_off_ns = off, .target = (uint32_t)target,
+		struct ldr_params prm = { .realtime_off_ns = off, .target = (uint32_t)s->target,
 					  .ringbuf_mb = o->bufsize_mb, .verbose = o->verbose };
-		if (ldr_open(obj_path, m, &prm, &s.ldr))
-			goto out;
-		s.rb = ring_buffer__new(ldr_map_fd(s.ldr, BSTAP_MAP_RINGBUF), on_record, &s, NULL);
-		if (!s.rb) {
+		if (ldr_open(obj_path, s->meta, &prm, &s->ldr))
+			return -1;
+		s->rb = ring_buffer__new(ldr_map_fd(s->ldr, BSTAP_MAP_RINGBUF), on_record, s, NULL);
+		if (!s->rb) {
 			fprintf(stderr, "bstap: error: cannot open the output ring buffer: %s\n",
 				strerror(errno));
-			goto out;
+			return -1;
 		}
 	}
-	if (open_store(&s))
-		goto out;
-	s.ev = eval_new(p, s.ops, s.sctx, out_write, &s);
-	if (!s.ev)
-		goto out;
-	eval_set_target(s.ev, target);
-	if (eval_init_globals(s.ev) < 0) {
-		fprintf(stderr, "ERROR: %s\n", eval_error_message(s.ev));
-		goto out;
+	if (open_store(s))
+		return -1;
+	s->ev = eval_new(s->prog, s->ops, s->sctx, out_write, s);
+	if (!s->ev)
+		return -1;
+	eval_set_target(s->ev, s->target);
+	if (eval_init_globals(s->ev) < 0) {
+		fprintf(stderr, "ERROR: %s\n", eval_error_message(s->ev));
+		return -1;
 	}
-	if (set_gvars(&s))
-		goto out;
-	if (o->verbose)
-		fprintf(stderr, "Pass 5: loaded in %" PRId64 " ms\n", (now_ns(CLOCK_MONOTONIC) - t0) / 1000000);
+	return set_gvars(s);
+}
 
-	run_user_probes(&s, PK_BEGIN);
-	bool running = !s.errored && !eval_exit_requested(s.ev) && !stop_signal;
-	if (running && s.ldr && ldr_attach(s.ldr)) {
-		s.errored = true;
-		running = false;
+/* Phase 3: begin probes, then attach and let the -c command go. false: the session is over. */
+static bool sess_start(struct sess *s)
+{
+	run_user_probes(s, PK_BEGIN);
+	if (s->errored || eval_exit_requested(s->ev) || stop_signal)
+		return false;
+	if (s->ldr && ldr_attach(s->ldr)) {
+		s->errored = true;
+		return false;
 	}
-	if (running)
-		command_release(&s.cmd);
+	command_release(&s->cmd);
+	return true;
+}
+
+/* Userspace timer probes that are due: kernel output is drained first so the order stays true. */
+static void run_due_timers(struct sess *s, int64_t *due, int64_t now)
+{
+	const struct meta *m = s->meta;
+	for (uint32_t i = 0; i < m->nuser_timers && !s->errored; i++) {
+		if (now < due[i])
+			continue;
+		if (s->rb)
+			ring_buffer__consume(s->rb);
+		const struct eprobe *ep = s->prog->probes.v[m->user_timers[i].probe_id];
+		if (eval_run_probe(s->ev, ep) < 0) {
+			fflush(s->out);
+			fprintf(stderr, "ERROR: %s\n", eval_error_message(s->ev));
+			s->errored = true;
+		}
+		due[i] += (int64_t)next_period(&m->user_timers[i]);
+		if (due[i] < now)
+			due[i] = now + (int64_t)next_period(&m->user_timers[i]);
+	}
+}
+
+/* Phase 4: until exit(), an error, a signal, -T or the end of the -c command. */
+static void sess_loop(struct sess *s)
+{
+	const struct meta *m = s->meta;
+	const struct sess_opts *o = s->opts;
 	int64_t start = now_ns(CLOCK_MONOTONIC);
 	int64_t deadline = o->timeout_s > 0 ? start + (int64_t)(o->timeout_s * 1e9) : 0;
 	int64_t *due = calloc(m->nuser_timers + 1, sizeof(*due));
 	if (!due)
-		running = false;
-	for (uint32_t i = 0; due && i < m->nuser_timers; i++)
+		return;
+	for (uint32_t i = 0; i < m->nuser_timers; i++)
 		due[i] = start + (int64_t)next_period(&m->user_timers[i]);
-	while (running) {
-		check_kernel_state(&s);
-		if (stop_signal || s.exit_seen || s.errored || eval_exit_requested(s.ev))
+	for (;;) {
+		check_kernel_state(s);
+		if (stop_signal || s->exit_seen || s->errored || eval_exit_requested(s->ev))
 			break;
-		if (o->target_cmd && command_done(&s.cmd))
+		if (o->target_cmd && command_done(&s->cmd))
 			break;	/* stap -c: the session ends with the command */
 		int64_t now = now_ns(CLOCK_MONOTONIC);
 		if (deadline && now >= deadline)
 			break;
-		/* userspace timer probes: drain kernel output first so the order stays true */
-		for (uint32_t i = 0; i < m->nuser_timers && !s.errored; i++) {
-			if (now < due[i])
-				continue;
-			if (s.rb)
-				ring_buffer__consume(s.rb);
-			const struct eprobe *ep = p->probes.v[m->user_timers[i].probe_id];
-			if (eval_run_probe(s.ev, ep) < 0) {
-				fflush(s.out);
-				fprintf(stderr, "ERROR: %s\n", eval_error_message(s.ev));
-				s.errored = true;
-			}
-			due[i] += (int64_t)next_period(&m->user_timers[i]);
-			if (due[i] < now)
-				due[i] = now + (int64_t)next_period(&m->user_timers[i]);
-		}
-		if (s.errored || eval_exit_requested(s.ev))
+		run_due_timers(s, due, now);
+		if (s->errored || eval_exit_requested(s->ev))
 			break;
 		int64_t wait_ns = 100000000;
 		if (deadline && deadline - now < wait_ns)
@@ -537,52 +555,78 @@ int sess_run(const struct program *p, const struct meta *m, const char *obj_path
 			if (due[i] - now < wait_ns)
 				wait_ns = due[i] - now;
 		int wait_ms = wait_ns > 0 ? (int)((wait_ns + 999999) / 1000000) : 0;
-		if (s.rb) {
-			int r = ring_buffer__poll(s.rb, wait_ms);
+		if (s->rb) {
+			int r = ring_buffer__poll(s->rb, wait_ms);
 			if (r < 0 && r != -EINTR) {
 				fprintf(stderr, "bstap: error: reading the ring buffer: %s\n", strerror(-r));
-				s.errored = true;
+				s->errored = true;
 			}
-			fflush(s.out);
+			fflush(s->out);
 		} else {
 			struct timespec ts = { 0, (long)wait_ms * 1000000 };
 			nanosleep(&ts, NULL);
 		}
 	}
-
 	free(due);
-	command_stop(&s.cmd);
-	/* no kernel handler may start from here on; then drain what they already wrote */
-	set_kernel_state(&s, s.errored ? BSTAP_ERRORED : BSTAP_STOPPING);
-	ldr_detach(s.ldr);
-	if (s.rb)
-		ring_buffer__consume(s.rb);
-	fflush(s.out);
+}
 
+/*
+ * Phase 5: no kernel handler may start from here on; detach, drain what they wrote, then the
+ * error probes (after an error, as stap: the end probes do not run) or the end probes, and
+ * the globals never printed. Returns the exit status.
+ */
+static int sess_finish(struct sess *s)
+{
+	command_stop(&s->cmd);
+	set_kernel_state(s, s->errored ? BSTAP_ERRORED : BSTAP_STOPPING);
+	ldr_detach(s->ldr);
+	if (s->rb)
+		ring_buffer__consume(s->rb);
+	fflush(s->out);
 	/* stapprobes(3stap): "In the case of an error-triggered shutdown, end probes are not run" */
-	if (s.errored)
-		run_user_probes(&s, PK_ERROR);
+	if (s->errored)
+		run_user_probes(s, PK_ERROR);
 	else
-		run_user_probes(&s, PK_END);
-	autoprint(&s);
-	report_lost(&s);
-	status = s.errored ? 1 : 0;
-	if (o->verbose)
-		fprintf(stderr, "Pass 5: run completed in %" PRId64 " ms.\n",
-			(now_ns(CLOCK_MONOTONIC) - t0) / 1000000);
-out:
-	command_stop(&s.cmd);
-	fflush(s.out);
-	if (s.out != stdout)
-		fclose(s.out);
-	eval_free(s.ev);
-	store_bpf_free(s.sbpf);
-	store_mem_free(s.smem);
-	ring_buffer__free(s.rb);
-	ldr_free(s.ldr);
-	for (uint32_t i = 0; s.fmts && i < m->nfmts; i++)
-		fmt_free(s.fmts[i]);
-	free(s.fmts);
-	strbuf_free(&s.line);
+		run_user_probes(s, PK_END);
+	autoprint(s);
+	report_lost(s);
+	return s->errored ? 1 : 0;
+}
+
+static void sess_cleanup(struct sess *s)
+{
+	command_stop(&s->cmd);
+	fflush(s->out);
+	if (s->out != stdout)
+		fclose(s->out);
+	eval_free(s->ev);
+	store_bpf_free(s->sbpf);
+	store_mem_free(s->smem);
+	ring_buffer__free(s->rb);
+	ldr_free(s->ldr);
+	for (uint32_t i = 0; s->fmts && i < s->meta->nfmts; i++)
+		fmt_free(s->fmts[i]);
+	free(s->fmts);
+	strbuf_free(&s->line);
+}
+
+int sess_run(const struct program *p, const struct meta *m, const char *obj_path,
+	     const struct sess_opts *o)
+{
+	struct sess s = { .prog = p, .meta = m, .opts = o, .out = stdout, .cmd = COMMAND_NONE };
+	int status = 1;
+	int64_t t0 = now_ns(CLOCK_MONOTONIC);
+	if (!sess_setup(&s) && !sess_load(&s, obj_path)) {
+		if (o->verbose)
+			fprintf(stderr, "Pass 5: loaded in %" PRId64 " ms\n",
+				(now_ns(CLOCK_MONOTONIC) - t0) / 1000000);
+		if (sess_start(&s))
+			sess_loop(&s);
+		status = sess_finish(&s);
+		if (o->verbose)
+			fprintf(stderr, "Pass 5: run completed in %" PRId64 " ms.\n",
+				(now_ns(CLOCK_MONOTONIC) - t0) / 1000000);
+	}
+	sess_cleanup(&s);
 	return status;
 }
