@@ -839,7 +839,8 @@ static void parse_pp_seq(struct parser *p, struct pp_list *out, struct token **m
 		struct probe_point *z = acc.v[i];
 		z->optional |= optional;
 		z->sufficient |= sufficient;
-		z->cond = and_node(p->a, z->cond, i ? node_clone(p->a, cond, NULL) : cond);
+		/* outermost first, as conditions stack through aliases */
+		z->cond = and_node(p->a, i ? node_clone(p->a, cond, NULL) : cond, z->cond);
 		pp_list_push(p->a, out, z);
 	}
 	*mark = m ? m : inner;
