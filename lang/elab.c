@@ -37,23 +37,49 @@ static bool arg_equal(const struct node *x, const struct node *y)
 	return false;
 }
 
-/* Does the alias name match the first name->ncomps components of the use? */
-static bool alias_matches(const struct probe_point *name, const struct probe_point *use)
+/* One component of a use against one of a name: the functor (a glob if it has '*'), the argument. */
+static bool comp_matches(const char *pat, const struct node *arg, const struct pp_comp *n)
 {
-	if (use->ncomps < name->ncomps)
+	if (strchr(pat, '*') ? fnmatch(pat, n->functor, 0) != 0 : strcmp(pat, n->functor) != 0)
 		return false;
-	for (uint32_t i = 0; i < name->ncomps; i++) {
-		const struct pp_comp *n = &name->comps[i], *u = &use->comps[i];
-		if (strchr(u->functor, '*')) {
-			if (fnmatch(u->functor, n->functor, 0))
-				return false;
-		} else if (strcmp(u->functor, n->functor)) {
-			return false;
-		}
-		if (!arg_equal(n->arg, u->arg))
-			return false;
-	}
-	return true;
+	return arg_equal(n->arg, arg);
+}
+
+/*
+ * Do the use's components u[0..nu) match the name's n[0..nn)? '*' matches within one component;
+ * a component with '**' may match several at once, as stap: "foo**bar" is tried as "foo*bar"
+ * (one component) and as "foo*" (no argument) followed by "**bar" from the next component on,
+ * so 'a**' matches a, ab, a.b and a.b.c. pat, if not NULL, replaces u[0]'s functor.
+ */
+static bool comps_match(const struct pp_comp *u, uint32_t nu, const char *pat,
+			const struct pp_comp *n, uint32_t nn)
+{
+	if (nu == 0 || nn == 0)
+		return nu == nn;
+	if (!pat)
+		pat = u->functor;
+	const char *dd = strstr(pat, "**");
+	if (!dd)
+		return comp_matches(pat, u->arg, n) && comps_match(u + 1, nu - 1, NULL, n + 1, nn - 1);
+	size_t pre = (size_t)(dd - pat);
+	const char *suf = dd;
+	while (*suf == '*')
+		suf++;
+	size_t len = strlen(pat);
+	char one[len + 2], head[pre + 2], rest[strlen(suf) + 3];
+	snprintf(one, sizeof(one), "%.*s*%s", (int)pre, pat, suf);
+	snprintf(head, sizeof(head), "%.*s*", (int)pre, pat);
+	snprintf(rest, sizeof(rest), "**%s", suf);
+	if (comp_matches(one, u->arg, n) && comps_match(u + 1, nu - 1, NULL, n + 1, nn - 1))
+		return true;
+	return comp_matches(head, NULL, n) && comps_match(u, nu, rest, n + 1, nn - 1);
+}
+
+/* Does the alias name match the use's first upto components (all of them: an ordinary match)? */
+static bool alias_matches(const struct probe_point *name, const struct probe_point *use,
+			  uint32_t upto)
+{
+	return comps_match(use->comps, upto, NULL, name->comps, name->ncomps);
 }
 
 /* loc + use's components past the first skip ones: the alias suffix rule. */
@@ -66,7 +92,8 @@ static struct probe_point *with_suffix(struct arena *a, const struct probe_point
 	p->comps = arena_alloc(a, p->ncomps * sizeof(*p->comps));
 	memcpy(p->comps, loc->comps, loc->ncomps * sizeof(*p->comps));
 	memcpy(p->comps + loc->ncomps, use->comps + skip, (use->ncomps - skip) * sizeof(*p->comps));
-	p->optional = loc->optional || use->optional;
+	/* '?' passes down through every level; '!' is optional too (its stop applies to its own list) */
+	p->optional = loc->optional || loc->sufficient || use->optional || use->sufficient;
 	p->sufficient = false;
 	return p;
 }
@@ -120,8 +147,13 @@ static int derive(struct elab *e, const struct probe_point *pp, struct node *bod
 		  struct node *cond, const struct chain *ch, const struct expansion *via,
 		  const struct loc *user_loc, int depth);
 
-/* Try every alias definition against pp; returns number of probes made, -1 on error. */
-static int expand_aliases(struct elab *e, const struct probe_point *pp, struct node *body,
+/*
+ * Try every alias definition against pp's first upto components (upto < pp->ncomps: the rest is
+ * a suffix appended to each of the alias's locations). Returns the number of probes made, -1 on
+ * error; *matched says whether any alias name matched.
+ */
+static int expand_aliases(struct elab *e, const struct probe_point *pp, uint32_t upto,
+			  struct node *body,
 			  struct node *cond, const struct chain *ch, const struct expansion *via,
 			  const struct loc *user_loc, int depth, bool *matched)
 {
@@ -134,7 +166,7 @@ static int expand_aliases(struct elab *e, const struct probe_point *pp, struct n
 				continue;
 			for (uint32_t ni = 0; ni < def->names.n; ni++) {
 				const struct probe_point *name = def->names.v[ni];
-				if (!alias_matches(name, pp))
+				if (!alias_matches(name, pp, upto))
 					continue;
 				*matched = true;
 				for (const struct chain *k = ch; k; k = k->up) {
@@ -164,7 +196,7 @@ static int expand_aliases(struct elab *e, const struct probe_point *pp, struct n
 				bool stop = false;
 				for (uint32_t li = 0; li < def->points.n && !stop; li++) {
 					const struct probe_point *loc = def->points.v[li];
-					struct probe_point *np = with_suffix(e->a, loc, pp, name->ncomps);
+					struct probe_point *np = with_suffix(e->a, loc, pp, upto);
 					struct node *mine = node_clone(e->a, def->body, x);
 					struct node *user = node_clone(e->a, body, NULL);
 					struct node *nb = def->kind == PD_ALIAS
@@ -177,8 +209,7 @@ static int expand_aliases(struct elab *e, const struct probe_point *pp, struct n
 					int r = derive(e, np, nb, nc, &link, x, user_loc, depth + 1);
 					if (r < 0)
 						return -1;
-					if (r == 0 && diag_error_count(e->d) == errs && !np->optional &&
-					    !loc->sufficient) {
+					if (r == 0 && diag_error_count(e->d) == errs && !np->optional) {
 						/* say which location of the alias matched nothing */
 						struct loc where = loc->loc;
 						where.via = x;
@@ -199,15 +230,27 @@ static int derive(struct elab *e, const struct probe_point *pp, struct node *bod
 		  struct node *cond, const struct chain *ch, const struct expansion *via,
 		  const struct loc *user_loc, int depth)
 {
+	/* ordinary matches: aliases named by the whole point, else a built-in probe point */
 	bool matched = false;
-	int made = expand_aliases(e, pp, body, cond, ch, via, user_loc, depth, &matched);
+	int made = expand_aliases(e, pp, pp->ncomps, body, cond, ch, via, user_loc, depth, &matched);
 	if (made < 0 || matched)
 		return made;
 
 	struct pp_resolved res;
 	int r = family_resolve(e->a, e->d, pp, &res);
-	if (r <= 0)
+	if (r < 0)
 		return r;
+	if (r == 0) {
+		/* only when nothing matches the whole point: an alias plus suffix, the longest
+		 * alias prefix first (as stap's match tree tries the deepest node first) */
+		for (uint32_t upto = pp->ncomps - 1; upto > 0; upto--) {
+			made = expand_aliases(e, pp, upto, body, cond, ch, via, user_loc, depth,
+					      &matched);
+			if (made < 0 || matched)
+				return made;
+		}
+		return 0;
+	}
 	struct eprobe *ep = arena_alloc(e->a, sizeof(*ep));
 	ep->at = res.at;
 	ep->place = res.place;
@@ -225,7 +268,7 @@ static int derive(struct elab *e, const struct probe_point *pp, struct node *bod
 		st->u.expr = call;
 		ep->body = block_of(e->a, body->loc, ep->body, st);
 	}
-	ep->cond = cond;
+	ep->cond = node_clone(e->a, cond, NULL);	/* each probe types its own copy */
 	ep->loc = *user_loc;
 	ep->id = e->prog->probes.n;
 	eprobe_list_push(e->a, &e->prog->probes, ep);

@@ -684,72 +684,181 @@ static struct node *parse_statement(struct parser *p)
 	return s;
 }
 
-/* probe_point: component ('.' component)* ['?'] ['!'] ['if' '(' expr ')']
- * component: functor ['(' ['-'] NUMBER | STRING ')'];  functor: adjacent IDENT / '*' / NUMBER */
+/* probe_point: seq ['?'] ['!'] ['if' '(' expr ')']
+ * seq: elem ('.' elem)*;  elem: component | '{' seq [marks] (',' seq [marks])* '}'
+ * component: functor ['(' ['-'] NUMBER | STRING ')'];  functor: adjacent IDENT / '*' / NUMBER
+ * A brace group makes one probe point per alternative, in product order:
+ * {a,b}.{c,d} is a.c, a.d, b.c, b.d (stapprobes(3stap)). '?', '!' and 'if' may only follow the
+ * last component; after a closing brace they apply to every expansion of the group. */
 static struct node *parse_literal(struct parser *p, const char *what);
 
-static struct probe_point *parse_probe_point(struct parser *p)
+/* More expansions than this from one written probe point is an error, not an allocation storm. */
+#define MAX_PP_EXPANSIONS 10000
+
+static struct probe_point *pp_new(struct arena *a, uint32_t ncomps)
 {
-	struct probe_point *pp = arena_alloc(p->a, sizeof(*pp));
-	struct token *first = peek(p);
-	uint32_t cap = 0;
+	struct probe_point *pp = arena_alloc(a, sizeof(*pp));
+	pp->ncomps = ncomps;
+	if (ncomps)
+		pp->comps = arena_alloc(a, ncomps * sizeof(*pp->comps));
+	return pp;
+}
+
+static struct node *and_node(struct arena *a, struct node *x, struct node *y)
+{
+	if (!x)
+		return y;
+	if (!y)
+		return x;
+	struct node *n = node_new(a, N_BINOP, x->loc);
+	n->u.bin.op = OP_LAND;
+	n->u.bin.l = x;
+	n->u.bin.r = y;
+	return n;
+}
+
+/* component: one functor with its optional argument */
+static void parse_pp_component(struct parser *p, struct pp_comp *c)
+{
+	struct token *ft = peek(p);
+	if (ft->kind != TK_IDENT && !tok_is_op(ft, "*"))
+		fail_expected(p, "probe point component");
+	next(p);
+	const char *functor = ft->text;
+	/* 'open*', 'sys_*_x', 'a**': glue tokens written without spaces between them */
 	for (;;) {
-		struct token *ft = peek(p);
-		if (ft->kind != TK_IDENT && !tok_is_op(ft, "*"))
-			fail_expected(p, "probe point component");
-		next(p);
-		const char *functor = ft->text;
-		/* 'open*', 'sys_*_x': glue tokens written without spaces between them */
-		for (;;) {
-			struct token *nt = peek(p), *last = prev(p);
-			if (nt->off != last->end || nt->loc.file != last->loc.file)
-				break;
-			if (nt->kind != TK_IDENT && nt->kind != TK_NUM && !tok_is_op(nt, "*"))
-				break;
-			next(p);
-			functor = arena_printf(p->a, "%s%s", functor, nt->text);
-		}
-		struct node *arg = NULL;
-		if (accept_op(p, "(")) {
-			arg = parse_literal(p, "number or string literal as probe point argument");
-			expect_op(p, ")", "after probe point argument");
-		}
-		if (pp->ncomps == cap) {
-			uint32_t ncap = cap ? cap * 2 : 4;
-			pp->comps = arena_realloc(p->a, pp->comps, cap * sizeof(*pp->comps),
-						  ncap * sizeof(*pp->comps));
-			cap = ncap;
-		}
-		struct pp_comp *c = &pp->comps[pp->ncomps++];
-		c->functor = functor;
-		c->arg = arg;
-		c->loc = span(ft, prev(p));
-		if (!accept_op(p, "."))
+		struct token *nt = peek(p), *last = prev(p);
+		if (nt->off != last->end || nt->loc.file != last->loc.file)
 			break;
+		if (nt->kind != TK_IDENT && nt->kind != TK_NUM && !tok_is_op(nt, "*"))
+			break;
+		next(p);
+		functor = arena_printf(p->a, "%s%s", functor, nt->text);
 	}
+	struct node *arg = NULL;
+	if (accept_op(p, "(")) {
+		arg = parse_literal(p, "number or string literal as probe point argument");
+		expect_op(p, ")", "after probe point argument");
+	}
+	c->functor = functor;
+	c->arg = arg;
+	c->loc = span(ft, prev(p));
+}
+
+/*
+ * Parse seq and the marks that follow it; append its expansions to out. *mark is set to the
+ * first '?', '!' or 'if' token at the end of this sequence or of its last brace group (NULL if
+ * none), so that an enclosing sequence can reject components after it.
+ */
+static void parse_pp_seq(struct parser *p, struct pp_list *out, struct token **mark,
+			 const struct token *first)
+{
+	enter(p);
+	struct pp_list acc = { 0 };
+	pp_list_push(p->a, &acc, pp_new(p->a, 0));
+	struct token *inner = NULL;
 	for (;;) {
+		struct pp_list alts = { 0 };
+		inner = NULL;
+		/* '{' opens a brace group only if a component (or another group) follows: in
+		 * 'probe { }' and 'probe begin. { }' it is a body where a component was due */
+		struct token *after = peek_at(p, 1);
+		if (tok_is_op(peek(p), "{") &&
+		    (after->kind == TK_IDENT || tok_is_op(after, "*") || tok_is_op(after, "{"))) {
+			next(p);
+			do {
+				struct token *m = NULL;
+				parse_pp_seq(p, &alts, &m, NULL);
+				if (m && !inner)
+					inner = m;
+			} while (accept_op(p, ","));
+			expect_op(p, "}", "or ',' in a probe point brace group");
+		} else {
+			struct probe_point *one = pp_new(p->a, 1);
+			parse_pp_component(p, &one->comps[0]);
+			pp_list_push(p->a, &alts, one);
+		}
+		if ((uint64_t)acc.n * alts.n > MAX_PP_EXPANSIONS)
+			fail(p, prev(p), "probe point expands to more than %d probe points",
+			     MAX_PP_EXPANSIONS);
+		/* product order: every alternative after each point so far */
+		struct pp_list prod = { 0 };
+		for (uint32_t i = 0; i < acc.n; i++) {
+			for (uint32_t j = 0; j < alts.n; j++) {
+				const struct probe_point *x = acc.v[i], *y = alts.v[j];
+				struct probe_point *z = pp_new(p->a, x->ncomps + y->ncomps);
+				if (x->ncomps)
+					memcpy(z->comps, x->comps, x->ncomps * sizeof(*z->comps));
+				memcpy(z->comps + x->ncomps, y->comps, y->ncomps * sizeof(*z->comps));
+				z->optional = y->optional;
+				z->sufficient = y->sufficient;
+				z->cond = i ? node_clone(p->a, y->cond, NULL) : y->cond;
+				pp_list_push(p->a, &prod, z);
+			}
+		}
+		acc = prod;
+		if (!tok_is_op(peek(p), "."))
+			break;
+		if (inner)
+			fail(p, inner, "'%s' may only follow the last component of a probe point",
+			     inner->text);
+		next(p);
+	}
+	/* marks: ['?'] ['!'] in any order, then ['if' '(' expr ')'] */
+	struct token *m = NULL;
+	bool optional = false, sufficient = false;
+	struct node *cond = NULL;
+	for (;;) {
+		struct token *t = peek(p);
 		if (accept_op(p, "?"))
-			pp->optional = true;
+			optional = true;
 		else if (accept_op(p, "!"))
-			pp->sufficient = true;
+			sufficient = true;
 		else
 			break;
+		if (!m)
+			m = t;
 	}
-	pp->loc = span(first, prev(p));
+	/* the top level locates every expansion at what the user wrote, up to its '?' or '!' */
+	if (first) {
+		struct loc where = span(first, prev(p));
+		for (uint32_t i = 0; i < acc.n; i++)
+			acc.v[i]->loc = where;
+	}
 	if (tok_is_ident(peek(p), "if")) {
+		if (!m)
+			m = peek(p);
 		next(p);
 		expect_op(p, "(", "after 'if'");
-		pp->cond = parse_expr(p);
+		cond = parse_expr(p);
 		expect_op(p, ")", "after probe point condition");
 	}
-	return pp;
+	if (m && tok_is_op(peek(p), "."))
+		fail(p, m, "'%s' may only follow the last component of a probe point", m->text);
+	for (uint32_t i = 0; i < acc.n; i++) {
+		struct probe_point *z = acc.v[i];
+		z->optional |= optional;
+		z->sufficient |= sufficient;
+		/* outermost first, as conditions stack through aliases */
+		z->cond = and_node(p->a, i ? node_clone(p->a, cond, NULL) : cond, z->cond);
+		pp_list_push(p->a, out, z);
+	}
+	*mark = m ? m : inner;
+	leave(p);
+}
+
+/* One written probe point: its expansions, pushed onto l in product order. */
+static void parse_probe_point(struct parser *p, struct pp_list *l)
+{
+	struct token *mark = NULL;
+	parse_pp_seq(p, l, &mark, peek(p));
 }
 
 /* pp_list: probe_point (',' probe_point)* */
 static void parse_pp_list(struct parser *p, struct pp_list *l)
 {
 	do
-		pp_list_push(p->a, l, parse_probe_point(p));
+		parse_probe_point(p, l);
 	while (accept_op(p, ","));
 }
 

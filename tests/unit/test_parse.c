@@ -280,6 +280,42 @@ TEST(probe_point_forms)
 	ASSERT_TRUE(nerrs > 0);
 }
 
+TEST(probe_point_braces)
+{
+	/* product order; every expansion located at the whole written point; marks after the
+	 * closing brace go to each, marks inside to their alternative (outer condition first) */
+	struct stp_file *f = parse("probe {a,b}.{c,d(1)}?, x.{y if (p),z.{u,v}}! if (q) {}");
+	ASSERT_EQ(nerrs, 0);
+	const struct pp_list *l = &f->probes.v[0]->points;
+	ASSERT_EQ(l->n, 7);
+	static const char *const want[] = { "a.c?", "a.d(1)?", "b.c?", "b.d(1)?", "x.y!",
+					    "x.z.u!", "x.z.v!" };
+	for (uint32_t i = 0; i < 7; i++)
+		ASSERT_STREQ(pp_to_string(A, l->v[i]), want[i]);
+	for (uint32_t i = 0; i < 4; i++) {
+		ASSERT_EQ(l->v[i]->loc.col, 7);
+		ASSERT_EQ(l->v[i]->loc.len, 15);	/* {a,b}.{c,d(1)}? */
+		ASSERT_TRUE(l->v[i]->cond == NULL);
+	}
+	ASSERT_EQ(l->v[2]->comps[0].loc.col, 10);	/* a component keeps its own place */
+	ASSERT_EQ(l->v[4]->loc.col, 24);
+	ASSERT_STREQ(dump_str(l->v[4]->cond), "(&& q p)");
+	ASSERT_STREQ(dump_str(l->v[5]->cond), "q");
+	ASSERT_TRUE(l->v[5]->cond != l->v[6]->cond);	/* each expansion has its own copy */
+	/* alias names expand too */
+	f = parse("probe t.{a,b} = timer.ms(1) {}");
+	ASSERT_EQ(nerrs, 0);
+	ASSERT_EQ(f->probes.v[0]->names.n, 2);
+	ASSERT_STREQ(pp_to_string(A, f->probes.v[0]->names.v[1]), "t.b");
+	/* marks only after the last component */
+	parse("probe a.{b?,c}.d {}");
+	ASSERT_TRUE(nerrs > 0);
+	parse("probe a!.b {}");
+	ASSERT_TRUE(nerrs > 0);
+	parse("probe {a,} {}");
+	ASSERT_TRUE(nerrs > 0);
+}
+
 TEST(globals)
 {
 	struct stp_file *f = parse("global a, b = 5, c[1000], s = \"x\", d = -3\nglobal e; global m = -9223372036854775808\n"
@@ -1206,8 +1242,9 @@ TEST(zz_cleanup)
 	errs = NULL;
 }
 
-TH_MAIN(TH_CASE(probe_defs), TH_CASE(alias_defs), TH_CASE(probe_point_forms), TH_CASE(globals),
-	TH_CASE(functions), TH_CASE(precedence), TH_CASE(assignment_operators), TH_CASE(primaries),
+TH_MAIN(TH_CASE(probe_defs), TH_CASE(alias_defs), TH_CASE(probe_point_forms),
+	TH_CASE(probe_point_braces), TH_CASE(globals), TH_CASE(functions),
+	TH_CASE(precedence), TH_CASE(assignment_operators), TH_CASE(primaries),
 	TH_CASE(locations), TH_CASE(statements), TH_CASE(foreach_forms),
 	TH_CASE(preprocessor_conditions), TH_CASE(preprocessor_macros_and_args),
 	TH_CASE(print_canonical), TH_CASE(print_parentheses), TH_CASE(print_dangling_else),
