@@ -109,19 +109,6 @@ static struct node *block_of(struct arena *a, struct loc loc, struct node *first
 	return b;
 }
 
-static struct node *and_cond(struct arena *a, struct node *x, struct node *y)
-{
-	if (!x)
-		return y;
-	if (!y)
-		return x;
-	struct node *n = node_new(a, N_BINOP, x->loc);
-	n->u.bin.op = OP_LAND;
-	n->u.bin.l = x;
-	n->u.bin.r = y;
-	return n;
-}
-
 static const char *chain_string(struct elab *e, const struct chain *c, const struct probe_point *pp)
 {
 	if (!c)	/* written by the user: stap still names where it came from */
@@ -202,7 +189,7 @@ static int expand_aliases(struct elab *e, const struct probe_point *pp, uint32_t
 					struct node *nb = def->kind == PD_ALIAS
 								  ? block_of(e->a, body->loc, mine, user)
 								  : block_of(e->a, body->loc, user, mine);
-					struct node *nc = and_cond(e->a, cond,
+					struct node *nc = node_and(e->a, cond,
 								   node_clone(e->a, loc->cond, x));
 					struct chain link = { def, pp, loc, ch };
 					int errs = diag_error_count(e->d);

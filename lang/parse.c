@@ -704,19 +704,6 @@ static struct probe_point *pp_new(struct arena *a, uint32_t ncomps)
 	return pp;
 }
 
-static struct node *and_node(struct arena *a, struct node *x, struct node *y)
-{
-	if (!x)
-		return y;
-	if (!y)
-		return x;
-	struct node *n = node_new(a, N_BINOP, x->loc);
-	n->u.bin.op = OP_LAND;
-	n->u.bin.l = x;
-	n->u.bin.r = y;
-	return n;
-}
-
 /* component: one functor with its optional argument */
 static void parse_pp_component(struct parser *p, struct pp_comp *c)
 {
@@ -840,7 +827,7 @@ static void parse_pp_seq(struct parser *p, struct pp_list *out, struct token **m
 		z->optional |= optional;
 		z->sufficient |= sufficient;
 		/* outermost first, as conditions stack through aliases */
-		z->cond = and_node(p->a, i ? node_clone(p->a, cond, NULL) : cond, z->cond);
+		z->cond = node_and(p->a, i ? node_clone(p->a, cond, NULL) : cond, z->cond);
 		pp_list_push(p->a, out, z);
 	}
 	*mark = m ? m : inner;

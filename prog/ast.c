@@ -270,3 +270,16 @@ char *pp_to_string(struct arena *a, const struct probe_point *pp)
 		put(a, &buf, &len, &cap, "!", 1);
 	return buf;
 }
+
+struct node *node_and(struct arena *a, struct node *x, struct node *y)
+{
+	if (!x)
+		return y;
+	if (!y)
+		return x;
+	struct node *n = node_new(a, N_BINOP, x->loc);
+	n->u.bin.op = OP_LAND;
+	n->u.bin.l = x;
+	n->u.bin.r = y;
+	return n;
+}

@@ -276,6 +276,9 @@ void probe_def_list_push(struct arena *a, struct probe_def_list *l, struct probe
 
 struct node *node_new(struct arena *a, enum node_kind kind, struct loc loc);
 
+/* x && y, where either may be NULL (then the other is the result): stacked conditions. */
+struct node *node_and(struct arena *a, struct node *x, struct node *y);
+
 /* Deep copy of an expression/statement tree; every copied loc gets 'via' (if non-NULL). */
 struct node *node_clone(struct arena *a, const struct node *n, const struct expansion *via);
 
