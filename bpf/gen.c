@@ -1,6 +1,7 @@
 /* Pass 3: emit BPF C for kernel-context probes; every statement carries its script location. */
 #include "gen.h"
 #include "gen_kinds.h"
+#include "prog/visit.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -313,8 +314,7 @@ static const char *full_buf(struct gen *g, struct node *n)
  */
 static const char *str_compare(struct gen *g, struct node *n)
 {
-	static const char *const cmp[] = { [OP_LT] = "<", [OP_LE] = "<=", [OP_GT] = ">",
-					    [OP_GE] = ">=", [OP_EQ] = "==", [OP_NE] = "!=" };
+	/* the script's comparison operators are C's: op_str() spells them */
 	static const enum op mirror[] = { [OP_LT] = OP_GT, [OP_LE] = OP_GE, [OP_GT] = OP_LT,
 					  [OP_GE] = OP_LE, [OP_EQ] = OP_EQ, [OP_NE] = OP_NE };
 	struct node *a = n->u.bin.l, *b = n->u.bin.r;
@@ -333,8 +333,8 @@ static const char *str_compare(struct gen *g, struct node *n)
 	}
 	if (b->kind == N_STR)
 		return S(g, "(s64)(bpf_strncmp(%s, BSTAP_MAXSTR, %s) %s 0)", full_buf(g, a),
-			 c_string(g, b->u.str.s, b->u.str.len), cmp[op]);
-	return S(g, "(s64)(bstap_strcmp(%s, %s) %s 0)", full_buf(g, a), full_buf(g, b), cmp[op]);
+			 c_string(g, b->u.str.s, b->u.str.len), op_str(op));
+	return S(g, "(s64)(bstap_strcmp(%s, %s) %s 0)", full_buf(g, a), full_buf(g, b), op_str(op));
 }
 
 static const char *binop_long(struct gen *g, struct node *n)
@@ -364,9 +364,7 @@ static const char *binop_long(struct gen *g, struct node *n)
 	case OP_LOR: return S(g, "(s64)((%s) || (%s))", l, r);
 	default: break;
 	}
-	static const char *const cmp[] = { [OP_LT] = "<", [OP_LE] = "<=", [OP_GT] = ">",
-					    [OP_GE] = ">=", [OP_EQ] = "==", [OP_NE] = "!=" };
-	return S(g, "(s64)((%s) %s (%s))", l, cmp[n->u.bin.op], r);
+	return S(g, "(s64)((%s) %s (%s))", l, op_str(n->u.bin.op), r);
 }
 
 /* Apply compound operator op to old value (C expr) and rhs, as a long. */
@@ -1050,18 +1048,9 @@ static uint32_t key_bound(const struct node *n)
 }
 
 /* Widest string stored in each string key column, over every write in the program. */
-static void key_widths_walk(const struct node *n, uint32_t **w);
-
-static void key_widths_list(const struct node_list *l, uint32_t **w)
+static bool key_width_of(struct node *n, void *ctx)
 {
-	for (uint32_t i = 0; i < l->n; i++)
-		key_widths_walk(l->v[i], w);
-}
-
-static void key_widths_walk(const struct node *n, uint32_t **w)
-{
-	if (!n)
-		return;
+	uint32_t **w = ctx;
 	const struct node *lv = n->kind == N_ASSIGN ? n->u.assign.lhs :
 				n->kind == N_INCDEC ? n->u.incdec.lv : NULL;
 	if (lv && lv->kind == N_INDEX) {
@@ -1072,43 +1061,12 @@ static void key_widths_walk(const struct node *n, uint32_t **w)
 				w[s->index][k] = b;
 		}
 	}
-	switch (n->kind) {
-	case N_INDEX: key_widths_list(&n->u.index.keys, w); break;
-	case N_CALL: key_widths_list(&n->u.call.args, w); break;
-	case N_STATOP: key_widths_walk(n->u.statop.arg, w); break;
-	case N_BINOP: key_widths_walk(n->u.bin.l, w); key_widths_walk(n->u.bin.r, w); break;
-	case N_UNOP: key_widths_walk(n->u.un.e, w); break;
-	case N_ASSIGN: key_widths_walk(n->u.assign.lhs, w); key_widths_walk(n->u.assign.rhs, w); break;
-	case N_INCDEC: key_widths_walk(n->u.incdec.lv, w); break;
-	case N_TERNARY:
-		key_widths_walk(n->u.tern.cond, w);
-		key_widths_walk(n->u.tern.t, w);
-		key_widths_walk(n->u.tern.f, w);
-		break;
-	case N_IN: key_widths_list(&n->u.in.keys, w); break;
-	case N_BLOCK: key_widths_list(&n->u.block, w); break;
-	case N_EXPR: key_widths_walk(n->u.expr, w); break;
-	case N_IF:
-	case N_TRY:
-		key_widths_walk(n->u.ifs.cond, w);
-		key_widths_walk(n->u.ifs.then, w);
-		key_widths_walk(n->u.ifs.els, w);
-		break;
-	case N_WHILE:
-	case N_FOR:
-		key_widths_walk(n->u.loop.init, w);
-		key_widths_walk(n->u.loop.cond, w);
-		key_widths_walk(n->u.loop.step, w);
-		key_widths_walk(n->u.loop.body, w);
-		break;
-	case N_FOREACH:
-		key_widths_walk(n->u.foreach.limit, w);
-		key_widths_walk(n->u.foreach.body, w);
-		break;
-	case N_RETURN: key_widths_walk(n->u.ret, w); break;
-	case N_DELETE: key_widths_walk(n->u.del, w); break;
-	default: break;
-	}
+	return true;
+}
+
+static void key_widths_walk(struct node *n, uint32_t **w)
+{
+	ast_visit(n, key_width_of, w);
 }
 
 static uint32_t string_key_width(struct gen *g, const struct sym *s, uint32_t k)

@@ -213,6 +213,21 @@ static int expand_aliases(struct elab *e, const struct probe_point *pp, uint32_t
 	return made;
 }
 
+/* pp with its locations tagged as coming through alias expansion via, for error notes. */
+static const struct probe_point *located_via(struct arena *a, const struct probe_point *pp,
+					     const struct expansion *via)
+{
+	struct probe_point *q = arena_alloc(a, sizeof(*q));
+	*q = *pp;
+	q->loc.via = via;
+	q->comps = arena_alloc(a, (pp->ncomps + 1) * sizeof(*q->comps));
+	for (uint32_t i = 0; i < pp->ncomps; i++) {
+		q->comps[i] = pp->comps[i];
+		q->comps[i].loc.via = via;
+	}
+	return q;
+}
+
 static int derive(struct elab *e, const struct probe_point *pp, struct node *body,
 		  struct node *cond, const struct chain *ch, const struct expansion *via,
 		  const struct loc *user_loc, int depth)
@@ -223,8 +238,14 @@ static int derive(struct elab *e, const struct probe_point *pp, struct node *bod
 	if (made < 0 || matched)
 		return made;
 
+	/* stapprobes: an optional point that fails to resolve is no error; it resolves to nothing */
+	bool quiet = pp->optional || pp->sufficient;
 	struct pp_resolved res;
-	int r = family_resolve(e->a, e->d, pp, &res);
+	if (quiet)
+		diag_mute(e->d, true);
+	int r = family_resolve(e->a, e->d, via ? located_via(e->a, pp, via) : pp, &res);
+	if (quiet && diag_mute(e->d, false) && r < 0)
+		r = 0;
 	if (r < 0)
 		return r;
 	if (r == 0) {

@@ -18,7 +18,7 @@ struct reach {
 	bool found;
 };
 
-static bool find_call(const struct node *n, void *ctx)
+static bool find_call(struct node *n, void *ctx)
 {
 	struct reach *r = ctx;
 	if (r->found)
@@ -37,7 +37,7 @@ static bool find_call(const struct node *n, void *ctx)
 	return true;
 }
 
-static bool reaches(struct arena *a, const struct program *p, const struct node *n,
+static bool reaches(struct arena *a, const struct program *p, struct node *n,
 		    const struct func *target)
 {
 	struct reach r = { target, arena_alloc(a, (p->funcs.n + 1) * sizeof(bool)), false };
@@ -66,7 +66,7 @@ static bool sprint_fits_bpf(const struct node *n)
 	return vals + gaps <= 12;
 }
 
-static bool need(const struct node *n, void *ctx)
+static bool need(struct node *n, void *ctx)
 {
 	struct needs *w = ctx;
 	if (n->kind == N_FOREACH) {

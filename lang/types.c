@@ -1,6 +1,7 @@
 /* Pass 2b: resolve names to symbols, infer long/string/stats types, and check what the grammar cannot. */
 #include "prog/builtins.h"
 #include "elab.h"
+#include "prog/visit.h"
 #include "prog/format.h"	/* the printf format grammar is shared with the runtime */
 
 #include <string.h>
@@ -722,66 +723,23 @@ static void check_stmt(struct tc *tc, struct scope *sc, struct node *n)
 	}
 }
 
-/* Pre-order visit of every node under n (expressions and statements alike). */
-static void visit(struct tc *tc, struct node *n, void (*f)(struct tc *, struct node *));
+/* Run f on every node under n, pre-order, through the shared visitor. */
+struct tc_visit {
+	struct tc *tc;
+	void (*f)(struct tc *, struct node *);
+};
 
-static void visit_list(struct tc *tc, struct node_list *l, void (*f)(struct tc *, struct node *))
+static bool tc_visit_node(struct node *n, void *ctx)
 {
-	for (uint32_t i = 0; i < l->n; i++)
-		visit(tc, l->v[i], f);
+	struct tc_visit *v = ctx;
+	v->f(v->tc, n);
+	return true;
 }
 
 static void visit(struct tc *tc, struct node *n, void (*f)(struct tc *, struct node *))
 {
-	if (!n)
-		return;
-	f(tc, n);
-	switch (n->kind) {
-	case N_INDEX:
-		visit(tc, n->u.index.base, f);
-		visit_list(tc, &n->u.index.keys, f);
-		break;
-	case N_CALL: visit_list(tc, &n->u.call.args, f); break;
-	case N_STATOP: visit(tc, n->u.statop.arg, f); break;
-	case N_BINOP: visit(tc, n->u.bin.l, f); visit(tc, n->u.bin.r, f); break;
-	case N_UNOP: visit(tc, n->u.un.e, f); break;
-	case N_ASSIGN: visit(tc, n->u.assign.lhs, f); visit(tc, n->u.assign.rhs, f); break;
-	case N_INCDEC: visit(tc, n->u.incdec.lv, f); break;
-	case N_TERNARY:
-		visit(tc, n->u.tern.cond, f);
-		visit(tc, n->u.tern.t, f);
-		visit(tc, n->u.tern.f, f);
-		break;
-	case N_IN:
-		visit_list(tc, &n->u.in.keys, f);
-		visit(tc, n->u.in.arr, f);
-		break;
-	case N_BLOCK: visit_list(tc, &n->u.block, f); break;
-	case N_EXPR: visit(tc, n->u.expr, f); break;
-	case N_IF:
-	case N_TRY:
-		visit(tc, n->u.ifs.cond, f);
-		visit(tc, n->u.ifs.then, f);
-		visit(tc, n->u.ifs.els, f);
-		break;
-	case N_WHILE:
-	case N_FOR:
-		visit(tc, n->u.loop.init, f);
-		visit(tc, n->u.loop.cond, f);
-		visit(tc, n->u.loop.step, f);
-		visit(tc, n->u.loop.body, f);
-		break;
-	case N_FOREACH:
-		visit_list(tc, &n->u.foreach.vars, f);
-		visit(tc, n->u.foreach.value, f);
-		visit(tc, n->u.foreach.arr, f);
-		visit(tc, n->u.foreach.limit, f);
-		visit(tc, n->u.foreach.body, f);
-		break;
-	case N_RETURN: visit(tc, n->u.ret, f); break;
-	case N_DELETE: visit(tc, n->u.del, f); break;
-	default: break;
-	}
+	struct tc_visit v = { tc, f };
+	ast_visit(n, tc_visit_node, &v);
 }
 
 /* Functions reachable from the probes. */

@@ -12,6 +12,8 @@ struct diag {
 	int errors, warnings;
 	int limit;
 	bool suppress_notes;	/* the last error was over the limit: drop its notes too */
+	int muted;		/* diag_mute depth: while > 0, nothing is printed or counted */
+	int muted_errors;	/* errors swallowed while muted */
 };
 
 struct diag *diag_new(struct arena *a, FILE *out)
@@ -96,8 +98,23 @@ static void emit(struct diag *d, const char *kind, const struct loc *loc, const 
 	}
 }
 
+int diag_mute(struct diag *d, bool on)
+{
+	if (on) {
+		if (!d->muted++)
+			d->muted_errors = 0;
+	} else if (d->muted > 0) {
+		d->muted--;
+	}
+	return d->muted_errors;
+}
+
 void diag_error(struct diag *d, const struct loc *loc, const char *fmt, ...)
 {
+	if (d->muted) {
+		d->muted_errors++;
+		return;
+	}
 	d->errors++;
 	d->suppress_notes = d->errors > d->limit;
 	if (d->suppress_notes)
@@ -110,6 +127,8 @@ void diag_error(struct diag *d, const struct loc *loc, const char *fmt, ...)
 
 void diag_warn(struct diag *d, const struct loc *loc, const char *fmt, ...)
 {
+	if (d->muted)
+		return;
 	d->warnings++;
 	d->suppress_notes = false;
 	va_list ap;
@@ -120,7 +139,7 @@ void diag_warn(struct diag *d, const struct loc *loc, const char *fmt, ...)
 
 void diag_note(struct diag *d, const struct loc *loc, const char *fmt, ...)
 {
-	if (d->suppress_notes)
+	if (d->suppress_notes || d->muted)
 		return;
 	va_list ap;
 	va_start(ap, fmt);

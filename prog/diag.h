@@ -23,6 +23,13 @@ void diag_semantic(struct diag *d, const char *fmt, ...) __attribute__((format(p
 int diag_error_count(const struct diag *d);
 
 /*
+ * Mute (on) or unmute: while muted, errors, warnings and notes are neither printed nor
+ * counted, so an optional probe point that fails to resolve can be skipped as stap does.
+ * Mutes nest; returns how many errors the outermost mute swallowed so far.
+ */
+int diag_mute(struct diag *d, bool on);
+
+/*
  * The one caret printer: quote a source line (n bytes at text) as line number | text, and
  * underline [col, col+len) with ^~~ below it, tabs copied so the columns line up.
  */

@@ -1,20 +1,20 @@
 /* The children of every node kind, in one place: walkers no longer spell them out each. */
 #include "prog/visit.h"
 
-static void each(const struct node_list *l, void (*fn)(const struct node *, void *), void *ctx)
+static void each(struct node_list *l, void (*fn)(struct node *, void *), void *ctx)
 {
 	for (uint32_t i = 0; i < l->n; i++)
 		if (l->v[i])
 			fn(l->v[i], ctx);
 }
 
-static void one(const struct node *n, void (*fn)(const struct node *, void *), void *ctx)
+static void one(struct node *n, void (*fn)(struct node *, void *), void *ctx)
 {
 	if (n)
 		fn(n, ctx);
 }
 
-void ast_children(const struct node *n, void (*fn)(const struct node *child, void *ctx), void *ctx)
+void ast_children(struct node *n, void (*fn)(struct node *child, void *ctx), void *ctx)
 {
 	switch (n->kind) {
 	case N_NUM:
@@ -71,14 +71,14 @@ struct walk {
 	void *ctx;
 };
 
-static void visit_child(const struct node *n, void *ctx)
+static void visit_child(struct node *n, void *ctx)
 {
 	const struct walk *w = ctx;
 	if (w->fn(n, w->ctx))
 		ast_children(n, visit_child, ctx);
 }
 
-void ast_visit(const struct node *n, visit_fn fn, void *ctx)
+void ast_visit(struct node *n, visit_fn fn, void *ctx)
 {
 	struct walk w = { fn, ctx };
 	if (n)

@@ -6,12 +6,12 @@
 #include "prog/ast.h"
 
 /* Called for each node before its children; return false to skip the children. */
-typedef bool (*visit_fn)(const struct node *n, void *ctx);
+typedef bool (*visit_fn)(struct node *n, void *ctx);
 
 /* Walk n (which may be NULL) and every node below it, in source order. */
-void ast_visit(const struct node *n, visit_fn fn, void *ctx);
+void ast_visit(struct node *n, visit_fn fn, void *ctx);
 
 /* Call fn on each direct child of n (never on NULL children), in source order. */
-void ast_children(const struct node *n, void (*fn)(const struct node *child, void *ctx), void *ctx);
+void ast_children(struct node *n, void (*fn)(struct node *child, void *ctx), void *ctx);
 
 #endif
