@@ -733,6 +733,36 @@ static void parse_pp_component(struct parser *p, struct pp_comp *c)
 }
 
 /*
+ * Does a brace group start here? '{' opens one only if a component (or another group) follows
+ * and what comes after its matching '}' can continue a probe point ('.', ',', a mark, '=',
+ * '+=', the body's '{' or an enclosing group's '}'): in 'probe { }', 'probe begin. { }' and 'probe { print(1) }' it is
+ * a body where a component was due.
+ */
+static bool brace_group_ahead(struct parser *p)
+{
+	struct token *after = peek_at(p, 1);
+	if (!tok_is_op(peek(p), "{") ||
+	    !(after->kind == TK_IDENT || tok_is_op(after, "*") || tok_is_op(after, "{")))
+		return false;
+	uint32_t depth = 0, k = 0;
+	for (;; k++) {
+		struct token *t = peek_at(p, k);
+		if (t->kind == TK_EOF)
+			return true;	/* unclosed: the group's own parse says what is missing */
+		if (tok_is_op(t, "{"))
+			depth++;
+		else if (tok_is_op(t, "}") && --depth == 0)
+			break;
+	}
+	struct token *t = peek_at(p, k + 1);
+	static const char *const follow[] = { ".", ",", "?", "!", "=", "+=", "{", "}" };
+	for (size_t i = 0; i < sizeof(follow) / sizeof(follow[0]); i++)
+		if (tok_is_op(t, follow[i]))
+			return true;
+	return tok_is_ident(t, "if");
+}
+
+/*
  * Parse seq and the marks that follow it; append its expansions to out. *mark is set to the
  * first '?', '!' or 'if' token at the end of this sequence or of its last brace group (NULL if
  * none), so that an enclosing sequence can reject components after it.
@@ -747,11 +777,7 @@ static void parse_pp_seq(struct parser *p, struct pp_list *out, struct token **m
 	for (;;) {
 		struct pp_list alts = { 0 };
 		inner = NULL;
-		/* '{' opens a brace group only if a component (or another group) follows: in
-		 * 'probe { }' and 'probe begin. { }' it is a body where a component was due */
-		struct token *after = peek_at(p, 1);
-		if (tok_is_op(peek(p), "{") &&
-		    (after->kind == TK_IDENT || tok_is_op(after, "*") || tok_is_op(after, "{"))) {
+		if (brace_group_ahead(p)) {
 			next(p);
 			do {
 				struct token *m = NULL;
