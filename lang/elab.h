@@ -3,6 +3,7 @@
 #define BSTAP_ELAB_H
 
 #include <stdio.h>
+#include "lang/syntax.h"
 #include "prog/diag.h"
 #include "prog/program.h"
 

@@ -4,7 +4,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
-#include "prog/ast.h"
+#include "lang/syntax.h"
 #include "prog/diag.h"
 
 enum tok_kind {

@@ -3,7 +3,7 @@
 #define BSTAP_PARSE_H
 
 #include <stdio.h>
-#include "prog/ast.h"
+#include "lang/syntax.h"
 #include "prog/diag.h"
 
 /* What the preprocessor's %( cond %? a %: b %) conditions and $1/@1 can see. */

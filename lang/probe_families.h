@@ -6,6 +6,7 @@
 #ifndef BSTAP_PROBE_FAMILIES_H
 #define BSTAP_PROBE_FAMILIES_H
 
+#include "lang/syntax.h"
 #include "prog/diag.h"
 #include "prog/program.h"
 

@@ -19,4 +19,16 @@ char *arena_strndup(struct arena *a, const char *s, size_t n);
 char *arena_printf(struct arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 char *arena_vprintf(struct arena *a, const char *fmt, va_list ap);
 
+/* Push x onto an arena-backed {v, n, cap} list, doubling it when full. */
+#define ARENA_LIST_PUSH(a, l, x)                                                            \
+	do {                                                                                \
+		if ((l)->n == (l)->cap) {                                                   \
+			uint32_t ncap_ = (l)->cap ? (l)->cap * 2 : 4;                       \
+			(l)->v = arena_realloc((a), (l)->v, (l)->cap * sizeof(*(l)->v),     \
+					       ncap_ * sizeof(*(l)->v));                    \
+			(l)->cap = ncap_;                                                   \
+		}                                                                           \
+		(l)->v[(l)->n++] = (x);                                                     \
+	} while (0)
+
 #endif

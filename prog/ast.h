@@ -1,4 +1,5 @@
-/* The abstract syntax tree of a SystemTap script: what pass 1 produces and pass 2 decorates. */
+/* The typed program's tree: expressions, statements, symbols and functions, as pass 1 builds
+ * them, pass 2 types them and the generator and the evaluator run them. */
 #ifndef BSTAP_AST_H
 #define BSTAP_AST_H
 
@@ -173,42 +174,6 @@ struct node {
 
 #define FOREACH_SORT_VALUE 0x7fff
 
-/* One component of a probe point: kernel . function("f") . return */
-struct pp_comp {
-	const char *functor;	/* "timer", "ms", "*", "open*" ... */
-	struct node *arg;	/* N_NUM or N_STR, or NULL */
-	struct loc loc;
-};
-
-struct probe_point {
-	struct pp_comp *comps;
-	uint32_t ncomps;
-	bool optional;		/* '?' */
-	bool sufficient;	/* '!' */
-	struct node *cond;	/* 'if (expr)' or NULL */
-	struct loc loc;
-};
-
-struct pp_list {
-	struct probe_point **v;
-	uint32_t n, cap;
-};
-
-enum probe_def_kind {
-	PD_PROBE,	/* probe P1, P2 { body } */
-	PD_ALIAS,	/* probe NAME = P1, P2 { prologue } */
-	PD_ALIAS_EPI,	/* probe NAME += P1, P2 { epilogue } */
-};
-
-struct probe_def {
-	enum probe_def_kind kind;
-	struct pp_list names;	/* alias names (PD_ALIAS*) — may be several */
-	struct pp_list points;	/* probe points (or the alias's expansion) */
-	struct node *body;	/* N_BLOCK */
-	struct loc loc;		/* the 'probe' keyword */
-	uint32_t order;		/* position in the whole set of parsed files */
-};
-
 enum sym_kind { S_GLOBAL, S_LOCAL, S_PARAM };
 
 /* A variable: global, probe/function local, or function parameter. */
@@ -253,26 +218,10 @@ struct func_list {
 	uint32_t n, cap;
 };
 
-struct probe_def_list {
-	struct probe_def **v;
-	uint32_t n, cap;
-};
-
-/* One parsed file. */
-struct stp_file {
-	const struct src_file *src;
-	struct probe_def_list probes;	/* probes and alias definitions, in order */
-	struct sym_list globals;	/* 'global' declarations, in order */
-	struct func_list funcs;
-	bool is_tapset;
-};
-
 /* Growable-list helpers, arena-backed. */
 void node_list_push(struct arena *a, struct node_list *l, struct node *n);
-void pp_list_push(struct arena *a, struct pp_list *l, struct probe_point *p);
 void sym_list_push(struct arena *a, struct sym_list *l, struct sym *s);
 void func_list_push(struct arena *a, struct func_list *l, struct func *f);
-void probe_def_list_push(struct arena *a, struct probe_def_list *l, struct probe_def *p);
 
 struct node *node_new(struct arena *a, enum node_kind kind, struct loc loc);
 
@@ -285,7 +234,5 @@ struct node *node_clone(struct arena *a, const struct node *n, const struct expa
 const char *op_str(enum op op);		/* "+", "<<=", ".", "@count" ... */
 const char *type_str(enum type t);	/* "long", "string", "stats", "unknown" */
 
-/* Text of a probe point as written: kernel.function("f").return, or with '?', '!'. */
-char *pp_to_string(struct arena *a, const struct probe_point *pp);
 
 #endif

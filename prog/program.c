@@ -5,12 +5,7 @@
 
 void eprobe_list_push(struct arena *a, struct eprobe_list *l, struct eprobe *p)
 {
-	if (l->n == l->cap) {
-		uint32_t cap = l->cap ? l->cap * 2 : 8;
-		l->v = arena_realloc(a, l->v, l->cap * sizeof(*l->v), cap * sizeof(*l->v));
-		l->cap = cap;
-	}
-	l->v[l->n++] = p;
+	ARENA_LIST_PUSH(a, l, p);
 }
 
 static bool str_eq(const char *x, const char *y)
