@@ -1,0 +1,196 @@
+/* bstap's command line: getopt over stap's options, -D limits, and the help text. */
+#include "driver/options.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "prog/abi.h"
+#include "prog/version.h"
+#include "runtime/gvar.h"
+
+static void usage(FILE *o)
+{
+	fputs("Usage: bstap [OPTIONS] FILE [ARGS...]\n"
+	      "       bstap [OPTIONS] -e SCRIPT [ARGS...]\n"
+	      "Run a SystemTap-language probe script on eBPF.\n"
+	      "\n"
+	      "  -e SCRIPT      run SCRIPT given on the command line instead of a file\n"
+	      "  -p N           stop after pass N and print its result: 1 parsed script,\n"
+	      "                 2 resolved probes (with alias chains), 3 generated BPF C,\n"
+	      "                 4 path of the compiled object\n"
+	      "  -v             print each pass with its time (repeat for more detail)\n"
+	      "  -o FILE        write the script's output to FILE instead of stdout\n"
+	      "  -T SECONDS     stop after SECONDS, as if exit() had been called\n"
+	      "  -c CMD         start the probes, run CMD (with /bin/sh -c), and stop when it\n"
+	      "                 ends; target() is its pid\n"
+	      "  -x PID         set target() to PID\n"
+	      "  -G NAME=VALUE  start the global NAME with VALUE (a number or a string)\n"
+	      "  -s MB          output buffer of MB megabytes (default 1)\n"
+	      "  -D NAME=VALUE  set a limit: MAXACTION (statements per probe run, default 1000),\n"
+	      "                 MAXMAPENTRIES (entries of a global array, default 2048)\n"
+	      "  -m NAME        also write the compiled object to NAME.bpf.o (run it with bstap-run)\n"
+	      "  -k             keep the temporary directory (generated C, object) and say where\n"
+	      "  -w             suppress warnings\n"
+	      "  -g, -u, --runtime=bpf, --bpf\n"
+	      "                 accepted for stap's command lines; they change nothing here\n"
+	      "  --no-cache     always compile; neither read nor write the compile cache\n"
+	      "  --cache-dir DIR\n"
+	      "                 keep compiled objects in DIR (default: $XDG_CACHE_HOME/bstap,\n"
+	      "                 else /var/cache/bstap as root, else ~/.cache/bstap)\n"
+	      "  --kernel-btf FILE\n"
+	      "                 compile for the kernel whose BTF is FILE (with -p4)\n"
+	      "  -h, --help     show this help and exit\n"
+	      "  -V, --version  show the version and exit\n"
+	      "\n"
+	      "ARGS are available to the script as $1, $2 ... (numbers) and @1, @2 ... (strings).\n"
+	      "Exit status: 0 on success; 1 on a script error, a runtime error, error(), or a\n"
+	      "failure to compile, load or attach.\n",
+	      o);
+}
+
+
+enum { OPT_NO_CACHE = 256, OPT_CACHE_DIR, OPT_KERNEL_BTF, OPT_RUNTIME, OPT_BPF };
+
+/*
+ * -D NAME=VALUE: stap hands these to the C compiler of its module. bstap honours the limits
+ * that mean something here and says which ones it cannot change.
+ */
+static int set_define(struct opts *o, const char *def)
+{
+	const char *eq = strchr(def, '=');
+	size_t n = eq ? (size_t)(eq - def) : strlen(def);
+	char *end;
+	unsigned long v = eq ? strtoul(eq + 1, &end, 0) : 0;
+	bool num = eq && eq[1] && !*end && v > 0 && v <= 100000000;
+	if (n == 9 && !strncmp(def, "MAXACTION", n)) {
+		if (!num)
+			goto bad_value;
+		o->maxaction = (uint32_t)v;
+	} else if (n == 13 && !strncmp(def, "MAXMAPENTRIES", n)) {
+		if (!num)
+			goto bad_value;
+		o->maxmapentries = (uint32_t)v;
+	} else if (n == 12 && !strncmp(def, "MAXSTRINGLEN", n)) {
+		if (!num || v != BSTAP_MAXSTRINGLEN) {
+			fprintf(stderr, "bstap: error: -D MAXSTRINGLEN: bstap's strings are %u bytes and "
+				"cannot be resized yet\n", BSTAP_MAXSTRINGLEN);
+			return -1;
+		}
+	} else {
+		/* said once all options are read, so that -w anywhere silences it */
+		if (o->nignored < (int)(sizeof(o->ignored) / sizeof(o->ignored[0])))
+			o->ignored[o->nignored++] = def;
+	}
+	return 0;
+bad_value:
+	fprintf(stderr, "bstap: error: -D %.*s needs a positive number, as in -D %.*s=1000\n",
+		(int)n, def, (int)n, def);
+	return -1;
+}
+
+int parse_args(int argc, char **argv, struct opts *o)
+{
+	static const struct option longopts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ "no-cache", no_argument, NULL, OPT_NO_CACHE },
+		{ "cache-dir", required_argument, NULL, OPT_CACHE_DIR },
+		{ "kernel-btf", required_argument, NULL, OPT_KERNEL_BTF },
+		{ "runtime", required_argument, NULL, OPT_RUNTIME },
+		{ "bpf", no_argument, NULL, OPT_BPF },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+	/* '+': options end at the script name, so script arguments may look like options */
+	while ((c = getopt_long(argc, argv, "+e:p:vkm:D:hVwgu" SESS_OPT_LETTERS, longopts, NULL)) != -1) {
+		char *end;
+		int r = sess_opt(&o->sess, c, optarg, "bstap");
+		if (r < 0)
+			return -1;
+		if (r > 0)
+			continue;
+		switch (c) {
+		case 'e':
+			o->script_text = optarg;
+			break;
+		case 'p':
+			o->last_pass = (int)strtol(optarg, &end, 10);
+			if (*end || o->last_pass < 1 || o->last_pass > 5) {
+				fprintf(stderr, "bstap: error: -p takes a pass number from 1 to 5, not '%s'\n",
+					optarg);
+				return -1;
+			}
+			break;
+		case 'v':
+			o->verbose++;
+			break;
+		case 'm':
+			o->module = optarg;
+			break;
+		case 'D':
+			if (set_define(o, optarg))
+				return -1;
+			break;
+		case 'k':
+			o->keep = true;
+			break;
+		case OPT_NO_CACHE:
+			o->no_cache = true;
+			break;
+		case OPT_CACHE_DIR:
+			if (!*optarg) {
+				fputs("bstap: error: --cache-dir needs a directory\n", stderr);
+				return -1;
+			}
+			o->cache_dir = optarg;
+			break;
+		case OPT_KERNEL_BTF:
+			o->kernel_btf = optarg;
+			break;
+		case OPT_RUNTIME:
+			if (strcmp(optarg, "bpf")) {
+				fprintf(stderr, "bstap: error: --runtime=%s: bstap has the bpf runtime only\n",
+					optarg);
+				return -1;
+			}
+			break;
+		case OPT_BPF:	/* stap's --runtime=bpf: what bstap always does */
+			break;
+		case 'w':
+			o->sess.no_warnings = true;
+			break;
+		case 'g':	/* stap's guru mode: bstap has no embedded C for it to allow */
+		case 'u':	/* stap's unoptimized translation: nothing to turn off */
+			break;
+		case 'h':
+			usage(stdout);
+			exit(0);
+		case 'V':
+			printf("bstap %s (SystemTap language, eBPF backend; claims systemtap_v 4.8)\n",
+			       BSTAP_VERSION);
+			exit(0);
+		default:
+			fputs("Try 'bstap --help' for more information.\n", stderr);
+			return -1;
+		}
+	}
+	if (!o->script_text) {
+		if (optind >= argc) {
+			fputs("bstap: error: no script given: name a FILE or use -e SCRIPT\n"
+			      "Try 'bstap --help' for more information.\n", stderr);
+			return -1;
+		}
+		o->script_path = argv[optind++];
+	}
+	o->args = argv + optind;
+	o->nargs = argc - optind;
+	o->sess.verbose = o->verbose;
+	o->sess.gvars_checked = true;
+	for (int i = 0; i < o->nignored && !o->sess.no_warnings; i++)
+		fprintf(stderr, "bstap: warning: -D %.*s has no effect in bstap (it knows MAXACTION "
+			"and MAXMAPENTRIES)\n", (int)strcspn(o->ignored[i], "="), o->ignored[i]);
+	return sess_opts_check(&o->sess, "bstap");
+}

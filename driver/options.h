@@ -1,0 +1,31 @@
+/* bstap's command line: the options it takes, as stap spells them, and --help. */
+#ifndef BSTAP_DRIVER_OPTIONS_H
+#define BSTAP_DRIVER_OPTIONS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "runtime/session.h"
+
+struct opts {
+	const char *script_text;	/* -e */
+	const char *script_path;
+	int last_pass;
+	int verbose;
+	bool keep;
+	bool no_cache;			/* --no-cache */
+	const char *cache_dir;		/* --cache-dir, NULL: the default */
+	const char *kernel_btf;		/* --kernel-btf: compile for another kernel's BTF */
+	const char *module;		/* -m NAME: also write the object to NAME.bpf.o */
+	uint32_t maxaction, maxmapentries;	/* -D MAXACTION=N, -D MAXMAPENTRIES=N */
+	const char *ignored[16];	/* -D names bstap does not know, to warn about */
+	int nignored;
+	struct sess_opts sess;
+	char **args;
+	int nargs;
+};
+
+/* Fill o from argv; prints --help/--version or the error itself. 0: run; non-zero: exit 1
+ * (or 0 after --help/--version, which exit() directly). */
+int parse_args(int argc, char **argv, struct opts *o);
+
+#endif
