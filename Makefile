@@ -52,11 +52,14 @@ $(1)/obj/%.o: %.c
 	@mkdir -p $$(dir $$@)
 	$(Q)$$(CC) $$(CFLAGS) $$(BSTAP_CFLAGS) -I$(1)/gen $(2) -c $$< -o $$@
 
-$(1)/gen/bstap_bpf_h.c: bpf/bstap.bpf.h
+# the BPF-side runtime header and the ABI it includes, as strings clang's input is written from
+$(1)/gen/bstap_bpf_h.c: bpf/bstap.bpf.h prog/abi.h
 	$$(call msg,GEN,$$@)
 	@mkdir -p $$(dir $$@)
 	$(Q){ printf 'const char bstap_bpf_h[] =\n'; \
-	  sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/"/' -e 's/$$$$/\\n"/' $$<; \
+	  sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/"/' -e 's/$$$$/\\n"/' bpf/bstap.bpf.h; \
+	  printf ';\nconst char bstap_abi_h[] =\n'; \
+	  sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/"/' -e 's/$$$$/\\n"/' prog/abi.h; \
 	  printf ';\n'; } > $$@
 
 $(1)/obj/gen/bstap_bpf_h.o: $(1)/gen/bstap_bpf_h.c

@@ -20,25 +20,7 @@ typedef __u8 u8;
 /* bpf_loop() runs at most 1 << 23 iterations: a loop stops with MAXACTION at the smaller */
 #define BSTAP_LOOP_MAX (BSTAP_MAXACTION < (1 << 23) ? BSTAP_MAXACTION + 1 : (1 << 23))
 
-/* must match prog/abi.h */
-#define BSTAP_RUNNING 0
-#define BSTAP_STOPPING 1
-#define BSTAP_ERRORED 2
-#define REC_PRINTF 1
-#define REC_EXIT 2
-#define REC_ERROR 3
-#define REC_WARN 4
-#define ERR_USER 0
-#define ERR_DIV0 1
-#define ERR_MOD0 2
-#define ERR_ARRAY_FULL 3
-#define ERR_MAXACTION 4
-#define ERR_EMPTY_AGG 5
-
-struct bstap_rec_hdr {
-	u32 type;
-	u32 id;
-};
+#include "bstap_abi.h"	/* prog/abi.h: records, states, error kinds, the state map value */
 
 struct bstap_str {
 	char s[BSTAP_MAXSTR];
@@ -63,7 +45,7 @@ struct bstap_scratch {
 	u32 err;	/* BSTAP_UNWIND_*, or 0 */
 	u32 pad0;
 	void *ctx;
-	u32 err_site;	/* where the error arose (loader/meta.h error sites) */
+	u32 err_site;	/* where the error arose (prog/meta.h error sites) */
 	u32 pad;
 	char errmsg[BSTAP_MAXSTR];	/* error()'s text */
 	char buf[BSTAP_SCRATCH_SIZE];
@@ -76,15 +58,6 @@ struct {
 	__type(key, u32);
 	__type(value, struct bstap_scratch);
 } bstap_scratch SEC(".maps");
-
-/* Shared with userspace (loader/abi.h struct bstap_state_val). */
-struct bstap_state_val {
-	u32 state;		/* BSTAP_RUNNING, ... */
-	u32 target;		/* target(): the pid of -x PID or -c CMD, else 0 */
-	s64 realtime_off;	/* CLOCK_REALTIME - CLOCK_MONOTONIC in ns, set before attach */
-	u32 ncpus;		/* possible CPUs: how many per-CPU slots a statistic has */
-	u32 pad2;
-};
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);

@@ -19,6 +19,7 @@
 #include "sha256.h"
 
 extern const char bstap_bpf_h[];	/* bpf/bstap.bpf.h, embedded at build time */
+extern const char bstap_abi_h[];	/* prog/abi.h, which it includes */
 
 #define MAX_OBJ_SIZE (256u << 20)	/* larger entries are treated as corrupt */
 
@@ -354,6 +355,7 @@ static void cache_key(struct cache *c, const char *c_text, char hex[SHA256_HEX_L
 	uint8_t d[SHA256_LEN];
 	key_str(&s, "bpf.c", c_text);
 	key_str(&s, "bstap.bpf.h", bstap_bpf_h);
+	key_str(&s, "bstap_abi.h", bstap_abi_h);
 	sha256_final(&s, d);
 	sha256_hex(d, hex);
 }

@@ -15,6 +15,7 @@
 #define CLANG_STACK (512ul << 20)
 
 extern const char bstap_bpf_h[];	/* bpf/bstap.bpf.h, embedded at build time */
+extern const char bstap_abi_h[];	/* prog/abi.h, which it includes as bstap_abi.h */
 
 static int write_file(const char *path, const char *text)
 {
@@ -46,7 +47,7 @@ static int write_section(const char *path, const char *buf, size_t len)
 	FILE *f = fopen(path, "w");
 	if (!f)
 		return -errno;
-	fprintf(f, "/* the .bstap section: metadata and the typed program (loader/objfmt.h) */\n"
+	fprintf(f, "/* the .bstap section: metadata and the typed program (prog/objfmt.h) */\n"
 		   "__attribute__((section(\"" BSTAP_OBJ_SECTION "\"), used, aligned(8)))\n"
 		   "static const unsigned char bstap_section[%zu] = {", len ? len : 1);
 	for (size_t i = 0; i < len; i++)
@@ -64,11 +65,13 @@ int clang_compile(struct arena *a, struct diag *d, const char *dir, const char *
 {
 	char *src = arena_printf(a, "%s/%s.bpf.c", dir, name);
 	char *hdr = arena_printf(a, "%s/bstap.bpf.h", dir);
+	char *abi = arena_printf(a, "%s/bstap_abi.h", dir);
 	char *sec = arena_printf(a, "%s/bstap_section.h", dir);
 	char *obj = arena_printf(a, "%s/%s.bpf.o", dir, name);
 	char *log = arena_printf(a, "%s/clang.log", dir);
 	int err = write_file(src, arena_printf(a, "%s\n#include \"bstap_section.h\"\n", c_text));
 	err = err ?: write_file(hdr, bstap_bpf_h);
+	err = err ?: write_file(abi, bstap_abi_h);
 	err = err ?: write_section(sec, section, section_len);
 	if (err) {
 		diag_error(d, NULL, "cannot write %s: %s", src, strerror(-err));

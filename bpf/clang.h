@@ -7,7 +7,7 @@
 
 /*
  * Writes NAME.bpf.c and bstap.bpf.h into dir and compiles NAME.bpf.o there. The bytes of
- * section (the object's ".bstap" section, see loader/objfmt.h) go in as a C array in that
+ * section (the object's ".bstap" section, see prog/objfmt.h) go in as a C array in that
  * section, so the one clang run produces the self-contained object.
  * On success *obj_path is the object (arena-owned). A clang failure is a bstap bug
  * (the generator should only emit valid C): it is reported with clang's output.

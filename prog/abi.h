@@ -2,7 +2,13 @@
 #ifndef BSTAP_ABI_H
 #define BSTAP_ABI_H
 
+/* Compiled by both halves: userspace C, and BPF C (embedded, written beside bstap.bpf.h). */
+#ifdef __bpf__
+typedef __u32 uint32_t;
+typedef __s64 int64_t;
+#else
 #include <stdint.h>
+#endif
 
 #define BSTAP_MAXSTRINGLEN 128	/* bytes per string, NUL included (stap: MAXSTRINGLEN) */
 #define BSTAP_MAXMAPENTRIES 2048	/* default entries per global array (stap: MAXMAPENTRIES) */

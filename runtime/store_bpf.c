@@ -1,4 +1,4 @@
-/* store_ops over BPF maps: key/value layouts follow loader/meta.h; statistics merge across CPUs. */
+/* store_ops over BPF maps: key/value layouts follow prog/meta.h; statistics merge across CPUs. */
 #include "store_bpf.h"
 
 #include <bpf/bpf.h>

@@ -1,4 +1,4 @@
-/* Unit tests for runtime/format.c: SystemTap printf conversions, flags, widths, edge values, parse errors. */
+/* Unit tests for prog/format.c: SystemTap printf conversions, flags, widths, edge values, parse errors. */
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
