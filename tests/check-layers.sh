@@ -33,6 +33,11 @@ for dir in prog lang bpf loader runtime driver; do
 		# every quoted include: "folder/name.h" or a same-folder "name.h"
 		sed -n 's/^[[:space:]]*#[[:space:]]*include[[:space:]]*"\([^"]*\)".*/\1/p' "$f" |
 		while read -r inc; do
+			case $f:$inc in
+			# the BPF-side header is compiled in clang's directory, where bpf/clang.c writes
+			# prog/abi.h beside it as bstap_abi.h
+			*.bpf.h:bstap_abi.h) continue ;;
+			esac
 			case $inc in
 			*/*) top=${inc%%/*} ;;
 			*) [ -f "$dir/$inc" ] && continue
