@@ -90,6 +90,8 @@ int clang_compile(struct arena *a, struct diag *d, const char *dir, const char *
 	const char *argv[] = { clang, "-O2", "-g", "-target", "bpf", "-D__TARGET_ARCH_x86",
 			       "-Wall", "-Wno-unused-variable", "-Wno-unused-value",
 			       "-Wno-unused-function", "-Wno-compare-distinct-pointer-types",
+			       /* a limit the program defines must never be silently redefined */
+			       "-Werror=macro-redefined",
 			       /* a script may nest expressions 1000 deep (lang/parse.c) */
 			       "-fbracket-depth=8192", "-I.", "-fdebug-compilation-dir=.",
 			       multiarch_include(), "-c",

@@ -10,10 +10,12 @@ typedef __s64 int64_t;
 #include <stdint.h>
 #endif
 
+#ifndef __bpf__	/* BPF C gets this run's values from the generated program (-D MAXACTION=N) */
 #define BSTAP_MAXSTRINGLEN 128	/* bytes per string, NUL included (stap: MAXSTRINGLEN) */
 #define BSTAP_MAXMAPENTRIES 2048	/* default entries per global array (stap: MAXMAPENTRIES) */
 #define BSTAP_MAXACTION 1000	/* statements per probe firing (stap: MAXACTION) */
 #define BSTAP_RINGBUF_SIZE (1u << 20)
+#endif
 
 /*
  * Map names: the maps bpf/bstap.bpf.h defines, and the prefix of each global's map (the
