@@ -572,8 +572,8 @@ static void sess_loop(struct sess *s)
 
 /*
  * Phase 5: no kernel handler may start from here on; detach, drain what they wrote, then the
- * error probes (after an error, as stap: the end probes do not run) or the end probes, and
- * the globals never printed. Returns the exit status.
+ * error probes (after an error, as stap: nothing of the end) or the end probes and the
+ * globals never printed. Returns the exit status.
  */
 static int sess_finish(struct sess *s)
 {
@@ -583,12 +583,16 @@ static int sess_finish(struct sess *s)
 	if (s->rb)
 		ring_buffer__consume(s->rb);
 	fflush(s->out);
-	/* stapprobes(3stap): "In the case of an error-triggered shutdown, end probes are not run" */
-	if (s->errored)
+	/*
+	 * stapprobes(3stap): "In the case of an error-triggered shutdown, end probes are not
+	 * run". stap prints unread globals from an end probe it adds, so those go too.
+	 */
+	if (s->errored) {
 		run_user_probes(s, PK_ERROR);
-	else
+	} else {
 		run_user_probes(s, PK_END);
-	autoprint(s);
+		autoprint(s);
+	}
 	report_lost(s);
 	return s->errored ? 1 : 0;
 }

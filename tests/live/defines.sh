@@ -7,7 +7,8 @@ run() { "$BSTAP" --cache-dir "$SCRATCH/cache" "$@" >out 2>err; rc=$?; }
 run -D MAXMAPENTRIES=5 -e 'global a; probe timer.ms(1) { a[ktime_get_ns()] = 1 }'
 expect_eq "array full status" $rc 1
 expect_grep "array full" err "^ERROR: Array overflow, check MAXMAPENTRIES near identifier 'a' at <input>:1:"
-expect_eq "entries printed at exit" "$(grep -c '^a\[' out)" 5
+# stap prints unread globals from an end probe, which an error-triggered shutdown skips
+expect_eq "no globals printed after the error" "$(grep -c '^a\[' out)" 0
 run -D MAXMAPENTRIES=3 -e 'global a; probe begin { for (i = 0; i < 10; i++) a[i] = i; exit() }'
 expect_eq "array full in begin: status" $rc 1
 expect_grep "array full in begin" err 'Array overflow'
