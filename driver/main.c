@@ -403,7 +403,7 @@ static void driver_cleanup(struct driver *r)
 
 int main(int argc, char **argv)
 {
-	static struct driver r = { .o = { .last_pass = 5 }, .obj_fd = -1 };
+	struct driver r = { .o = { .last_pass = 5 }, .obj_fd = -1 };
 	if (parse_args(argc, argv, &r.o))
 		return 1;
 	r.a = arena_new();

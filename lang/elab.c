@@ -4,6 +4,7 @@
 
 #include <fnmatch.h>
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define MAX_ALIAS_DEPTH 32
@@ -65,14 +66,19 @@ static bool comps_match(const struct pp_comp *u, uint32_t nu, const char *pat,
 	const char *suf = dd;
 	while (*suf == '*')
 		suf++;
-	size_t len = strlen(pat);
-	char one[len + 2], head[pre + 2], rest[strlen(suf) + 3];
-	snprintf(one, sizeof(one), "%.*s*%s", (int)pre, pat, suf);
-	snprintf(head, sizeof(head), "%.*s*", (int)pre, pat);
-	snprintf(rest, sizeof(rest), "**%s", suf);
-	if (comp_matches(one, u->arg, n) && comps_match(u + 1, nu - 1, NULL, n + 1, nn - 1))
-		return true;
-	return comp_matches(head, NULL, n) && comps_match(u, nu, rest, n + 1, nn - 1);
+	/* the three patterns in one heap block: a functor is as long as the script makes it */
+	size_t len = strlen(pat) + 3;
+	char *one = malloc(3 * len);
+	if (!one)
+		return false;
+	char *head = one + len, *rest = head + len;
+	snprintf(one, len, "%.*s*%s", (int)pre, pat, suf);
+	snprintf(head, len, "%.*s*", (int)pre, pat);
+	snprintf(rest, len, "**%s", suf);
+	bool m = (comp_matches(one, u->arg, n) && comps_match(u + 1, nu - 1, NULL, n + 1, nn - 1)) ||
+		 (comp_matches(head, NULL, n) && comps_match(u, nu, rest, n + 1, nn - 1));
+	free(one);
+	return m;
 }
 
 /* Does the alias name match the use's first upto components (all of them: an ordinary match)? */

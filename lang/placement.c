@@ -116,6 +116,16 @@ static int handler_needs(struct arena *a, const struct program *p, const struct 
 	return w.flags;
 }
 
+/* Mark every function a kernel probe calls, directly or not: one walk, each body once. */
+static bool mark_in_kernel(struct node *n, void *ctx)
+{
+	if (n->kind == N_CALL && n->u.call.fn && !n->u.call.fn->in_kernel) {
+		n->u.call.fn->in_kernel = true;
+		ast_visit(n->u.call.fn->body, mark_in_kernel, ctx);
+	}
+	return true;
+}
+
 int placement_decide(struct arena *a, struct diag *d, struct program *p)
 {
 	for (uint32_t f = 0; f < p->funcs.n; f++)
@@ -127,14 +137,16 @@ int placement_decide(struct arena *a, struct diag *d, struct program *p)
 		    handler_needs(a, p, ep) == NEED_USER)
 			ep->place = PLACE_USER;
 	}
+	for (uint32_t i = 0; i < p->probes.n; i++) {
+		struct eprobe *ep = p->probes.v[i];
+		if (ep->place == PLACE_KERNEL) {
+			ast_visit(ep->body, mark_in_kernel, NULL);
+			ast_visit(ep->cond, mark_in_kernel, NULL);
+		}
+	}
 	int errors = 0;
 	for (uint32_t f = 0; f < p->funcs.n; f++) {
 		struct func *fn = p->funcs.v[f];
-		for (uint32_t i = 0; i < p->probes.n && !fn->in_kernel; i++) {
-			const struct eprobe *ep = p->probes.v[i];
-			fn->in_kernel = ep->place == PLACE_KERNEL &&
-					(reaches(a, p, ep->body, fn) || reaches(a, p, ep->cond, fn));
-		}
 		if (fn->in_kernel && fn->recursive) {
 			diag_error(d, &fn->loc, "function '%s' is recursive and cannot run in a kernel "
 				   "probe: call it from 'begin'/'end', or from a timer probe that uses no "

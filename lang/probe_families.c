@@ -54,7 +54,7 @@ static bool alone(const struct fctx *f)
 static int resolve_session(const struct fctx *f, struct pp_resolved *out)
 {
 	const char *f0 = f->c[0].functor;
-	out->at.kind = f0[0] == 'b' ? PK_BEGIN : f0[0] == 'e' && f0[1] == 'n' ? PK_END : PK_ERROR;
+	out->at.kind = !strcmp(f0, "begin") ? PK_BEGIN : !strcmp(f0, "end") ? PK_END : PK_ERROR;
 	out->place = PLACE_USER;
 	if (f->c[0].arg && !get_num_arg(f, &f->c[0], &out->seq))
 		return -1;
@@ -66,7 +66,7 @@ static int resolve_oneshot_never(const struct fctx *f, struct pp_resolved *out)
 {
 	if (!no_arg(f, &f->c[0]) || !alone(f))
 		return -1;
-	bool never = f->c[0].functor[0] == 'n';
+	bool never = !strcmp(f->c[0].functor, "never");
 	out->at.kind = never ? PK_NEVER : PK_BEGIN;
 	out->place = never ? PLACE_NOWHERE : PLACE_USER;
 	out->then_exit = !never;
