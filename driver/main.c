@@ -237,7 +237,8 @@ static int pass2_elaborate(struct driver *r)
 		settings[i].name = arena_strndup(r->a, o->sess.gvars[i], (size_t)(eq - o->sess.gvars[i]));
 		settings[i].number = gvar_long(eq + 1, &num);
 	}
-	struct program *prog = elaborate(r->a, r->d, files, 1, settings, o->sess.ngvars);
+	struct family_env env = { o->verbose, o->kernel_btf };
+	struct program *prog = elaborate(r->a, r->d, files, 1, settings, o->sess.ngvars, &env);
 	if (!prog)
 		return PASS_FAILED;
 	r->prog = prog;

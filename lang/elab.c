@@ -23,6 +23,7 @@ struct elab {
 	struct stp_file **files;
 	int nfiles;
 	struct program *prog;
+	const struct family_env *env;
 };
 
 static bool arg_equal(const struct node *x, const struct node *y)
@@ -234,6 +235,36 @@ static const struct probe_point *located_via(struct arena *a, const struct probe
 	return q;
 }
 
+/* One concrete probe: the resolved event with its own copy of the body. */
+static void add_probe(struct elab *e, const struct probe_point *pp, const struct pp_resolved *res,
+		      struct node *body, struct node *cond, const char *chain,
+		      const struct loc *user_loc)
+{
+	struct eprobe *ep = arena_alloc(e->a, sizeof(*ep));
+	ep->at = res->at;
+	ep->place = res->place;
+	ep->seq = res->seq;
+	ep->tvars = res->tvars;
+	ep->optional = pp->optional || pp->sufficient;
+	ep->pp = res->name ? res->name
+			   : pp_to_string(e->a, &(struct probe_point){ .comps = pp->comps,
+								       .ncomps = pp->ncomps });
+	ep->chain = chain;
+	ep->body = node_clone(e->a, body, NULL);
+	if (res->then_exit) {
+		/* the handler, then exit(), as stap's oneshot */
+		struct node *call = node_new(e->a, N_CALL, pp->loc);
+		call->u.call.name = "exit";
+		struct node *st = node_new(e->a, N_EXPR, pp->loc);
+		st->u.expr = call;
+		ep->body = block_of(e->a, body->loc, ep->body, st);
+	}
+	ep->cond = node_clone(e->a, cond, NULL);	/* each probe types its own copy */
+	ep->loc = *user_loc;
+	ep->id = e->prog->probes.n;
+	eprobe_list_push(e->a, &e->prog->probes, ep);
+}
+
 static int derive(struct elab *e, const struct probe_point *pp, struct node *body,
 		  struct node *cond, const struct chain *ch, const struct expansion *via,
 		  const struct loc *user_loc, int depth)
@@ -246,10 +277,10 @@ static int derive(struct elab *e, const struct probe_point *pp, struct node *bod
 
 	/* stapprobes: an optional point that fails to resolve is no error; it resolves to nothing */
 	bool quiet = pp->optional || pp->sufficient;
-	struct pp_resolved res;
+	struct pp_resolved_list res = { 0 };
 	if (quiet)
 		diag_mute(e->d, true);
-	int r = family_resolve(e->a, e->d, via ? located_via(e->a, pp, via) : pp, &res);
+	int r = family_resolve(e->a, e->d, e->env, via ? located_via(e->a, pp, via) : pp, &res);
 	if (quiet && diag_mute(e->d, false) && r < 0)
 		r = 0;
 	if (r < 0)
@@ -265,28 +296,10 @@ static int derive(struct elab *e, const struct probe_point *pp, struct node *bod
 		}
 		return 0;
 	}
-	struct eprobe *ep = arena_alloc(e->a, sizeof(*ep));
-	ep->at = res.at;
-	ep->place = res.place;
-	ep->seq = res.seq;
-	ep->optional = pp->optional || pp->sufficient;
-	ep->pp = pp_to_string(e->a, &(struct probe_point){ .comps = pp->comps,
-							   .ncomps = pp->ncomps });
-	ep->chain = chain_string(e, ch, pp);
-	ep->body = node_clone(e->a, body, NULL);
-	if (res.then_exit) {
-		/* the handler, then exit(), as stap's oneshot */
-		struct node *call = node_new(e->a, N_CALL, pp->loc);
-		call->u.call.name = "exit";
-		struct node *st = node_new(e->a, N_EXPR, pp->loc);
-		st->u.expr = call;
-		ep->body = block_of(e->a, body->loc, ep->body, st);
-	}
-	ep->cond = node_clone(e->a, cond, NULL);	/* each probe types its own copy */
-	ep->loc = *user_loc;
-	ep->id = e->prog->probes.n;
-	eprobe_list_push(e->a, &e->prog->probes, ep);
-	return 1;
+	const char *chain = chain_string(e, ch, pp);
+	for (uint32_t i = 0; i < res.n; i++)
+		add_probe(e, pp, &res.v[i], body, cond, chain, user_loc);
+	return (int)res.n;
 }
 
 /* Kernel probes on the same event share one BPF program, run in script order. */
@@ -312,9 +325,12 @@ static void assign_groups(struct program *p)
 }
 
 struct program *elaborate(struct arena *a, struct diag *d, struct stp_file **files, int nfiles,
-			  const struct global_setting *settings, int nsettings)
+			  const struct global_setting *settings, int nsettings,
+			  const struct family_env *env)
 {
-	struct elab e = { a, d, files, nfiles, arena_alloc(a, sizeof(struct program)) };
+	static const struct family_env quiet_env;
+	struct elab e = { a, d, files, nfiles, arena_alloc(a, sizeof(struct program)),
+			  env ? env : &quiet_env };
 	e.prog->script_path = files[0]->src->path;
 
 	/* only the user's file activates probes; tapset files contribute aliases */

@@ -3,6 +3,7 @@
 #define BSTAP_ELAB_H
 
 #include <stdio.h>
+#include "lang/probe_families.h"
 #include "lang/syntax.h"
 #include "prog/diag.h"
 #include "prog/program.h"
@@ -17,10 +18,12 @@ struct global_setting {
  * files[0] is the user's script; the rest are tapset files whose aliases,
  * functions and globals it may use. settings (may be NULL) must each name a scalar global; a
  * global whose type the script leaves open takes its setting's (as stap does). Returns NULL
- * when errors were reported.
+ * when errors were reported. env (may be NULL: the running kernel, quietly) is what probe
+ * families consult.
  */
 struct program *elaborate(struct arena *a, struct diag *d, struct stp_file **files, int nfiles,
-			  const struct global_setting *settings, int nsettings);
+			  const struct global_setting *settings, int nsettings,
+			  const struct family_env *env);
 
 /* Type inference and semantic checks over an expanded program (lang/types.c). */
 int types_check(struct arena *a, struct diag *d, struct program *p, struct stp_file **files,

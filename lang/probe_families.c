@@ -6,18 +6,26 @@
 
 #define HZ 250	/* this kernel's CONFIG_HZ; jiffies and timer.profile use it */
 
-/* What a resolve function works with. */
-struct fctx {
-	struct arena *a;
-	struct diag *d;
-	const struct probe_point *pp;
-	const struct pp_comp *c;	/* pp->comps */
-};
-
 struct probe_family {
 	const char *prefix;	/* the leading components it owns, dotted: "timer", "kernel.trace" */
-	int (*resolve)(const struct fctx *f, struct pp_resolved *out);
+	/* appends one entry per concrete event: returns how many, or -1 after an error */
+	int (*resolve)(const struct fctx *f, struct pp_resolved_list *out);
 };
+
+struct pp_resolved *pp_resolved_push(struct arena *a, struct pp_resolved_list *l)
+{
+	if (l->n == l->cap) {
+		uint32_t cap = l->cap ? 2 * l->cap : 4;
+		struct pp_resolved *v = arena_alloc(a, cap * sizeof(*v));
+		if (l->n)
+			memcpy(v, l->v, l->n * sizeof(*v));
+		l->v = v;
+		l->cap = cap;
+	}
+	struct pp_resolved *r = &l->v[l->n++];
+	memset(r, 0, sizeof(*r));
+	return r;
+}
 
 static bool get_num_arg(const struct fctx *f, const struct pp_comp *c, int64_t *out)
 {
@@ -51,8 +59,9 @@ static bool alone(const struct fctx *f)
 }
 
 /* begin, end, error, each with an optional run order N. */
-static int resolve_session(const struct fctx *f, struct pp_resolved *out)
+static int resolve_session(const struct fctx *f, struct pp_resolved_list *list)
 {
+	struct pp_resolved *out = pp_resolved_push(f->a, list);
 	const char *f0 = f->c[0].functor;
 	out->at.kind = !strcmp(f0, "begin") ? PK_BEGIN : !strcmp(f0, "end") ? PK_END : PK_ERROR;
 	out->place = PLACE_USER;
@@ -62,8 +71,9 @@ static int resolve_session(const struct fctx *f, struct pp_resolved *out)
 }
 
 /* oneshot: a begin probe that ends the session; never: analysed, never run. */
-static int resolve_oneshot_never(const struct fctx *f, struct pp_resolved *out)
+static int resolve_oneshot_never(const struct fctx *f, struct pp_resolved_list *list)
 {
+	struct pp_resolved *out = pp_resolved_push(f->a, list);
 	if (!no_arg(f, &f->c[0]) || !alone(f))
 		return -1;
 	bool never = !strcmp(f->c[0].functor, "never");
@@ -141,8 +151,9 @@ static int resolve_interval(const struct fctx *f, uint64_t unit, struct pp_resol
 	return 1;
 }
 
-static int resolve_timer(const struct fctx *f, struct pp_resolved *out)
+static int resolve_timer(const struct fctx *f, struct pp_resolved_list *list)
 {
+	struct pp_resolved *out = pp_resolved_push(f->a, list);
 	if (!no_arg(f, &f->c[0]))
 		return -1;
 	if (f->pp->ncomps < 2) {
@@ -163,7 +174,7 @@ static int resolve_timer(const struct fctx *f, struct pp_resolved *out)
 }
 
 /* Families SystemTap has and bstap does not yet: a clear error instead of "no match". */
-static int resolve_not_yet(const struct fctx *f, struct pp_resolved *out)
+static int resolve_not_yet(const struct fctx *f, struct pp_resolved_list *out)
 {
 	(void)out;
 	diag_error(f->d, &f->pp->loc, "probe point '%s' is not supported by bstap yet",
@@ -179,9 +190,10 @@ static const struct probe_family families[] = {
 	{ "never", resolve_oneshot_never },
 	{ "timer", resolve_timer },
 	{ "kernel", resolve_not_yet },
+	{ "kernel.trace", resolve_kernel_trace },
 	{ "module", resolve_not_yet },
 	{ "process", resolve_not_yet },
-	{ "perf", resolve_not_yet },
+	{ "perf", resolve_perf },
 	{ "procfs", resolve_not_yet },
 	{ "netfilter", resolve_not_yet },
 	{ "java", resolve_not_yet },
@@ -203,10 +215,9 @@ static size_t prefix_match(const char *prefix, const struct probe_point *pp)
 	return ncomps;
 }
 
-int family_resolve(struct arena *a, struct diag *d, const struct probe_point *pp,
-		   struct pp_resolved *out)
+int family_resolve(struct arena *a, struct diag *d, const struct family_env *env,
+		   const struct probe_point *pp, struct pp_resolved_list *out)
 {
-	memset(out, 0, sizeof(*out));
 	const struct probe_family *best = NULL;
 	size_t best_n = 0;
 	for (size_t i = 0; i < sizeof(families) / sizeof(families[0]); i++) {
@@ -216,6 +227,10 @@ int family_resolve(struct arena *a, struct diag *d, const struct probe_point *pp
 	}
 	if (!best)
 		return 0;	/* wildcards and unknown names resolve to nothing here */
-	struct fctx f = { a, d, pp, pp->comps };
-	return best->resolve(&f, out);
+	struct fctx f = { a, d, env, pp, pp->comps };
+	uint32_t before = out->n;
+	int r = best->resolve(&f, out);
+	if (r < 0)
+		out->n = before;
+	return r < 0 ? -1 : (int)(out->n - before);
 }

@@ -10,20 +10,50 @@
 #include "prog/diag.h"
 #include "prog/program.h"
 
-/* What resolving one concrete probe point yields. */
+/* What resolving a probe point yields, once per concrete event it names. */
 struct pp_resolved {
 	struct attach_spec at;
 	enum probe_place place;	/* where its handler runs, before placement refines timers */
 	int64_t seq;		/* begin(N), end(N), error(N): run order, default 0 */
 	bool then_exit;		/* oneshot: the handler, then exit() */
+	const char *name;	/* pp() of the concrete event ("kernel.trace(\"sched:sched_switch\")"),
+				 * or NULL: the point as written */
+	const struct tvar_set *tvars;	/* the event's target variables, or NULL */
+};
+
+struct pp_resolved_list {
+	struct pp_resolved *v;
+	uint32_t n, cap;
+};
+
+/* What families may consult besides the point: the kernel being compiled for. */
+struct family_env {
+	int verbose;		/* -v: say how wildcards resolved and where layouts came from */
+	const char *kernel_btf;	/* --kernel-btf FILE, or NULL: the running kernel's */
 };
 
 /*
- * Resolve a probe point that no alias matched. Returns 1 and fills *out when a family owns
- * it, 0 when the point names nothing (the caller decides what '?' means), -1 after reporting
- * an error at the offending component.
+ * Resolve a probe point that no alias matched. Returns the number of concrete events it names
+ * (each appended to *out), 0 when the point names nothing (the caller decides what '?'
+ * means), -1 after reporting an error at the offending component.
  */
-int family_resolve(struct arena *a, struct diag *d, const struct probe_point *pp,
-		   struct pp_resolved *out);
+int family_resolve(struct arena *a, struct diag *d, const struct family_env *env,
+		   const struct probe_point *pp, struct pp_resolved_list *out);
+
+/* A new zeroed entry at the end of l. */
+struct pp_resolved *pp_resolved_push(struct arena *a, struct pp_resolved_list *l);
+
+/* What families share: the arguments of a resolve function. */
+struct fctx {
+	struct arena *a;
+	struct diag *d;
+	const struct family_env *env;
+	const struct probe_point *pp;
+	const struct pp_comp *c;	/* pp->comps */
+};
+
+/* Families defined in files of their own. */
+int resolve_kernel_trace(const struct fctx *f, struct pp_resolved_list *out);
+int resolve_perf(const struct fctx *f, struct pp_resolved_list *out);
 
 #endif

@@ -45,7 +45,7 @@ enum node_kind {
 	N_NUM,		/* u.num */
 	N_STR,		/* u.str */
 	N_VAR,		/* u.var: a scalar local/global/param, or a whole array as foreach/delete/in target */
-	N_TARGET,	/* u.var.name = "$name" (kept for later issues; parse only) */
+	N_TARGET,	/* u.var.name = "$name"; pass 2 sets u.var.tvar (prog/tvar.h) */
 	N_INDEX,	/* u.index: arr[k1, k2] */
 	N_CALL,		/* u.call: name(args) */
 	N_STATOP,	/* u.statop: @count(x) @sum @min @max @avg; also @count(a[k]) */
@@ -109,6 +109,8 @@ struct node {
 		struct {
 			const char *name;
 			struct sym *sym;	/* filled by pass 2 */
+			int32_t tvar;		/* N_TARGET: its index in the probe's tvar_set,
+						 * filled by pass 2 */
 		} var;
 		struct {
 			struct node *base;	/* N_VAR naming the array */

@@ -17,12 +17,20 @@ enum probe_kind {
 	PK_TIMER,	/* one perf event system-wide: period_ns, randomize_ns */
 	PK_PROFILE,	/* timer.profile: a perf event per online CPU at HZ */
 	PK_NEVER,	/* never: checked like any probe, never run */
+	PK_TRACEPOINT,	/* a classic tracepoint: target "subsystem:event"; the handler reads the
+			 * event's record (its $fields) */
+	PK_RAW_TRACEPOINT,	/* the same event as a raw tracepoint (cheaper): target
+				 * "subsystem:event"; chosen when the handlers read no field */
+	PK_PERF,	/* a perf counter on every online CPU: perf_type, arg = config, period_ns =
+			 * the sample period (a frequency with ATTACH_FREQ); path: .process("path") */
 	PK__COUNT
 };
 
 /* Attach-spec flags. */
 enum attach_flag {
 	ATTACH_RETURN = 1,	/* the function's return, not its entry */
+	ATTACH_FREQ = 2,	/* perf: period_ns is a frequency in Hz (.hz(N)) */
+	ATTACH_TARGET = 4,	/* perf .process with no path: only the target() process */
 };
 
 /*
@@ -36,6 +44,7 @@ struct attach_spec {
 	uint64_t period_ns;	/* timers: the interval; sampling kinds: the period */
 	uint64_t randomize_ns;	/* timer .randomize(M), 0 if none */
 	uint64_t arg;		/* a kind's own number: maxactive, an offset, a perf config */
+	uint32_t perf_type;	/* perf: PERF_TYPE_* of the counter */
 	uint32_t flags;		/* enum attach_flag */
 };
 

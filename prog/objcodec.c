@@ -241,9 +241,12 @@ static void node_fields(struct cx *c, struct node *n)
 	case N_NUM: s64(c, &n->u.num); break;
 	case N_STR: bytes(c, &n->u.str.s, &n->u.str.len); break;
 	case N_VAR:
-	case N_TARGET:
 		str(c, &n->u.var.name);
 		symref(c, &n->u.var.sym);
+		break;
+	case N_TARGET:	/* only in kernel probes, which the runtime never evaluates */
+		str(c, &n->u.var.name);
+		s32(c, &n->u.var.tvar, -1, INT32_MAX);
 		break;
 	case N_INDEX: node(c, &n->u.index.base); list(c, &n->u.index.keys); break;
 	case N_CALL: {
@@ -380,6 +383,7 @@ static void attach_spec(struct cx *c, struct attach_spec *at)
 	u64(c, &at->period_ns);
 	u64(c, &at->randomize_ns);
 	u64(c, &at->arg);
+	u32(c, &at->perf_type);
 	u32(c, &at->flags);
 }
 

@@ -17,6 +17,6 @@ bool attach_spec_same_event(const struct attach_spec *x, const struct attach_spe
 {
 	/* a randomized timer keeps its own due time, so it never shares an event */
 	return x->kind == y->kind && x->period_ns == y->period_ns && !x->randomize_ns &&
-	       !y->randomize_ns && x->arg == y->arg && x->flags == y->flags &&
+	       !y->randomize_ns && x->arg == y->arg && x->perf_type == y->perf_type && x->flags == y->flags &&
 	       str_eq(x->target, y->target) && str_eq(x->path, y->path);
 }

@@ -4,6 +4,7 @@
 
 #include "prog/ast.h"
 #include "prog/attach.h"
+#include "prog/tvar.h"
 
 /* Where a probe's handler runs, decided in pass 2 (lang/placement.c). */
 enum probe_place {
@@ -27,6 +28,8 @@ struct eprobe {
 	uint32_t group;		/* kernel probes with equal attach specs share a group (one BPF
 				 * program, probes in script order); UINT32_MAX for the others */
 	bool optional;		/* written with '?' (or '!'): failing to attach is not an error */
+	const struct tvar_set *tvars;	/* the event's target variables, or NULL (pass 2 and the
+					 * generator only: not kept in the object) */
 };
 
 struct eprobe_list {

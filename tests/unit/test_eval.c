@@ -764,7 +764,7 @@ static int run_src(const char *text)
 	struct src_file *src = src_file_new(A, "t.stp", text, strlen(text));
 	struct parse_env env = { "6.18.0", "6.18.0", "x86_64", "bpf", NULL, 0 };
 	struct stp_file *f = parse_file(A, d, src, &env);
-	struct program *p = diag_error_count(d) ? NULL : elaborate(A, d, &f, 1, NULL, 0);
+	struct program *p = diag_error_count(d) ? NULL : elaborate(A, d, &f, 1, NULL, 0, NULL);
 	if (!p)
 		return -100;
 	eval_free(E);

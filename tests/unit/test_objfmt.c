@@ -43,7 +43,7 @@ static int build(const char *text, struct built *b)
 				 .runtime = "bpf" };
 	struct stp_file *f = parse_file(b->a, d, src, &env);
 	struct stp_file *files[] = { f };
-	b->p = diag_error_count(d) ? NULL : elaborate(b->a, d, files, 1, NULL, 0);
+	b->p = diag_error_count(d) ? NULL : elaborate(b->a, d, files, 1, NULL, 0, NULL);
 	int err = !b->p || gen_bpf_c(b->a, d, b->p, &b->gr) ||
 		  objcodec_encode(b->p, b->gr.meta, &b->sec, &b->len);
 	fclose(null);

@@ -1,0 +1,36 @@
+/*
+ * Target variables: the $name values a probe's event offers (a tracepoint's fields), as pass 2
+ * found them in the running kernel. Pass 2 types $name against them; the generator reads them.
+ */
+#ifndef BSTAP_TVAR_H
+#define BSTAP_TVAR_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+enum tvar_kind {
+	TV_INT,		/* an integer (or a pointer, read as a long) of size bytes */
+	TV_CHARS,	/* char name[size]: read as a string */
+	TV_DATALOC,	/* __data_loc char[] name: a u32 locator (offset | length << 16) of a
+			 * string later in the record */
+};
+
+struct tvar {
+	const char *name;	/* as the script writes it, without '$': "prev_comm" */
+	const char *ctype;	/* the kernel's spelling of its type: "pid_t", "char[16]" */
+	enum tvar_kind kind;
+	uint32_t offset, size;	/* in this kernel's record */
+	bool is_signed;
+	const char *member;	/* its member in the BTF struct ("__data_loc_filename" for a
+				 * locator), read with a CO-RE relocation; NULL: at offset */
+};
+
+struct tvar_set {
+	const char *event;	/* $$name: "sched_switch" */
+	const char *btf_struct;	/* the record's BTF struct ("trace_event_raw_sched_switch"), or
+				 * NULL when the kernel's BTF has none (offsets from tracefs) */
+	const struct tvar *v;
+	uint32_t n;
+};
+
+#endif
