@@ -15,7 +15,11 @@
 typedef __s64 s64;
 typedef __u64 u64;
 typedef __u32 u32;
+typedef __s32 s32;
+typedef __u16 u16;
+typedef __s16 s16;
 typedef __u8 u8;
+typedef __s8 s8;
 
 /* bpf_loop() runs at most 1 << 23 iterations: a loop stops with MAXACTION at the smaller */
 #define BSTAP_LOOP_MAX (BSTAP_MAXACTION < (1 << 23) ? BSTAP_MAXACTION + 1 : (1 << 23))
@@ -51,13 +55,21 @@ struct bstap_scratch {
 	char buf[BSTAP_SCRATCH_SIZE];
 };
 
-/* Indexed by CPU id; the loader sets max_entries to the number of possible CPUs. */
+/* Indexed by CPU id * BSTAP_SCRATCH_NEST + nesting level; the loader sizes it. */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, 1);
 	__type(key, u32);
 	__type(value, struct bstap_scratch);
 } bstap_scratch SEC(".maps");
+
+/* How many handlers this CPU is running, one inside another. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, u32);
+	__type(value, u32);
+} bstap_depth SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
@@ -97,10 +109,32 @@ struct {
 
 #define BSTAP_T(off) ((void *)(S->buf + (off)))
 
-static __always_inline struct bstap_scratch *bstap_scratch_get(void)
+/*
+ * A handler's scratch slot: its CPU's next free nesting level. A handler that interrupts
+ * another (an NMI perf event inside a tracepoint) returns before the one it interrupted goes
+ * on, so the level read here is still right when it is stored: no atomics needed.
+ */
+static __always_inline struct bstap_scratch *bstap_enter(u32 **depth)
 {
-	u32 cpu = bpf_get_smp_processor_id();
-	return bpf_map_lookup_elem(&bstap_scratch, &cpu);
+	u32 zero = 0;
+	u32 *d = bpf_map_lookup_elem(&bstap_depth, &zero);
+	if (!d)
+		return NULL;
+	u32 lv = *d;
+	if (lv >= BSTAP_SCRATCH_NEST)
+		return NULL;
+	u32 key = bpf_get_smp_processor_id() * BSTAP_SCRATCH_NEST + lv;
+	struct bstap_scratch *S = bpf_map_lookup_elem(&bstap_scratch, &key);
+	if (!S)
+		return NULL;
+	*d = lv + 1;
+	*depth = d;
+	return S;
+}
+
+static __always_inline void bstap_leave(u32 *depth)
+{
+	*depth -= 1;
 }
 
 static __always_inline int bstap_running(void)
@@ -223,6 +257,43 @@ static __always_inline long bstap_strcpy(char *dst, const char *src)
 		return 0;
 	}
 	return n - 1;
+}
+
+/*
+ * user_string(addr[, default]), user_string_n(addr, n[, default]) and the kernel_ twins: at
+ * most n bytes (n < 0: as many as fit). A bad address gives the default when there is one,
+ * else a runtime error at site with stap's text; the caller unwinds on S->err.
+ */
+static __always_inline char *bstap_read_str(struct bstap_scratch *S, char *dst, u64 addr, s64 n,
+					    int user, u32 site, const char *dflt)
+{
+	u32 lim = n < 0 || n >= BSTAP_MAXSTR ? BSTAP_MAXSTR : (u32)n + 1;
+	long r;
+	if (lim > BSTAP_MAXSTR)
+		lim = BSTAP_MAXSTR;
+	if (lim < 1)
+		lim = 1;
+	if (user)
+		r = bpf_probe_read_user_str(dst, lim, (const void *)addr);
+	else
+		r = bpf_probe_read_kernel_str(dst, lim, (const void *)addr);
+	if (r >= 0)
+		return dst;
+	dst[0] = 0;
+	if (dflt) {
+		bstap_strcpy(dst, dflt);
+		return dst;
+	}
+	u64 args[2] = { (u64)r, addr };
+	if (user)
+		bpf_snprintf(S->errmsg, BSTAP_MAXSTR, "user string copy fault %lld at 0x%016llx "
+			     "[man error::fault]", args, sizeof(args));
+	else
+		bpf_snprintf(S->errmsg, BSTAP_MAXSTR, "kernel string copy fault %lld at 0x%016llx "
+			     "[man error::fault]", args, sizeof(args));
+	S->err = BSTAP_UNWIND_ERROR;
+	S->err_site = site;
+	return dst;
 }
 
 /*

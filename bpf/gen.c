@@ -1,6 +1,7 @@
 /* Pass 3: emit BPF C for kernel-context probes; every statement carries its script location. */
 #include "gen.h"
 #include "gen_kinds.h"
+#include "gen_tvars.h"
 #include "prog/visit.h"
 
 #include <errno.h>
@@ -540,6 +541,8 @@ static const char *ex(struct gen *g, struct node *n)
 		return c_string(g, n->u.str.s, n->u.str.len);
 	case N_VAR:
 		return read_var(g, n);
+	case N_TARGET:
+		return S(g, "L->tv%d_%u", n->u.var.tvar, n->u.var.elem);
 	case N_INDEX:
 		return read_index(g, n);
 	case N_CALL:
@@ -672,6 +675,20 @@ static const char *call_builtin(struct gen *g, struct node *n)
 	case B_PP: return c_string(g, g->ep ? g->ep->pp : "", g->ep ? strlen(g->ep->pp) : 0);
 	case B_STRLEN: return S(g, "bstap_strlen(BSTAP_T(%u), %s)", tmp(g, MAXSTR), ex(g, a->v[0]));
 	case B_TARGET: return "bstap_target()";
+	case B_USER_STRING:
+	case B_USER_STRING_N:
+	case B_KERNEL_STRING:
+	case B_KERNEL_STRING_N: {
+		uint32_t b = (uint32_t)n->u.call.builtin;
+		bool user = b == B_USER_STRING || b == B_USER_STRING_N;
+		bool has_n = b == B_USER_STRING_N || b == B_KERNEL_STRING_N;
+		uint32_t site = add_err(g, ERR_FAULT, S(g, "identifier '%s'", n->u.call.name), &n->loc);
+		const char *dflt = a->n > (has_n ? 2u : 1u) ? ex(g, a->v[has_n ? 2 : 1]) : "0";
+		uint32_t k = g->uniq++;
+		return S(g, "({ char *_s%u = bstap_read_str(S, BSTAP_T(%u), (u64)(%s), %s, %d, %u, %s); "
+			 "if (S->err) { %s; } _s%u; })", k, tmp(g, MAXSTR), ex(g, a->v[0]),
+			 has_n ? ex(g, a->v[1]) : "-1", user, site, dflt, g->abort, k);
+	}
 	default:
 		bad(g, &n->loc, "'%s' cannot run in a kernel probe", n->u.call.name);
 		return "0";
@@ -1157,10 +1174,14 @@ static void decl_globals(struct gen *g, FILE *o)
 }
 
 static void decl_locals(struct gen *g, FILE *o, const char *tag, const struct sym_list *params,
-			const struct sym_list *locals, enum type ret)
+			const struct sym_list *locals, enum type ret, const char *extra)
 {
 	fprintf(o, "struct %s {", tag);
 	int n = 0;
+	if (extra && *extra) {
+		fputs(extra, o);
+		n++;
+	}
 	for (uint32_t i = 0; params && i < params->n; i++, n++)
 		fprintf(o, params->v[i]->type == T_STRING ? " char p_%s[BSTAP_MAXSTR];" : " s64 p_%s;",
 			params->v[i]->name);
@@ -1205,6 +1226,63 @@ static void init_locals(struct gen *g, const struct sym_list *locals)
 }
 
 /* Script functions may call each other, but not recursively: BPF has no real call stack. */
+/* The target variables a probe reads: each is read once, at its start, into its locals. */
+struct tvars_used {
+	struct gen *g;
+	uint32_t *idx, *elem, n, cap;
+	const char *members;	/* their declarations in the locals struct */
+	uint32_t size;
+};
+
+static bool tvar_seen(struct node *n, void *ctx)
+{
+	struct tvars_used *tu = ctx;
+	if (n->kind != N_TARGET || n->u.var.tvar < 0)
+		return true;
+	for (uint32_t i = 0; i < tu->n; i++)
+		if (tu->idx[i] == (uint32_t)n->u.var.tvar && tu->elem[i] == n->u.var.elem)
+			return true;
+	if (tu->n == tu->cap) {
+		uint32_t cap = tu->cap ? 2 * tu->cap : 8;
+		tu->idx = arena_realloc(tu->g->a, tu->idx, tu->cap * sizeof(uint32_t), cap * sizeof(uint32_t));
+		tu->elem = arena_realloc(tu->g->a, tu->elem, tu->cap * sizeof(uint32_t), cap * sizeof(uint32_t));
+		tu->cap = cap;
+	}
+	tu->idx[tu->n] = (uint32_t)n->u.var.tvar;
+	tu->elem[tu->n++] = n->u.var.elem;
+	return true;
+}
+
+static void tvars_collect(struct gen *g, const struct eprobe *ep, struct tvars_used *tu)
+{
+	tu->g = g;
+	if (!ep->tvars)
+		return;
+	ast_visit(ep->body, tvar_seen, tu);
+	ast_visit(ep->cond, tvar_seen, tu);
+	tu->members = "";
+	for (uint32_t i = 0; i < tu->n; i++) {
+		enum tvar_kind k = ep->tvars->v[tu->idx[i]].kind;
+		bool str = k == TV_CHARS || k == TV_DATALOC;
+		tu->members = S(g, "%s %s tv%u_%u%s;", tu->members, str ? "char" : "s64", tu->idx[i],
+				tu->elem[i], str ? "[BSTAP_MAXSTR]" : "");
+		tu->size += str ? MAXSTR : 8;
+	}
+}
+
+static void tvars_read(struct gen *g, const struct eprobe *ep, const struct tvars_used *tu)
+{
+	for (uint32_t i = 0; i < tu->n; i++) {
+		const char *st = gen_tvar_read(g->a, ep->tvars, tu->idx[i], tu->elem[i],
+					       S(g, "L->tv%u_%u", tu->idx[i], tu->elem[i]), MAXSTR);
+		if (!st)
+			bad(g, &ep->loc, "field '$%s' of %s (%s) has a size bstap cannot read",
+			    ep->tvars->v[tu->idx[i]].name, ep->pp, ep->tvars->v[tu->idx[i]].ctype);
+		else
+			line(g, NULL, "%s", st);
+	}
+}
+
 static bool is_kernel(const struct eprobe *ep)
 {
 	return ep->place == PLACE_KERNEL;
@@ -1236,6 +1314,7 @@ int gen_bpf_c(struct arena *a, struct diag *d, const struct program *p, struct g
 	g.cbs = cbs;
 
 	decl_globals(&g, decl);
+	gen_tvars_decls(a, decl, p);
 
 	/* pass 2 placed each probe; the userspace timers are listed for the runtime's clock */
 	struct meta *m = g.meta;
@@ -1257,7 +1336,7 @@ int gen_bpf_c(struct arena *a, struct diag *d, const struct program *p, struct g
 		if (!fn->in_kernel)
 			continue;
 		const char *tag = S(&g, "fn_%s_frame", fn->name);
-		decl_locals(&g, decl, tag, &fn->params, &fn->locals, fn->ret);
+		decl_locals(&g, decl, tag, &fn->params, &fn->locals, fn->ret, NULL);
 		/* declared up front: foreach callbacks, emitted before the functions, may call it */
 		fprintf(decl, "static __always_inline %s fn_%s(struct bstap_scratch *S);\n",
 			fn->ret == T_STRING ? "char *" : "s64", fn->name);
@@ -1288,8 +1367,10 @@ int gen_bpf_c(struct arena *a, struct diag *d, const struct program *p, struct g
 			continue;
 		res->has_kernel_probes = true;
 		const char *tag = S(&g, "probe_%u_locals", ep->id);
-		decl_locals(&g, decl, tag, NULL, &ep->locals, T_VOID);
-		g.off = g.hi = probe_base + locals_size(NULL, &ep->locals, T_VOID);
+		struct tvars_used tu = { 0 };
+		tvars_collect(&g, ep, &tu);
+		decl_locals(&g, decl, tag, NULL, &ep->locals, T_VOID, tu.members);
+		g.off = g.hi = probe_base + locals_size(NULL, &ep->locals, T_VOID) + tu.size;
 		g.fn = NULL;
 		g.ep = ep;
 		g.abort = "return 0";
@@ -1300,6 +1381,7 @@ int gen_bpf_c(struct arena *a, struct diag *d, const struct program *p, struct g
 		line(&g, NULL, "struct %s *L = BSTAP_T(%u);", tag, probe_base);
 		line(&g, NULL, "S->err = 0;");
 		init_locals(&g, &ep->locals);
+		tvars_read(&g, ep, &tu);
 		if (ep->cond)
 			line(&g, &ep->cond->loc, "if (!(%s)) return 0;", ex(&g, ep->cond));
 		block(&g, ep->body);
@@ -1334,10 +1416,8 @@ int gen_bpf_c(struct arena *a, struct diag *d, const struct program *p, struct g
 			if (is_kernel(p->probes.v[i]) && p->probes.v[i]->group == gi &&
 			    !p->probes.v[i]->optional)
 				mg->optional = false;
-		fprintf(body, "SEC(\"%s\")\nint group_%u(%s)\n{\n", k->section(a, &first->at), gi,
-			k->ctx_param);
-		fprintf(body, "\tstruct bstap_scratch *S = bstap_scratch_get();\n\tif (!S)\n\t\treturn 0;\n");
-		fprintf(body, "\tS->ctx = ctx;\n");
+		fprintf(body, "static __always_inline int group_%u_run(%s, struct bstap_scratch *S)\n{\n",
+			gi, k->ctx_param);
 		if (k->entry)
 			k->entry(body, gi, &first->at, &mg->at);
 		for (uint32_t i = 0; i < p->probes.n; i++) {
@@ -1349,6 +1429,12 @@ int gen_bpf_c(struct arena *a, struct diag *d, const struct program *p, struct g
 				"\t\tbstap_report(S);\n", ep->id, ep->pp);
 		}
 		fprintf(body, "\treturn 0;\n}\n\n");
+		/* each nesting level has its own scratch slot (bstap_enter) */
+		fprintf(body, "SEC(\"%s\")\nint group_%u(%s)\n{\n", k->section(a, &first->at), gi,
+			k->ctx_param);
+		fprintf(body, "\tu32 *D;\n\tstruct bstap_scratch *S = bstap_enter(&D);\n"
+			"\tif (!S)\n\t\treturn 0;\n\tS->ctx = ctx;\n\tgroup_%u_run(ctx, S);\n"
+			"\tbstap_leave(D);\n\treturn 0;\n}\n\n", gi);
 	}
 	fclose(decl);
 	fclose(body);

@@ -1,6 +1,8 @@
 /* The generator's table of kernel probe kinds. */
 #include "bpf/gen_kinds.h"
 
+#include <string.h>
+
 static const char *perf_event_section(struct arena *a, const struct attach_spec *at)
 {
 	(void)a;
@@ -27,7 +29,22 @@ static void timer_entry(FILE *out, uint32_t gi, const struct attach_spec *at,
 		(unsigned long long)at->period_ns, (unsigned long long)at->randomize_ns);
 }
 
+/* tp/SYS/EVENT: a classic tracepoint, whose context is the event's record */
+static const char *tracepoint_section(struct arena *a, const struct attach_spec *at)
+{
+	const char *colon = strchr(at->target, ':');
+	return arena_printf(a, "tp/%.*s/%s", (int)(colon - at->target), at->target, colon + 1);
+}
+
+/* raw_tp/EVENT: the tracepoint's own arguments, no record built */
+static const char *raw_tracepoint_section(struct arena *a, const struct attach_spec *at)
+{
+	return arena_printf(a, "raw_tp/%s", strchr(at->target, ':') + 1);
+}
+
 static const struct gen_kind kinds[] = {
+	{ PK_TRACEPOINT, tracepoint_section, "void *ctx", NULL },
+	{ PK_RAW_TRACEPOINT, raw_tracepoint_section, "void *ctx", NULL },
 	{ PK_TIMER, perf_event_section, "void *ctx", timer_entry },
 	{ PK_PROFILE, perf_event_section, "void *ctx", NULL },
 };

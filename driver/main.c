@@ -21,6 +21,7 @@
 #include "bpf/sha256.h"
 #include "bpf/gen.h"
 #include "lang/elab.h"
+#include "lang/tracepoints.h"
 #include "lang/parse.h"
 #include "prog/abi.h"
 #include "runtime/gvar.h"
@@ -239,6 +240,7 @@ static int pass2_elaborate(struct driver *r)
 	}
 	struct family_env env = { o->verbose, o->kernel_btf };
 	struct program *prog = elaborate(r->a, r->d, files, 1, settings, o->sess.ngvars, &env);
+	tp_catalog_release();
 	if (!prog)
 		return PASS_FAILED;
 	r->prog = prog;

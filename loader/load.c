@@ -148,7 +148,7 @@ int ldr_open(const char *obj_path, const struct meta *m, const struct ldr_params
 	struct bpf_map *scratch = bpf_object__find_map_by_name(l->obj, BSTAP_MAP_SCRATCH);
 	int ncpus = libbpf_num_possible_cpus();
 	if (scratch && ncpus > 0)
-		bpf_map__set_max_entries(scratch, (uint32_t)ncpus);
+		bpf_map__set_max_entries(scratch, (uint32_t)ncpus * BSTAP_SCRATCH_NEST);
 	/* -s: a ring buffer is a power of two of pages */
 	struct bpf_map *rb = bpf_object__find_map_by_name(l->obj, BSTAP_MAP_RINGBUF);
 	if (rb && prm->ringbuf_mb) {
