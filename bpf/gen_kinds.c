@@ -27,9 +27,25 @@ static void timer_entry(FILE *out, uint32_t gi, const struct attach_spec *at,
 		(unsigned long long)at->period_ns, (unsigned long long)at->randomize_ns);
 }
 
+/*
+ * perf.*: the counter samples on every CPU for every task; .process("path") and .process keep
+ * the samples of that program (its (dev, inode) in map bstap_perf_exe at slot gi, which
+ * loader/perf.c fills) or of target().
+ */
+static void perf_entry(FILE *out, uint32_t gi, const struct attach_spec *at,
+		       struct attach_spec *loader_at)
+{
+	(void)loader_at;
+	if (at->path)
+		fprintf(out, "\tif (!bstap_perf_exe_match(%u))\n\t\treturn 0;\n", gi);
+	else if (at->flags & ATTACH_TARGET)
+		fprintf(out, "\tif (!bstap_perf_target_match())\n\t\treturn 0;\n");
+}
+
 static const struct gen_kind kinds[] = {
 	{ PK_TIMER, perf_event_section, "void *ctx", timer_entry },
 	{ PK_PROFILE, perf_event_section, "void *ctx", NULL },
+	{ PK_PERF, perf_event_section, "void *ctx", perf_entry },
 };
 
 const struct gen_kind *gen_kind_of(enum probe_kind kind)

@@ -25,6 +25,8 @@ typedef __s64 int64_t;
 #define BSTAP_MAP_RINGBUF "bstap_rb"	/* the output records */
 #define BSTAP_MAP_SCRATCH "bstap_scratch"	/* per-CPU working memory, one slot per CPU */
 #define BSTAP_MAP_LOST "bstap_lost"	/* records the ring buffer had no room for */
+#define BSTAP_MAP_PERF_EXE "bstap_perf_exe"	/* perf .process("path"): group -> the program's
+					 * (kernel dev, inode), set at attach */
 #define BSTAP_MAP_GLOBAL_PREFIX "g_"
 
 /* Session states kept in map BSTAP_MAP_STATE slot 0; kernel handlers run only while RUNNING. */
