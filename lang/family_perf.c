@@ -111,10 +111,11 @@ static bool perf_suffixes(const struct fctx *f, uint32_t i, const char *what,
 	const struct probe_point *pp = f->pp;
 	const struct pp_comp *c = f->c;
 	at->period_ns = PERF_DEFAULT_SAMPLE;
-	bool rate = false, process = false;
+	const char *rate_fn = NULL;	/* "sample" or "hz", once seen */
+	bool process = false;
 	for (; i < pp->ncomps; i++) {
 		const char *fn = c[i].functor;
-		if (!rate && !process && (!strcmp(fn, "sample") || !strcmp(fn, "hz"))) {
+		if (!rate_fn && !process && (!strcmp(fn, "sample") || !strcmp(fn, "hz"))) {
 			int64_t n;
 			if (!num_arg(f, &c[i], &n))
 				return false;
@@ -127,7 +128,7 @@ static bool perf_suffixes(const struct fctx *f, uint32_t i, const char *what,
 			at->period_ns = (uint64_t)n;
 			if (hz)
 				at->flags |= ATTACH_FREQ;
-			rate = true;
+			rate_fn = fn;
 		} else if (!process && !strcmp(fn, "process")) {
 			if (c[i].arg) {
 				if (c[i].arg->kind != N_STR || c[i].arg->u.str.len == 0 ||
@@ -149,9 +150,12 @@ static bool perf_suffixes(const struct fctx *f, uint32_t i, const char *what,
 				   "last component", fn);
 			return false;
 		} else {
-			diag_error(f->d, &c[i].loc, "unexpected '%s' after %s: expected %s", fn, what,
-				   rate ? ".process(\"PATH\") or .process"
-					: ".sample(N), .hz(N), .process(\"PATH\") or .process");
+			if (rate_fn)
+				diag_error(f->d, &c[i].loc, "unexpected '%s' after .%s(N): expected "
+					   ".process(\"PATH\") or .process", fn, rate_fn);
+			else
+				diag_error(f->d, &c[i].loc, "unexpected '%s' after %s: expected .sample(N), "
+					   ".hz(N), .process(\"PATH\") or .process", fn, what);
 			return false;
 		}
 	}

@@ -209,28 +209,41 @@ static int attach_perf(struct ldr *l, struct bpf_program *prog, const struct met
 		snprintf(why, len, "cannot read the online CPUs");
 		return -EINVAL;
 	}
-	for (int c = 0; c < ncpus; c++) {
+	/* all CPUs or none: an optional probe that fails on one CPU leaves nothing attached */
+	static struct bpf_link *links[MAX_CPUS];
+	static int fds[MAX_CPUS];
+	int n = 0;
+	err = 0;
+	for (int c = 0; c < ncpus && !err; c++) {
 		int pfd = perf_open(&g->at, cpus[c]);
 		if (pfd < 0) {
 			open_failure(&g->at, cpus[c], pfd, why, len);
-			return pfd;
+			err = pfd;
+			break;
 		}
 		struct bpf_link *link = bpf_program__attach_perf_event(prog, pfd);
 		if (!link) {
 			err = -errno;
 			close(pfd);
 			snprintf(why, len, "cannot attach on CPU %d: %s", cpus[c], strerror(-err));
-			return err;
+			break;
 		}
-		err = ldr_add_link(l, link, pfd);
-		if (err) {
-			bpf_link__destroy(link);
-			close(pfd);
-			snprintf(why, len, "%s", strerror(-err));
-			return err;
-		}
+		links[n] = link;
+		fds[n++] = pfd;
 	}
-	return 0;
+	int handed = 0;	/* links the loader owns now */
+	while (!err && handed < n) {
+		err = ldr_add_link(l, links[handed], fds[handed]);
+		if (err)
+			snprintf(why, len, "%s", strerror(-err));
+		else
+			handed++;
+	}
+	for (int j = handed; j < n; j++) {
+		bpf_link__destroy(links[j]);
+		close(fds[j]);
+	}
+	return err;
 }
 
 static const struct ldr_kind perf_kind = { PK_PERF, "perf", attach_perf };
