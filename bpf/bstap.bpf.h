@@ -465,4 +465,69 @@ static __always_inline int bstap_due_check(u32 group, u64 period, u64 spread)
 
 char LICENSE[] SEC("license") = "GPL";
 
+/* ---- perf.* probes (loader/perf.c, bpf/gen_kinds.c) ------------------------------------ */
+
+/*
+ * perf.X.process("path"): group -> the program's executable, as the kernel names it: the
+ * superblock's dev_t (MAJOR << 20 | MINOR) and the inode number. The loader fills it at attach
+ * time (stat() of the path), so the object stays portable. Layout shared with loader/perf.c.
+ */
+struct bstap_perf_exe {
+	u64 dev;
+	u64 ino;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 256);
+	__type(key, u32);
+	__type(value, struct bstap_perf_exe);
+} bstap_perf_exe SEC(".maps");
+
+/* Only the fields read, relocated by CO-RE against the running kernel's BTF. */
+struct super_block___bstap_perf {
+	u32 s_dev;
+} __attribute__((preserve_access_index));
+
+struct inode___bstap_perf {
+	unsigned long i_ino;
+	struct super_block___bstap_perf *i_sb;
+} __attribute__((preserve_access_index));
+
+struct file___bstap_perf {
+	struct inode___bstap_perf *f_inode;
+} __attribute__((preserve_access_index));
+
+struct mm_struct___bstap_perf {
+	struct file___bstap_perf *exe_file;
+} __attribute__((preserve_access_index));
+
+struct task_struct___bstap_perf {
+	struct mm_struct___bstap_perf *mm;
+} __attribute__((preserve_access_index));
+
+/* Is the current task running the program the loader put in group's slot? */
+static __always_inline int bstap_perf_exe_match(u32 group)
+{
+	struct bstap_perf_exe *want = bpf_map_lookup_elem(&bstap_perf_exe, &group);
+	if (!want)
+		return 0;
+	struct task_struct___bstap_perf *t = (void *)bpf_get_current_task();
+	struct inode___bstap_perf *inode = BPF_CORE_READ(t, mm, exe_file, f_inode);
+	if (!inode)
+		return 0;	/* a kernel thread: no executable */
+	u64 ino = BPF_CORE_READ(inode, i_ino);
+	u64 dev = BPF_CORE_READ(inode, i_sb, s_dev);
+	return ino == want->ino && dev == want->dev;
+}
+
+/* perf.X.process: is the current task the target() process (-c CMD, -x PID)? */
+static __always_inline int bstap_perf_target_match(void)
+{
+	s64 target = bstap_target();
+	return target != 0 && bstap_pid() == target;
+}
+
+/* ---- end of perf.* probes ------------------------------------------------------------- */
+
 #endif

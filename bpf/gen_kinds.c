@@ -42,11 +42,27 @@ static const char *raw_tracepoint_section(struct arena *a, const struct attach_s
 	return arena_printf(a, "raw_tp/%s", strchr(at->target, ':') + 1);
 }
 
+/*
+ * perf.*: the counter samples on every CPU for every task; .process("path") and .process keep
+ * the samples of that program (its (dev, inode) in map bstap_perf_exe at slot gi, which
+ * loader/perf.c fills) or of target().
+ */
+static void perf_entry(FILE *out, uint32_t gi, const struct attach_spec *at,
+		       struct attach_spec *loader_at)
+{
+	(void)loader_at;
+	if (at->path)
+		fprintf(out, "\tif (!bstap_perf_exe_match(%u))\n\t\treturn 0;\n", gi);
+	else if (at->flags & ATTACH_TARGET)
+		fprintf(out, "\tif (!bstap_perf_target_match())\n\t\treturn 0;\n");
+}
+
 static const struct gen_kind kinds[] = {
 	{ PK_TRACEPOINT, tracepoint_section, "void *ctx", NULL },
 	{ PK_RAW_TRACEPOINT, raw_tracepoint_section, "void *ctx", NULL },
 	{ PK_TIMER, perf_event_section, "void *ctx", timer_entry },
 	{ PK_PROFILE, perf_event_section, "void *ctx", NULL },
+	{ PK_PERF, perf_event_section, "void *ctx", perf_entry },
 };
 
 const struct gen_kind *gen_kind_of(enum probe_kind kind)

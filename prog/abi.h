@@ -32,6 +32,8 @@ typedef __s64 int64_t;
  */
 #define BSTAP_SCRATCH_NEST 4
 #define BSTAP_MAP_LOST "bstap_lost"	/* records the ring buffer had no room for */
+#define BSTAP_MAP_PERF_EXE "bstap_perf_exe"	/* perf .process("path"): group -> the program's
+					 * (kernel dev, inode), set at attach */
 #define BSTAP_MAP_GLOBAL_PREFIX "g_"
 
 /* Session states kept in map BSTAP_MAP_STATE slot 0; kernel handlers run only while RUNNING. */
