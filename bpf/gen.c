@@ -675,6 +675,7 @@ static const char *call_builtin(struct gen *g, struct node *n)
 	case B_PP: return c_string(g, g->ep ? g->ep->pp : "", g->ep ? strlen(g->ep->pp) : 0);
 	case B_STRLEN: return S(g, "bstap_strlen(BSTAP_T(%u), %s)", tmp(g, MAXSTR), ex(g, a->v[0]));
 	case B_TARGET: return "bstap_target()";
+	case B_PROBEFUNC: return "\"\"";	/* no kernel function probes yet: no function */
 	case B_USER_STRING:
 	case B_USER_STRING_N:
 	case B_KERNEL_STRING:

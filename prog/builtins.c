@@ -29,6 +29,7 @@ const struct builtin_info builtin_table[B__COUNT] = {
 	[B_USER_STRING_N] = { "user_string_n", T_STRING, 2, 3, T_UNKNOWN, true, "lls" },
 	[B_KERNEL_STRING] = { "kernel_string", T_STRING, 1, 2, T_UNKNOWN, true, "ls" },
 	[B_KERNEL_STRING_N] = { "kernel_string_n", T_STRING, 2, 3, T_UNKNOWN, true, "lls" },
+	[B_PROBEFUNC] = { "probefunc", T_STRING, 0, 0, T_UNKNOWN, true },
 	[B_TARGET] = { "target", T_LONG, 0, 0, T_UNKNOWN, true },
 	[B_SPRINT] = { "sprint", T_STRING, 0, -1, T_UNKNOWN, false },
 	[B_SPRINTLN] = { "sprintln", T_STRING, 0, -1, T_UNKNOWN, false },
