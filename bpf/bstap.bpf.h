@@ -47,7 +47,7 @@ struct bstap_stat {
 /* Per-CPU working memory: probe locals and temporaries (the BPF stack is only 512 bytes). */
 struct bstap_scratch {
 	u32 err;	/* BSTAP_UNWIND_*, or 0 */
-	u32 pad0;
+	u32 ppidx;	/* which probe runs: pp() is bstap_pps[ppidx] */
 	void *ctx;
 	u32 err_site;	/* where the error arose (prog/meta.h error sites) */
 	u32 pad;
@@ -180,7 +180,8 @@ static __always_inline void bstap_error(struct bstap_scratch *S, u32 site, const
 }
 
 /* An error that reached its probe uncaught ends the session: tell userspace where and why. */
-static __always_inline void bstap_report(struct bstap_scratch *S)
+/* a subprogram: every probe program calls it, and clang compiles it once */
+static __noinline void bstap_report(struct bstap_scratch *S)
 {
 	bstap_set_state(BSTAP_ERRORED);
 	struct bstap_rec_hdr *h =
