@@ -405,14 +405,22 @@ static __always_inline s64 bstap_target(void)
 	return st ? (s64)st->target : 0;
 }
 
-/* Pointer to a global's slot, created zeroed when missing; NULL when the map is full. */
+/*
+ * Pointer to a global's slot, created zeroed when missing; NULL when the map is full. A slot
+ * can vanish between its insertion and the lookup (a userspace handler's 'delete' runs at the
+ * same time): then it is inserted again, and only a refused insertion means a full array.
+ */
 static __always_inline void *bstap_elem(void *map, const void *key, const void *zero)
 {
-	void *p = bpf_map_lookup_elem(map, key);
-	if (p)
-		return p;
-	bpf_map_update_elem(map, key, zero, BPF_NOEXIST);
-	return bpf_map_lookup_elem(map, key);
+	for (int i = 0; i < 4; i++) {
+		void *p = bpf_map_lookup_elem(map, key);
+		if (p)
+			return p;
+		long r = bpf_map_update_elem(map, key, zero, BPF_NOEXIST);
+		if (r && r != -17 /* EEXIST: another CPU inserted it */)
+			return NULL;
+	}
+	return NULL;
 }
 
 static __always_inline void bstap_stat_add(struct bstap_stat *st, s64 v)

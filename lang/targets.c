@@ -40,7 +40,19 @@ static struct node *field_node(struct arena *a, struct loc loc, const struct tva
 }
 
 /*
- * "name=VALUE name=VALUE ...": integers as %#x, strings quoted (the record holds the string
+ * How an integer prints: in $$parms as stap's %#x (written 0x%x: bpf_snprintf has no '#');
+ * pretty-printed ($var$, $$parms$) in decimal as the type's signedness says, as stap's
+ * pretty printer does, pointers still in hex.
+ */
+static const char *int_fmt(const struct tvar *v, bool pretty)
+{
+	if (!pretty || strchr(v->ctype, '*'))
+		return "0x%x";
+	return v->is_signed ? "%d" : "%u";
+}
+
+/*
+ * "name=VALUE name=VALUE ...": integers as %#x (decimal when pretty), strings quoted (the record holds the string
  * itself, not its address), arrays as [a, b, ...] when pretty, else '?'. sprintf takes at
  * most a few arguments per call in BPF, so the text is a concatenation of several.
  */
@@ -71,13 +83,13 @@ static struct node *parms_expr(struct tctx *t, struct loc loc, bool pretty)
 			} else if (v->kind == TV_ARRAY) {
 				strbuf_printf(&fmt, "[");
 				for (uint32_t e = 0; e < v->count; e++) {
-					strbuf_printf(&fmt, "%s0x%%x", e ? ", " : "");
+					strbuf_printf(&fmt, "%s%s", e ? ", " : "", int_fmt(v, true));
 					ARENA_LIST_PUSH(t->a, &args, field_node(t->a, loc, tv, i, e));
 					used++;
 				}
 				strbuf_printf(&fmt, "]");
 			} else {
-				strbuf_printf(&fmt, "0x%%x");
+				strbuf_printf(&fmt, "%s", int_fmt(v, pretty));
 				ARENA_LIST_PUSH(t->a, &args, field_node(t->a, loc, tv, i, UINT32_MAX));
 				used++;
 			}
@@ -175,7 +187,7 @@ static bool resolve(struct node *n, void *ctx)
 			/* $var$: the value pretty-printed, as a string */
 			struct node *call = node_new(t->a, N_CALL, loc);
 			call->u.call.name = "sprintf";
-			ARENA_LIST_PUSH(t->a, &call->u.call.args, str_node(t->a, loc, "0x%x"));
+			ARENA_LIST_PUSH(t->a, &call->u.call.args, str_node(t->a, loc, int_fmt(v, true)));
 			ARENA_LIST_PUSH(t->a, &call->u.call.args, field_node(t->a, loc, tv, i, UINT32_MAX));
 			*n = *call;
 		} else if (rest[0] == '$') {

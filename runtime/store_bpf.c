@@ -168,12 +168,42 @@ static int sb_clear(void *ctx, uint32_t gid)
 	const struct meta_global *g = &s->m->globals[gid];
 	if (!g->nkeys)
 		return sb_del(ctx, gid, NULL, 0);
-	unsigned char key[KEYBUF];
-	/* always restart from the first key: deleting invalidates the iteration position */
-	while (!bpf_map_get_next_key(s->fds[gid], NULL, key))
-		if (bpf_map_delete_elem(s->fds[gid], key) && errno != ENOENT)
-			return -errno;
-	return 0;
+	/*
+	 * The keys there are now, then each deleted: deleting while kernel probes insert could
+	 * go on forever (a probe on system calls inserts a key for each bpf() call that deletes
+	 * one). What probes insert meanwhile stays, as if it came just after the delete.
+	 */
+	size_t ksz = g->key_size, n = 0, cap = 64;
+	if (ksz == 0 || ksz > KEYBUF)
+		return -EINVAL;
+	unsigned char *keys = malloc(cap * ksz);
+	if (!keys)
+		return -ENOMEM;
+	const unsigned char *prev = NULL;
+	struct bpf_map_info info;
+	uint32_t ilen = sizeof(info);
+	memset(&info, 0, sizeof(info));
+	size_t limit = bpf_obj_get_info_by_fd(s->fds[gid], &info, &ilen) ? (size_t)1 << 20
+									  : (size_t)info.max_entries + 64;
+	while (n < limit) {
+		if (n == cap) {
+			unsigned char *nk = realloc(keys, 2 * cap * ksz);
+			if (!nk)
+				break;
+			keys = nk;
+			cap *= 2;
+		}
+		if (bpf_map_get_next_key(s->fds[gid], prev, keys + n * ksz))
+			break;
+		prev = keys + n * ksz;
+		n++;
+	}
+	int err = 0;
+	for (size_t i = 0; i < n && !err; i++)
+		if (bpf_map_delete_elem(s->fds[gid], keys + i * ksz) && errno != ENOENT)
+			err = -errno;
+	free(keys);
+	return err;
 }
 
 static void merge_stats(const unsigned char *vals, int ncpus, struct stat_value *out)
