@@ -15,7 +15,11 @@
 typedef __s64 s64;
 typedef __u64 u64;
 typedef __u32 u32;
+typedef __s32 s32;
+typedef __u16 u16;
+typedef __s16 s16;
 typedef __u8 u8;
+typedef __s8 s8;
 
 /* bpf_loop() runs at most 1 << 23 iterations: a loop stops with MAXACTION at the smaller */
 #define BSTAP_LOOP_MAX (BSTAP_MAXACTION < (1 << 23) ? BSTAP_MAXACTION + 1 : (1 << 23))
@@ -43,7 +47,7 @@ struct bstap_stat {
 /* Per-CPU working memory: probe locals and temporaries (the BPF stack is only 512 bytes). */
 struct bstap_scratch {
 	u32 err;	/* BSTAP_UNWIND_*, or 0 */
-	u32 pad0;
+	u32 ppidx;	/* which probe runs: pp() is bstap_pps[ppidx] */
 	void *ctx;
 	u32 err_site;	/* where the error arose (prog/meta.h error sites) */
 	u32 pad;
@@ -51,13 +55,21 @@ struct bstap_scratch {
 	char buf[BSTAP_SCRATCH_SIZE];
 };
 
-/* Indexed by CPU id; the loader sets max_entries to the number of possible CPUs. */
+/* Indexed by CPU id * BSTAP_SCRATCH_NEST + nesting level; the loader sizes it. */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, 1);
 	__type(key, u32);
 	__type(value, struct bstap_scratch);
 } bstap_scratch SEC(".maps");
+
+/* How many handlers this CPU is running, one inside another. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, u32);
+	__type(value, u32);
+} bstap_depth SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
@@ -97,10 +109,32 @@ struct {
 
 #define BSTAP_T(off) ((void *)(S->buf + (off)))
 
-static __always_inline struct bstap_scratch *bstap_scratch_get(void)
+/*
+ * A handler's scratch slot: its CPU's next free nesting level. A handler that interrupts
+ * another (an NMI perf event inside a tracepoint) returns before the one it interrupted goes
+ * on, so the level read here is still right when it is stored: no atomics needed.
+ */
+static __always_inline struct bstap_scratch *bstap_enter(u32 **depth)
 {
-	u32 cpu = bpf_get_smp_processor_id();
-	return bpf_map_lookup_elem(&bstap_scratch, &cpu);
+	u32 zero = 0;
+	u32 *d = bpf_map_lookup_elem(&bstap_depth, &zero);
+	if (!d)
+		return NULL;
+	u32 lv = *d;
+	if (lv >= BSTAP_SCRATCH_NEST)
+		return NULL;
+	u32 key = bpf_get_smp_processor_id() * BSTAP_SCRATCH_NEST + lv;
+	struct bstap_scratch *S = bpf_map_lookup_elem(&bstap_scratch, &key);
+	if (!S)
+		return NULL;
+	*d = lv + 1;
+	*depth = d;
+	return S;
+}
+
+static __always_inline void bstap_leave(u32 *depth)
+{
+	*depth -= 1;
 }
 
 static __always_inline int bstap_running(void)
@@ -146,7 +180,8 @@ static __always_inline void bstap_error(struct bstap_scratch *S, u32 site, const
 }
 
 /* An error that reached its probe uncaught ends the session: tell userspace where and why. */
-static __always_inline void bstap_report(struct bstap_scratch *S)
+/* a subprogram: every probe program calls it, and clang compiles it once */
+static __noinline void bstap_report(struct bstap_scratch *S)
 {
 	bstap_set_state(BSTAP_ERRORED);
 	struct bstap_rec_hdr *h =
@@ -223,6 +258,43 @@ static __always_inline long bstap_strcpy(char *dst, const char *src)
 		return 0;
 	}
 	return n - 1;
+}
+
+/*
+ * user_string(addr[, default]), user_string_n(addr, n[, default]) and the kernel_ twins: at
+ * most n bytes (n < 0: as many as fit). A bad address gives the default when there is one,
+ * else a runtime error at site with stap's text; the caller unwinds on S->err.
+ */
+static __always_inline char *bstap_read_str(struct bstap_scratch *S, char *dst, u64 addr, s64 n,
+					    int user, u32 site, const char *dflt)
+{
+	u32 lim = n < 0 || n >= BSTAP_MAXSTR ? BSTAP_MAXSTR : (u32)n + 1;
+	long r;
+	if (lim > BSTAP_MAXSTR)
+		lim = BSTAP_MAXSTR;
+	if (lim < 1)
+		lim = 1;
+	if (user)
+		r = bpf_probe_read_user_str(dst, lim, (const void *)addr);
+	else
+		r = bpf_probe_read_kernel_str(dst, lim, (const void *)addr);
+	if (r >= 0)
+		return dst;
+	dst[0] = 0;
+	if (dflt) {
+		bstap_strcpy(dst, dflt);
+		return dst;
+	}
+	u64 args[2] = { (u64)r, addr };
+	if (user)
+		bpf_snprintf(S->errmsg, BSTAP_MAXSTR, "user string copy fault %lld at 0x%016llx "
+			     "[man error::fault]", args, sizeof(args));
+	else
+		bpf_snprintf(S->errmsg, BSTAP_MAXSTR, "kernel string copy fault %lld at 0x%016llx "
+			     "[man error::fault]", args, sizeof(args));
+	S->err = BSTAP_UNWIND_ERROR;
+	S->err_site = site;
+	return dst;
 }
 
 /*
@@ -393,5 +465,70 @@ static __always_inline int bstap_due_check(u32 group, u64 period, u64 spread)
 }
 
 char LICENSE[] SEC("license") = "GPL";
+
+/* ---- perf.* probes (loader/perf.c, bpf/gen_kinds.c) ------------------------------------ */
+
+/*
+ * perf.X.process("path"): group -> the program's executable, as the kernel names it: the
+ * superblock's dev_t (MAJOR << 20 | MINOR) and the inode number. The loader fills it at attach
+ * time (stat() of the path), so the object stays portable. Layout shared with loader/perf.c.
+ */
+struct bstap_perf_exe {
+	u64 dev;
+	u64 ino;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 256);
+	__type(key, u32);
+	__type(value, struct bstap_perf_exe);
+} bstap_perf_exe SEC(".maps");
+
+/* Only the fields read, relocated by CO-RE against the running kernel's BTF. */
+struct super_block___bstap_perf {
+	u32 s_dev;
+} __attribute__((preserve_access_index));
+
+struct inode___bstap_perf {
+	unsigned long i_ino;
+	struct super_block___bstap_perf *i_sb;
+} __attribute__((preserve_access_index));
+
+struct file___bstap_perf {
+	struct inode___bstap_perf *f_inode;
+} __attribute__((preserve_access_index));
+
+struct mm_struct___bstap_perf {
+	struct file___bstap_perf *exe_file;
+} __attribute__((preserve_access_index));
+
+struct task_struct___bstap_perf {
+	struct mm_struct___bstap_perf *mm;
+} __attribute__((preserve_access_index));
+
+/* Is the current task running the program the loader put in group's slot? */
+static __always_inline int bstap_perf_exe_match(u32 group)
+{
+	struct bstap_perf_exe *want = bpf_map_lookup_elem(&bstap_perf_exe, &group);
+	if (!want)
+		return 0;
+	struct task_struct___bstap_perf *t = (void *)bpf_get_current_task();
+	struct inode___bstap_perf *inode = BPF_CORE_READ(t, mm, exe_file, f_inode);
+	if (!inode)
+		return 0;	/* a kernel thread: no executable */
+	u64 ino = BPF_CORE_READ(inode, i_ino);
+	u64 dev = BPF_CORE_READ(inode, i_sb, s_dev);
+	return ino == want->ino && dev == want->dev;
+}
+
+/* perf.X.process: is the current task the target() process (-c CMD, -x PID)? */
+static __always_inline int bstap_perf_target_match(void)
+{
+	s64 target = bstap_target();
+	return target != 0 && bstap_pid() == target;
+}
+
+/* ---- end of perf.* probes ------------------------------------------------------------- */
 
 #endif

@@ -1,6 +1,7 @@
 /* Pass 3: emit BPF C for kernel-context probes; every statement carries its script location. */
 #include "gen.h"
 #include "gen_kinds.h"
+#include "gen_tvars.h"
 #include "prog/visit.h"
 
 #include <errno.h>
@@ -31,6 +32,9 @@ struct gen {
 	const char *cb_continue;	/* 'continue' in the innermost callback */
 	FILE *cbs;		/* foreach callbacks, emitted before the probe functions */
 	uint32_t uniq;
+	const char *tag;	/* in names of callbacks: "fnN" in function N, \001 in a probe
+				 * (replaced when the probe's code is placed: see place_probes) */
+	bool uses_pp;		/* a kernel handler calls pp(): emit the table of names */
 	uint32_t probe_base;	/* scratch offset of the probe locals */
 	const struct src_file *last_src;	/* last script line quoted as a comment */
 	uint32_t last_line;
@@ -121,6 +125,12 @@ static uint32_t add_err(struct gen *g, enum bstap_err_kind kind, const char *nea
 			const struct loc *l)
 {
 	struct meta *m = g->meta;
+	const char *file = l->file ? l->file->path : "?";
+	/* one site per place: the probes of a wildcard share it, and so their code */
+	for (uint32_t i = 0; i < m->nerrs; i++)
+		if (m->errs[i].kind == kind && m->errs[i].line == l->line && m->errs[i].col == l->col &&
+		    !strcmp(m->errs[i].near, near) && !strcmp(m->errs[i].file, file))
+			return i;
 	if (m->nerrs == g->errs_cap) {
 		uint32_t cap = g->errs_cap ? g->errs_cap * 2 : 16;
 		m->errs = arena_realloc(g->a, m->errs, g->errs_cap * sizeof(*m->errs),
@@ -130,7 +140,7 @@ static uint32_t add_err(struct gen *g, enum bstap_err_kind kind, const char *nea
 	struct meta_err *e = &m->errs[m->nerrs];
 	e->kind = kind;
 	e->near = near;
-	e->file = l->file ? l->file->path : "?";
+	e->file = file;
 	e->line = l->line;
 	e->col = l->col;
 	return m->nerrs++;
@@ -139,6 +149,10 @@ static uint32_t add_err(struct gen *g, enum bstap_err_kind kind, const char *nea
 static uint32_t add_fmt(struct gen *g, const char *fmt, uint32_t nargs, const enum meta_type *args)
 {
 	struct meta *m = g->meta;
+	for (uint32_t i = 0; i < m->nfmts; i++)
+		if (m->fmts[i].nargs == nargs && !strcmp(m->fmts[i].fmt, fmt) &&
+		    !memcmp(m->fmts[i].args, args, nargs * sizeof(*args)))
+			return i;
 	if (m->nfmts == g->fmts_cap) {
 		uint32_t cap = g->fmts_cap ? g->fmts_cap * 2 : 16;
 		m->fmts = arena_realloc(g->a, m->fmts, g->fmts_cap * sizeof(*m->fmts),
@@ -540,6 +554,8 @@ static const char *ex(struct gen *g, struct node *n)
 		return c_string(g, n->u.str.s, n->u.str.len);
 	case N_VAR:
 		return read_var(g, n);
+	case N_TARGET:
+		return S(g, "L->tv%d_%u", n->u.var.tvar, n->u.var.elem);
 	case N_INDEX:
 		return read_index(g, n);
 	case N_CALL:
@@ -669,9 +685,27 @@ static const char *call_builtin(struct gen *g, struct node *n)
 	case B_GETTIMEOFDAY_US: return "bstap_div(bstap_realtime_ns(), 1000)";
 	case B_GETTIMEOFDAY_NS: return "bstap_realtime_ns()";
 	case B_KTIME_GET_NS: return "(s64)bpf_ktime_get_ns()";
-	case B_PP: return c_string(g, g->ep ? g->ep->pp : "", g->ep ? strlen(g->ep->pp) : 0);
+	case B_PP:
+		/* from the table the group's program indexes: probes on many events share code */
+		g->uses_pp = true;
+		return "bstap_pp_str(S->ppidx)";
 	case B_STRLEN: return S(g, "bstap_strlen(BSTAP_T(%u), %s)", tmp(g, MAXSTR), ex(g, a->v[0]));
 	case B_TARGET: return "bstap_target()";
+	case B_PROBEFUNC: return "\"\"";	/* no kernel function probes yet: no function */
+	case B_USER_STRING:
+	case B_USER_STRING_N:
+	case B_KERNEL_STRING:
+	case B_KERNEL_STRING_N: {
+		uint32_t b = (uint32_t)n->u.call.builtin;
+		bool user = b == B_USER_STRING || b == B_USER_STRING_N;
+		bool has_n = b == B_USER_STRING_N || b == B_KERNEL_STRING_N;
+		uint32_t site = add_err(g, ERR_FAULT, S(g, "identifier '%s'", n->u.call.name), &n->loc);
+		const char *dflt = a->n > (has_n ? 2u : 1u) ? ex(g, a->v[has_n ? 2 : 1]) : "0";
+		uint32_t k = g->uniq++;
+		return S(g, "({ char *_s%u = bstap_read_str(S, BSTAP_T(%u), (u64)(%s), %s, %d, %u, %s); "
+			 "if (S->err) { %s; } _s%u; })", k, tmp(g, MAXSTR), ex(g, a->v[0]),
+			 has_n ? ex(g, a->v[1]) : "-1", user, site, dflt, g->abort, k);
+	}
 	default:
 		bad(g, &n->loc, "'%s' cannot run in a kernel probe", n->u.call.name);
 		return "0";
@@ -771,7 +805,7 @@ static bool begin_callback(struct gen *g, struct cb_saved *sv, const struct loc 
 		line(g, NULL, "struct fn_%s_frame *F = BSTAP_T(%u);", g->fn->name,
 		     g->frame_off[g->fn->id]);
 	else
-		line(g, NULL, "struct probe_%u_locals *L = BSTAP_T(%u);", g->ep->id, g->probe_base);
+		line(g, NULL, "struct probe_\001_locals *L = BSTAP_T(%u);", g->probe_base);
 	return true;
 }
 
@@ -815,11 +849,12 @@ static void foreach(struct gen *g, struct node *n)
 		line(g, &n->loc, "*(s64 *)BSTAP_T(%u) = %s; *(s64 *)BSTAP_T(%u) = 0;", lim,
 		     ex(g, n->u.foreach.limit), lim + 8);
 	}
-	call_callback(g, &n->loc, k, S(g, "bpf_for_each_map_elem(&%s, foreach_%u, &_c%u, 0);",
-					gmap(g, s), k, k));
+	call_callback(g, &n->loc, k, S(g, "bpf_for_each_map_elem(&%s, foreach_%s_%u, &_c%u, 0);",
+					gmap(g, s), g->tag, k, k));
 	struct cb_saved sv;
 	if (!begin_callback(g, &sv, &n->loc, "return 0;",
-			    S(g, "static long foreach_%u(void *map, void *key, void *val, void *cbctx)", k)))
+			    S(g, "static long foreach_%s_%u(void *map, void *key, void *val, void *cbctx)",
+			      g->tag, k)))
 		return;
 	line(g, NULL, "struct g_%s_key *K = key;", s->name);
 	if (lim)
@@ -856,12 +891,13 @@ static void loop(struct gen *g, struct node *n)
 	g->indent++;
 	if (n->u.loop.init)
 		stmt(g, n->u.loop.init);
-	call_callback(g, &n->loc, k, S(g, "bpf_loop(BSTAP_LOOP_MAX, loop_%u, &_c%u, 0);", k, k));
+	call_callback(g, &n->loc, k, S(g, "bpf_loop(BSTAP_LOOP_MAX, loop_%s_%u, &_c%u, 0);", g->tag,
+				       k, k));
 	g->indent--;
 	line(g, NULL, "}");
 	struct cb_saved sv;
 	if (!begin_callback(g, &sv, &n->loc, S(g, "goto cont_%u;", k),
-			    S(g, "static long loop_%u(u32 idx, void *cbctx)", k)))
+			    S(g, "static long loop_%s_%u(u32 idx, void *cbctx)", g->tag, k)))
 		return;
 	if (n->u.loop.cond)
 		line(g, &n->u.loop.cond->loc, "if (!(%s)) return 1;", ex(g, n->u.loop.cond));
@@ -1157,10 +1193,14 @@ static void decl_globals(struct gen *g, FILE *o)
 }
 
 static void decl_locals(struct gen *g, FILE *o, const char *tag, const struct sym_list *params,
-			const struct sym_list *locals, enum type ret)
+			const struct sym_list *locals, enum type ret, const char *extra)
 {
 	fprintf(o, "struct %s {", tag);
 	int n = 0;
+	if (extra && *extra) {
+		fputs(extra, o);
+		n++;
+	}
 	for (uint32_t i = 0; params && i < params->n; i++, n++)
 		fprintf(o, params->v[i]->type == T_STRING ? " char p_%s[BSTAP_MAXSTR];" : " s64 p_%s;",
 			params->v[i]->name);
@@ -1205,9 +1245,205 @@ static void init_locals(struct gen *g, const struct sym_list *locals)
 }
 
 /* Script functions may call each other, but not recursively: BPF has no real call stack. */
+/* The target variables a probe reads: each is read once, at its start, into its locals. */
+struct tvars_used {
+	struct gen *g;
+	uint32_t *idx, *elem, n, cap;
+	const char *members;	/* their declarations in the locals struct */
+	uint32_t size;
+};
+
+static bool tvar_seen(struct node *n, void *ctx)
+{
+	struct tvars_used *tu = ctx;
+	if (n->kind != N_TARGET || n->u.var.tvar < 0)
+		return true;
+	for (uint32_t i = 0; i < tu->n; i++)
+		if (tu->idx[i] == (uint32_t)n->u.var.tvar && tu->elem[i] == n->u.var.elem)
+			return true;
+	if (tu->n == tu->cap) {
+		uint32_t cap = tu->cap ? 2 * tu->cap : 8;
+		tu->idx = arena_realloc(tu->g->a, tu->idx, tu->cap * sizeof(uint32_t), cap * sizeof(uint32_t));
+		tu->elem = arena_realloc(tu->g->a, tu->elem, tu->cap * sizeof(uint32_t), cap * sizeof(uint32_t));
+		tu->cap = cap;
+	}
+	tu->idx[tu->n] = (uint32_t)n->u.var.tvar;
+	tu->elem[tu->n++] = n->u.var.elem;
+	return true;
+}
+
+static void tvars_collect(struct gen *g, const struct eprobe *ep, struct tvars_used *tu)
+{
+	tu->g = g;
+	if (!ep->tvars)
+		return;
+	ast_visit(ep->body, tvar_seen, tu);
+	ast_visit(ep->cond, tvar_seen, tu);
+	tu->members = "";
+	for (uint32_t i = 0; i < tu->n; i++) {
+		enum tvar_kind k = ep->tvars->v[tu->idx[i]].kind;
+		bool str = k == TV_CHARS || k == TV_DATALOC;
+		tu->members = S(g, "%s %s tv%u_%u%s;", tu->members, str ? "char" : "s64", tu->idx[i],
+				tu->elem[i], str ? "[BSTAP_MAXSTR]" : "");
+		tu->size += str ? MAXSTR : 8;
+	}
+}
+
+static void tvars_read(struct gen *g, const struct eprobe *ep, const struct tvars_used *tu)
+{
+	for (uint32_t i = 0; i < tu->n; i++) {
+		const char *st = gen_tvar_read(g->a, ep->tvars, tu->idx[i], tu->elem[i],
+					       S(g, "L->tv%u_%u", tu->idx[i], tu->elem[i]), MAXSTR);
+		if (!st)
+			bad(g, &ep->loc, "field '$%s' of %s (%s) has a size bstap cannot read",
+			    ep->tvars->v[tu->idx[i]].name, ep->pp, ep->tvars->v[tu->idx[i]].ctype);
+		else
+			line(g, NULL, "%s", st);
+	}
+}
+
 static bool is_kernel(const struct eprobe *ep)
 {
 	return ep->place == PLACE_KERNEL;
+}
+
+/* Text for inside a C comment: no comment end, no line break. */
+static const char *comment_safe(struct gen *g, const char *s)
+{
+	char *o = arena_strdup(g->a, s);
+	for (char *p = o; *p; p++) {
+		if (p[0] == '*' && p[1] == '/')
+			p[1] = '|';
+		else if (p[0] == '/' && p[1] == '*')
+			p[0] = '|';
+		else if (*p == '\n' || *p == '\\')
+			*p = ' ';
+	}
+	return o;
+}
+
+/* One probe's code, written with the placeholder \001 where its name goes. */
+struct probe_code {
+	char *decl, *cbs, *body;	/* its locals struct, its loop callbacks, its function */
+	uint32_t users;			/* probes whose code this is */
+};
+
+static char *stream_text(FILE *f, char **buf)
+{
+	fclose(f);
+	return *buf ? *buf : NULL;
+}
+
+static int gen_probe(struct gen *g, const struct eprobe *ep, struct probe_code *pc)
+{
+	char *dt = NULL, *ct = NULL, *bt = NULL;
+	size_t dl = 0, cl = 0, bl = 0;
+	FILE *pd = open_memstream(&dt, &dl), *pcb = open_memstream(&ct, &cl),
+	     *pb = open_memstream(&bt, &bl);
+	if (!pd || !pcb || !pb) {
+		if (pd)
+			fclose(pd);
+		if (pcb)
+			fclose(pcb);
+		if (pb)
+			fclose(pb);
+		free(dt);
+		free(ct);
+		free(bt);
+		bad(g, &ep->loc, "out of memory");
+		return -1;
+	}
+	FILE *out = g->out, *cbs = g->cbs;
+	g->out = pb;
+	g->cbs = pcb;
+	/* the same source gives the same text: names and comments start afresh per probe */
+	g->uniq = 0;
+	g->last_src = NULL;
+	g->tag = "\001";
+	struct tvars_used tu = { 0 };
+	tvars_collect(g, ep, &tu);
+	decl_locals(g, pd, "probe_\001_locals", NULL, &ep->locals, T_VOID, tu.members);
+	g->off = g->hi = g->probe_base + locals_size(NULL, &ep->locals, T_VOID) + tu.size;
+	g->fn = NULL;
+	g->ep = ep;
+	g->abort = "return 0";
+	fprintf(pb, "static \002 int probe_\001(void *ctx, struct bstap_scratch *S)\n{\n");
+	g->indent = 1;
+	line(g, NULL, "struct probe_\001_locals *L = BSTAP_T(%u);", g->probe_base);
+	line(g, NULL, "S->err = 0;");
+	init_locals(g, &ep->locals);
+	tvars_read(g, ep, &tu);
+	if (ep->cond)
+		line(g, &ep->cond->loc, "if (!(%s)) return 0;", ex(g, ep->cond));
+	block(g, ep->body);
+	line(g, NULL, "return 0;");
+	fprintf(pb, "}\n\n");
+	g->out = out;
+	g->cbs = cbs;
+	pc->decl = arena_strdup(g->a, stream_text(pd, &dt) ? dt : "");
+	pc->cbs = arena_strdup(g->a, stream_text(pcb, &ct) ? ct : "");
+	pc->body = arena_strdup(g->a, stream_text(pb, &bt) ? bt : "");
+	pc->users = 0;
+	free(dt);
+	free(ct);
+	free(bt);
+	return 0;
+}
+
+static bool same_code(const struct probe_code *x, const struct probe_code *y)
+{
+	return !strcmp(x->body, y->body) && !strcmp(x->decl, y->decl) && !strcmp(x->cbs, y->cbs);
+}
+
+/* Write text with each \001 as its name and \002 as how it is called (c_string escapes any
+ * such byte of the script's own strings, so only these placeholders are raw). */
+static void put_named(FILE *o, const char *text, const char *name, const char *inl)
+{
+	for (const char *p = text; *p;) {
+		if (*p == '\001') {
+			fputs(name, o);
+			p++;
+		} else if (*p == '\002') {
+			fputs(inl, o);
+			p++;
+		} else {
+			fputc(*p++, o);
+		}
+	}
+}
+
+/*
+ * Each distinct probe code once, as probe_fK. Code that several events' programs share is a
+ * BPF subprogram that each program calls, so clang compiles it once; code of one event is
+ * inlined into its program as before.
+ */
+static void place_probes(struct gen *g, const struct probe_code *codes, uint32_t n, FILE *decl,
+			 FILE *cbs, FILE *body)
+{
+	for (uint32_t k = 0; k < n; k++) {
+		const char *name = S(g, "f%u", k);
+		const char *inl = codes[k].users > 1 ? "__noinline" : "__always_inline";
+		put_named(decl, codes[k].decl, name, inl);
+		put_named(cbs, codes[k].cbs, name, inl);
+		put_named(body, codes[k].body, name, inl);
+	}
+}
+
+/* pp() of every kernel probe, indexed by S->ppidx (its probe id). */
+static const char *pp_table(struct gen *g)
+{
+	const struct program *p = g->p;
+	size_t w = 1;
+	for (uint32_t i = 0; i < p->probes.n; i++)
+		if (strlen(p->probes.v[i]->pp) + 1 > w)
+			w = strlen(p->probes.v[i]->pp) + 1;
+	const char *t = S(g, "static const char bstap_pps[%u][%zu] = {", p->probes.n, w);
+	for (uint32_t i = 0; i < p->probes.n; i++) {
+		const char *pp = is_kernel(p->probes.v[i]) ? p->probes.v[i]->pp : "";
+		t = S(g, "%s\n\t%s,", t, c_string(g, pp, strlen(pp)));
+	}
+	return S(g, "%s\n};\n\nstatic __always_inline const char *bstap_pp_str(u32 i)\n{\n"
+		 "\treturn bstap_pps[i < %u ? i : 0];\n}\n\n", t, p->probes.n);
 }
 
 int gen_bpf_c(struct arena *a, struct diag *d, const struct program *p, struct gen_result *res)
@@ -1236,6 +1472,7 @@ int gen_bpf_c(struct arena *a, struct diag *d, const struct program *p, struct g
 	g.cbs = cbs;
 
 	decl_globals(&g, decl);
+	gen_tvars_decls(a, decl, p);
 
 	/* pass 2 placed each probe; the userspace timers are listed for the runtime's clock */
 	struct meta *m = g.meta;
@@ -1257,11 +1494,12 @@ int gen_bpf_c(struct arena *a, struct diag *d, const struct program *p, struct g
 		if (!fn->in_kernel)
 			continue;
 		const char *tag = S(&g, "fn_%s_frame", fn->name);
-		decl_locals(&g, decl, tag, &fn->params, &fn->locals, fn->ret);
+		decl_locals(&g, decl, tag, &fn->params, &fn->locals, fn->ret, NULL);
 		/* declared up front: foreach callbacks, emitted before the functions, may call it */
 		fprintf(decl, "static __always_inline %s fn_%s(struct bstap_scratch *S);\n",
 			fn->ret == T_STRING ? "char *" : "s64", fn->name);
 		g.frame_off[f] = base;
+		g.tag = S(&g, "fn%u", f);
 		g.off = g.hi = base + locals_size(&fn->params, &fn->locals, fn->ret);
 		g.fn = fn;
 		g.ep = NULL;
@@ -1279,35 +1517,34 @@ int gen_bpf_c(struct arena *a, struct diag *d, const struct program *p, struct g
 		base = g.hi;
 	}
 
-	/* probes: they never run nested on one CPU, so their areas overlap */
+	/* probes: they never run nested on one CPU slot, so their areas overlap */
 	uint32_t probe_base = base, top = base;
 	g.probe_base = probe_base;
+	struct probe_code *codes = arena_alloc(a, (p->probes.n + 1) * sizeof(*codes));
+	uint32_t ncodes = 0;
+	uint32_t *code_of = arena_alloc(a, (p->probes.n + 1) * sizeof(uint32_t));
 	for (uint32_t i = 0; i < p->probes.n; i++) {
 		const struct eprobe *ep = p->probes.v[i];
 		if (!is_kernel(ep))
 			continue;
 		res->has_kernel_probes = true;
-		const char *tag = S(&g, "probe_%u_locals", ep->id);
-		decl_locals(&g, decl, tag, NULL, &ep->locals, T_VOID);
-		g.off = g.hi = probe_base + locals_size(NULL, &ep->locals, T_VOID);
-		g.fn = NULL;
-		g.ep = ep;
-		g.abort = "return 0";
-		fprintf(body, "// probe_%u: %s%s\n", ep->id, ep->pp, ep->chain);
-		fprintf(body, "static __always_inline int probe_%u(void *ctx, struct bstap_scratch *S)\n{\n",
-			ep->id);
-		g.indent = 1;
-		line(&g, NULL, "struct %s *L = BSTAP_T(%u);", tag, probe_base);
-		line(&g, NULL, "S->err = 0;");
-		init_locals(&g, &ep->locals);
-		if (ep->cond)
-			line(&g, &ep->cond->loc, "if (!(%s)) return 0;", ex(&g, ep->cond));
-		block(&g, ep->body);
-		line(&g, NULL, "return 0;");
-		fprintf(body, "}\n\n");
+		struct probe_code pc;
+		if (gen_probe(&g, ep, &pc) < 0) {
+			g.errors++;
+			continue;
+		}
 		if (g.hi > top)
 			top = g.hi;
+		/* a wildcard's probes differ only in their event: their code is one */
+		uint32_t k = 0;
+		while (k < ncodes && !same_code(&codes[k], &pc))
+			k++;
+		if (k == ncodes)
+			codes[ncodes++] = pc;
+		codes[k].users++;
+		code_of[ep->id] = k;
 	}
+	place_probes(&g, codes, ncodes, decl, cbs, body);
 
 	/* one program per kernel event group, calling its probes in script order */
 	m->groups = arena_alloc(a, (p->ngroups + 1) * sizeof(*m->groups));
@@ -1334,21 +1571,27 @@ int gen_bpf_c(struct arena *a, struct diag *d, const struct program *p, struct g
 			if (is_kernel(p->probes.v[i]) && p->probes.v[i]->group == gi &&
 			    !p->probes.v[i]->optional)
 				mg->optional = false;
-		fprintf(body, "SEC(\"%s\")\nint group_%u(%s)\n{\n", k->section(a, &first->at), gi,
-			k->ctx_param);
-		fprintf(body, "\tstruct bstap_scratch *S = bstap_scratch_get();\n\tif (!S)\n\t\treturn 0;\n");
-		fprintf(body, "\tS->ctx = ctx;\n");
+		fprintf(body, "static __always_inline int group_%u_run(%s, struct bstap_scratch *S)\n{\n",
+			gi, k->ctx_param);
 		if (k->entry)
 			k->entry(body, gi, &first->at, &mg->at);
 		for (uint32_t i = 0; i < p->probes.n; i++) {
 			const struct eprobe *ep = p->probes.v[i];
 			if (!is_kernel(ep) || ep->group != gi)
 				continue;
-			fprintf(body, "\tif (!bstap_running())\n\t\treturn 0;\n\tprobe_%u(ctx, S);\t/* %s */\n"
+			fprintf(body, "\tif (!bstap_running())\n\t\treturn 0;\n\tS->ppidx = %u;\n"
+				"\tprobe_f%u(ctx, S);\t/* %s%s */\n"
 				"\tif (S->err == BSTAP_UNWIND_ERROR || S->err == BSTAP_UNWIND_MAXACTION)\n"
-				"\t\tbstap_report(S);\n", ep->id, ep->pp);
+				"\t\tbstap_report(S);\n", ep->id, code_of[ep->id], comment_safe(&g, ep->pp),
+				comment_safe(&g, ep->chain));
 		}
 		fprintf(body, "\treturn 0;\n}\n\n");
+		/* each nesting level has its own scratch slot (bstap_enter) */
+		fprintf(body, "SEC(\"%s\")\nint group_%u(%s)\n{\n", k->section(a, &first->at), gi,
+			k->ctx_param);
+		fprintf(body, "\tu32 *D;\n\tstruct bstap_scratch *S = bstap_enter(&D);\n"
+			"\tif (!S)\n\t\treturn 0;\n\tS->ctx = ctx;\n\tgroup_%u_run(ctx, S);\n"
+			"\tbstap_leave(D);\n\treturn 0;\n}\n\n", gi);
 	}
 	fclose(decl);
 	fclose(body);
@@ -1358,6 +1601,7 @@ int gen_bpf_c(struct arena *a, struct diag *d, const struct program *p, struct g
 		bad(&g, &p->probes.v[0]->loc, "the probes need %u bytes of scratch memory, more than "
 		    "the %u bstap allows", top, SCRATCH_LIMIT);
 
+	const char *pps = g.uses_pp ? pp_table(&g) : "";
 	/* catch(msg) needs each error site's kind to say what went wrong */
 	const char *kinds = "";
 	if (g.uses_try) {
@@ -1375,10 +1619,10 @@ int gen_bpf_c(struct arena *a, struct diag *d, const struct program *p, struct g
 		"#include \"bstap.bpf.h\"\n\n"
 		"static __attribute__((unused)) long bstap_delete_cb(void *map, const void *key, void *val, void *ctx)\n"
 		"{\n\tbpf_map_delete_elem(map, key);\n\treturn 0;\n}\n\n"
-		"%s\n%s%s%s",
+		"%s\n%s%s%s%s",
 		/* one string of slack: the verifier bounds dst + n and the length separately */
 		p->script_path, MAXSTR, p->maxaction ? p->maxaction : BSTAP_MAXACTION, top + MAXSTR, decl_text ? decl_text : "",
-		kinds, cb_text ? cb_text : "", body_text ? body_text : "");
+		kinds, pps, cb_text ? cb_text : "", body_text ? body_text : "");
 	res->c_len = strlen(res->c_text);
 	free(decl_text);
 	free(body_text);

@@ -1,6 +1,8 @@
 /* The generator's table of kernel probe kinds. */
 #include "bpf/gen_kinds.h"
 
+#include <string.h>
+
 static const char *perf_event_section(struct arena *a, const struct attach_spec *at)
 {
 	(void)a;
@@ -27,9 +29,40 @@ static void timer_entry(FILE *out, uint32_t gi, const struct attach_spec *at,
 		(unsigned long long)at->period_ns, (unsigned long long)at->randomize_ns);
 }
 
+/* tp/SYS/EVENT: a classic tracepoint, whose context is the event's record */
+static const char *tracepoint_section(struct arena *a, const struct attach_spec *at)
+{
+	const char *colon = strchr(at->target, ':');
+	return arena_printf(a, "tp/%.*s/%s", (int)(colon - at->target), at->target, colon + 1);
+}
+
+/* raw_tp/EVENT: the tracepoint's own arguments, no record built */
+static const char *raw_tracepoint_section(struct arena *a, const struct attach_spec *at)
+{
+	return arena_printf(a, "raw_tp/%s", strchr(at->target, ':') + 1);
+}
+
+/*
+ * perf.*: the counter samples on every CPU for every task; .process("path") and .process keep
+ * the samples of that program (its (dev, inode) in map bstap_perf_exe at slot gi, which
+ * loader/perf.c fills) or of target().
+ */
+static void perf_entry(FILE *out, uint32_t gi, const struct attach_spec *at,
+		       struct attach_spec *loader_at)
+{
+	(void)loader_at;
+	if (at->path)
+		fprintf(out, "\tif (!bstap_perf_exe_match(%u))\n\t\treturn 0;\n", gi);
+	else if (at->flags & ATTACH_TARGET)
+		fprintf(out, "\tif (!bstap_perf_target_match())\n\t\treturn 0;\n");
+}
+
 static const struct gen_kind kinds[] = {
+	{ PK_TRACEPOINT, tracepoint_section, "void *ctx", NULL },
+	{ PK_RAW_TRACEPOINT, raw_tracepoint_section, "void *ctx", NULL },
 	{ PK_TIMER, perf_event_section, "void *ctx", timer_entry },
 	{ PK_PROFILE, perf_event_section, "void *ctx", NULL },
+	{ PK_PERF, perf_event_section, "void *ctx", perf_entry },
 };
 
 const struct gen_kind *gen_kind_of(enum probe_kind kind)

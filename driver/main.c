@@ -21,6 +21,8 @@
 #include "bpf/sha256.h"
 #include "bpf/gen.h"
 #include "lang/elab.h"
+#include "lang/tracepoints.h"
+#include "prog/strbuf.h"
 #include "lang/parse.h"
 #include "prog/abi.h"
 #include "runtime/gvar.h"
@@ -225,6 +227,58 @@ static int pass1_parse(struct driver *r)
 	return PASS_NEXT;
 }
 
+static int cmp_line(const void *x, const void *y)
+{
+	return strcmp(*(const char *const *)x, *(const char *const *)y);
+}
+
+/* -l / -L: each concrete point once, sorted, as stap lists them ("$name:type" after it). */
+static void list_points(const struct program *p, bool vars)
+{
+	char **lines = calloc(p->probes.n + 1, sizeof(*lines));
+	uint32_t n = 0;
+	for (uint32_t i = 0; lines && i < p->probes.n; i++) {
+		const struct eprobe *ep = p->probes.v[i];
+		struct strbuf sb = { 0 };
+		strbuf_puts(&sb, ep->pp);
+		for (uint32_t k = 0; vars && ep->tvars && k < ep->tvars->n; k++)
+			strbuf_printf(&sb, " $%s:%s", ep->tvars->v[k].name, ep->tvars->v[k].ctype);
+		lines[n++] = strdup(strbuf_str(&sb));
+		strbuf_free(&sb);
+	}
+	if (lines)
+		qsort(lines, n, sizeof(*lines), cmp_line);
+	for (uint32_t i = 0; i < n; i++) {
+		if (lines[i] && (!i || !lines[i - 1] || strcmp(lines[i], lines[i - 1])))
+			puts(lines[i]);
+	}
+	for (uint32_t i = 0; i < n; i++)
+		free(lines[i]);
+	free(lines);
+}
+
+/* -v: how each tracepoint attaches (-vv: per event, with why). */
+static void say_attach_kinds(const struct program *p, int verbose)
+{
+	uint32_t raw = 0, classic = 0;
+	for (uint32_t i = 0; i < p->probes.n; i++) {
+		const struct eprobe *ep = p->probes.v[i];
+		bool is_raw = ep->at.kind == PK_RAW_TRACEPOINT;
+		if (!is_raw && ep->at.kind != PK_TRACEPOINT)
+			continue;
+		is_raw ? raw++ : classic++;
+		if (verbose > 1)
+			fprintf(stderr, "  %s: %s\n", ep->pp,
+				is_raw ? "raw tracepoint (no handler reads a field)"
+				: !ep->tvars || !ep->tvars->raw_ok
+					? "classic tracepoint (the event has no raw tracepoint)"
+					: "classic tracepoint (a handler reads the event's fields)");
+	}
+	if (raw + classic)
+		fprintf(stderr, "Pass 2: %u probe%s on raw tracepoints, %u on classic tracepoints\n",
+			raw, raw == 1 ? "" : "s", classic);
+}
+
 static int pass2_elaborate(struct driver *r)
 {
 	struct opts *o = &r->o;
@@ -239,6 +293,7 @@ static int pass2_elaborate(struct driver *r)
 	}
 	struct family_env env = { o->verbose, o->kernel_btf };
 	struct program *prog = elaborate(r->a, r->d, files, 1, settings, o->sess.ngvars, &env);
+	tp_catalog_release();
 	if (!prog)
 		return PASS_FAILED;
 	r->prog = prog;
@@ -247,6 +302,12 @@ static int pass2_elaborate(struct driver *r)
 			"in %.1f ms.\n", prog->probes.n, prog->probes.n == 1 ? "" : "s", prog->funcs.n,
 			prog->funcs.n == 1 ? "" : "s", prog->globals.n, prog->globals.n == 1 ? "" : "s",
 			mem_usage(r->mem, sizeof(r->mem)), now_ms() - r->t);
+	if (o->verbose)
+		say_attach_kinds(prog, o->verbose);
+	if (o->list_pattern) {
+		list_points(prog, o->list_vars);
+		return PASS_DONE;
+	}
 	if (o->last_pass == 2) {
 		program_print(stdout, prog);
 		return PASS_DONE;

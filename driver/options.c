@@ -22,6 +22,9 @@ static void usage(FILE *o)
 	      "                 2 resolved probes (with alias chains), 3 generated BPF C,\n"
 	      "                 4 path of the compiled object\n"
 	      "  -v             print each pass with its time (repeat for more detail)\n"
+	      "  -l PROBEPOINT  list the probe points PROBEPOINT matches (wildcards allowed), one\n"
+	      "                 per line, and exit: bstap -l 'kernel.trace(\"sched:*\")'\n"
+	      "  -L PROBEPOINT  as -l, with each point's target variables and their types\n"
 	      "  -o FILE        write the script's output to FILE instead of stdout\n"
 	      "  -T SECONDS     stop after SECONDS, as if exit() had been called\n"
 	      "  -c CMD         start the probes, run CMD (with /bin/sh -c), and stop when it\n"
@@ -105,7 +108,7 @@ int parse_args(int argc, char **argv, struct opts *o)
 	};
 	int c;
 	/* '+': options end at the script name, so script arguments may look like options */
-	while ((c = getopt_long(argc, argv, "+e:p:vkm:D:hVwgu" SESS_OPT_LETTERS, longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+e:p:vkm:D:hVwgul:L:" SESS_OPT_LETTERS, longopts, NULL)) != -1) {
 		char *end;
 		int r = sess_opt(&o->sess, c, optarg, "bstap");
 		if (r < 0)
@@ -115,6 +118,11 @@ int parse_args(int argc, char **argv, struct opts *o)
 		switch (c) {
 		case 'e':
 			o->script_text = optarg;
+			break;
+		case 'l':
+		case 'L':
+			o->list_pattern = optarg;
+			o->list_vars = c == 'L';
 			break;
 		case 'p':
 			o->last_pass = (int)strtol(optarg, &end, 10);
@@ -176,6 +184,13 @@ int parse_args(int argc, char **argv, struct opts *o)
 			fputs("Try 'bstap --help' for more information.\n", stderr);
 			return -1;
 		}
+	}
+	if (o->list_pattern) {
+		/* the points a probe on the pattern would get, optional so that none is no error */
+		static char text[4096];
+		snprintf(text, sizeof(text), "probe %s ? {}", o->list_pattern);
+		o->script_text = text;
+		o->last_pass = 2;
 	}
 	if (!o->script_text) {
 		if (optind >= argc) {

@@ -9,6 +9,8 @@
 struct opts {
 	const char *script_text;	/* -e */
 	const char *script_path;
+	const char *list_pattern;	/* -l / -L PROBEPOINT: list what it matches, run nothing */
+	bool list_vars;			/* -L: with each point's target variables */
 	int last_pass;
 	int verbose;
 	bool keep;

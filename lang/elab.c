@@ -357,6 +357,8 @@ struct program *elaborate(struct arena *a, struct diag *d, struct stp_file **fil
 		diag_semantic(d, "no probes found");
 		return NULL;
 	}
+	if (targets_resolve(a, d, e.prog) < 0)
+		return NULL;
 	if (types_check(a, d, e.prog, files, nfiles, settings, nsettings) < 0 || diag_error_count(d))
 		return NULL;
 	if (placement_decide(a, d, e.prog) < 0)

@@ -25,6 +25,9 @@ struct program *elaborate(struct arena *a, struct diag *d, struct stp_file **fil
 			  const struct global_setting *settings, int nsettings,
 			  const struct family_env *env);
 
+/* $field, $name[N] and $$parms-style target variables against each probe's event (lang/targets.c). */
+int targets_resolve(struct arena *a, struct diag *d, struct program *p);
+
 /* Type inference and semantic checks over an expanded program (lang/types.c). */
 int types_check(struct arena *a, struct diag *d, struct program *p, struct stp_file **files,
 		int nfiles, const struct global_setting *settings, int nsettings);

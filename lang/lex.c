@@ -363,6 +363,9 @@ static void lex_sigil(struct lexer *lx, char sigil)
 	if (lx->pos < lx->len && ident_start((unsigned char)lx->s[lx->pos])) {
 		while (lx->pos < lx->len && ident_char((unsigned char)lx->s[lx->pos]))
 			lx->pos++;
+		/* pretty-printing suffixes: $var$, $var$$, $$parms$ */
+		for (int k = 0; sigil == '$' && k < 2 && lx->pos < lx->len && lx->s[lx->pos] == '$'; k++)
+			lx->pos++;
 		struct token *t = emit(lx, sigil == '$' ? TK_TARGET : TK_AT, start, line, ls);
 		t->text = arena_strndup(lx->a, lx->s + start, lx->pos - start);
 		t->len = lx->pos - start;

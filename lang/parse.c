@@ -4,6 +4,7 @@
 
 #include <setjmp.h>
 #include <stdarg.h>
+#include <inttypes.h>
 #include <string.h>
 
 /* Deep enough for any real script, shallow enough for an ASan stack. */
@@ -254,8 +255,16 @@ static struct node *parse_value(struct parser *p)
 			next(p);
 			name = arena_printf(p->a, "%s->%s", name, next(p)->text);
 		}
+		/* $args[N]: one element of an array field, N a number */
+		if (tok_is_op(peek(p), "[") && peek_at(p, 1)->kind == TK_NUM &&
+		    tok_is_op(peek_at(p, 2), "]")) {
+			next(p);
+			name = arena_printf(p->a, "%s[%" PRIu64 "]", name, next(p)->num);
+			next(p);
+		}
 		struct node *n = node_new(p->a, N_TARGET, span(t, prev(p)));
 		n->u.var.name = name;
+		n->u.var.tvar = -1;
 		return n;
 	}
 	case TK_AT:

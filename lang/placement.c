@@ -11,6 +11,8 @@
 #include "prog/format.h"
 #include "prog/visit.h"
 
+#include <string.h>
+
 /* Does a walk from some node reach a call of 'target'? Each function body is searched once. */
 struct reach {
 	const struct func *target;
@@ -89,6 +91,7 @@ static bool need(struct node *n, void *ctx)
 	}
 	switch (n->u.call.builtin) {
 	case B_PID: case B_TID: case B_PPID: case B_UID: case B_EXECNAME:
+	case B_USER_STRING: case B_USER_STRING_N: case B_KERNEL_STRING: case B_KERNEL_STRING_N:
 		w->flags |= NEED_TASK;
 		break;
 	case B_SPRINT: case B_SPRINTLN: case B_SPRINTD: case B_SPRINTDLN:
@@ -126,8 +129,48 @@ static bool mark_in_kernel(struct node *n, void *ctx)
 	return true;
 }
 
+static bool reads_field(struct node *n, void *ctx)
+{
+	if (n->kind == N_TARGET)
+		*(bool *)ctx = true;
+	return true;
+}
+
+static bool probe_reads_fields(const struct eprobe *ep)
+{
+	bool r = false;
+	ast_visit(ep->body, reads_field, &r);
+	ast_visit(ep->cond, reads_field, &r);
+	return r;
+}
+
+/*
+ * How a tracepoint attaches. Its $fields live in the record the kernel builds for a classic
+ * tracepoint; when no handler on the event reads one, a raw tracepoint runs the handlers
+ * straight from the tracepoint call, which skips building the record (the syscalls:* events
+ * have no raw tracepoint of their own).
+ */
+static void choose_tracepoints(struct program *p)
+{
+	for (uint32_t i = 0; i < p->probes.n; i++) {
+		struct eprobe *ep = p->probes.v[i];
+		if (ep->at.kind != PK_TRACEPOINT || !ep->tvars || !ep->tvars->raw_ok)
+			continue;
+		bool fields = false;
+		for (uint32_t j = 0; j < p->probes.n && !fields; j++) {
+			const struct eprobe *q = p->probes.v[j];
+			if ((q->at.kind == PK_TRACEPOINT || q->at.kind == PK_RAW_TRACEPOINT) &&
+			    !strcmp(q->at.target, ep->at.target))
+				fields = probe_reads_fields(q);
+		}
+		if (!fields)
+			ep->at.kind = PK_RAW_TRACEPOINT;
+	}
+}
+
 int placement_decide(struct arena *a, struct diag *d, struct program *p)
 {
+	choose_tracepoints(p);
 	for (uint32_t f = 0; f < p->funcs.n; f++)
 		p->funcs.v[f]->recursive = reaches(a, p, p->funcs.v[f]->body, p->funcs.v[f]);
 	for (uint32_t i = 0; i < p->probes.n; i++) {

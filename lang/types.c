@@ -10,6 +10,7 @@ struct scope {
 	struct sym_list *locals;	/* where new implicit locals go */
 	struct sym_list *params;	/* function params, or NULL */
 	struct func *fn;		/* enclosing function, or NULL in a probe */
+	const struct tvar_set *tvars;	/* the probe's target variables, or NULL */
 };
 
 struct tc {
@@ -290,6 +291,11 @@ static enum type infer_call(struct tc *tc, struct scope *sc, struct node *n)
 			need(tc, sc, arg, T_STRING, "the delimiter");
 			continue;
 		}
+		if (bi->argtypes && i < strlen(bi->argtypes)) {
+			need(tc, sc, arg, bi->argtypes[i] == 's' ? T_STRING : T_LONG,
+			     i ? "this argument" : "the argument");
+			continue;
+		}
 		if (bi->arg0 != T_UNKNOWN && !fmt_family) {
 			need(tc, sc, arg, bi->arg0, "the argument");
 			continue;
@@ -377,6 +383,12 @@ static enum type infer(struct tc *tc, struct scope *sc, struct node *n, bool val
 		break;
 	}
 	case N_TARGET:
+		if (n->u.var.tvar >= 0 && !sc->fn && sc->tvars &&
+		    (uint32_t)n->u.var.tvar < sc->tvars->n) {
+			enum tvar_kind k = sc->tvars->v[n->u.var.tvar].kind;
+			t = k == TV_CHARS || k == TV_DATALOC ? T_STRING : T_LONG;
+			break;
+		}
 		diag_error(tc->d, &n->loc, "target variable '%s' is not available in this probe",
 			   n->u.var.name);
 		n->kind = N_NUM;	/* reported once; keep going as a long */
@@ -781,7 +793,7 @@ static void walk_all(struct tc *tc)
 	struct program *p = tc->prog;
 	for (uint32_t i = 0; i < p->probes.n; i++) {
 		struct eprobe *ep = p->probes.v[i];
-		struct scope sc = { &ep->locals, NULL, NULL };
+		struct scope sc = { &ep->locals, NULL, NULL, ep->tvars };
 		tc->loop_depth = 0;
 		if (ep->cond)
 			need(tc, &sc, ep->cond, T_LONG, "a probe condition");
@@ -791,7 +803,7 @@ static void walk_all(struct tc *tc)
 		struct func *fn = tc->funcs.v[i];
 		if (!fn->used)
 			continue;
-		struct scope sc = { &fn->locals, &fn->params, fn };
+		struct scope sc = { &fn->locals, &fn->params, fn, NULL };
 		tc->loop_depth = 0;
 		check_stmt(tc, &sc, fn->body);
 	}

@@ -4,6 +4,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <errno.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -148,7 +149,7 @@ int ldr_open(const char *obj_path, const struct meta *m, const struct ldr_params
 	struct bpf_map *scratch = bpf_object__find_map_by_name(l->obj, BSTAP_MAP_SCRATCH);
 	int ncpus = libbpf_num_possible_cpus();
 	if (scratch && ncpus > 0)
-		bpf_map__set_max_entries(scratch, (uint32_t)ncpus);
+		bpf_map__set_max_entries(scratch, (uint32_t)ncpus * BSTAP_SCRATCH_NEST);
 	/* -s: a ring buffer is a power of two of pages */
 	struct bpf_map *rb = bpf_object__find_map_by_name(l->obj, BSTAP_MAP_RINGBUF);
 	if (rb && prm->ringbuf_mb) {
@@ -263,14 +264,47 @@ int ldr_attach(struct ldr *l)
 	return first_err;
 }
 
+struct detach_slice {
+	struct ldr *l;
+	uint32_t first, step;
+};
+
+static void *detach_some(void *arg)
+{
+	const struct detach_slice *s = arg;
+	for (uint32_t i = s->first; i < s->l->nlinks; i += s->step) {
+		bpf_link__destroy(s->l->links[i]);
+		if (s->l->fds[i] >= 0)
+			close(s->l->fds[i]);
+	}
+	return NULL;
+}
+
+/*
+ * Detaching a tracepoint waits for an RCU grace period (tens of ms), one link after another:
+ * two thousand links took a minute. Detached from several threads, the waits overlap.
+ */
 void ldr_detach(struct ldr *l)
 {
-	if (!l)
+	if (!l || !l->nlinks)
 		return;
-	for (uint32_t i = 0; i < l->nlinks; i++) {
-		bpf_link__destroy(l->links[i]);
-		if (l->fds[i] >= 0)
-			close(l->fds[i]);
+	enum { MAX_THREADS = 64 };
+	uint32_t nt = l->nlinks / 16;
+	nt = nt < 1 ? 1 : nt > MAX_THREADS ? MAX_THREADS : nt;
+	struct detach_slice slices[MAX_THREADS];
+	pthread_t th[MAX_THREADS];
+	bool started[MAX_THREADS] = { false };
+	for (uint32_t t = 0; t < nt; t++) {
+		slices[t] = (struct detach_slice){ l, t, nt };
+		if (t > 0)
+			started[t] = pthread_create(&th[t], NULL, detach_some, &slices[t]) == 0;
+	}
+	detach_some(&slices[0]);
+	for (uint32_t t = 1; t < nt; t++) {
+		if (started[t])
+			pthread_join(th[t], NULL);
+		else
+			detach_some(&slices[t]);	/* no thread: this one does its share */
 	}
 	l->nlinks = 0;
 }

@@ -23,8 +23,17 @@ typedef __s64 int64_t;
  */
 #define BSTAP_MAP_STATE "bstap_state"	/* one struct bstap_state_val */
 #define BSTAP_MAP_RINGBUF "bstap_rb"	/* the output records */
-#define BSTAP_MAP_SCRATCH "bstap_scratch"	/* per-CPU working memory, one slot per CPU */
+#define BSTAP_MAP_SCRATCH "bstap_scratch"	/* per-CPU working memory: BSTAP_SCRATCH_NEST
+						 * slots per CPU */
+/*
+ * Handlers a CPU can be running at once, one inside another: a raw tracepoint in task context
+ * can be interrupted by one in a softirq, that by a hardirq one, that by a perf event (NMI).
+ * Each level has its own scratch slot; a handler deeper than this is skipped.
+ */
+#define BSTAP_SCRATCH_NEST 4
 #define BSTAP_MAP_LOST "bstap_lost"	/* records the ring buffer had no room for */
+#define BSTAP_MAP_PERF_EXE "bstap_perf_exe"	/* perf .process("path"): group -> the program's
+					 * (kernel dev, inode), set at attach */
 #define BSTAP_MAP_GLOBAL_PREFIX "g_"
 
 /* Session states kept in map BSTAP_MAP_STATE slot 0; kernel handlers run only while RUNNING. */
@@ -64,6 +73,7 @@ enum bstap_err_kind {
 	ERR_ARRAY_FULL,	/* array overflow */
 	ERR_MAXACTION,	/* MAXACTION exceeded */
 	ERR_EMPTY_AGG,	/* @min/@max/@avg of an empty statistic */
+	ERR_FAULT,	/* a bad address read by user_string() and the like: the message says which */
 };
 
 #endif

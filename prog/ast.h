@@ -111,6 +111,7 @@ struct node {
 			struct sym *sym;	/* filled by pass 2 */
 			int32_t tvar;		/* N_TARGET: its index in the probe's tvar_set,
 						 * filled by pass 2 */
+			uint32_t elem;		/* N_TARGET $name[N]: N */
 		} var;
 		struct {
 			struct node *base;	/* N_VAR naming the array */

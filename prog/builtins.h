@@ -12,6 +12,7 @@ enum builtin {
 	B_KTIME_GET_NS, B_PP, B_STRLEN, B_TARGET,
 	B_SPRINT, B_SPRINTLN, B_SPRINTD, B_SPRINTDLN,
 	B_LOG, B_WARN, B_ABORT,
+	B_USER_STRING, B_USER_STRING_N, B_KERNEL_STRING, B_KERNEL_STRING_N, B_PROBEFUNC,
 	B__COUNT
 };
 
@@ -27,6 +28,8 @@ struct builtin_info {
 	bool tapset;		/* stap defines it in its tapset library, so a script may define its
 				 * own function of that name, which then wins (the print family is
 				 * the language's own) */
+	const char *argtypes;	/* per argument, 'l' long or 's' string, where arg0 does not
+				 * say it for all; NULL: arg0's rule */
 };
 
 extern const struct builtin_info builtin_table[B__COUNT];

@@ -430,7 +430,7 @@ static void meta(struct cx *c, struct meta *m)
 	m->errs = array(c, m->errs, m->nerrs, sizeof(*m->errs));
 	for (uint32_t i = 0; i < m->nerrs && !c->bad; i++) {
 		struct meta_err *e = &m->errs[i];
-		ENUM(c, e->kind, ERR_EMPTY_AGG + 1);
+		ENUM(c, e->kind, ERR_FAULT + 1);
 		str(c, &e->near);
 		str(c, &e->file);
 		u32(c, &e->line);

@@ -13,6 +13,7 @@ enum tvar_kind {
 	TV_CHARS,	/* char name[size]: read as a string */
 	TV_DATALOC,	/* __data_loc char[] name: a u32 locator (offset | length << 16) of a
 			 * string later in the record */
+	TV_ARRAY,	/* an array of integers (unsigned long args[6]): $name[N] reads one */
 };
 
 struct tvar {
@@ -20,9 +21,13 @@ struct tvar {
 	const char *ctype;	/* the kernel's spelling of its type: "pid_t", "char[16]" */
 	enum tvar_kind kind;
 	uint32_t offset, size;	/* in this kernel's record */
+	uint32_t count;		/* TV_ARRAY: elements (each size / count bytes) */
 	bool is_signed;
 	const char *member;	/* its member in the BTF struct ("__data_loc_filename" for a
 				 * locator), read with a CO-RE relocation; NULL: at offset */
+	const char *member_type;	/* the member's C type as CO-RE must see it (a pointer, an
+					 * enum or an integer of its size): "u32", "void *",
+					 * "enum pid_type", "u64 [6]" */
 };
 
 struct tvar_set {
@@ -31,6 +36,8 @@ struct tvar_set {
 				 * NULL when the kernel's BTF has none (offsets from tracefs) */
 	const struct tvar *v;
 	uint32_t n;
+	bool raw_ok;		/* the kernel has a raw tracepoint of the same name (BTF
+				 * btf_trace_<event>): the cheaper attach when no field is read */
 };
 
 #endif

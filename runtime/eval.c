@@ -458,6 +458,25 @@ static int call_builtin(struct eval *e, struct node *n, struct value *out)
 	case B_KTIME_GET_NS: set_long(out, clock_ns(CLOCK_MONOTONIC)); break;
 	case B_PP: set_str(out, e->ep && e->ep->pp ? e->ep->pp : ""); break;
 	case B_STRLEN: set_long(out, na ? (int64_t)strlen(a[0].str) : 0); break;
+	case B_PROBEFUNC: set_str(out, ""); break;	/* begin/end/timers are in no function */
+	case B_USER_STRING:
+	case B_USER_STRING_N:
+	case B_KERNEL_STRING:
+	case B_KERNEL_STRING_N: {
+		/* a userspace probe has no traced task's memory to read: every address faults */
+		int b = n->u.call.builtin;
+		uint32_t d = b == B_USER_STRING || b == B_KERNEL_STRING ? 1 : 2;
+		if ((uint32_t)na > d) {
+			set_str(out, a[d].str);
+			break;
+		}
+		char msg[128];
+		snprintf(msg, sizeof(msg), "%s string copy fault -14 at 0x%016" PRIx64
+			 " [man error::fault]", b <= B_USER_STRING_N ? "user" : "kernel",
+			 (uint64_t)a[0].num);
+		rc = fail_at(e, n, msg);
+		break;
+	}
 	default:
 		rc = fail_at(e, n, "unknown function");
 		break;

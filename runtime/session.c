@@ -85,6 +85,10 @@ static void report_kernel_error(struct sess *s, uint32_t site, const char *msg)
 		fprintf(stderr, "ERROR: MAXACTION exceeded near %s at %s:%u:%u\n", e->near, e->file,
 			e->line, e->col);
 		break;
+	case ERR_FAULT:
+		fprintf(stderr, "ERROR: %s near %s at %s:%u:%u\n", msg, e->near, e->file, e->line,
+			e->col);
+		break;
 	}
 }
 

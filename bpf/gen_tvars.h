@@ -1,0 +1,24 @@
+/*
+ * Target variables in generated C. A field with a BTF layout is read through a local copy of
+ * the record's struct marked preserve_access_index, so libbpf relocates the read to the
+ * running kernel's layout (CO-RE); one without is read at the offset tracefs gave.
+ */
+#ifndef BSTAP_GEN_TVARS_H
+#define BSTAP_GEN_TVARS_H
+
+#include <stdio.h>
+#include "prog/arena.h"
+#include "prog/program.h"
+
+/* The local record structs (and enums) the kernel probes' events need, once each. */
+void gen_tvars_decls(struct arena *a, FILE *o, const struct program *p);
+
+/*
+ * A statement setting dst (an s64 lvalue, or a char[maxstr] for string fields) from field i
+ * (element elem of an array field) of the record at ctx. NULL: the field's size is not one
+ * bstap can read.
+ */
+const char *gen_tvar_read(struct arena *a, const struct tvar_set *tv, uint32_t i, uint32_t elem,
+			  const char *dst, uint32_t maxstr);
+
+#endif

@@ -1,0 +1,208 @@
+/*
+ * Target variables in probe handlers: $field resolved against the event's fields (a missing
+ * one lists those there are), $name[N] for array fields, and the $$name, $$parms, $$vars and
+ * $$locals forms expanded as stap expands them (sprintf of "name=%#x ..." over the fields).
+ * Runs once per concrete probe, before type inference, which then types each field.
+ */
+#include "lang/elab.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "prog/strbuf.h"
+#include "prog/visit.h"
+
+struct tctx {
+	struct arena *a;
+	struct diag *d;
+	const struct eprobe *ep;
+	int errors;
+};
+
+static struct node *str_node(struct arena *a, struct loc loc, const char *s)
+{
+	struct node *n = node_new(a, N_STR, loc);
+	n->u.str.s = s;
+	n->u.str.len = (uint32_t)strlen(s);
+	return n;
+}
+
+static struct node *field_node(struct arena *a, struct loc loc, const struct tvar_set *tv,
+			       uint32_t i, uint32_t elem)
+{
+	struct node *n = node_new(a, N_TARGET, loc);
+	n->u.var.name = elem == UINT32_MAX ? tv->v[i].name
+					   : arena_printf(a, "%s[%u]", tv->v[i].name, elem);
+	n->u.var.tvar = (int32_t)i;
+	n->u.var.elem = elem == UINT32_MAX ? 0 : elem;
+	return n;
+}
+
+/*
+ * "name=VALUE name=VALUE ...": integers as %#x, strings quoted (the record holds the string
+ * itself, not its address), arrays as [a, b, ...] when pretty, else '?'. sprintf takes at
+ * most a few arguments per call in BPF, so the text is a concatenation of several.
+ */
+static struct node *parms_expr(struct tctx *t, struct loc loc, bool pretty)
+{
+	const struct tvar_set *tv = t->ep->tvars;
+	struct node *all = NULL;
+	uint32_t i = 0;
+	while (i < tv->n || !all) {
+		struct node *call = node_new(t->a, N_CALL, loc);
+		call->u.call.name = "sprintf";
+		call->u.call.builtin = 0;
+		struct strbuf fmt = { 0 };
+		struct node_list args = { 0 };
+		ARENA_LIST_PUSH(t->a, &args, NULL);	/* the format, set below */
+		for (uint32_t used = 0; i < tv->n; i++) {
+			const struct tvar *v = &tv->v[i];
+			uint32_t need = v->kind != TV_ARRAY ? 1 : pretty ? v->count : 0;
+			if (used && used + need > 8)
+				break;
+			strbuf_printf(&fmt, "%s%s=", i ? " " : "", v->name);
+			if (v->kind == TV_CHARS || v->kind == TV_DATALOC) {
+				strbuf_printf(&fmt, "\"%%s\"");
+				ARENA_LIST_PUSH(t->a, &args, field_node(t->a, loc, tv, i, UINT32_MAX));
+				used++;
+			} else if (v->kind == TV_ARRAY && !pretty) {
+				strbuf_printf(&fmt, "?");
+			} else if (v->kind == TV_ARRAY) {
+				strbuf_printf(&fmt, "[");
+				for (uint32_t e = 0; e < v->count; e++) {
+					strbuf_printf(&fmt, "%s0x%%x", e ? ", " : "");
+					ARENA_LIST_PUSH(t->a, &args, field_node(t->a, loc, tv, i, e));
+					used++;
+				}
+				strbuf_printf(&fmt, "]");
+			} else {
+				strbuf_printf(&fmt, "0x%%x");
+				ARENA_LIST_PUSH(t->a, &args, field_node(t->a, loc, tv, i, UINT32_MAX));
+				used++;
+			}
+		}
+		args.v[0] = str_node(t->a, loc, arena_strdup(t->a, strbuf_str(&fmt)));
+		strbuf_free(&fmt);
+		call->u.call.args = args;
+		if (args.n == 1) {
+			call = args.v[0];	/* nothing to format: the text itself */
+		}
+		if (!all) {
+			all = call;
+		} else {
+			struct node *cat = node_new(t->a, N_BINOP, loc);
+			cat->u.bin.op = OP_CONCAT;
+			cat->u.bin.l = all;
+			cat->u.bin.r = call;
+			all = cat;
+		}
+	}
+	return all;
+}
+
+static void list_fields(struct tctx *t, const struct loc *loc)
+{
+	const struct tvar_set *tv = t->ep->tvars;
+	struct strbuf sb = { 0 };
+	for (uint32_t i = 0; i < tv->n; i++)
+		strbuf_printf(&sb, "%s$%s:%s", i ? " " : "", tv->v[i].name, tv->v[i].ctype);
+	diag_note(t->d, loc, "%s has: %s", t->ep->pp, tv->n ? strbuf_str(&sb) : "no fields");
+	strbuf_free(&sb);
+}
+
+static bool resolve(struct node *n, void *ctx)
+{
+	struct tctx *t = ctx;
+	if (n->kind != N_TARGET || n->u.var.tvar >= 0)
+		return true;
+	const struct tvar_set *tv = t->ep->tvars;
+	if (!tv)
+		return true;	/* type inference says the probe has no target variables */
+	const char *name = n->u.var.name + 1;	/* past '$' */
+	struct loc loc = n->loc;
+	if (name[0] == '$') {
+		const char *meta = name + 1;
+		size_t ml = strcspn(meta, "$");
+		bool pretty = meta[ml] == '$';
+		if (!strcmp(meta, "name")) {
+			*n = *str_node(t->a, loc, tv->event);
+		} else if ((ml == 5 && !strncmp(meta, "parms", 5)) ||
+			   (ml == 4 && !strncmp(meta, "vars", 4))) {
+			*n = *parms_expr(t, loc, pretty);
+		} else if (ml == 6 && !strncmp(meta, "locals", 6)) {
+			*n = *str_node(t->a, loc, "");	/* a tracepoint has no locals */
+		} else {
+			diag_error(t->d, &loc, "unknown target variable '%s': expected $$name, $$parms, "
+				   "$$vars or $$locals", n->u.var.name);
+			t->errors++;
+		}
+		return false;
+	}
+	size_t nl = strcspn(name, "[$-");
+	const char *rest = name + nl;
+	for (uint32_t i = 0; i < tv->n; i++) {
+		const struct tvar *v = &tv->v[i];
+		if (strlen(v->name) != nl || strncmp(v->name, name, nl))
+			continue;
+		if (!strncmp(rest, "->", 2)) {
+			diag_error(t->d, &loc, "'$%s' is %s, not a pointer to a struct: '->' cannot follow "
+				   "it here", v->name, v->ctype);
+			t->errors++;
+			return false;
+		}
+		if (rest[0] == '[') {
+			unsigned long e = strtoul(rest + 1, NULL, 10);
+			if (v->kind != TV_ARRAY) {
+				diag_error(t->d, &loc, "'$%s' is %s, not an array", v->name, v->ctype);
+				t->errors++;
+			} else if (e >= v->count) {
+				diag_error(t->d, &loc, "index %lu is past the end of '$%s' (%s)", e,
+					   v->name, v->ctype);
+				t->errors++;
+			} else {
+				*n = *field_node(t->a, loc, tv, i, (uint32_t)e);
+			}
+			return false;
+		}
+		if (v->kind == TV_ARRAY) {
+			diag_error(t->d, &loc, "'$%s' is an array (%s): read one element, as in "
+				   "$%s[0]", v->name, v->ctype, v->name);
+			t->errors++;
+			return false;
+		}
+		if (rest[0] == '$' && v->kind == TV_INT) {
+			/* $var$: the value pretty-printed, as a string */
+			struct node *call = node_new(t->a, N_CALL, loc);
+			call->u.call.name = "sprintf";
+			ARENA_LIST_PUSH(t->a, &call->u.call.args, str_node(t->a, loc, "0x%x"));
+			ARENA_LIST_PUSH(t->a, &call->u.call.args, field_node(t->a, loc, tv, i, UINT32_MAX));
+			*n = *call;
+		} else if (rest[0] == '$') {
+			struct node *call = node_new(t->a, N_CALL, loc);
+			call->u.call.name = "sprintf";
+			ARENA_LIST_PUSH(t->a, &call->u.call.args, str_node(t->a, loc, "\"%s\""));
+			ARENA_LIST_PUSH(t->a, &call->u.call.args, field_node(t->a, loc, tv, i, UINT32_MAX));
+			*n = *call;
+		} else {
+			n->u.var.tvar = (int32_t)i;
+		}
+		return false;
+	}
+	diag_error(t->d, &loc, "target variable '$%.*s' is not a field of %s", (int)nl, name,
+		   t->ep->pp);
+	list_fields(t, &loc);
+	t->errors++;
+	return false;
+}
+
+int targets_resolve(struct arena *a, struct diag *d, struct program *p)
+{
+	struct tctx t = { a, d, NULL, 0 };
+	for (uint32_t i = 0; i < p->probes.n; i++) {
+		t.ep = p->probes.v[i];
+		ast_visit(t.ep->cond, resolve, &t);
+		ast_visit(t.ep->body, resolve, &t);
+	}
+	return t.errors ? -1 : 0;
+}
