@@ -21,6 +21,18 @@ attached() {
 prog_ids() {
 	bpftool perf list 2>/dev/null | sed -n "s/^pid $1 .*prog_id \([0-9]*\) .*/\1/p" | sort -u
 }
+# wait_attached N: until bstap ($bg_pid) holds N attachments (begin may run before they are
+# made); their program ids in $ids
+wait_attached() {
+	_i=0
+	while :; do
+		ids=$(prog_ids $bg_pid)
+		[ "$(echo $ids | wc -w)" = "$1" ] && return 0
+		_i=$((_i + 1))
+		[ $_i -ge 100 ] && fail "$what: not $1 programs attached after 10 s: $ids"
+		sleep 0.1
+	done
+}
 # gone IDS...: every program of those ids and every link to them disappears within 3 s
 gone() {
 	_i=0
@@ -40,12 +52,11 @@ gone() {
 what=SIGINT
 start_bg out err s.stp
 wait_for out '^ready$' 30
+wait_attached 3
 attached $bg_pid >kinds
 expect_file_eq "attach kinds" kinds "raw_tracepoint sched_switch
 tracepoint sched_process_exec
 tracepoint sys_enter_getppid"
-ids=$(prog_ids $bg_pid)
-[ -n "$ids" ] || fail "no program ids"
 kill -INT $bg_pid
 wait_exit 10
 expect_eq "SIGINT status" "$bg_rc" 0
@@ -54,8 +65,7 @@ gone $ids
 what=-T
 start_bg out err -T 2 s.stp
 wait_for out '^ready$' 30
-ids=$(prog_ids $bg_pid)
-[ "$(echo $ids | wc -w)" = 3 ] || fail "-T: not 3 programs attached: $ids"
+wait_attached 3
 wait_exit 20
 expect_eq "-T status" "$bg_rc" 0
 gone $ids
@@ -63,8 +73,7 @@ gone $ids
 what="-c end"
 start_bg out err -c "$SYSLOAD --delay 1500 --getppid 3" s.stp
 wait_for out '^ready$' 30
-ids=$(prog_ids $bg_pid)
-[ "$(echo $ids | wc -w)" = 3 ] || fail "-c: not 3 programs attached: $ids"
+wait_attached 3
 wait_exit 20
 expect_eq "-c status" "$bg_rc" 0
 expect_grep "-c: the getppid probe ran" out '^k=[1-9]'
@@ -78,8 +87,7 @@ probe kernel.trace("sched:sched_switch") { if ($prev_pid == -1) println("never")
 STP
 start_bg out err -c "$SYSLOAD --delay 1500 --getppid 1 --sleep 10000" e.stp
 wait_for out '^ready$' 30
-ids=$(prog_ids $bg_pid)
-[ "$(echo $ids | wc -w)" = 2 ] || fail "runtime error: not 2 programs attached: $ids"
+wait_attached 2
 wait_exit 20
 expect_eq "runtime error status" "$bg_rc" 1
 gone $ids

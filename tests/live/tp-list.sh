@@ -23,8 +23,8 @@ run -l 'kernel.trace("sched:*")'
 want sched '*' >want
 diff -u want out || fail "-l sched:* differs from tracefs"
 
-run -l 'kernel.trace("syscalls:sys_enter_get*pid")'
-expect_file_eq "-l get*pid" out 'kernel.trace("syscalls:sys_enter_getpgid")
+run -l 'kernel.trace("syscalls:sys_enter_getp*id")'
+expect_file_eq "-l getp*id" out 'kernel.trace("syscalls:sys_enter_getpgid")
 kernel.trace("syscalls:sys_enter_getpid")
 kernel.trace("syscalls:sys_enter_getppid")'
 

@@ -17,7 +17,7 @@ probe kernel.trace("syscalls:sys_enter_openat") {
 		if ($flags == 0x80000) flags_ok++
 		if ($dfd == -100) dfd_ok++
 		if ($mode == 0) mode_ok++
-		if (user_string_n($filename, 5) == substr(@1, 0, 5)) prefix_ok++
+		if (user_string_n($filename, 5) == @2) prefix_ok++
 		if (kernel_string($filename, "<bad>") == "<bad>") kstr_bad++
 		if (n == 1) printf("dflt %s\n", user_string(0, "dflt"))
 	} else if (f == "/dev/null") {
@@ -40,7 +40,7 @@ probe end {
 	printf("ret >= 0 x%d\n", okrets)
 }
 STP
-"$BSTAP" -c "$SYSLOAD --openat $missing 7 --openat /dev/null 3" s.stp "$missing" >out 2>err ||
+"$BSTAP" -c "$SYSLOAD --openat $missing 7 --openat /dev/null 3" s.stp "$missing" "$(printf %.5s "$missing")" >out 2>err ||
 	{ rc=$?; cat err; fail "status $rc"; }
 expect_file_eq "openat output" out "dflt dflt
 enter 7 flags 7 dfd 7 mode 7 prefix 7 kstr 7 devnull 3 other 0
