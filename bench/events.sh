@@ -346,8 +346,11 @@ hot_run() {
 	fi
 	line="$ev|$h|$tr|$nspc|$lines|$expect|$reported|$peak|$secs|$base"
 	if [ "$rate" != 0 ]; then echo "$line|$rate" >>"$W/sweep.runs"; else echo "$line" >>"$W/hot.runs"; fi
-	[ "$tr" = untraced ] || [ "$rate" != 0 ] ||
-		printf '   %-24s %-7s %-9s %8s ns/call, untraced twin %8s\n' "$ev" "$h" "$tr" "$nspc" "$base"
+	if [ "$tr" != untraced ] && [ "$rate" = 0 ]; then
+		printf '   %-26s %-6s %-9s %8s ns/call, untraced twin %8s' "$ev" "$h" "$tr" "$nspc" "$base"
+		[ "$h" = printf ] && printf ', %s of %s lines, loss reported: %s' "$lines" "$expect" "$reported"
+		echo
+	fi
 
 	return 0
 }
@@ -418,6 +421,7 @@ hot_report() {
 			rate[key] = rate[key] " " ($5 / $9); lost[key] = lost[key] " " ($6 - $5)
 			if ($6 - $5 > 0 && $7 == "no") silent[key]++
 			if ($6 - $5 > 0) lossy[key]++
+			if ($6 - $5 > maxlost[key] + 0) maxlost[key] = $6 - $5
 		}
 		runs[key]++
 	}
@@ -434,7 +438,7 @@ hot_report() {
 			if (f[1] != ev) {
 				ev = f[1]
 				printf "\n%s\n", ev
-				printf "  %-34s %9s %9s %14s %11s %12s %8s %s\n", "case", "ns/call", "added", "bstap/bpftrace", "resident", "lines/s", "lost", "loss reported"
+				printf "  %-34s %9s %9s %14s %11s %12s %12s %s\n", "case", "ns/call", "added", "bstap/bpftrace", "resident", "lines/s", "lost med/max", "loss reported"
 			}
 			k = order[i]; a = (k in d) ? med(d[k]) : 0
 			label = f[3] (f[2] == "-" ? "" : " " f[2])
@@ -449,15 +453,16 @@ hot_report() {
 			res = (f[3] == "untraced") ? "-" : sprintf("%d KB", med(kb[k]))
 			ls = "-"; lo = "-"; rep = "-"
 			if (k in rate) {
-				ls = sprintf("%.0f", med(rate[k])); lo = sprintf("%.0f", med(lost[k]))
-				rep = (silent[k] ? "NO (" silent[k] " of " runs[k] " runs lost lines silently)" : (lossy[k] ? "yes" : "nothing lost"))
+				ls = sprintf("%.0f", med(rate[k])); lo = sprintf("%.0f/%d", med(lost[k]), maxlost[k])
+				rep = (silent[k] ? "NO: " silent[k] " of " runs[k] " runs lost lines silently" : (lossy[k] ? "yes: " lossy[k] " of " runs[k] " runs lost lines, each reported it" : "nothing lost"))
 			}
-			printf "  %-34s %9.1f %9s %14s %11s %12s %8s %s\n", label, M[k], (f[3] == "untraced" ? "-" : sprintf("%.1f", a)), r, res, ls, lo, rep
+			printf "  %-34s %9.1f %9s %14s %11s %12s %12s %s\n", label, M[k], (f[3] == "untraced" ? "-" : sprintf("%.1f", a)), r, res, ls, lo, rep
 		}
 	}' "$W/hot.runs"
 	echo "(medians of $HOT_R rounds; 'added' = ns per call over the untraced twin run just before each run;"
 	echo " 'bstap/bpftrace' = bstap's added cost / bpftrace's, below 1x bstap costs less; lines/s ="
-	echo " printf lines delivered to the output file per second of the loop; lost = calls - lines)"
+	echo " printf lines delivered to the output file per second of the loop; lost = calls - lines, the
+ median and the largest of the rounds)"
 	if [ -s "$W/sweep.runs" ]; then
 		echo
 		echo "printf: the highest rate delivered without losing a line (paced loops of ~1 s, the rate"
