@@ -48,17 +48,6 @@ void gen_tvars_decls(struct arena *a, FILE *o, const struct program *p)
 	}
 }
 
-static const char *int_type(uint32_t size, bool sign)
-{
-	switch (size) {
-	case 1: return sign ? "s8" : "u8";
-	case 2: return sign ? "s16" : "u16";
-	case 4: return sign ? "s32" : "u32";
-	case 8: return sign ? "s64" : "u64";
-	default: return NULL;
-	}
-}
-
 const char *gen_tvar_read(struct arena *a, const struct tvar_set *tv, uint32_t i, uint32_t elem,
 			  const char *dst, uint32_t maxstr)
 {
@@ -69,7 +58,7 @@ const char *gen_tvar_read(struct arena *a, const struct tvar_set *tv, uint32_t i
 				    : NULL;
 	switch (v->kind) {
 	case TV_INT: {
-		const char *t = int_type(v->size, v->is_signed);
+		const char *t = tvar_int_type(v->size, v->is_signed);
 		if (!t)
 			return NULL;
 		if (rec)
@@ -78,7 +67,7 @@ const char *gen_tvar_read(struct arena *a, const struct tvar_set *tv, uint32_t i
 	}
 	case TV_ARRAY: {
 		uint32_t esz = v->size / v->count;
-		const char *t = int_type(esz, v->is_signed);
+		const char *t = tvar_int_type(esz, v->is_signed);
 		if (!t || elem >= v->count)
 			return NULL;
 		if (rec)

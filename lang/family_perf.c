@@ -81,26 +81,6 @@ static const char *name_list(struct arena *a, size_t g)
 	return s;
 }
 
-static bool num_arg(const struct fctx *f, const struct pp_comp *c, int64_t *out)
-{
-	if (!c->arg || c->arg->kind != N_NUM) {
-		diag_error(f->d, &c->loc, "probe point component '%s' needs a number argument",
-			   c->functor);
-		return false;
-	}
-	*out = c->arg->u.num;
-	return true;
-}
-
-static bool no_arg(const struct fctx *f, const struct pp_comp *c)
-{
-	if (c->arg) {
-		diag_error(f->d, &c->loc, "probe point component '%s' takes no argument", c->functor);
-		return false;
-	}
-	return true;
-}
-
 /*
  * The components after the counter, from index i: [.sample(N) | .hz(N)][.process[("path")]].
  * Fills the period, frequency and process fields of at; false after an error.
@@ -117,7 +97,7 @@ static bool perf_suffixes(const struct fctx *f, uint32_t i, const char *what,
 		const char *fn = c[i].functor;
 		if (!rate_fn && !process && (!strcmp(fn, "sample") || !strcmp(fn, "hz"))) {
 			int64_t n;
-			if (!num_arg(f, &c[i], &n))
+			if (!family_num_arg(f, &c[i], &n))
 				return false;
 			bool hz = !strcmp(fn, "hz");
 			if (n <= 0) {
@@ -168,7 +148,7 @@ static int resolve_typed(const struct fctx *f, struct pp_resolved_list *list)
 	const struct probe_point *pp = f->pp;
 	const struct pp_comp *c = f->c;
 	int64_t type, config;
-	if (!num_arg(f, &c[1], &type))
+	if (!family_num_arg(f, &c[1], &type))
 		return -1;
 	if (type < 0 || type > UINT32_MAX) {
 		diag_error(f->d, &c[1].loc, "perf type must be between 0 and %u, got %" PRId64,
@@ -180,7 +160,7 @@ static int resolve_typed(const struct fctx *f, struct pp_resolved_list *list)
 			   "perf.type(N) needs .config(M) after it");
 		return -1;
 	}
-	if (!num_arg(f, &c[2], &config))
+	if (!family_num_arg(f, &c[2], &config))
 		return -1;
 	struct pp_resolved *out = pp_resolved_push(f->a, list);
 	out->at.kind = PK_PERF;
@@ -209,7 +189,7 @@ static int resolve_named(const struct fctx *f, struct pp_resolved_list *list)
 			   "perf.type(N).config(M), perf.sw.NAME or perf.hw.NAME", c[1].functor);
 		return -1;
 	}
-	if (!no_arg(f, &c[1]))
+	if (!family_no_arg(f, &c[1]))
 		return -1;
 	if (pp->ncomps < 3) {
 		if (wild)
@@ -219,7 +199,7 @@ static int resolve_named(const struct fctx *f, struct pp_resolved_list *list)
 			   name_list(f->a, g1));
 		return -1;
 	}
-	if (!no_arg(f, &c[2]))
+	if (!family_no_arg(f, &c[2]))
 		return -1;
 	int made = 0;
 	for (size_t g = g1; g < NGROUPS; g++) {
@@ -260,7 +240,7 @@ static int resolve_named(const struct fctx *f, struct pp_resolved_list *list)
 
 int resolve_perf(const struct fctx *f, struct pp_resolved_list *out)
 {
-	if (!no_arg(f, &f->c[0]))
+	if (!family_no_arg(f, &f->c[0]))
 		return -1;
 	if (f->pp->ncomps < 2) {
 		diag_error(f->d, &f->pp->loc, "incomplete probe point 'perf': expected "

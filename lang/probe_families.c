@@ -27,7 +27,7 @@ struct pp_resolved *pp_resolved_push(struct arena *a, struct pp_resolved_list *l
 	return r;
 }
 
-static bool get_num_arg(const struct fctx *f, const struct pp_comp *c, int64_t *out)
+bool family_num_arg(const struct fctx *f, const struct pp_comp *c, int64_t *out)
 {
 	if (!c->arg || c->arg->kind != N_NUM) {
 		diag_error(f->d, &c->loc, "probe point component '%s' needs a number argument",
@@ -38,7 +38,7 @@ static bool get_num_arg(const struct fctx *f, const struct pp_comp *c, int64_t *
 	return true;
 }
 
-static bool no_arg(const struct fctx *f, const struct pp_comp *c)
+bool family_no_arg(const struct fctx *f, const struct pp_comp *c)
 {
 	if (c->arg) {
 		diag_error(f->d, &c->loc, "probe point component '%s' takes no argument", c->functor);
@@ -65,7 +65,7 @@ static int resolve_session(const struct fctx *f, struct pp_resolved_list *list)
 	const char *f0 = f->c[0].functor;
 	out->at.kind = !strcmp(f0, "begin") ? PK_BEGIN : !strcmp(f0, "end") ? PK_END : PK_ERROR;
 	out->place = PLACE_USER;
-	if (f->c[0].arg && !get_num_arg(f, &f->c[0], &out->seq))
+	if (f->c[0].arg && !family_num_arg(f, &f->c[0], &out->seq))
 		return -1;
 	return alone(f) ? 1 : -1;
 }
@@ -74,7 +74,7 @@ static int resolve_session(const struct fctx *f, struct pp_resolved_list *list)
 static int resolve_oneshot_never(const struct fctx *f, struct pp_resolved_list *list)
 {
 	struct pp_resolved *out = pp_resolved_push(f->a, list);
-	if (!no_arg(f, &f->c[0]) || !alone(f))
+	if (!family_no_arg(f, &f->c[0]) || !alone(f))
 		return -1;
 	bool never = !strcmp(f->c[0].functor, "never");
 	out->at.kind = never ? PK_NEVER : PK_BEGIN;
@@ -95,7 +95,7 @@ static const struct { const char *name; uint64_t ns; } timer_units[] = {
 static int resolve_profile(const struct fctx *f, struct pp_resolved *out)
 {
 	const struct probe_point *pp = f->pp;
-	if (!no_arg(f, &f->c[1]))
+	if (!family_no_arg(f, &f->c[1]))
 		return -1;
 	if (pp->ncomps > 2 && !(pp->ncomps == 3 && !strcmp(f->c[2].functor, "tick"))) {
 		diag_error(f->d, &f->c[2].loc, "unexpected '%s' after timer.profile", f->c[2].functor);
@@ -113,7 +113,7 @@ static int resolve_interval(const struct fctx *f, uint64_t unit, struct pp_resol
 	const struct probe_point *pp = f->pp;
 	const struct pp_comp *c = f->c;
 	int64_t n;
-	if (!get_num_arg(f, &c[1], &n))
+	if (!family_num_arg(f, &c[1], &n))
 		return -1;
 	if (n <= 0) {
 		diag_error(f->d, &c[1].loc, "timer period must be positive, got %" PRId64, n);
@@ -133,7 +133,7 @@ static int resolve_interval(const struct fctx *f, uint64_t unit, struct pp_resol
 			return -1;
 		}
 		int64_t m;
-		if (!get_num_arg(f, &c[2], &m))
+		if (!family_num_arg(f, &c[2], &m))
 			return -1;
 		if (m < 0 || (uint64_t)m * unit >= at->period_ns) {
 			diag_error(f->d, &c[2].loc, "randomize value must be at least 0 and less than "
@@ -154,7 +154,7 @@ static int resolve_interval(const struct fctx *f, uint64_t unit, struct pp_resol
 static int resolve_timer(const struct fctx *f, struct pp_resolved_list *list)
 {
 	struct pp_resolved *out = pp_resolved_push(f->a, list);
-	if (!no_arg(f, &f->c[0]))
+	if (!family_no_arg(f, &f->c[0]))
 		return -1;
 	if (f->pp->ncomps < 2) {
 		diag_error(f->d, &f->pp->loc,

@@ -52,6 +52,11 @@ struct fctx {
 	const struct pp_comp *c;	/* pp->comps */
 };
 
+/* Component c's number argument into *out; false after an error at it. */
+bool family_num_arg(const struct fctx *f, const struct pp_comp *c, int64_t *out);
+/* Component c has no argument; false after an error at it. */
+bool family_no_arg(const struct fctx *f, const struct pp_comp *c);
+
 /* Families defined in files of their own. */
 int resolve_kernel_trace(const struct fctx *f, struct pp_resolved_list *out);
 int resolve_perf(const struct fctx *f, struct pp_resolved_list *out);

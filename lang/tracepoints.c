@@ -361,15 +361,7 @@ static const char *scalar_type(struct tp_catalog *c, uint32_t tid, uint32_t size
 		const char *name = btf__name_by_offset(c->btf, t->name_off);
 		return name && *name && t->size == 4 ? arena_printf(c->a, "enum %s", name) : NULL;
 	}
-	if (!btf_is_int(t))
-		return NULL;
-	switch (size) {
-	case 1: return sign ? "s8" : "u8";
-	case 2: return sign ? "s16" : "u16";
-	case 4: return sign ? "s32" : "u32";
-	case 8: return sign ? "s64" : "u64";
-	default: return NULL;
-	}
+	return btf_is_int(t) ? tvar_int_type(size, sign) : NULL;
 }
 
 static void member_types(struct tp_catalog *c, uint32_t sid, struct tvar *v, uint32_t n)

@@ -28,6 +28,9 @@ struct ldr_kind {
 void ldr_kind_register(const struct ldr_kind *k);
 const struct ldr_kind *ldr_kind_find(enum probe_kind kind);
 
+/* Fill cpus with the online CPU ids (at most max); returns how many, or -errno. */
+int ldr_online_cpus(int *cpus, int max);
+
 /* Keep a link (and an fd it needs, such as a perf event, or -1) until detach. 0 or -errno. */
 int ldr_add_link(struct ldr *l, struct bpf_link *link, int fd);
 

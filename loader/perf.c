@@ -27,39 +27,6 @@ struct perf_exe {
 
 #define MAX_CPUS 1024
 
-/* Fill cpus with the online CPU ids (at most max); returns how many, or -errno. */
-static int perf_online_cpus(int *cpus, int max)
-{
-	FILE *f = fopen("/sys/devices/system/cpu/online", "r");
-	if (!f)
-		return -errno;
-	char buf[4096];
-	size_t n = fread(buf, 1, sizeof(buf) - 1, f);
-	fclose(f);
-	buf[n] = 0;
-	int count = 0;
-	/* "0-3,5,7-8" */
-	for (char *p = buf; *p && *p != '\n' && count < max;) {
-		char *end;
-		long a = strtol(p, &end, 10);
-		if (end == p)
-			return -EINVAL;
-		long b = a;
-		p = end;
-		if (*p == '-') {
-			b = strtol(p + 1, &end, 10);
-			if (end == p + 1)
-				return -EINVAL;
-			p = end;
-		}
-		for (long c = a; c <= b && count < max; c++)
-			cpus[count++] = (int)c;
-		if (*p == ',')
-			p++;
-	}
-	return count;
-}
-
 /* The program a .process("path") names: path itself, or the first executable on $PATH. */
 static int find_program(const char *path, char *out, size_t outlen, struct stat *st)
 {
@@ -204,7 +171,7 @@ static int attach_perf(struct ldr *l, struct bpf_program *prog, const struct met
 	if ((g->at.flags & ATTACH_TARGET) && (err = check_target(l, why, len)))
 		return err;
 	static int cpus[MAX_CPUS];
-	int ncpus = perf_online_cpus(cpus, MAX_CPUS);
+	int ncpus = ldr_online_cpus(cpus, MAX_CPUS);
 	if (ncpus <= 0) {
 		snprintf(why, len, "cannot read the online CPUs");
 		return -EINVAL;

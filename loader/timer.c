@@ -24,39 +24,6 @@ static int perf_clock_open(uint64_t period_ns, int cpu)
 	return fd < 0 ? -errno : (int)fd;
 }
 
-/* Fill cpus with the online CPU ids (at most max); returns how many, or -errno. */
-static int online_cpus(int *cpus, int max)
-{
-	FILE *f = fopen("/sys/devices/system/cpu/online", "r");
-	if (!f)
-		return -errno;
-	char buf[4096];
-	size_t n = fread(buf, 1, sizeof(buf) - 1, f);
-	fclose(f);
-	buf[n] = 0;
-	int count = 0;
-	/* "0-3,5,7-8" */
-	for (char *p = buf; *p && *p != '\n' && count < max;) {
-		char *end;
-		long a = strtol(p, &end, 10);
-		if (end == p)
-			return -EINVAL;
-		long b = a;
-		p = end;
-		if (*p == '-') {
-			b = strtol(p + 1, &end, 10);
-			if (end == p + 1)
-				return -EINVAL;
-			p = end;
-		}
-		for (long c = a; c <= b && count < max; c++)
-			cpus[count++] = (int)c;
-		if (*p == ',')
-			p++;
-	}
-	return count;
-}
-
 static int attach_clocks(struct ldr *l, struct bpf_program *prog, uint64_t period_ns,
 			 const int *cpus, int ncpus, char *why, size_t len)
 {
@@ -89,7 +56,7 @@ static int attach_timer(struct ldr *l, struct bpf_program *prog, const struct me
 			char *why, size_t len)
 {
 	int cpu[1];
-	if (online_cpus(cpu, 1) <= 0)
+	if (ldr_online_cpus(cpu, 1) <= 0)
 		cpu[0] = 0;
 	return attach_clocks(l, prog, g->at.period_ns, cpu, 1, why, len);
 }
@@ -99,7 +66,7 @@ static int attach_profile(struct ldr *l, struct bpf_program *prog, const struct 
 			  char *why, size_t len)
 {
 	static int cpus[1024];
-	int ncpus = online_cpus(cpus, 1024);
+	int ncpus = ldr_online_cpus(cpus, 1024);
 	if (ncpus <= 0) {
 		snprintf(why, len, "cannot read the online CPUs");
 		return -EINVAL;

@@ -40,4 +40,16 @@ struct tvar_set {
 				 * btf_trace_<event>): the cheaper attach when no field is read */
 };
 
+/* The BPF side's name of an integer type of size bytes ("s32"), or NULL for other sizes. */
+static inline const char *tvar_int_type(uint32_t size, bool sign)
+{
+	switch (size) {
+	case 1: return sign ? "s8" : "u8";
+	case 2: return sign ? "s16" : "u16";
+	case 4: return sign ? "s32" : "u32";
+	case 8: return sign ? "s64" : "u64";
+	default: return NULL;
+	}
+}
+
 #endif
