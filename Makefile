@@ -40,6 +40,13 @@ STATIC_LIBS := -lbpf -lelf -lz
 
 all: $(O)/bstap $(O)/bstap-run $(O)/bstap-run-static
 
+# the tracepoint tests' system-call load, static so that no dynamic loader adds calls before its own
+all: $(O)/tests/sysload
+$(O)/tests/sysload: tests/tools/sysload.c
+	$(call msg,CC,$@)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(CFLAGS) -std=c11 -D_GNU_SOURCE $(WARN) -static $< -o $@
+
 # one file to copy onto a host (or into a VM) with no libraries installed
 $(O)/bstap-run-static: $(patsubst %.c,$(O)/obj/%.o,$(RUN_SRCS))
 	$(call msg,LINK,$@)

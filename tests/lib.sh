@@ -71,3 +71,17 @@ probe timer.ms(1) {
 probe end { printf("fired %d\n", n) }
 STP
 }
+# need_sysload: set $SYSLOAD to the tracepoint tests' system-call load (tests/tools/sysload.c,
+# built by make into BUILD/tests/sysload), or fail
+need_sysload() {
+	SYSLOAD=${BSTAP_OPT:-$BSTAP}
+	SYSLOAD=${SYSLOAD%/bstap}/tests/sysload
+	[ -x "$SYSLOAD" ] || SYSLOAD=${BSTAP%/bstap}/tests/sysload
+	[ -x "$SYSLOAD" ] || fail "no sysload at $SYSLOAD: make builds it"
+}
+# tracefs: mount it at /sys/kernel/tracing when it is not, and set $TRACEFS
+need_tracefs() {
+	TRACEFS=/sys/kernel/tracing
+	[ -d "$TRACEFS/events" ] || mount -t tracefs nodev "$TRACEFS" 2>/dev/null
+	[ -d "$TRACEFS/events" ] || fail "no tracefs at $TRACEFS and cannot mount it"
+}

@@ -1,0 +1,171 @@
+/*
+ * sysload: a deterministic system-call load for the tracepoint tests (tests/live/tp-*.sh).
+ *
+ *   sysload [--delay MS] [--report FILE] ACTION...
+ *
+ * It first sleeps --delay milliseconds (default 200: time for a tracer that found its pid some
+ * other way to attach; under `bstap -c` the probes are attached before it starts), then does
+ * the actions in the order given, each with raw syscall(2) so that no library call adds,
+ * caches or changes a system call:
+ *
+ *   --openat PATH N    openat(AT_FDCWD, PATH, O_RDONLY|O_CLOEXEC, 0) N times (a descriptor
+ *                      that opens is closed; a PATH that does not exist still makes the call)
+ *   --getppid N        getppid() N times          (x86_64 syscall 110)
+ *   --getpid N         getpid() N times           (39)
+ *   --getpgid N        getpgid(0) N times         (121)
+ *   --write K          one write(fd, buf, K) of K bytes of 'x' to /dev/null (opened before the
+ *                      delay, so that its openat comes before every action)
+ *   --fork-exec        fork(); the child execs /bin/true with no arguments; the parent waits
+ *   --sleep MS         nanosleep MS milliseconds (the task switches out)
+ *
+ * --report FILE: at the very end, write one line per fork-exec, "child PID STATUS", to FILE.
+ * Nothing is printed on stdout; errors go to stderr with exit status 2. The binary is linked
+ * statically where possible, so that no dynamic loader opens files before the actions.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static void die(const char *what)
+{
+	fprintf(stderr, "sysload: %s\n", what);
+	exit(2);
+}
+
+static long count_arg(const char *s)
+{
+	char *end;
+	errno = 0;
+	long v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v < 0)
+		die("a count must be a number >= 0");
+	return v;
+}
+
+static void sleep_ms(long ms)
+{
+	struct timespec ts = { .tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000L };
+	while (syscall(SYS_nanosleep, &ts, &ts) != 0 && errno == EINTR)
+		;
+}
+
+static void usage(void)
+{
+	fputs("usage: sysload [--delay MS] [--report FILE] [--openat PATH N] [--getppid N]\n"
+	      "               [--getpid N] [--getpgid N] [--write K] [--fork-exec] [--sleep MS]...\n",
+	      stderr);
+	exit(2);
+}
+
+int main(int argc, char **argv)
+{
+	long delay = 200;
+	const char *report = NULL;
+	int devnull = -1;
+	pid_t children[64];
+	int statuses[64];
+	int nchildren = 0;
+
+	/* first pass: options that apply before the actions, and syntax */
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (!strcmp(a, "--delay") && i + 1 < argc) {
+			delay = count_arg(argv[++i]);
+		} else if (!strcmp(a, "--report") && i + 1 < argc) {
+			report = argv[++i];
+		} else if (!strcmp(a, "--openat") && i + 2 < argc) {
+			count_arg(argv[i + 2]);
+			i += 2;
+		} else if ((!strcmp(a, "--getppid") || !strcmp(a, "--getpid") ||
+			    !strcmp(a, "--getpgid") || !strcmp(a, "--sleep")) && i + 1 < argc) {
+			count_arg(argv[++i]);
+		} else if (!strcmp(a, "--write") && i + 1 < argc) {
+			count_arg(argv[++i]);
+			if (devnull < 0) {
+				devnull = (int)syscall(SYS_openat, AT_FDCWD, "/dev/null", O_WRONLY | O_CLOEXEC, 0);
+				if (devnull < 0)
+					die("cannot open /dev/null");
+			}
+		} else if (!strcmp(a, "--fork-exec")) {
+			;
+		} else {
+			usage();
+		}
+	}
+
+	if (delay)
+		sleep_ms(delay);
+
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (!strcmp(a, "--delay") || !strcmp(a, "--report")) {
+			i++;
+		} else if (!strcmp(a, "--openat")) {
+			const char *path = argv[i + 1];
+			long n = count_arg(argv[i + 2]);
+			i += 2;
+			for (long k = 0; k < n; k++) {
+				long fd = syscall(SYS_openat, AT_FDCWD, path, O_RDONLY | O_CLOEXEC, 0);
+				if (fd >= 0)
+					syscall(SYS_close, fd);
+			}
+		} else if (!strcmp(a, "--getppid")) {
+			long n = count_arg(argv[++i]);
+			for (long k = 0; k < n; k++)
+				syscall(SYS_getppid);
+		} else if (!strcmp(a, "--getpid")) {
+			long n = count_arg(argv[++i]);
+			for (long k = 0; k < n; k++)
+				syscall(SYS_getpid);
+		} else if (!strcmp(a, "--getpgid")) {
+			long n = count_arg(argv[++i]);
+			for (long k = 0; k < n; k++)
+				syscall(SYS_getpgid, 0);
+		} else if (!strcmp(a, "--write")) {
+			long n = count_arg(argv[++i]);
+			char *buf = malloc(n ? (size_t)n : 1);
+			if (!buf)
+				die("out of memory");
+			memset(buf, 'x', n ? (size_t)n : 1);
+			if (syscall(SYS_write, devnull, buf, (size_t)n) != n)
+				die("write to /dev/null failed");
+			free(buf);
+		} else if (!strcmp(a, "--fork-exec")) {
+			if (nchildren == (int)(sizeof children / sizeof children[0]))
+				die("too many --fork-exec");
+			pid_t c = fork();
+			if (c < 0)
+				die("fork failed");
+			if (c == 0) {
+				char *const args[] = { "/bin/true", NULL };
+				char *const env[] = { NULL };
+				syscall(SYS_execve, "/bin/true", args, env);
+				_exit(127);
+			}
+			int st = 0;
+			while (waitpid(c, &st, 0) < 0 && errno == EINTR)
+				;
+			children[nchildren] = c;
+			statuses[nchildren++] = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+		} else if (!strcmp(a, "--sleep")) {
+			sleep_ms(count_arg(argv[++i]));
+		}
+	}
+
+	if (report) {
+		FILE *f = fopen(report, "w");
+		if (!f)
+			die("cannot write the report file");
+		for (int k = 0; k < nchildren; k++)
+			fprintf(f, "child %d %d\n", (int)children[k], statuses[k]);
+		if (fclose(f))
+			die("cannot write the report file");
+	}
+	return 0;
+}
