@@ -23,6 +23,8 @@ struct tp_catalog {
 	const char **names;	/* "sys:event" */
 	uint32_t n;
 	struct btf *btf;	/* NULL when unreadable: fields then come from tracefs only */
+	bool foreign;		/* btf is another kernel's (--kernel-btf): its records may be laid
+				 * out differently from this kernel's formats, so only names match */
 	struct btf_name *structs;	/* trace_event_raw_*, sorted by name */
 	uint32_t nstructs;
 	const char **raws;	/* btf_trace_* typedef names without the prefix, sorted */
@@ -152,6 +154,7 @@ struct tp_catalog *tp_catalog_get(struct arena *a, const char *kernel_btf, char 
 		c->names[c->n++] = line;
 	}
 	c->btf = kernel_btf ? btf__parse(kernel_btf, NULL) : btf__load_vmlinux_btf();
+	c->foreign = kernel_btf != NULL;
 	if (c->btf)
 		index_btf(c);
 	if (cached && cached->btf)
@@ -308,7 +311,7 @@ static bool struct_matches(struct tp_catalog *c, uint32_t id, const struct tvar 
 		if (!name || !strcmp(name, "ent") || !strcmp(name, "__data"))
 			continue;
 		if (k >= n || strcmp(name, member_name(c->a, &v[k])) ||
-		    btf_member_bit_offset(t, (uint32_t)i) != v[k].offset * 8)
+		    (!c->foreign && btf_member_bit_offset(t, (uint32_t)i) != v[k].offset * 8))
 			return false;
 		k++;
 	}
