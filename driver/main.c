@@ -185,7 +185,51 @@ struct driver {
 	char *tmpdir;			/* clang's working directory, while it exists */
 	int obj_fd;			/* the compiled object, held open after its directory is gone */
 	char *obj;			/* the object pass 5 loads, or NULL when nothing is compiled */
+	const char *release;		/* the target kernel's: -r, else uname -r */
+	const char *build_dir;		/* -r DIR: its build tree */
+	struct kconfig *kc;		/* its configuration, once something asked for it */
 };
+
+/* The target kernel: -r RELEASE, or -r BUILD_DIR (its release from the tree), or this one. */
+static void target_kernel(struct driver *r)
+{
+	const char *rel = r->o.release;
+	r->release = r->u.release;
+	if (!rel)
+		return;
+	if (!strchr(rel, '/')) {
+		r->release = rel;
+		return;
+	}
+	r->build_dir = rel;
+	char path[4096], buf[256];
+	snprintf(path, sizeof(path), "%s/include/config/kernel.release", rel);
+	FILE *f = fopen(path, "r");
+	if (f && fgets(buf, sizeof(buf), f)) {
+		buf[strcspn(buf, "\n")] = 0;
+		r->release = arena_strdup(r->a, buf);
+	}
+	if (f)
+		fclose(f);
+}
+
+/* The configuration, read when a CONFIG_ condition or HZ first needs it. */
+static const struct kconfig *driver_kconfig(void *ctx)
+{
+	struct driver *r = ctx;
+	if (r->kc)
+		return r->kc;
+	bool running = !strcmp(r->release, r->u.release) && !r->build_dir;
+	r->kc = kconfig_read(r->a, r->o.kernel_config, r->release, running, r->build_dir);
+	if (!r->kc->path && !r->o.sess.no_warnings)
+		fprintf(stderr, "bstap: warning: no configuration found for kernel %s (tried %s): "
+			"CONFIG_ options read as unset; give one with --kernel-config FILE\n",
+			r->release, r->kc->tried);
+	if (r->o.verbose)
+		fprintf(stderr, "bstap: kernel %s, configuration %s\n", r->release,
+			r->kc->path ? r->kc->path : "(none found)");
+	return r->kc;
+}
 
 /* Each pass returns PASS_NEXT to go on, PASS_DONE when -p stopped after it, PASS_FAILED. */
 enum { PASS_NEXT = 0, PASS_DONE = 1, PASS_FAILED = -1 };
@@ -208,12 +252,12 @@ static int pass1_parse(struct driver *r)
 			strerror(errno));
 		return PASS_FAILED;
 	}
-	char kv[sizeof(r->u.release)];
-	snprintf(kv, sizeof(kv), "%s", r->u.release);
+	target_kernel(r);
+	char *kv = arena_strdup(r->a, r->release);
 	kv[strcspn(kv, "-+")] = 0;
-	struct parse_env env = { .kernel_vr = r->u.release, .kernel_v = kv, .arch = r->u.machine,
+	struct parse_env env = { .kernel_vr = r->release, .kernel_v = kv, .arch = r->u.machine,
 				 .runtime = "bpf", .argv = (const char *const *)o->args,
-				 .argc = o->nargs };
+				 .argc = o->nargs, .kconfig = driver_kconfig, .kconfig_ctx = r };
 	r->file = parse_file(r->a, r->d, src, &env);
 	if (diag_error_count(r->d))
 		return PASS_FAILED;
@@ -291,7 +335,7 @@ static int pass2_elaborate(struct driver *r)
 		settings[i].name = arena_strndup(r->a, o->sess.gvars[i], (size_t)(eq - o->sess.gvars[i]));
 		settings[i].number = gvar_long(eq + 1, &num);
 	}
-	struct family_env env = { o->verbose, o->kernel_btf };
+	struct family_env env = { o->verbose, o->kernel_btf, driver_kconfig, r };
 	struct program *prog = elaborate(r->a, r->d, files, 1, settings, o->sess.ngvars, &env);
 	tp_catalog_release();
 	if (!prog)
@@ -349,6 +393,11 @@ static int pass4_cache_open(struct driver *r)
 		cache_add_key(r->cache, "bstap version", BSTAP_VERSION);
 		cache_add_key(r->cache, "program section", hex);
 		cache_add_key(r->cache, "kernel btf", btf_id);
+		if (r->kc && r->kc->path) {
+			/* the script read the configuration: another one may compile differently */
+			sha256_hex_of(r->kc->text, r->kc->len, hex);
+			cache_add_key(r->cache, "kernel config", hex);
+		}
 	}
 	return PASS_NEXT;
 }

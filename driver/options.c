@@ -45,6 +45,13 @@ static void usage(FILE *o)
 	      "                 else /var/cache/bstap as root, else ~/.cache/bstap)\n"
 	      "  --kernel-btf FILE\n"
 	      "                 compile for the kernel whose BTF is FILE (with -p4)\n"
+	      "  -r RELEASE, -r BUILD_DIR\n"
+	      "                 compile for that kernel release (kernel_v, kernel_vr, where its\n"
+	      "                 configuration is looked for), or the kernel built in BUILD_DIR\n"
+	      "  --kernel-config FILE\n"
+	      "                 the target kernel's configuration, for CONFIG_* conditions and HZ\n"
+	      "                 (default: /proc/config.gz, /boot/config-RELEASE, the build tree's\n"
+	      "                 .config)\n"
 	      "  -h, --help     show this help and exit\n"
 	      "  -V, --version  show the version and exit\n"
 	      "\n"
@@ -55,7 +62,7 @@ static void usage(FILE *o)
 }
 
 
-enum { OPT_NO_CACHE = 256, OPT_CACHE_DIR, OPT_KERNEL_BTF, OPT_RUNTIME, OPT_BPF };
+enum { OPT_NO_CACHE = 256, OPT_CACHE_DIR, OPT_KERNEL_BTF, OPT_RUNTIME, OPT_BPF, OPT_KERNEL_CONFIG };
 
 /*
  * -D NAME=VALUE: stap hands these to the C compiler of its module. bstap honours the limits
@@ -102,13 +109,14 @@ int parse_args(int argc, char **argv, struct opts *o)
 		{ "no-cache", no_argument, NULL, OPT_NO_CACHE },
 		{ "cache-dir", required_argument, NULL, OPT_CACHE_DIR },
 		{ "kernel-btf", required_argument, NULL, OPT_KERNEL_BTF },
+		{ "kernel-config", required_argument, NULL, OPT_KERNEL_CONFIG },
 		{ "runtime", required_argument, NULL, OPT_RUNTIME },
 		{ "bpf", no_argument, NULL, OPT_BPF },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
 	/* '+': options end at the script name, so script arguments may look like options */
-	while ((c = getopt_long(argc, argv, "+e:p:vkm:D:hVwgul:L:" SESS_OPT_LETTERS, longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+e:p:vkm:D:hVwgul:L:r:" SESS_OPT_LETTERS, longopts, NULL)) != -1) {
 		char *end;
 		int r = sess_opt(&o->sess, c, optarg, "bstap");
 		if (r < 0)
@@ -157,6 +165,12 @@ int parse_args(int argc, char **argv, struct opts *o)
 			break;
 		case OPT_KERNEL_BTF:
 			o->kernel_btf = optarg;
+			break;
+		case OPT_KERNEL_CONFIG:
+			o->kernel_config = optarg;
+			break;
+		case 'r':
+			o->release = optarg;
 			break;
 		case OPT_RUNTIME:
 			if (strcmp(optarg, "bpf")) {

@@ -3,6 +3,7 @@
 #define BSTAP_PARSE_H
 
 #include <stdio.h>
+#include "lang/kconfig.h"
 #include "lang/syntax.h"
 #include "prog/diag.h"
 
@@ -14,6 +15,9 @@ struct parse_env {
 	const char *runtime;	/* "bpf" */
 	const char *const *argv;	/* script arguments: $1 / @1 ... */
 	int argc;
+	/* the target kernel's configuration, read on first use (NULL: none is read) */
+	const struct kconfig *(*kconfig)(void *ctx);
+	void *kconfig_ctx;
 };
 
 /*

@@ -211,9 +211,9 @@ static bool cond_term(struct cond *c)
 			kind = STRINGY;
 			sval = "stapdev";
 		} else if (!strncmp(k, "CONFIG_", 7)) {
-			/* kernel config is not read: every option is unset */
+			/* the target kernel's option; one the configuration lacks is unset: "" */
 			kind = STRINGY;
-			sval = "";
+			sval = kconfig_value(env->kconfig ? env->kconfig(env->kconfig_ctx) : NULL, k);
 		} else if (!strcmp(k, "guru_mode")) {
 			kind = NUMERIC;
 			ival = 0;

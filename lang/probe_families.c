@@ -2,9 +2,18 @@
 #include "lang/probe_families.h"
 
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 
-#define HZ 250	/* this kernel's CONFIG_HZ; jiffies and timer.profile use it */
+/* The target kernel's CONFIG_HZ (jiffies and timer.profile), 250 when it cannot be read. */
+static uint64_t family_hz(const struct fctx *f)
+{
+	const char *v = kconfig_value(f->env->kconfig ? f->env->kconfig(f->env->kconfig_ctx) : NULL,
+				      "CONFIG_HZ");
+	char *end;
+	unsigned long hz = v ? strtoul(v, &end, 10) : 0;
+	return hz > 0 && hz <= 100000 && !*end ? hz : 250;
+}
 
 struct probe_family {
 	const char *prefix;	/* the leading components it owns, dotted: "timer", "kernel.trace" */
@@ -87,7 +96,7 @@ static int resolve_oneshot_never(const struct fctx *f, struct pp_resolved_list *
 static const struct { const char *name; uint64_t ns; } timer_units[] = {
 	{ "s", 1000000000ull },	  { "sec", 1000000000ull }, { "ms", 1000000ull },
 	{ "msec", 1000000ull },	  { "us", 1000ull },	    { "usec", 1000ull },
-	{ "ns", 1ull },		  { "nsec", 1ull },	    { "jiffies", 1000000000ull / HZ },
+	{ "ns", 1ull },		  { "nsec", 1ull },	    { "jiffies", 1 /* per HZ */ },
 	{ "hz", 0 },
 };
 
@@ -102,7 +111,7 @@ static int resolve_profile(const struct fctx *f, struct pp_resolved *out)
 		return -1;
 	}
 	out->at.kind = PK_PROFILE;
-	out->at.period_ns = 1000000000ull / HZ;
+	out->at.period_ns = 1000000000ull / family_hz(f);
 	out->place = PLACE_KERNEL;
 	return 1;
 }
@@ -167,7 +176,8 @@ static int resolve_timer(const struct fctx *f, struct pp_resolved_list *list)
 		return resolve_profile(f, out);
 	for (size_t i = 0; i < sizeof(timer_units) / sizeof(timer_units[0]); i++)
 		if (!strcmp(f1, timer_units[i].name))
-			return resolve_interval(f, timer_units[i].ns, out);
+			return resolve_interval(f, !strcmp(f1, "jiffies") ? 1000000000ull / family_hz(f)
+									   : timer_units[i].ns, out);
 	diag_error(f->d, &f->c[1].loc, "unknown timer unit '%s': expected s, ms, us, ns, hz, "
 		   "jiffies or profile", f1);
 	return -1;

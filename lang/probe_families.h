@@ -6,6 +6,7 @@
 #ifndef BSTAP_PROBE_FAMILIES_H
 #define BSTAP_PROBE_FAMILIES_H
 
+#include "lang/kconfig.h"
 #include "lang/syntax.h"
 #include "prog/diag.h"
 #include "prog/program.h"
@@ -30,6 +31,9 @@ struct pp_resolved_list {
 struct family_env {
 	int verbose;		/* -v: say how wildcards resolved and where layouts came from */
 	const char *kernel_btf;	/* --kernel-btf FILE, or NULL: the running kernel's */
+	/* the target kernel's configuration, read on first use (NULL: none is read) */
+	const struct kconfig *(*kconfig)(void *ctx);
+	void *kconfig_ctx;
 };
 
 /*
