@@ -348,6 +348,8 @@ static int pass2_elaborate(struct driver *r)
 			mem_usage(r->mem, sizeof(r->mem)), now_ms() - r->t);
 	if (o->verbose)
 		say_attach_kinds(prog, o->verbose);
+	if (o->verbose && !r->kc)
+		fprintf(stderr, "bstap: kernel %s, configuration not needed\n", r->release);
 	if (o->list_pattern) {
 		list_points(prog, o->list_vars);
 		return PASS_DONE;
