@@ -762,7 +762,7 @@ static int run_src(const char *text)
 	reset();
 	struct diag *d = diag_new(A, stderr);
 	struct src_file *src = src_file_new(A, "t.stp", text, strlen(text));
-	struct parse_env env = { "6.18.0", "6.18.0", "x86_64", "bpf", NULL, 0 };
+	struct parse_env env = { .kernel_vr = "6.18.0", .kernel_v = "6.18.0", .arch = "x86_64", .runtime = "bpf" };
 	struct stp_file *f = parse_file(A, d, src, &env);
 	struct program *p = diag_error_count(d) ? NULL : elaborate(A, d, &f, 1, NULL, 0, NULL);
 	if (!p)

@@ -12,8 +12,9 @@ static size_t errs_len;
 static int nerrs;
 
 static const char *const test_argv[] = { "5", "str", "-3" };
-static const struct parse_env test_env = { "6.18.44-fc-v782", "6.18.44", "x86_64", "bpf",
-					   test_argv, 3 };
+static const struct parse_env test_env = { .kernel_vr = "6.18.44-fc-v782", .kernel_v = "6.18.44",
+					   .arch = "x86_64", .runtime = "bpf", .argv = test_argv,
+					   .argc = 3 };
 
 static struct stp_file *parse_named(const char *path, const char *text)
 {

@@ -7,7 +7,8 @@
 #include <stdint.h>
 
 static const char *const fz_argv[] = { "7", "x" };
-static const struct parse_env fz_env = { "6.18.44-fc", "6.18.44", "x86_64", "bpf", fz_argv, 2 };
+static const struct parse_env fz_env = { .kernel_vr = "6.18.44-fc", .kernel_v = "6.18.44", .arch = "x86_64",
+					  .runtime = "bpf", .argv = fz_argv, .argc = 2 };
 
 /* Scripts of our own that touch every construct, next to the shared examples. */
 static const char *const own[] = {
