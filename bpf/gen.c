@@ -1126,6 +1126,9 @@ static uint32_t string_key_width(struct gen *g, const struct sym *s, uint32_t k)
 	return w < 8 ? 8 : w >= MAXSTR ? MAXSTR : w;
 }
 
+/* Arrays with more entries than this are not preallocated (see decl_globals). */
+#define BIG_MAP 65536
+
 static void decl_globals(struct gen *g, FILE *o)
 {
 	const struct program *p = g->p;
@@ -1178,9 +1181,15 @@ static void decl_globals(struct gen *g, FILE *o)
 			fprintf(o, " };\n");
 			uint32_t max = s->max_entries ? s->max_entries
 					 : p->maxmapentries ? p->maxmapentries : BSTAP_MAXMAPENTRIES;
-			fprintf(o, "struct {\n\t__uint(type, %s);\n\t__uint(max_entries, %u);\n"
+			/*
+			 * The kernel allocates a hash map's every entry when it is created: for
+			 * -D MAXMAPENTRIES=100000000 that took 22 s of kernel time and gigabytes.
+			 * A large array gets its entries as they are inserted instead.
+			 */
+			fprintf(o, "struct {\n\t__uint(type, %s);\n\t__uint(max_entries, %u);\n%s"
 				"\t__type(key, struct g_%s_key);\n\t__type(value, %s);\n} %s SEC(\".maps\");\n\n",
 				s->type == T_STATS ? "BPF_MAP_TYPE_PERCPU_HASH" : "BPF_MAP_TYPE_HASH", max,
+				max > BIG_MAP ? "\t__uint(map_flags, BPF_F_NO_PREALLOC);\n" : "",
 				s->name, ctype(s->type), gmap(g, s));
 		} else {
 			mg->key_size = 4;
