@@ -617,6 +617,9 @@ static void meta(struct cx *c, struct meta *m)
 		flag(c, &g->optional);
 		if (!c->wr && !c->bad && (!g->prog || !*g->prog || !g->pp))
 			fail(c, "probe group without a program name or probe point");
+		if (!c->wr && !c->bad && (g->at.kind == PK_TRACEPOINT || g->at.kind == PK_RAW_TRACEPOINT) &&
+		    !g->at.target)
+			fail(c, "tracepoint probe group without its tracepoint");
 	}
 	count(c, &m->nuser_timers, 20);
 	m->user_timers = array(c, m->user_timers, m->nuser_timers, sizeof(*m->user_timers));

@@ -1,8 +1,8 @@
 /*
  * libFuzzer target: decode a .bstap section, then do what bstap-run does without BPF: set the
- * globals' initial values and run every userspace probe (begin, end, error, userspace
- * timers) once, in order, with the in-memory store. Nothing the decoder accepts may crash
- * the evaluator.
+ * globals' initial values and run every probe once, in order, with the in-memory store (the
+ * runner picks begin/end/error probes by their attach kind, which the object gives, so any
+ * probe may reach the evaluator). Nothing the decoder accepts may crash the evaluator.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -34,8 +34,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct eval *e = eval_new(p, &store_mem_ops, sm, discard, NULL);
 	if (e && eval_init_globals(e) == 0)
 		for (uint32_t i = 0; i < p->probes.n && !eval_exit_requested(e); i++)
-			if (p->probes.v[i]->place == PLACE_USER)
-				eval_run_probe(e, p->probes.v[i]);
+			eval_run_probe(e, p->probes.v[i]);
 	eval_free(e);
 	store_mem_free(sm);
 	objprog_free(o);

@@ -72,7 +72,8 @@ static void discard(void *octx, const char *buf, size_t len)
 	(void)len;
 }
 
-/* What bstap-run does with a decoded object, minus BPF: globals, then every userspace probe. */
+/* What bstap-run does with a decoded object, minus BPF: globals, then probes (any: the runner
+ * picks begin/end/error probes by the attach kind the object gives). */
 static void run_user_probes(struct objprog *o)
 {
 	struct program *p = (struct program *)objprog_program(o);
@@ -84,8 +85,7 @@ static void run_user_probes(struct objprog *o)
 	struct eval *e = eval_new(p, &store_mem_ops, sm, discard, NULL);
 	if (eval_init_globals(e) == 0)
 		for (uint32_t i = 0; i < p->probes.n && !eval_exit_requested(e); i++)
-			if (p->probes.v[i]->place == PLACE_USER)
-				eval_run_probe(e, p->probes.v[i]);
+			eval_run_probe(e, p->probes.v[i]);
 	eval_free(e);
 	store_mem_free(sm);
 }
@@ -180,11 +180,29 @@ static void build_all(void)
 	build_dir("tests/golden/transok");
 }
 
+/* OBJSAFE_SEEDS=DIR: write the small sections there, as seeds for tests/fuzz/. */
+static void write_seeds(const char *dir)
+{
+	for (size_t i = 0, k = 0; i < nscripts && k < 24; i++) {
+		if (scripts[i].len > 3000)
+			continue;
+		char path[512];
+		snprintf(path, sizeof(path), "%s/seed-%02zu", dir, k++);
+		FILE *f = fopen(path, "w");
+		if (f) {
+			fwrite(scripts[i].sec, 1, scripts[i].len, f);
+			fclose(f);
+		}
+	}
+}
+
 /* No false alarm: what pass 4 writes always decodes, and runs. */
 TEST(every_compiled_script_decodes)
 {
 	build_all();
 	ASSERT_TRUE(nscripts >= 50);
+	if (getenv("OBJSAFE_SEEDS"))
+		write_seeds(getenv("OBJSAFE_SEEDS"));
 	for (size_t i = 0; i < nscripts; i++) {
 		struct objprog *o = NULL;
 		const char *why = NULL;
