@@ -721,9 +721,14 @@ static const char *program_problem(const struct program *p, const struct meta *m
 		    !(s->init->kind == N_UNOP && s->init->u.un.e->kind == N_NUM))
 			return "global initialized with something other than a constant";
 	}
-	for (uint32_t i = 0; i < m->nuser_timers; i++)
-		if (m->user_timers[i].probe_id >= p->probes.n)
+	for (uint32_t i = 0; i < m->nuser_timers; i++) {
+		const struct meta_user_timer *t = &m->user_timers[i];
+		if (t->probe_id >= p->probes.n)
 			return "user timer of no probe";
+		/* as pass 2 checks them: at least 10us, randomized by less than the period */
+		if (t->period_ns < 10000 || t->period_ns > INT64_MAX / 2 || t->randomize_ns >= t->period_ns)
+			return "user timer's period out of range";
+	}
 	if (m->ngroups > p->ngroups)
 		return "more probe groups than the program has";
 	return NULL;
