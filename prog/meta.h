@@ -24,6 +24,10 @@ struct meta_err {
 	uint32_t line, col;
 };
 
+/* The largest key a global's map may have: nine strings and nine longs (the stores' key buffer). */
+#define META_MAXKEYS 9
+#define META_MAXKEYSIZE (META_MAXKEYS * BSTAP_MAXSTRINGLEN + META_MAXKEYS * 8)
+
 struct meta_global {
 	const char *name;	/* script name */
 	const char *map;	/* BPF map name: "g_<name>" */

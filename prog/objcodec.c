@@ -38,6 +38,7 @@ struct cx {
 	/* decoding */
 	const unsigned char *p, *end;
 	bool bad;
+	const char *why;	/* the first thing found wrong */
 	struct arena *a;
 	struct src_file **files;
 	uint32_t nfiles;
@@ -47,6 +48,14 @@ struct cx {
 	int depth;
 };
 
+/* The section is damaged: remember the first reason (the decoder stops at the first anyway). */
+static void fail(struct cx *c, const char *why)
+{
+	if (!c->bad)
+		c->why = why;
+	c->bad = true;
+}
+
 static void raw(struct cx *c, void *v, size_t n)
 {
 	if (c->wr) {
@@ -54,7 +63,7 @@ static void raw(struct cx *c, void *v, size_t n)
 		return;
 	}
 	if (c->bad || (size_t)(c->end - c->p) < n) {
-		c->bad = true;
+		fail(c, "truncated");
 		memset(v, 0, n);
 		return;
 	}
@@ -72,7 +81,7 @@ static void flag(struct cx *c, bool *b)
 	raw(c, &v, 1);
 	if (!c->wr) {
 		if (v > 1)
-			c->bad = true;
+			fail(c, "flag neither 0 nor 1");
 		*b = v == 1;
 	}
 }
@@ -83,7 +92,7 @@ static void s32(struct cx *c, int *v, int lo, int hi)
 	s64(c, &x);
 	if (!c->wr) {
 		if (x < lo || x > hi)
-			c->bad = true;
+			fail(c, "number out of range");
 		*v = c->bad ? 0 : (int)x;
 	}
 }
@@ -95,7 +104,7 @@ static void s32(struct cx *c, int *v, int lo, int hi)
 		u32((c), &v_);                                         \
 		if (!(c)->wr) {                                        \
 			if (v_ >= (uint32_t)(limit))                   \
-				(c)->bad = true;                       \
+				fail((c), #field " out of range");     \
 			else                                           \
 				(field) = v_;                          \
 		}                                                      \
@@ -106,7 +115,7 @@ static void count(struct cx *c, uint32_t *n, size_t min)
 {
 	u32(c, n);
 	if (!c->wr && (c->bad || (size_t)(c->end - c->p) / (min ? min : 1) < *n)) {
-		c->bad = true;
+		fail(c, "count larger than the section");
 		*n = 0;
 	}
 }
@@ -134,7 +143,7 @@ static void bytes(struct cx *c, const char **s, uint32_t *len)
 		return;
 	}
 	if (c->bad || (size_t)(c->end - c->p) < n) {
-		c->bad = true;
+		fail(c, "string longer than the section");
 		*s = "";
 		*len = 0;
 		return;
@@ -176,7 +185,7 @@ static void loc(struct cx *c, struct loc *l)
 	u32(c, &fi);
 	if (!c->wr) {
 		if (fi > c->nfiles)
-			c->bad = true;
+			fail(c, "source file index out of range");
 		l->file = fi && fi <= c->nfiles ? c->files[fi - 1] : NULL;
 		l->via = NULL;
 	}
@@ -216,7 +225,7 @@ static void symref(struct cx *c, struct sym **sp)
 				   : sc == OSR_LOCAL ? c->locals
 				   : sc == OSR_PARAM ? c->params : NULL;
 	if (sc > OSR_PARAM || (sc != OSR_NONE && (!l || i >= l->n))) {
-		c->bad = true;
+		fail(c, "variable reference out of range");
 		*sp = NULL;
 		return;
 	}
@@ -231,8 +240,11 @@ static void list(struct cx *c, struct node_list *l)
 	l->v = array(c, l->v, l->n, sizeof(*l->v));
 	if (!c->wr)
 		l->cap = l->n;
-	for (uint32_t i = 0; i < l->n && !c->bad; i++)
+	for (uint32_t i = 0; i < l->n && !c->bad; i++) {
 		node(c, &l->v[i]);
+		if (!c->wr && !l->v[i])
+			fail(c, "empty node in a list");
+	}
 }
 
 static void node_fields(struct cx *c, struct node *n)
@@ -256,7 +268,7 @@ static void node_fields(struct cx *c, struct node *n)
 		u32(c, &fn);
 		if (!c->wr) {
 			if (fn > c->prog->funcs.n)
-				c->bad = true;
+				fail(c, "function index out of range");
 			n->u.call.fn = fn && !c->bad ? c->prog->funcs.v[fn - 1] : NULL;
 		}
 		s32(c, &n->u.call.builtin, -1, B__COUNT - 1);
@@ -319,6 +331,115 @@ static void node_fields(struct cx *c, struct node *n)
 	}
 }
 
+static bool is_lvalue(const struct node *n)
+{
+	return n && (n->kind == N_VAR || (n->kind == N_INDEX && n->u.index.base->kind == N_VAR));
+}
+
+/*
+ * What a decoded node must hold for the evaluator (and the messages that name it) to run it:
+ * the children its kind cannot do without, operators of its kind, names. NULL if it is sound.
+ * Children were checked when they were decoded, so this looks one level down only.
+ */
+static const char *node_problem(const struct node *n)
+{
+	switch (n->kind) {
+	case N_NUM:
+	case N_BREAK:
+	case N_CONTINUE:
+	case N_NEXT:
+	case N_EMPTY:
+	case N_RETURN:
+	case N_BLOCK:
+		return NULL;
+	case N_STR:
+		return n->u.str.s ? NULL : "string constant without its text";
+	case N_VAR:
+		if (!n->u.var.name || !n->u.var.sym)
+			return "variable without a name or symbol";
+		return NULL;
+	case N_TARGET:
+		return n->u.var.name ? NULL : "target variable without a name";
+	case N_INDEX:
+		if (!n->u.index.base || n->u.index.base->kind != N_VAR)
+			return "index of something other than a variable";
+		if (n->u.index.keys.n < 1 || n->u.index.keys.n > META_MAXKEYS)
+			return "index with no keys or more than 9";
+		return NULL;
+	case N_CALL: {
+		if (!n->u.call.name)
+			return "call without a name";
+		int b = n->u.call.builtin;
+		if (n->u.call.fn)
+			return n->u.call.args.n == n->u.call.fn->params.n ? NULL
+			       : "call with the wrong number of arguments";
+		if (b < 0)
+			return "call of no function";
+		const struct builtin_info *bi = &builtin_table[b];
+		if ((int64_t)n->u.call.args.n < bi->min_args ||
+		    (bi->max_args >= 0 && (int64_t)n->u.call.args.n > bi->max_args))
+			return "builtin call with the wrong number of arguments";
+		return NULL;
+	}
+	case N_STATOP:
+		if (n->u.statop.op < OP_COUNT || n->u.statop.op > OP_AVG)
+			return "bad statistics operator";
+		return is_lvalue(n->u.statop.arg) ? NULL : "statistics operator on no variable";
+	case N_BINOP:
+		if (n->u.bin.op < OP_ADD || n->u.bin.op > OP_CONCAT)
+			return "bad binary operator";
+		return n->u.bin.l && n->u.bin.r ? NULL : "binary operator without an operand";
+	case N_UNOP:
+		if (n->u.un.op < OP_NEG || n->u.un.op > OP_BNOT)
+			return "bad unary operator";
+		return n->u.un.e ? NULL : "unary operator without an operand";
+	case N_ASSIGN: {
+		enum op op = n->u.assign.op;
+		if (op != OP_NONE && op != OP_AGG && op != OP_CONCAT && (op < OP_ADD || op > OP_BXOR))
+			return "bad assignment operator";
+		if (!is_lvalue(n->u.assign.lhs) || !n->u.assign.rhs)
+			return "assignment without a variable or a value";
+		return NULL;
+	}
+	case N_INCDEC:
+		return is_lvalue(n->u.incdec.lv) ? NULL : "increment of no variable";
+	case N_TERNARY:
+		return n->u.tern.cond && n->u.tern.t && n->u.tern.f ? NULL
+		       : "conditional expression without an operand";
+	case N_IN:
+		if (!n->u.in.arr || n->u.in.arr->kind != N_VAR)
+			return "'in' of something other than an array";
+		if (n->u.in.keys.n < 1 || n->u.in.keys.n > META_MAXKEYS)
+			return "'in' with no keys or more than 9";
+		return NULL;
+	case N_EXPR:
+		return n->u.expr ? NULL : "expression statement without its expression";
+	case N_IF:
+		return n->u.ifs.cond ? NULL : "if without a condition";
+	case N_TRY:
+		if (n->u.ifs.cond && n->u.ifs.cond->kind != N_VAR)
+			return "catch into something other than a variable";
+		return NULL;
+	case N_WHILE:
+	case N_FOR:
+		return NULL;
+	case N_FOREACH:
+		if (!n->u.foreach.arr || n->u.foreach.arr->kind != N_VAR)
+			return "foreach over something other than an array";
+		if (n->u.foreach.vars.n > META_MAXKEYS)
+			return "foreach with more than 9 keys";
+		for (uint32_t i = 0; i < n->u.foreach.vars.n; i++)
+			if (!is_lvalue(n->u.foreach.vars.v[i]))
+				return "foreach into something other than a variable";
+		if (n->u.foreach.value && !is_lvalue(n->u.foreach.value))
+			return "foreach into something other than a variable";
+		return NULL;
+	case N_DELETE:
+		return is_lvalue(n->u.del) ? NULL : "delete of no variable";
+	}
+	return "unknown node kind";
+}
+
 /* A node: a presence byte, then kind, type, place and the kind's own fields. */
 static void node(struct cx *c, struct node **np)
 {
@@ -326,8 +447,10 @@ static void node(struct cx *c, struct node **np)
 	raw(c, &present, 1);
 	if (!c->wr) {
 		*np = NULL;
-		if (present > 1 || c->depth >= MAX_NODE_DEPTH)
-			c->bad = true;
+		if (present > 1)
+			fail(c, "node presence neither 0 nor 1");
+		if (c->depth >= MAX_NODE_DEPTH)
+			fail(c, "nodes nested too deep");
 		if (c->bad || !present)
 			return;
 		c->depth++;
@@ -341,11 +464,15 @@ static void node(struct cx *c, struct node **np)
 	loc(c, &n->loc);
 	if (!c->bad)
 		node_fields(c, n);
-	if (!c->wr)
+	if (!c->wr) {
+		const char *why;
+		if (!c->bad && (why = node_problem(n)))
+			fail(c, why);
 		c->depth--;
+	}
 }
 
-static void sym_decl(struct cx *c, struct sym **sp)
+static void sym_decl(struct cx *c, struct sym **sp, enum sym_kind kind)
 {
 	if (!c->wr)
 		*sp = arena_alloc(c->a, sizeof(**sp));
@@ -360,16 +487,24 @@ static void sym_decl(struct cx *c, struct sym **sp)
 	u32(c, &s->max_entries);
 	flag(c, &s->is_array);
 	loc(c, &s->loc);
+	if (c->wr || c->bad)
+		return;
+	if (!s->name || !*s->name)
+		fail(c, "variable without a name");
+	else if (s->kind != kind)
+		fail(c, "variable of the wrong kind for its list");
+	else if (s->nkeys > META_MAXKEYS || (s->nkeys && kind != S_GLOBAL))
+		fail(c, "variable with too many keys");
 }
 
-static void sym_list(struct cx *c, struct sym_list *l)
+static void sym_list(struct cx *c, struct sym_list *l, enum sym_kind kind)
 {
 	count(c, &l->n, 8);
 	l->v = array(c, l->v, l->n, sizeof(*l->v));
 	if (!c->wr)
 		l->cap = l->n;
 	for (uint32_t i = 0; i < l->n && !c->bad; i++) {
-		sym_decl(c, &l->v[i]);
+		sym_decl(c, &l->v[i], kind);
 		if (!c->wr)
 			l->v[i]->index = i;
 	}
@@ -387,23 +522,48 @@ static void attach_spec(struct cx *c, struct attach_spec *at)
 	u32(c, &at->flags);
 }
 
+/* What the stores copy in and out of their fixed buffers; NULL if the global is sound. */
+static const char *global_problem(const struct meta_global *g)
+{
+	if (!g->name || !*g->name || !g->map || !*g->map)
+		return "global without a name or map";
+	if (g->type != MT_LONG && g->type != MT_STRING && g->type != MT_STATS)
+		return "global of no value type";
+	if (g->percpu != (g->type == MT_STATS))
+		return "per-CPU flag does not match the global's type";
+	if (g->value_size != (g->type == MT_STRING ? BSTAP_MAXSTRINGLEN : g->type == MT_STATS ? 32u : 8u))
+		return "global's value size does not match its type";
+	if (!g->nkeys)
+		return g->key_size == 4 ? NULL : "scalar global's key size is not 4";
+	uint64_t total = 0;
+	for (uint32_t k = 0; k < g->nkeys; k++) {
+		if (g->keys[k] == MT_LONG ? g->key_len[k] != 8
+		    : g->keys[k] != MT_STRING || g->key_len[k] < 1 || g->key_len[k] > BSTAP_MAXSTRINGLEN)
+			return "global's key of a bad type or length";
+		if ((uint64_t)g->key_off[k] + g->key_len[k] > g->key_size)
+			return "global's key field past the key's end";
+		total += g->key_len[k];
+	}
+	if (total != g->key_size || g->key_size > META_MAXKEYSIZE)
+		return "global's key size does not match its fields";
+	return NULL;
+}
+
 static void meta_global(struct cx *c, struct meta_global *g)
 {
 	str(c, &g->name);
 	str(c, &g->map);
 	ENUM(c, g->type, MT_STATS + 1);
 	u32(c, &g->nkeys);
-	if (g->nkeys > 9) {
-		c->bad = true;
+	if (!c->wr && g->nkeys > META_MAXKEYS) {
+		fail(c, "global with more than 9 keys");
+		g->nkeys = 0;
 		return;
 	}
 	for (uint32_t k = 0; k < g->nkeys && !c->bad; k++) {
 		ENUM(c, g->keys[k], MT_STATS + 1);
 		u32(c, &g->key_off[k]);
 		u32(c, &g->key_len[k]);
-		if (g->key_len[k] < 1 || g->key_len[k] > BSTAP_MAXSTRINGLEN ||
-		    g->key_off[k] + g->key_len[k] > 9 * BSTAP_MAXSTRINGLEN + 72)
-			c->bad = true;
 	}
 	u32(c, &g->key_size);
 	u32(c, &g->value_size);
@@ -412,6 +572,9 @@ static void meta_global(struct cx *c, struct meta_global *g)
 	flag(c, &g->has_init);
 	s64(c, &g->init_num);
 	str(c, &g->init_str);
+	const char *why;
+	if (!c->wr && !c->bad && (why = global_problem(g)))
+		fail(c, why);
 }
 
 static void meta(struct cx *c, struct meta *m)
@@ -425,6 +588,8 @@ static void meta(struct cx *c, struct meta *m)
 		f->args = array(c, f->args, f->nargs, sizeof(*f->args));
 		for (uint32_t k = 0; k < f->nargs; k++)
 			ENUM(c, f->args[k], MT_STATS + 1);
+		if (!c->wr && !c->bad && (!f->fmt || f->nargs > BUILTIN_MAXVALUES))
+			fail(c, "format without its text or with too many arguments");
 	}
 	count(c, &m->nerrs, 20);
 	m->errs = array(c, m->errs, m->nerrs, sizeof(*m->errs));
@@ -435,6 +600,8 @@ static void meta(struct cx *c, struct meta *m)
 		str(c, &e->file);
 		u32(c, &e->line);
 		u32(c, &e->col);
+		if (!c->wr && !c->bad && (!e->near || !e->file))
+			fail(c, "error site without its token or file");
 	}
 	count(c, &m->nglobals, 30);
 	m->globals = array(c, m->globals, m->nglobals, sizeof(*m->globals));
@@ -448,6 +615,11 @@ static void meta(struct cx *c, struct meta *m)
 		str(c, &g->prog);
 		str(c, &g->pp);
 		flag(c, &g->optional);
+		if (!c->wr && !c->bad && (!g->prog || !*g->prog || !g->pp))
+			fail(c, "probe group without a program name or probe point");
+		if (!c->wr && !c->bad && (g->at.kind == PK_TRACEPOINT || g->at.kind == PK_RAW_TRACEPOINT) &&
+		    !g->at.target)
+			fail(c, "tracepoint probe group without its tracepoint");
 	}
 	count(c, &m->nuser_timers, 20);
 	m->user_timers = array(c, m->user_timers, m->nuser_timers, sizeof(*m->user_timers));
@@ -465,10 +637,12 @@ static void func_decl(struct cx *c, struct func **fp, uint32_t id)
 		*fp = arena_alloc(c->a, sizeof(**fp));
 	struct func *fn = *fp;
 	str(c, &fn->name);
+	if (!c->wr && !c->bad && (!fn->name || !*fn->name))
+		fail(c, "function without a name");
 	ENUM(c, fn->ret, T_VOID + 1);
 	loc(c, &fn->loc);
-	sym_list(c, &fn->params);
-	sym_list(c, &fn->locals);
+	sym_list(c, &fn->params, S_PARAM);
+	sym_list(c, &fn->locals, S_LOCAL);
 	flag(c, &fn->in_kernel);
 	flag(c, &fn->recursive);
 	if (!c->wr) {
@@ -491,7 +665,7 @@ static void eprobe(struct cx *c, struct eprobe **pp)
 	u32(c, &ep->id);
 	u32(c, &ep->group);
 	flag(c, &ep->optional);
-	sym_list(c, &ep->locals);
+	sym_list(c, &ep->locals, S_LOCAL);
 	c->locals = &ep->locals;
 	c->params = NULL;
 	node(c, &ep->cond);
@@ -504,7 +678,7 @@ static void program(struct cx *c, struct program *p)
 	u32(c, &p->maxaction);
 	u32(c, &p->maxmapentries);
 	u32(c, &p->ngroups);
-	sym_list(c, &p->globals);
+	sym_list(c, &p->globals, S_GLOBAL);
 	c->locals = c->params = NULL;
 	for (uint32_t i = 0; i < p->globals.n && !c->bad; i++)
 		node(c, &p->globals.v[i]->init);
@@ -528,8 +702,36 @@ static void program(struct cx *c, struct program *p)
 	for (uint32_t i = 0; i < p->probes.n && !c->bad; i++) {
 		eprobe(c, &p->probes.v[i]);
 		if (!c->wr && p->probes.v[i]->id != i)
-			c->bad = true;
+			fail(c, "probe id out of order");
 	}
+}
+
+/* What the program and the metadata say of each other. */
+static const char *program_problem(const struct program *p, const struct meta *m)
+{
+	if (m->nglobals != p->globals.n)
+		return "globals of the program and the metadata differ";
+	for (uint32_t i = 0; i < m->nglobals; i++) {
+		const struct sym *s = p->globals.v[i];
+		const struct meta_global *g = &m->globals[i];
+		enum meta_type t = s->type == T_STRING ? MT_STRING : s->type == T_STATS ? MT_STATS : MT_LONG;
+		if (s->nkeys != g->nkeys || t != g->type || strcmp(s->name, g->name))
+			return "globals of the program and the metadata differ";
+		if (s->init && s->init->kind != N_NUM && s->init->kind != N_STR &&
+		    !(s->init->kind == N_UNOP && s->init->u.un.e->kind == N_NUM))
+			return "global initialized with something other than a constant";
+	}
+	for (uint32_t i = 0; i < m->nuser_timers; i++) {
+		const struct meta_user_timer *t = &m->user_timers[i];
+		if (t->probe_id >= p->probes.n)
+			return "user timer of no probe";
+		/* as pass 2 checks them: at least 10us, randomized by less than the period */
+		if (t->period_ns < 10000 || t->period_ns > INT64_MAX / 2 || t->randomize_ns >= t->period_ns)
+			return "user timer's period out of range";
+	}
+	if (m->ngroups > p->ngroups)
+		return "more probe groups than the program has";
+	return NULL;
 }
 
 int objcodec_encode(const struct program *p, const struct meta *m, char **buf, size_t *len)
@@ -564,7 +766,8 @@ int objcodec_encode(const struct program *p, const struct meta *m, char **buf, s
 	return 0;
 }
 
-int objcodec_decode(const void *buf, size_t len, struct objprog **out, uint32_t *version_out)
+int objcodec_decode(const void *buf, size_t len, struct objprog **out, uint32_t *version_out,
+		    const char **why_out)
 {
 	struct objprog *o = calloc(1, sizeof(*o));
 	if (!o)
@@ -579,6 +782,8 @@ int objcodec_decode(const void *buf, size_t len, struct objprog **out, uint32_t 
 	if (version_out)
 		*version_out = version;
 	if (c.bad || memcmp(magic, BSTAP_OBJ_MAGIC, 8)) {
+		if (why_out)
+			*why_out = c.bad ? "truncated header" : "bad magic";
 		objprog_free(o);
 		return -EPROTO;
 	}
@@ -592,11 +797,18 @@ int objcodec_decode(const void *buf, size_t len, struct objprog **out, uint32_t 
 		c.files[i] = arena_alloc(o->a, sizeof(*c.files[i]));
 		str(&c, &c.files[i]->path);
 		if (!c.files[i]->path)
-			c.bad = true;
+			fail(&c, "source file without a path");
 	}
 	meta(&c, &o->meta);
 	program(&c, &o->prog);
-	if (c.bad || c.p != c.end) {
+	if (!c.bad && c.p != c.end)
+		fail(&c, "bytes after its end");
+	const char *why;
+	if (!c.bad && (why = program_problem(&o->prog, &o->meta)))
+		fail(&c, why);
+	if (c.bad) {
+		if (why_out)
+			*why_out = c.why;
 		objprog_free(o);
 		return -EPROTO;
 	}
@@ -604,7 +816,8 @@ int objcodec_decode(const void *buf, size_t len, struct objprog **out, uint32_t 
 	return 0;
 }
 
-int objcodec_load(const char *obj_path, struct objprog **out, uint32_t *version_out)
+int objcodec_load(const char *obj_path, struct objprog **out, uint32_t *version_out,
+		  const char **why_out)
 {
 	if (elf_version(EV_CURRENT) == EV_NONE)
 		return -EINVAL;
@@ -626,8 +839,13 @@ int objcodec_load(const char *obj_path, struct objprog **out, uint32_t *version_
 		if (!name || strcmp(name, BSTAP_OBJ_SECTION))
 			continue;
 		Elf_Data *data = elf_getdata(scn, NULL);
-		err = data && data->d_buf ? objcodec_decode(data->d_buf, data->d_size, out, version_out)
-					  : -EPROTO;
+		if (!data || !data->d_buf) {
+			if (why_out)
+				*why_out = "no data";
+			err = -EPROTO;
+		} else {
+			err = objcodec_decode(data->d_buf, data->d_size, out, version_out, why_out);
+		}
 		break;
 	}
 done:

@@ -17,11 +17,13 @@ struct objprog;
 
 /*
  * 0, -ENODATA (no .bstap section: not a bstap object), -ENOEXEC (not ELF), -EPROTO (damaged
- * section), -EPROTONOSUPPORT (written by another object format version; *version_out, when
+ * section: *why_out, when not NULL, says what is wrong), -EPROTONOSUPPORT (written by another object format version; *version_out, when
  * not NULL, says which), or -errno from opening the file.
  */
-int objcodec_load(const char *obj_path, struct objprog **out, uint32_t *version_out);
-int objcodec_decode(const void *buf, size_t len, struct objprog **out, uint32_t *version_out);
+int objcodec_load(const char *obj_path, struct objprog **out, uint32_t *version_out,
+		  const char **why_out);
+int objcodec_decode(const void *buf, size_t len, struct objprog **out, uint32_t *version_out,
+		    const char **why_out);
 
 const struct program *objprog_program(const struct objprog *o);
 const struct meta *objprog_meta(const struct objprog *o);

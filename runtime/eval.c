@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <sched.h>
+#include <sys/resource.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,6 +39,9 @@ struct eval {
 	const struct eprobe *ep;	/* the probe running now */
 	struct frame *fr;		/* the innermost frame */
 	uint32_t depth;			/* script-function calls in progress */
+	uint32_t nest;			/* ex() and st_run() calls in progress */
+	uintptr_t stack_base;		/* the stack where the handler began */
+	size_t stack_budget;
 	uint64_t actions;
 	bool exit_requested;
 	/* An expression evaluation that fails returns -1 with abort set: either an error (err
@@ -365,7 +369,7 @@ static int eval_args(struct eval *e, struct node *n, struct value **out)
 	return 0;
 }
 
-static int call_builtin(struct eval *e, struct node *n, struct value *out)
+static __attribute__((noinline)) int call_builtin(struct eval *e, struct node *n, struct value *out)
 {
 	struct value *a;
 	int na = (int)n->u.call.args.n;
@@ -499,7 +503,7 @@ static void frame_init(struct frame *f, struct sym **syms, uint32_t n)
 		set_default(&f->vals[i], syms[i]->type);
 }
 
-static int call_function(struct eval *e, struct node *n, struct value *out)
+static __attribute__((noinline)) int call_function(struct eval *e, struct node *n, struct value *out)
 {
 	struct func *fn = n->u.call.fn;
 	if (check_actions(e, n) < 0)
@@ -550,7 +554,7 @@ static int call_function(struct eval *e, struct node *n, struct value *out)
 
 /* ---- expressions ---- */
 
-static int stat_read(struct eval *e, struct node *n, struct value *out)
+static __attribute__((noinline)) int stat_read(struct eval *e, struct node *n, struct value *out)
 {
 	struct node *arg = n->u.statop.arg;
 	struct node *base = arg->kind == N_INDEX ? arg->u.index.base : arg;
@@ -635,7 +639,7 @@ static int binop(struct eval *e, struct node *n, struct value *out)
 	}
 }
 
-static int assign(struct eval *e, struct node *n, struct value *out)
+static __attribute__((noinline)) int assign(struct eval *e, struct node *n, struct value *out)
 {
 	struct node *lhs = n->u.assign.lhs;
 	enum op op = n->u.assign.op;
@@ -673,7 +677,7 @@ static int assign(struct eval *e, struct node *n, struct value *out)
 	return 0;
 }
 
-static int incdec(struct eval *e, struct node *n, struct value *out)
+static __attribute__((noinline)) int incdec(struct eval *e, struct node *n, struct value *out)
 {
 	struct lval lv;
 	struct value old, nv;
@@ -686,7 +690,62 @@ static int incdec(struct eval *e, struct node *n, struct value *out)
 	return 0;
 }
 
+/* Kept out of ex(), whose frame is on the stack once per level of nesting. */
+static __attribute__((noinline)) int ex_var(struct eval *e, struct node *n, struct value *out)
+{
+	struct lval lv;
+	if (lval_of(e, n, &lv) < 0)
+		return -1;
+	return lval_get(e, &lv, out);
+}
+
+static __attribute__((noinline)) int ex_in(struct eval *e, struct node *n, struct value *out)
+{
+	struct value keys[BSTAP_MAXKEYS];
+	struct sym *s = sym_of(e, n->u.in.arr);
+	if (!s || eval_keys(e, &n->u.in.keys, keys) < 0)
+		return -1;
+	int rc = e->ops->exists(e->sctx, s->index, keys, n->u.in.keys.n);
+	if (rc < 0)
+		return store_fail(e, n->u.in.arr, rc);
+	set_long(out, rc > 0);
+	return 0;
+}
+
+static int ex_node(struct eval *e, struct node *n, struct value *out);
+
+/*
+ * Expressions and statements nest: in the tree, and through script-function calls. Past this
+ * many levels, or this much stack, the handler ends with an error instead of overflowing the
+ * stack (a sanitizer build's frames are several times larger).
+ */
+#define EVAL_MAXDEPTH 10000
+#define EVAL_STACK_BUDGET ((size_t)5 << 20)	/* at most half the stack limit */
+
+static int too_deep(struct eval *e, const struct node *n)
+{
+	e->uncatchable = true;
+	return fail_at(e, n, "nesting too deep");
+}
+
+static bool deep(struct eval *e)
+{
+	uintptr_t here = (uintptr_t)__builtin_frame_address(0);
+	uintptr_t used = here < e->stack_base ? e->stack_base - here : here - e->stack_base;
+	return e->nest >= EVAL_MAXDEPTH || used > e->stack_budget;
+}
+
 static int ex(struct eval *e, struct node *n, struct value *out)
+{
+	if (deep(e))
+		return too_deep(e, n);
+	e->nest++;
+	int rc = ex_node(e, n, out);
+	e->nest--;
+	return rc;
+}
+
+static int ex_node(struct eval *e, struct node *n, struct value *out)
 {
 	switch (n->kind) {
 	case N_NUM:
@@ -696,12 +755,8 @@ static int ex(struct eval *e, struct node *n, struct value *out)
 		set_str(out, n->u.str.s ? n->u.str.s : "");
 		return 0;
 	case N_VAR:
-	case N_INDEX: {
-		struct lval lv;
-		if (lval_of(e, n, &lv) < 0)
-			return -1;
-		return lval_get(e, &lv, out);
-	}
+	case N_INDEX:
+		return ex_var(e, n, out);
 	case N_CALL:
 		if (n->u.call.fn)
 			return call_function(e, n, out);
@@ -734,17 +789,8 @@ static int ex(struct eval *e, struct node *n, struct value *out)
 			return -1;
 		return ex(e, c.num ? n->u.tern.t : n->u.tern.f, out);
 	}
-	case N_IN: {
-		struct value keys[BSTAP_MAXKEYS];
-		struct sym *s = sym_of(e, n->u.in.arr);
-		if (!s || eval_keys(e, &n->u.in.keys, keys) < 0)
-			return -1;
-		int rc = e->ops->exists(e->sctx, s->index, keys, n->u.in.keys.n);
-		if (rc < 0)
-			return store_fail(e, n->u.in.arr, rc);
-		set_long(out, rc > 0);
-		return 0;
-	}
+	case N_IN:
+		return ex_in(e, n, out);
 	case N_TARGET:
 		return fail_at(e, n, "target variables are not available in this probe");
 	default:
@@ -838,7 +884,7 @@ static int cmp_entries(const void *pa, const void *pb)
 	return cmp_keys_from(a, b, g_sort->col);
 }
 
-static int run_foreach(struct eval *e, struct node *n, enum flow *fl)
+static __attribute__((noinline)) int run_foreach(struct eval *e, struct node *n, enum flow *fl)
 {
 	struct sym *arr = sym_of(e, n->u.foreach.arr);
 	if (!arr)
@@ -895,12 +941,51 @@ static int run_foreach(struct eval *e, struct node *n, enum flow *fl)
 	return rc;
 }
 
+static int st_node(struct eval *e, struct node *n, enum flow *fl);
+
 static int st_run(struct eval *e, struct node *n, enum flow *fl)
 {
-	struct value v;
 	*fl = FL_NORMAL;
 	if (!n)
 		return 0;
+	if (deep(e))
+		return too_deep(e, n);
+	e->nest++;
+	int rc = st_node(e, n, fl);
+	e->nest--;
+	return rc;
+}
+
+static __attribute__((noinline)) int st_delete(struct eval *e, struct node *n, enum flow *fl)
+{
+	struct node *t = n->u.del;
+	struct node *base = t->kind == N_INDEX ? t->u.index.base : t;
+	struct sym *s = base->kind == N_VAR ? sym_of(e, base) : NULL;
+	if (!s)
+		return e->failed ? -1 : fail_at(e, n, "cannot delete this");
+	int rc;
+	if (t->kind == N_INDEX) {
+		struct value keys[BSTAP_MAXKEYS];
+		if (eval_keys(e, &t->u.index.keys, keys) < 0)
+			return aborted(e, fl);
+		rc = e->ops->del(e->sctx, s->index, keys, t->u.index.keys.n);
+	} else if (!is_global(s)) {
+		struct value *slot = local_slot(e, s);
+		if (!slot)
+			return fail_at(e, t, "unknown local variable");
+		set_default(slot, s->type);
+		return 0;
+	} else if (s->nkeys || s->is_array) {
+		rc = e->ops->clear(e->sctx, s->index);
+	} else {
+		rc = e->ops->del(e->sctx, s->index, NULL, 0);
+	}
+	return rc < 0 ? store_fail(e, t, rc) : 0;
+}
+
+static int st_node(struct eval *e, struct node *n, enum flow *fl)
+{
+	struct value v;
 	if (n->kind == N_BLOCK) {
 		for (uint32_t i = 0; i < n->u.block.n; i++) {
 			if (st_run(e, n->u.block.v[i], fl) < 0)
@@ -979,31 +1064,8 @@ static int st_run(struct eval *e, struct node *n, enum flow *fl)
 		}
 		*fl = FL_RETURN;
 		return 0;
-	case N_DELETE: {
-		struct node *t = n->u.del;
-		struct node *base = t->kind == N_INDEX ? t->u.index.base : t;
-		struct sym *s = base->kind == N_VAR ? sym_of(e, base) : NULL;
-		if (!s)
-			return e->failed ? -1 : fail_at(e, n, "cannot delete this");
-		int rc;
-		if (t->kind == N_INDEX) {
-			struct value keys[BSTAP_MAXKEYS];
-			if (eval_keys(e, &t->u.index.keys, keys) < 0)
-				return aborted(e, fl);
-			rc = e->ops->del(e->sctx, s->index, keys, t->u.index.keys.n);
-		} else if (!is_global(s)) {
-			struct value *slot = local_slot(e, s);
-			if (!slot)
-				return fail_at(e, t, "unknown local variable");
-			set_default(slot, s->type);
-			return 0;
-		} else if (s->nkeys || s->is_array) {
-			rc = e->ops->clear(e->sctx, s->index);
-		} else {
-			rc = e->ops->del(e->sctx, s->index, NULL, 0);
-		}
-		return rc < 0 ? store_fail(e, t, rc) : 0;
-	}
+	case N_DELETE:
+		return st_delete(e, n, fl);
 	default:
 		return fail_at(e, n, "not a statement");
 	}
@@ -1022,6 +1084,10 @@ struct eval *eval_new(const struct program *p, const struct store_ops *ops, void
 	e->sctx = store_ctx;
 	e->out = out;
 	e->octx = octx;
+	e->stack_budget = EVAL_STACK_BUDGET;
+	struct rlimit rl;
+	if (!getrlimit(RLIMIT_STACK, &rl) && rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur / 2 < e->stack_budget)
+		e->stack_budget = rl.rlim_cur / 2;
 	/* execname() in begin/end is this process, as stap shows its own runtime's name. */
 	FILE *f = fopen("/proc/self/comm", "r");
 	if (f) {
@@ -1047,6 +1113,8 @@ void eval_set_target(struct eval *e, int64_t pid)
 
 int eval_init_globals(struct eval *e)
 {
+	e->stack_base = (uintptr_t)__builtin_frame_address(0);
+	e->nest = 0;
 	e->failed = false;
 	e->err[0] = '\0';
 	for (uint32_t i = 0; i < e->prog->globals.n; i++) {
@@ -1070,6 +1138,8 @@ int eval_run_probe(struct eval *e, const struct eprobe *ep)
 	e->ep = ep;
 	e->fr = &f;
 	e->depth = 0;
+	e->nest = 0;
+	e->stack_base = (uintptr_t)__builtin_frame_address(0);
 	e->actions = 0;
 	e->failed = false;
 	e->uncatchable = false;

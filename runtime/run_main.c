@@ -86,7 +86,8 @@ int main(int argc, char **argv)
 	const char *path = argv[optind];
 	struct objprog *o = NULL;
 	uint32_t version = 0;
-	int err = objcodec_load(path, &o, &version);
+	const char *why = "unreadable";
+	int err = objcodec_load(path, &o, &version, &why);
 	if (err) {
 		if (err == -ENODATA || err == -ENOEXEC)
 			fprintf(stderr, "bstap-run: error: %s has no .bstap section: not an object "
@@ -96,7 +97,7 @@ int main(int argc, char **argv)
 				"bstap-run reads format %u: compile the script again with this version's "
 				"'bstap -p4'\n", path, version, BSTAP_OBJ_VERSION);
 		else if (err == -EPROTO)
-			fprintf(stderr, "bstap-run: error: %s: the .bstap section is corrupt\n", path);
+			fprintf(stderr, "bstap-run: %s: damaged .bstap section: %s\n", path, why);
 		else
 			fprintf(stderr, "bstap-run: error: cannot read %s: %s\n", path, strerror(-err));
 		return 1;

@@ -346,6 +346,12 @@ static int open_store(struct sess *s)
 			return -ENOENT;
 		}
 	}
+	char why[256];
+	if (store_bpf_check(s->meta, fds, why, sizeof(why))) {
+		fprintf(stderr, "bstap: error: damaged object: %s\n", why);
+		free(fds);
+		return -EPROTO;
+	}
 	s->sbpf = store_bpf_new(s->meta, fds);
 	free(fds);
 	if (!s->sbpf)

@@ -4,6 +4,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,6 +13,25 @@ struct store_bpf {
 	int *fds;
 	int ncpus;
 };
+
+int store_bpf_check(const struct meta *m, const int *fds, char *why, size_t len)
+{
+	for (uint32_t i = 0; i < m->nglobals; i++) {
+		const struct meta_global *g = &m->globals[i];
+		struct bpf_map_info info;
+		uint32_t ilen = sizeof(info);
+		memset(&info, 0, sizeof(info));
+		if (bpf_obj_get_info_by_fd(fds[i], &info, &ilen))
+			continue;	/* nothing to compare with: the map calls will fail */
+		if (info.key_size != g->key_size || info.value_size != g->value_size) {
+			snprintf(why, len, "map %s has %u-byte keys and %u-byte values, and its "
+				 "global %u-byte keys and %u-byte values", g->map, info.key_size,
+				 info.value_size, g->key_size, g->value_size);
+			return -EPROTO;
+		}
+	}
+	return 0;
+}
 
 struct store_bpf *store_bpf_new(const struct meta *m, const int *fds)
 {
@@ -91,13 +111,30 @@ static void decode_val(const struct meta_global *g, const unsigned char *buf, st
 	}
 }
 
-#define KEYBUF (9 * BSTAP_MAXSTRINGLEN + 72)
+#define KEYBUF META_MAXKEYSIZE	/* the decoder refuses larger key sizes */
+
+/*
+ * Global gid, if it is one and of the kind the operation needs (statistics or not): the
+ * buffers below are sized for that kind, and the evaluator only asks for what the program's
+ * types allow, but the program came from a file.
+ */
+static const struct meta_global *global_of(const struct store_bpf *s, uint32_t gid, bool stats)
+{
+	if (gid >= s->m->nglobals)
+		return NULL;
+	const struct meta_global *g = &s->m->globals[gid];
+	if (g->percpu != stats || g->key_size > KEYBUF)
+		return NULL;
+	return g;
+}
 
 static int sb_get(void *ctx, uint32_t gid, const struct value *keys, uint32_t nkeys,
 		  struct value *out)
 {
 	struct store_bpf *s = ctx;
-	const struct meta_global *g = &s->m->globals[gid];
+	const struct meta_global *g = global_of(s, gid, false);
+	if (!g)
+		return -EINVAL;
 	unsigned char key[KEYBUF], val[BSTAP_MAXSTRINGLEN];
 	if (!encode_key(g, keys, nkeys, key))
 		return 0;	/* a string too long for the key field: no such element */
@@ -111,7 +148,9 @@ static int sb_set(void *ctx, uint32_t gid, const struct value *keys, uint32_t nk
 		  const struct value *v)
 {
 	struct store_bpf *s = ctx;
-	const struct meta_global *g = &s->m->globals[gid];
+	const struct meta_global *g = global_of(s, gid, false);
+	if (!g)
+		return -EINVAL;
 	unsigned char key[KEYBUF], val[BSTAP_MAXSTRINGLEN];
 	if (!encode_key(g, keys, nkeys, key))
 		return -ENAMETOOLONG;	/* cannot happen: pass 3 sized the field for every store */
@@ -128,6 +167,8 @@ static int sb_set(void *ctx, uint32_t gid, const struct value *keys, uint32_t nk
 static int sb_exists(void *ctx, uint32_t gid, const struct value *keys, uint32_t nkeys)
 {
 	struct store_bpf *s = ctx;
+	if (gid >= s->m->nglobals)
+		return -EINVAL;
 	const struct meta_global *g = &s->m->globals[gid];
 	unsigned char key[KEYBUF];
 	if (!encode_key(g, keys, nkeys, key))
@@ -143,6 +184,8 @@ static int sb_exists(void *ctx, uint32_t gid, const struct value *keys, uint32_t
 static int sb_del(void *ctx, uint32_t gid, const struct value *keys, uint32_t nkeys)
 {
 	struct store_bpf *s = ctx;
+	if (gid >= s->m->nglobals)
+		return -EINVAL;
 	const struct meta_global *g = &s->m->globals[gid];
 	unsigned char key[KEYBUF];
 	if (!encode_key(g, keys, nkeys, key))
@@ -165,6 +208,8 @@ static int sb_del(void *ctx, uint32_t gid, const struct value *keys, uint32_t nk
 static int sb_clear(void *ctx, uint32_t gid)
 {
 	struct store_bpf *s = ctx;
+	if (gid >= s->m->nglobals)
+		return -EINVAL;
 	const struct meta_global *g = &s->m->globals[gid];
 	if (!g->nkeys)
 		return sb_del(ctx, gid, NULL, 0);
@@ -226,7 +271,9 @@ static void merge_stats(const unsigned char *vals, int ncpus, struct stat_value 
 static int sb_stat_add(void *ctx, uint32_t gid, const struct value *keys, uint32_t nkeys, int64_t v)
 {
 	struct store_bpf *s = ctx;
-	const struct meta_global *g = &s->m->globals[gid];
+	const struct meta_global *g = global_of(s, gid, true);
+	if (!g)
+		return -EINVAL;
 	unsigned char key[KEYBUF];
 	if (!encode_key(g, keys, nkeys, key))
 		return -ENAMETOOLONG;	/* cannot happen: pass 3 sized the field for every store */
@@ -256,7 +303,9 @@ static int sb_stat_get(void *ctx, uint32_t gid, const struct value *keys, uint32
 		       struct stat_value *out)
 {
 	struct store_bpf *s = ctx;
-	const struct meta_global *g = &s->m->globals[gid];
+	const struct meta_global *g = global_of(s, gid, true);
+	if (!g)
+		return -EINVAL;
 	unsigned char key[KEYBUF];
 	if (!encode_key(g, keys, nkeys, key))
 		return 0;
@@ -277,6 +326,8 @@ static int sb_stat_get(void *ctx, uint32_t gid, const struct value *keys, uint32
 static int sb_snapshot(void *ctx, uint32_t gid, struct store_entry **out, size_t *n)
 {
 	struct store_bpf *s = ctx;
+	if (gid >= s->m->nglobals)
+		return -EINVAL;
 	const struct meta_global *g = &s->m->globals[gid];
 	*out = NULL;
 	*n = 0;

@@ -3,15 +3,31 @@
 
 #include <errno.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+/*
+ * One element, sized to what it holds: its keys encoded after the header (a type byte, then
+ * 8 bytes for a long or the string with its NUL), then a string value with its NUL. A long or
+ * statistics value lives in the header. An element of a[long] takes about 80 bytes.
+ */
 struct mem_entry {
 	struct mem_entry *next;		/* hash chain */
 	uint64_t hash;
+	uint32_t klen;			/* bytes of encoded keys in data */
+	uint8_t nkeys;
 	bool is_stat;
-	struct store_entry e;
+	bool has_str;			/* the value is the string after the keys */
+	union {
+		int64_t num;
+		struct stat_value stat;
+	} u;
+	unsigned char data[];
 };
+
+/* The most bytes keys take encoded. */
+#define KEYS_MAX (BSTAP_MAXKEYS * (1 + BSTAP_MAXSTRINGLEN))
 
 struct mem_global {
 	struct mem_entry **buckets;
@@ -24,17 +40,21 @@ struct store_mem {
 	uint32_t ng;
 };
 
-static void *xcalloc(size_t n, size_t sz)
-{
-	void *p = calloc(n, sz);
-	if (!p)
-		abort();	/* as the arena does: out of memory is fatal */
-	return p;
-}
-
 struct store_mem *store_mem_new(void)
 {
-	return xcalloc(1, sizeof(struct store_mem));
+	return calloc(1, sizeof(struct store_mem));
+}
+
+static void free_chains(struct mem_global *g)
+{
+	for (size_t b = 0; b < g->nbuckets; b++) {
+		for (struct mem_entry *m = g->buckets[b], *nx; m; m = nx) {
+			nx = m->next;
+			free(m);
+		}
+		g->buckets[b] = NULL;
+	}
+	g->count = 0;
 }
 
 void store_mem_free(struct store_mem *s)
@@ -42,35 +62,33 @@ void store_mem_free(struct store_mem *s)
 	if (!s)
 		return;
 	for (uint32_t i = 0; i < s->ng; i++) {
-		struct mem_global *g = &s->g[i];
-		for (size_t b = 0; b < g->nbuckets; b++) {
-			for (struct mem_entry *m = g->buckets[b], *nx; m; m = nx) {
-				nx = m->next;
-				free(m);
-			}
-		}
-		free(g->buckets);
+		free_chains(&s->g[i]);
+		free(s->g[i].buckets);
 	}
 	free(s->g);
 	free(s);
 }
 
-/* Globals are created on first use, so the store needs no metadata. */
+/* Globals are created on first use, so the store needs no metadata. NULL: out of memory. */
 static struct mem_global *global(struct store_mem *s, uint32_t gid)
 {
 	if (gid >= s->ng) {
+		if (gid == UINT32_MAX)
+			return NULL;
 		uint32_t n = gid + 1;
 		struct mem_global *g = realloc(s->g, n * sizeof(*g));
 		if (!g)
-			abort();
+			return NULL;
 		memset(g + s->ng, 0, (n - s->ng) * sizeof(*g));
 		s->g = g;
 		s->ng = n;
 	}
 	struct mem_global *g = &s->g[gid];
 	if (!g->buckets) {
+		g->buckets = calloc(64, sizeof(*g->buckets));
+		if (!g->buckets)
+			return NULL;
 		g->nbuckets = 64;
-		g->buckets = xcalloc(g->nbuckets, sizeof(*g->buckets));
 		if (!g->max_entries)
 			g->max_entries = BSTAP_MAXMAPENTRIES;
 	}
@@ -79,54 +97,73 @@ static struct mem_global *global(struct store_mem *s, uint32_t gid)
 
 void store_mem_set_max(struct store_mem *s, uint32_t gid, uint32_t max_entries)
 {
-	global(s, gid)->max_entries = max_entries ? max_entries : BSTAP_MAXMAPENTRIES;
+	struct mem_global *g = global(s, gid);
+	if (g)
+		g->max_entries = max_entries ? max_entries : BSTAP_MAXMAPENTRIES;
 }
 
-static uint64_t hash_keys(const struct value *keys, uint32_t nkeys)
+/* Keys encoded as an element stores them; the length. */
+static uint32_t encode_keys(const struct value *keys, uint32_t nkeys, unsigned char *buf)
+{
+	uint32_t n = 0;
+	for (uint32_t i = 0; i < nkeys; i++) {
+		buf[n++] = (unsigned char)keys[i].type;
+		if (keys[i].type == T_STRING) {
+			size_t l = strnlen(keys[i].str, BSTAP_MAXSTRINGLEN - 1);
+			memcpy(buf + n, keys[i].str, l);
+			n += (uint32_t)l;
+			buf[n++] = 0;
+		} else {
+			memcpy(buf + n, &keys[i].num, 8);
+			n += 8;
+		}
+	}
+	return n;
+}
+
+static void decode_keys(const struct mem_entry *m, struct value *keys)
+{
+	const unsigned char *p = m->data;
+	for (uint32_t i = 0; i < m->nkeys; i++) {
+		memset(&keys[i], 0, sizeof(keys[i]));
+		keys[i].type = (enum type)*p++;
+		if (keys[i].type == T_STRING) {
+			size_t l = strlen((const char *)p);
+			memcpy(keys[i].str, p, l + 1);
+			p += l + 1;
+		} else {
+			memcpy(&keys[i].num, p, 8);
+			p += 8;
+		}
+	}
+}
+
+static uint64_t hash_bytes(const unsigned char *p, uint32_t n)
 {
 	uint64_t h = 1469598103934665603ull;	/* FNV-1a */
-	for (uint32_t i = 0; i < nkeys; i++) {
-		const unsigned char *p;
-		size_t n;
-		if (keys[i].type == T_STRING) {
-			p = (const unsigned char *)keys[i].str;
-			n = strlen(keys[i].str);
-		} else {
-			p = (const unsigned char *)&keys[i].num;
-			n = sizeof(keys[i].num);
-		}
-		h = (h ^ (uint64_t)keys[i].type) * 1099511628211ull;
-		for (size_t j = 0; j < n; j++)
-			h = (h ^ p[j]) * 1099511628211ull;
-	}
+	for (uint32_t j = 0; j < n; j++)
+		h = (h ^ p[j]) * 1099511628211ull;
 	return h;
 }
 
-static bool keys_equal(const struct store_entry *e, const struct value *keys, uint32_t nkeys)
-{
-	if (e->nkeys != nkeys)
-		return false;
-	for (uint32_t i = 0; i < nkeys; i++) {
-		if (e->keys[i].type != keys[i].type)
-			return false;
-		if (keys[i].type == T_STRING ? strcmp(e->keys[i].str, keys[i].str) : e->keys[i].num != keys[i].num)
-			return false;
-	}
-	return true;
-}
-
-static struct mem_entry **find(struct mem_global *g, const struct value *keys, uint32_t nkeys, uint64_t h)
+/* The link that points at the element with these encoded keys, or at the NULL ending its chain. */
+static struct mem_entry **find(struct mem_global *g, const unsigned char *k, uint32_t klen,
+			       uint32_t nkeys, uint64_t h)
 {
 	struct mem_entry **pp = &g->buckets[h % g->nbuckets];
-	while (*pp && !((*pp)->hash == h && keys_equal(&(*pp)->e, keys, nkeys)))
+	while (*pp && !((*pp)->hash == h && (*pp)->nkeys == nkeys && (*pp)->klen == klen &&
+			!memcmp((*pp)->data, k, klen)))
 		pp = &(*pp)->next;
 	return pp;
 }
 
+/* More buckets; without memory for them, the chains just get longer. */
 static void grow(struct mem_global *g)
 {
 	size_t nb = g->nbuckets * 2;
-	struct mem_entry **b = xcalloc(nb, sizeof(*b));
+	struct mem_entry **b = calloc(nb, sizeof(*b));
+	if (!b)
+		return;
 	for (size_t i = 0; i < g->nbuckets; i++) {
 		for (struct mem_entry *m = g->buckets[i], *nx; m; m = nx) {
 			nx = m->next;
@@ -139,95 +176,139 @@ static void grow(struct mem_global *g)
 	g->nbuckets = nb;
 }
 
-/* The element for keys, created if create is set; NULL if absent, or (*full) if the array is full. */
-static struct mem_entry *lookup(struct store_mem *s, uint32_t gid, const struct value *keys, uint32_t nkeys,
-				bool create, bool *full)
+/*
+ * The link to the element for keys, which is created if create is set; NULL with *err set
+ * when it is absent (0), the array is full (-ENOSPC) or memory ran out (-ENOMEM). A new
+ * element has room for a string value of vlen bytes.
+ */
+static struct mem_entry **lookup(struct store_mem *s, uint32_t gid, const struct value *keys,
+				 uint32_t nkeys, bool create, size_t vlen, int *err)
 {
-	if (nkeys > BSTAP_MAXKEYS)
-		return NULL;
-	struct mem_global *g = global(s, gid);
-	uint64_t h = hash_keys(keys, nkeys);
-	struct mem_entry **pp = find(g, keys, nkeys, h);
-	if (*pp || !create)
-		return *pp;
-	/* Scalars (no keys) never count against the capacity. */
-	if (nkeys && g->count >= g->max_entries) {
-		*full = true;
+	*err = 0;
+	if (nkeys > BSTAP_MAXKEYS) {
+		*err = -EINVAL;
 		return NULL;
 	}
-	struct mem_entry *m = xcalloc(1, sizeof(*m));
+	struct mem_global *g = global(s, gid);
+	if (!g) {
+		*err = -ENOMEM;
+		return NULL;
+	}
+	unsigned char k[KEYS_MAX];
+	uint32_t klen = encode_keys(keys, nkeys, k);
+	uint64_t h = hash_bytes(k, klen);
+	struct mem_entry **pp = find(g, k, klen, nkeys, h);
+	if (*pp)
+		return pp;
+	if (!create)
+		return NULL;
+	/* Scalars (no keys) never count against the capacity. */
+	if (nkeys && g->count >= g->max_entries) {
+		*err = -ENOSPC;
+		return NULL;
+	}
+	struct mem_entry *m = calloc(1, sizeof(*m) + klen + vlen);
+	if (!m) {
+		*err = -ENOMEM;
+		return NULL;
+	}
 	m->hash = h;
-	m->e.nkeys = nkeys;
-	for (uint32_t i = 0; i < nkeys; i++)
-		m->e.keys[i] = keys[i];
+	m->nkeys = (uint8_t)nkeys;
+	m->klen = klen;
+	memcpy(m->data, k, klen);
 	*pp = m;
 	if (++g->count > g->nbuckets)
 		grow(g);
-	return m;
+	/* growing moved the chains: find the link again */
+	return find(g, k, klen, nkeys, h);
 }
 
 static int mem_get(void *ctx, uint32_t gid, const struct value *keys, uint32_t nkeys, struct value *out)
 {
-	struct mem_entry *m = lookup(ctx, gid, keys, nkeys, false, NULL);
-	if (!m || m->is_stat)
-		return 0;
-	*out = m->e.val;
+	int err;
+	struct mem_entry **pp = lookup(ctx, gid, keys, nkeys, false, 0, &err);
+	if (!pp || (*pp)->is_stat)
+		return err;
+	const struct mem_entry *m = *pp;
+	memset(out, 0, sizeof(*out));
+	if (m->has_str) {
+		out->type = T_STRING;
+		snprintf(out->str, sizeof(out->str), "%s", (const char *)m->data + m->klen);
+	} else {
+		out->type = T_LONG;
+		out->num = m->u.num;
+	}
 	return 1;
 }
 
 static int mem_set(void *ctx, uint32_t gid, const struct value *keys, uint32_t nkeys, const struct value *v)
 {
-	bool full = false;
-	struct mem_entry *m = lookup(ctx, gid, keys, nkeys, true, &full);
-	if (!m)
-		return full ? -ENOSPC : -EINVAL;
-	m->e.val = *v;
+	int err;
+	bool str = v->type == T_STRING;
+	size_t vlen = str ? strnlen(v->str, BSTAP_MAXSTRINGLEN - 1) + 1 : 0;
+	struct mem_entry **pp = lookup(ctx, gid, keys, nkeys, true, vlen, &err);
+	if (!pp)
+		return err;
+	struct mem_entry *m = *pp;
+	if (str) {
+		size_t have = m->has_str ? strlen((const char *)m->data + m->klen) + 1 : 0;
+		if (have < vlen || have > vlen + 64) {
+			struct mem_entry *nm = realloc(m, sizeof(*m) + m->klen + vlen);
+			if (!nm)
+				return -ENOMEM;
+			*pp = m = nm;
+		}
+		memcpy(m->data + m->klen, v->str, vlen - 1);
+		m->data[m->klen + vlen - 1] = 0;
+	}
+	m->has_str = str;
+	m->is_stat = false;
+	m->u.num = str ? 0 : v->num;
 	return 0;
 }
 
 static int mem_exists(void *ctx, uint32_t gid, const struct value *keys, uint32_t nkeys)
 {
-	return lookup(ctx, gid, keys, nkeys, false, NULL) != NULL;
+	int err;
+	struct mem_entry **pp = lookup(ctx, gid, keys, nkeys, false, 0, &err);
+	return pp ? 1 : err;
 }
 
 static int mem_del(void *ctx, uint32_t gid, const struct value *keys, uint32_t nkeys)
 {
-	struct store_mem *s = ctx;
-	if (nkeys > BSTAP_MAXKEYS)
-		return -EINVAL;
-	struct mem_global *g = global(s, gid);
-	struct mem_entry **pp = find(g, keys, nkeys, hash_keys(keys, nkeys));
-	if (*pp) {
+	int err;
+	struct mem_entry **pp = lookup(ctx, gid, keys, nkeys, false, 0, &err);
+	if (pp) {
 		struct mem_entry *m = *pp;
 		*pp = m->next;
 		free(m);
-		g->count--;
+		global(ctx, gid)->count--;
 	}
-	return 0;
+	return err;
 }
 
 static int mem_clear(void *ctx, uint32_t gid)
 {
 	struct mem_global *g = global(ctx, gid);
-	for (size_t b = 0; b < g->nbuckets; b++) {
-		for (struct mem_entry *m = g->buckets[b], *nx; m; m = nx) {
-			nx = m->next;
-			free(m);
-		}
-		g->buckets[b] = NULL;
-	}
-	g->count = 0;
+	if (!g)
+		return -ENOMEM;
+	free_chains(g);
 	return 0;
 }
 
 static int mem_stat_add(void *ctx, uint32_t gid, const struct value *keys, uint32_t nkeys, int64_t v)
 {
-	bool full = false;
-	struct mem_entry *m = lookup(ctx, gid, keys, nkeys, true, &full);
-	if (!m)
-		return full ? -ENOSPC : -EINVAL;
-	struct stat_value *st = &m->e.stat;
-	m->is_stat = true;
+	int err;
+	struct mem_entry **pp = lookup(ctx, gid, keys, nkeys, true, 0, &err);
+	if (!pp)
+		return err;
+	struct mem_entry *m = *pp;
+	if (!m->is_stat) {
+		memset(&m->u, 0, sizeof(m->u));
+		m->is_stat = true;
+		m->has_str = false;
+	}
+	struct stat_value *st = &m->u.stat;
 	if (st->count == 0 || v < st->min)
 		st->min = v;
 	if (st->count == 0 || v > st->max)
@@ -240,10 +321,13 @@ static int mem_stat_add(void *ctx, uint32_t gid, const struct value *keys, uint3
 static int mem_stat_get(void *ctx, uint32_t gid, const struct value *keys, uint32_t nkeys,
 			struct stat_value *out)
 {
-	struct mem_entry *m = lookup(ctx, gid, keys, nkeys, false, NULL);
-	if (!m || !m->is_stat || m->e.stat.count == 0)
+	int err;
+	struct mem_entry **pp = lookup(ctx, gid, keys, nkeys, false, 0, &err);
+	if (!pp)
+		return err;
+	if (!(*pp)->is_stat || (*pp)->u.stat.count == 0)
 		return 0;
-	*out = m->e.stat;
+	*out = (*pp)->u.stat;
 	return 1;
 }
 
@@ -252,15 +336,31 @@ static int mem_snapshot(void *ctx, uint32_t gid, struct store_entry **out, size_
 	struct mem_global *g = global(ctx, gid);
 	*out = NULL;
 	*n = 0;
+	if (!g)
+		return -ENOMEM;
 	if (!g->count)
 		return 0;
 	struct store_entry *v = malloc(g->count * sizeof(*v));
 	if (!v)
 		return -ENOMEM;
 	size_t k = 0;
-	for (size_t b = 0; b < g->nbuckets; b++)
-		for (struct mem_entry *m = g->buckets[b]; m; m = m->next)
-			v[k++] = m->e;
+	for (size_t b = 0; b < g->nbuckets; b++) {
+		for (struct mem_entry *m = g->buckets[b]; m; m = m->next) {
+			struct store_entry *e = &v[k++];
+			memset(e, 0, sizeof(*e));
+			e->nkeys = m->nkeys;
+			decode_keys(m, e->keys);
+			if (m->is_stat) {
+				e->stat = m->u.stat;
+			} else if (m->has_str) {
+				e->val.type = T_STRING;
+				snprintf(e->val.str, sizeof(e->val.str), "%s", (const char *)m->data + m->klen);
+			} else {
+				e->val.type = T_LONG;
+				e->val.num = m->u.num;
+			}
+		}
+	}
 	*out = v;
 	*n = k;
 	return 0;

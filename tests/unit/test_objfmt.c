@@ -66,7 +66,7 @@ TEST(roundtrip_program_and_meta)
 		struct built b;
 		ASSERT_EQ(build(scripts[i], &b), 0);
 		struct objprog *o = NULL;
-		ASSERT_EQ(objcodec_decode(b.sec, b.len, &o, NULL), 0);
+		ASSERT_EQ(objcodec_decode(b.sec, b.len, &o, NULL, NULL), 0);
 		char *want = print_program(b.p), *got = print_program(objprog_program(o));
 		int same = !strcmp(want, got);
 		if (!same)
@@ -102,7 +102,7 @@ TEST(damaged_sections_never_crash)
 	int rejected = 0;
 	for (size_t n = 0; n < b.len; n++) {
 		struct objprog *o = NULL;
-		if (objcodec_decode(b.sec, n, &o, NULL) == 0)
+		if (objcodec_decode(b.sec, n, &o, NULL, NULL) == 0)
 			objprog_free(o);
 		else
 			rejected++;
@@ -117,12 +117,12 @@ TEST(damaged_sections_never_crash)
 			copy[(seed >> 8) % b.len] ^= (char)(1u << ((seed >> 4) & 7));
 		}
 		struct objprog *o = NULL;
-		if (objcodec_decode(copy, b.len, &o, NULL) == 0)
+		if (objcodec_decode(copy, b.len, &o, NULL, NULL) == 0)
 			objprog_free(o);
 	}
 	free(copy);
 	struct objprog *o = NULL;
-	ASSERT_TRUE(objcodec_decode("BSTAPOBJ\x02\0\0\0", 12, &o, NULL) != 0);	/* other version */
+	ASSERT_TRUE(objcodec_decode("BSTAPOBJ\x02\0\0\0", 12, &o, NULL, NULL) != 0);	/* other version */
 	free(b.sec);
 	arena_free(b.a);
 }
