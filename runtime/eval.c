@@ -1031,7 +1031,7 @@ struct eval *eval_new(const struct program *p, const struct store_ops *ops, void
 	e->out = out;
 	e->octx = octx;
 	/* execname() in begin/end is this process, as stap shows its own runtime's name. */
-	FILE *f = fopen("/proc/self/comm", "r");
+	FILE *f = fopen("/proc/self/comm", "re");
 	if (f) {
 		if (fgets(e->comm, sizeof(e->comm), f))
 			e->comm[strcspn(e->comm, "\n")] = '\0';
