@@ -22,14 +22,16 @@
 #include "runtime/store_bpf.h"
 
 static volatile sig_atomic_t stop_signal;	/* the first SIGINT, SIGTERM or SIGHUP */
-static volatile sig_atomic_t finishing;		/* the session has stopped: end probes next */
-/* A second signal, or one once the session has stopped: begin, end and error probes stop
- * where MAXACTION is checked, keep what they printed, and the session exits. */
+/*
+ * A second one: begin, end and error probes stop where MAXACTION is checked, keep what they
+ * printed, and the session exits. Only a second: a first signal that arrives once the session
+ * has stopped anyway (a Ctrl-C that also ended the -c command, say) interrupts nothing.
+ */
 static volatile sig_atomic_t interrupt_signal;
 
 static void on_signal(int sig)
 {
-	if (stop_signal || finishing)
+	if (stop_signal)
 		interrupt_signal = sig;
 	else
 		stop_signal = sig;
@@ -703,7 +705,6 @@ static void sess_loop(struct sess *s)
  */
 static int sess_finish(struct sess *s)
 {
-	finishing = 1;	/* a signal from now on interrupts the end (or error) probes */
 	command_stop(&s->cmd);
 	set_kernel_state(s, s->errored ? BSTAP_ERRORED : BSTAP_STOPPING);
 	ldr_detach(s->ldr);
