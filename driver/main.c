@@ -529,9 +529,16 @@ int main(int argc, char **argv)
 		r.t = now_ms();
 		res = passes[i](&r);
 	}
-	if (res == PASS_DONE)
+	if (res == PASS_DONE) {
+		/* -p N, -l, -L: their result went to stdout, and must have reached it */
 		status = 0;
-	else if (res == PASS_NEXT)	/* pass 5: the session */
+		errno = 0;
+		if (fflush(stdout) || ferror(stdout)) {
+			fprintf(stderr, "ERROR: cannot write output to standard output: %s\n",
+				strerror(errno ? errno : EIO));
+			status = 1;
+		}
+	} else if (res == PASS_NEXT)	/* pass 5: the session */
 		status = sess_run(r.prog, r.gr.meta, r.obj, &r.o.sess);
 	driver_cleanup(&r);
 	return status;

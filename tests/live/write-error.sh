@@ -28,4 +28,9 @@ expect_no_grep "end probes" err 'end ran'
 "$BSTAP" -e 'global g probe begin { g = 1; exit() }' >/dev/full 2>err
 expect_eq "autoprint status" $? 1
 expect_grep "autoprint message" err "$MSG_STDOUT"
+
+# the result of an earlier pass (-p1) written to stdout
+"$BSTAP" -p1 -e 'probe begin { println("x") }' >/dev/full 2>err
+expect_eq "-p1 status" $? 1
+expect_grep "-p1 message" err "$MSG_STDOUT"
 exit 0
