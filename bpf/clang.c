@@ -19,7 +19,7 @@ extern const char bstap_abi_h[];	/* prog/abi.h, which it includes as bstap_abi.h
 
 static int write_file(const char *path, const char *text)
 {
-	FILE *f = fopen(path, "w");
+	FILE *f = fopen(path, "we");
 	if (!f)
 		return -errno;
 	size_t n = strlen(text);
@@ -44,7 +44,7 @@ static const char *multiarch_include(void)
 /* The section's bytes as a C array placed in ".bstap" (unknown to libbpf, which leaves it be). */
 static int write_section(const char *path, const char *buf, size_t len)
 {
-	FILE *f = fopen(path, "w");
+	FILE *f = fopen(path, "we");
 	if (!f)
 		return -errno;
 	fprintf(f, "/* the .bstap section: metadata and the typed program (prog/objfmt.h) */\n"

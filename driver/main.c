@@ -46,7 +46,7 @@ static double now_ms(void)
 static const char *mem_usage(char *buf, size_t len)
 {
 	unsigned long size, res, shr, text, lib, data;
-	FILE *f = fopen("/proc/self/statm", "r");
+	FILE *f = fopen("/proc/self/statm", "re");
 	int n = f ? fscanf(f, "%lu %lu %lu %lu %lu %lu", &size, &res, &shr, &text, &lib, &data) : 0;
 	if (f)
 		fclose(f);
@@ -141,8 +141,8 @@ static char *copy_object(struct arena *a, const char *from, const char *name)
 	bool has_ext = n > 6 && !strcmp(name + n - 6, ".bpf.o");
 	char *dst = arena_printf(a, "%s%s", name, has_ext ? "" : ".bpf.o");
 	char *tmp = arena_printf(a, "%s.tmp" MKTEMP_SUFFIX, dst);
-	FILE *in = fopen(from, "rb");
-	int fd = in ? mkstemp(tmp) : -1;
+	FILE *in = fopen(from, "rbe");
+	int fd = in ? mkostemp(tmp, O_CLOEXEC) : -1;
 	FILE *out = fd >= 0 ? fdopen(fd, "wb") : NULL;
 	bool ok = in && out;
 	char buf[65536];
@@ -204,7 +204,7 @@ static void target_kernel(struct driver *r)
 	r->build_dir = rel;
 	char path[4096], buf[256];
 	snprintf(path, sizeof(path), "%s/include/config/kernel.release", rel);
-	FILE *f = fopen(path, "r");
+	FILE *f = fopen(path, "re");
 	if (f && fgets(buf, sizeof(buf), f)) {
 		buf[strcspn(buf, "\n")] = 0;
 		r->release = arena_strdup(r->a, buf);
@@ -529,9 +529,16 @@ int main(int argc, char **argv)
 		r.t = now_ms();
 		res = passes[i](&r);
 	}
-	if (res == PASS_DONE)
+	if (res == PASS_DONE) {
+		/* -p N, -l, -L: their result went to stdout, and must have reached it */
 		status = 0;
-	else if (res == PASS_NEXT)	/* pass 5: the session */
+		errno = 0;
+		if (fflush(stdout) || ferror(stdout)) {
+			fprintf(stderr, "ERROR: cannot write output to standard output: %s\n",
+				strerror(errno ? errno : EIO));
+			status = 1;
+		}
+	} else if (res == PASS_NEXT)	/* pass 5: the session */
 		status = sess_run(r.prog, r.gr.meta, r.obj, &r.o.sess);
 	driver_cleanup(&r);
 	return status;

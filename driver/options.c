@@ -56,8 +56,9 @@ static void usage(FILE *o)
 	      "  -V, --version  show the version and exit\n"
 	      "\n"
 	      "ARGS are available to the script as $1, $2 ... (numbers) and @1, @2 ... (strings).\n"
-	      "Exit status: 0 on success; 1 on a script error, a runtime error, error(), or a\n"
-	      "failure to compile, load or attach.\n",
+	      "Exit status: 0 on success (also when the reader of the output goes away); 1 on a\n"
+	      "script error, a runtime error, error(), a failed write of the output, end probes\n"
+	      "interrupted by a second signal, or a failure to compile, load or attach.\n",
 	      o);
 }
 

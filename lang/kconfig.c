@@ -9,7 +9,7 @@
 /* The whole file, gunzipped when it is gzip (zlib reads plain files as they are). */
 static char *slurp(struct arena *a, const char *path, size_t *len)
 {
-	gzFile f = gzopen(path, "rb");
+	gzFile f = gzopen(path, "rbe");	/* e: O_CLOEXEC */
 	if (!f)
 		return NULL;
 	size_t cap = 1 << 16, n = 0;

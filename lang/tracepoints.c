@@ -48,7 +48,7 @@ static int cmp_str(const void *x, const void *y)
 
 static char *read_file(struct arena *a, const char *path, size_t *len)
 {
-	FILE *f = fopen(path, "r");
+	FILE *f = fopen(path, "re");
 	if (!f)
 		return NULL;
 	size_t cap = 4096, n = 0;

@@ -8,7 +8,7 @@
 /* Fill cpus with the online CPU ids (at most max); returns how many, or -errno. */
 int ldr_online_cpus(int *cpus, int max)
 {
-	FILE *f = fopen("/sys/devices/system/cpu/online", "r");
+	FILE *f = fopen("/sys/devices/system/cpu/online", "re");
 	if (!f)
 		return -errno;
 	char buf[4096];

@@ -63,7 +63,7 @@ static void quote_script_line(const char *loc, size_t n)
 		return;
 	*c1 = 0;
 	long line = strtol(c1 + 1, NULL, 10), col = strtol(c2 + 1, NULL, 10);
-	FILE *f = fopen(buf, "r");
+	FILE *f = fopen(buf, "re");
 	if (!f)
 		return;
 	char text[1024];

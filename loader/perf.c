@@ -129,7 +129,7 @@ static int perf_open(const struct attach_spec *at, int cpu)
 
 static long read_long_file(const char *path)
 {
-	FILE *f = fopen(path, "r");
+	FILE *f = fopen(path, "re");
 	long v = -1;
 	if (f) {
 		if (fscanf(f, "%ld", &v) != 1)

@@ -179,7 +179,7 @@ struct src_file *src_file_new(struct arena *a, const char *path, const char *tex
 
 struct src_file *src_file_read(struct arena *a, const char *path)
 {
-	FILE *fp = fopen(path, "rb");
+	FILE *fp = fopen(path, "rbe");
 	if (!fp)
 		return NULL;
 	size_t cap = 4096, len = 0;

@@ -2,6 +2,7 @@
 #include "command.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -53,7 +54,7 @@ static bool cmd_is_simple(const char *cmd)
  * (blocked on a pipe) until the probes are attached, as staprun does with SIGUSR1. Forked
  * before the object is loaded, the child holds no BPF file descriptors.
  */
-int command_spawn(struct command *c, const char *cmd)
+int command_spawn(struct command *c, const char *cmd, const sigset_t *dfl)
 {
 	struct sigaction sc;
 	memset(&sc, 0, sizeof(sc));
@@ -62,7 +63,7 @@ int command_spawn(struct command *c, const char *cmd)
 	sigemptyset(&sc.sa_mask);
 	sigaction(SIGCHLD, &sc, NULL);
 	int fds[2];
-	if (pipe(fds)) {
+	if (pipe2(fds, O_CLOEXEC)) {
 		fprintf(stderr, "bstap: error: -c: %s\n", strerror(errno));
 		return -1;
 	}
@@ -81,9 +82,11 @@ int command_spawn(struct command *c, const char *cmd)
 		if (read(fds[0], &go, 1) != 1 || go != 'g')
 			_exit(127);
 		close(fds[0]);
-		signal(SIGINT, SIG_DFL);
-		signal(SIGTERM, SIG_DFL);
-		signal(SIGHUP, SIG_DFL);
+		/* what the session handles or ignores itself; a signal bstap was started with
+		 * ignored (nohup's SIGHUP) stays ignored for the command too */
+		for (int sig = 1; sig < NSIG; sig++)
+			if (sigismember(dfl, sig) == 1)
+				signal(sig, SIG_DFL);
 		/* a simple command replaces the shell, so target() is the command's own pid */
 		bool simple = cmd_is_simple(cmd);
 		size_t len = strlen(cmd);

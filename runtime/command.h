@@ -2,6 +2,7 @@
 #ifndef BSTAP_COMMAND_H
 #define BSTAP_COMMAND_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <sys/types.h>
 
@@ -14,9 +15,12 @@ struct command {
 
 /*
  * Fork now, so target() has the pid before anything runs, but hold the command back until
- * command_release(). SIGCHLD then wakes the session's poll (EINTR). -1 after saying why.
+ * command_release(). SIGCHLD then wakes the session's poll (EINTR). The command starts with
+ * the signals in dfl at their default disposition and every other one as bstap got it.
+ * No descriptor of bstap's but 0, 1 and 2 reaches it: all others are close-on-exec.
+ * -1 after saying why.
  */
-int command_spawn(struct command *c, const char *cmd);
+int command_spawn(struct command *c, const char *cmd, const sigset_t *dfl);
 /* The probes are attached: let the command run. */
 void command_release(struct command *c);
 /* Whether the command has ended (and is reaped). */

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <sched.h>
+#include <signal.h>
 #include <sys/resource.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -49,6 +50,8 @@ struct eval {
 	bool next_pending;
 	bool failed;
 	bool uncatchable;		/* MAXACTION: try/catch does not stop it (as in stap) */
+	const volatile sig_atomic_t *interrupt;	/* nonzero: stop the run (eval_set_interrupt) */
+	bool interrupted;		/* the last run was stopped by it */
 	char err[512];
 	char errmsg[BSTAP_MAXSTRINGLEN];	/* the error without its location: what catch(msg) gets */
 	struct value retval;	/* set by 'return' */
@@ -809,6 +812,11 @@ static void charge(struct eval *e)
 
 static int check_actions(struct eval *e, struct node *at)
 {
+	if (e->interrupt && *e->interrupt) {
+		e->uncatchable = true;
+		e->interrupted = true;
+		return fail_at(e, at, "interrupted");
+	}
 	if (e->actions > (e->prog->maxaction ? e->prog->maxaction : BSTAP_MAXACTION))
 	{
 		e->uncatchable = true;
@@ -1089,7 +1097,7 @@ struct eval *eval_new(const struct program *p, const struct store_ops *ops, void
 	if (!getrlimit(RLIMIT_STACK, &rl) && rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur / 2 < e->stack_budget)
 		e->stack_budget = rl.rlim_cur / 2;
 	/* execname() in begin/end is this process, as stap shows its own runtime's name. */
-	FILE *f = fopen("/proc/self/comm", "r");
+	FILE *f = fopen("/proc/self/comm", "re");
 	if (f) {
 		if (fgets(e->comm, sizeof(e->comm), f))
 			e->comm[strcspn(e->comm, "\n")] = '\0';
@@ -1143,6 +1151,7 @@ int eval_run_probe(struct eval *e, const struct eprobe *ep)
 	e->actions = 0;
 	e->failed = false;
 	e->uncatchable = false;
+	e->interrupted = false;
 	e->next_pending = false;
 	e->err[0] = '\0';
 	enum flow fl = FL_NORMAL;
@@ -1164,4 +1173,14 @@ const char *eval_error_message(const struct eval *e)
 bool eval_exit_requested(const struct eval *e)
 {
 	return e->exit_requested;
+}
+
+void eval_set_interrupt(struct eval *e, const volatile sig_atomic_t *flag)
+{
+	e->interrupt = flag;
+}
+
+bool eval_interrupted(const struct eval *e)
+{
+	return e->interrupted;
 }

@@ -2,6 +2,7 @@
 #ifndef BSTAP_EVAL_H
 #define BSTAP_EVAL_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include "prog/program.h"
@@ -59,5 +60,14 @@ const char *eval_error_message(const struct eval *e);
 
 /* exit() was called in some run: the session should stop (the handler itself ran to its end). */
 bool eval_exit_requested(const struct eval *e);
+
+/*
+ * A flag (set by a signal handler) that stops a run where MAXACTION is checked (every later
+ * loop test, every script-function call) once it is nonzero, as an error try/catch cannot
+ * catch; the output printed so far is still handed to out. NULL: none.
+ */
+void eval_set_interrupt(struct eval *e, const volatile sig_atomic_t *flag);
+/* The last run was stopped by that flag (eval_run_probe returned -1). */
+bool eval_interrupted(const struct eval *e);
 
 #endif

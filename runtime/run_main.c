@@ -30,8 +30,9 @@ static void usage(FILE *o)
 	      "  -V, --version  show the version and exit\n"
 	      "\n"
 	      "Script arguments ($1, @1) were fixed when the object was compiled.\n"
-	      "Exit status: 0 on success; 1 on a runtime error, error(), or a failure to\n"
-	      "read, load or attach the object.\n",
+	      "Exit status: 0 on success (also when the reader of the output goes away);\n"
+	      "1 on a runtime error, error(), a failed write of the output, end probes\n"
+	      "interrupted by a second signal, or a failure to read, load or attach the object.\n",
 	      o);
 }
 

@@ -16,9 +16,15 @@ int sess_opt(struct sess_opts *o, int c, const char *arg, const char *prog)
 		return 1;
 	case 'T':
 		o->timeout_s = strtod(arg, &end);
-		if (*end || !(o->timeout_s > 0)) {
+		if (*end || end == arg || !(o->timeout_s > 0)) {
 			fprintf(stderr, "%s: error: -T takes a positive number of seconds, not '%s'\n",
 				prog, arg);
+			return -1;
+		}
+		/* the deadline is kept in nanoseconds of a 64-bit clock; inf and nan are refused */
+		if (!(o->timeout_s <= SESS_MAX_TIMEOUT_S)) {
+			fprintf(stderr, "%s: error: -T %s: at most %d seconds (about 31 years)\n",
+				prog, arg, SESS_MAX_TIMEOUT_S);
 			return -1;
 		}
 		return 1;

@@ -7,6 +7,7 @@
 #include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -20,15 +21,25 @@
 #include "prog/format.h"
 #include "runtime/store_bpf.h"
 
-static volatile sig_atomic_t stop_signal;
+static volatile sig_atomic_t stop_signal;	/* the first SIGINT, SIGTERM or SIGHUP */
+/*
+ * A second one: begin, end and error probes stop where MAXACTION is checked, keep what they
+ * printed, and the session exits. Only a second: a first signal that arrives once the session
+ * has stopped anyway (a Ctrl-C that also ended the -c command, say) interrupts nothing.
+ */
+static volatile sig_atomic_t interrupt_signal;
 
 static void on_signal(int sig)
 {
-	/* a second Ctrl-C leaves at once; the kernel drops our links when the fds close */
-	if (stop_signal && sig == SIGINT)
-		_exit(1);
-	stop_signal = sig;
+	if (stop_signal)
+		interrupt_signal = sig;
+	else
+		stop_signal = sig;
 }
+
+/* The signals the session handles; SIGPIPE is ignored (a write then fails with EPIPE). */
+static const int handled_sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGPIPE };
+#define NHANDLED (sizeof(handled_sigs) / sizeof(handled_sigs[0]))
 
 struct sess {
 	const struct program *prog;
@@ -47,14 +58,72 @@ struct sess {
 	struct command cmd;	/* -c */
 	bool exit_seen;		/* exit() in a kernel probe */
 	bool errored;		/* a runtime error anywhere */
+	int out_errno;		/* the first failed write, flush or close of the output (0: none) */
+	bool out_closed;	/* its reader went away (EPIPE): stop as on SIGTERM, as stap does */
+	bool interrupted;	/* probes were stopped by interrupt_signal (said once) */
+	struct sigaction old_sa[NHANDLED];	/* the dispositions bstap was started with */
+	bool sa_set[NHANDLED];	/* changed by the session, to restore at its end */
+	sigset_t child_dfl;	/* what the -c command sets back to SIG_DFL */
 	int64_t target;		/* target(): -x PID, or the -c command's pid */
 };
+
+/*
+ * Every write, flush and close of the output is checked. The first failure ends the session:
+ * EPIPE (the reader of a pipe went away) quietly, as SIGTERM would, as staprun does; anything
+ * else (ENOSPC, EIO...) as an error, said once. Output after that is dropped.
+ */
+static void out_failed(struct sess *s, int err)
+{
+	if (s->out_errno)
+		return;
+	s->out_errno = err ? err : EIO;
+	__fpurge(s->out);	/* what is buffered cannot be written: not again at close or exit */
+	if (s->out_errno == EPIPE) {
+		s->out_closed = true;
+		return;
+	}
+	fprintf(stderr, "ERROR: cannot write output to %s: %s\n",
+		s->opts->out_path ? s->opts->out_path : "standard output", strerror(s->out_errno));
+	s->errored = true;
+}
+
+static void out_put(struct sess *s, const char *buf, size_t len)
+{
+	if (s->out_errno || !len)
+		return;
+	errno = 0;
+	if (fwrite(buf, 1, len, s->out) != len)
+		out_failed(s, errno);
+}
+
+static void out_flush(struct sess *s)
+{
+	if (s->out_errno || !s->out)
+		return;
+	errno = 0;
+	if (fflush(s->out))
+		out_failed(s, errno);
+}
+
+/* The output's last flush and close (stdout is flushed, and closed at exit). */
+static void out_close(struct sess *s)
+{
+	if (!s->out)
+		return;
+	out_flush(s);
+	if (s->out != stdout) {
+		errno = 0;
+		if (fclose(s->out) && !s->out_errno)
+			out_failed(s, errno);
+		s->out = NULL;
+	}
+}
 
 static void out_write(void *ctx, const char *buf, size_t len)
 {
 	struct sess *s = ctx;
-	fwrite(buf, 1, len, s->out);
-	fflush(s->out);
+	out_put(s, buf, len);
+	out_flush(s);
 }
 
 static void report_kernel_error(struct sess *s, uint32_t site, const char *msg)
@@ -125,7 +194,7 @@ static int on_record(void *ctx, void *data, size_t size)
 		}
 		strbuf_reset(&s->line);
 		fmt_format_parsed(&s->line, s->fmts[h->id], args, (int)n);
-		fwrite(s->line.buf ? s->line.buf : "", 1, s->line.len, s->out);
+		out_put(s, s->line.buf ? s->line.buf : "", s->line.len);
 		break;
 	}
 	case REC_EXIT:
@@ -135,7 +204,7 @@ static int on_record(void *ctx, void *data, size_t size)
 		char msg[BSTAP_MAXSTRINGLEN] = "";
 		if (size >= sizeof(*h) + BSTAP_MAXSTRINGLEN)
 			memcpy(msg, p, BSTAP_MAXSTRINGLEN - 1);
-		fflush(s->out);
+		out_flush(s);
 		fprintf(stderr, "WARNING: %s\n", msg);
 		break;
 	}
@@ -144,13 +213,38 @@ static int on_record(void *ctx, void *data, size_t size)
 		memset(msg, 0, sizeof(msg));
 		if (size >= sizeof(*h) + BSTAP_MAXSTRINGLEN)
 			memcpy(msg, p, BSTAP_MAXSTRINGLEN - 1);
-		fflush(s->out);
+		out_flush(s);
 		report_kernel_error(s, h->id, msg);
 		s->errored = true;
 		break;
 	}
 	}
 	return 0;
+}
+
+static const char *signal_name(int sig)
+{
+	switch (sig) {
+	case SIGINT:
+		return "SIGINT";
+	case SIGTERM:
+		return "SIGTERM";
+	case SIGHUP:
+		return "SIGHUP";
+	}
+	return "a signal";
+}
+
+/* A second signal stopped the kind's probes: say so once; no probe of any kind runs after. */
+static void say_interrupted(struct sess *s, enum probe_kind kind)
+{
+	if (s->interrupted)
+		return;
+	s->interrupted = true;
+	out_flush(s);
+	fprintf(stderr, "ERROR: %s probes interrupted by %s; the output they printed is kept\n",
+		kind == PK_BEGIN ? "begin" : kind == PK_END ? "end" : "error",
+		signal_name(interrupt_signal));
 }
 
 /* begin/end/error probes in the order stap runs them: by sequence number, then script order. */
@@ -177,8 +271,18 @@ static int run_user_probes(struct sess *s, enum probe_kind kind)
 		/* after exit() in begin, later begin probes still run? stap: no new probes start */
 		if (kind == PK_BEGIN && (eval_exit_requested(s->ev) || s->errored))
 			break;
+		if (interrupt_signal || s->interrupted) {
+			say_interrupted(s, kind);
+			rc = -1;
+			break;
+		}
 		if (eval_run_probe(s->ev, v[i]) < 0) {
-			fflush(s->out);
+			if (eval_interrupted(s->ev)) {
+				say_interrupted(s, kind);
+				rc = -1;
+				break;
+			}
+			out_flush(s);
 			fprintf(stderr, "ERROR: %s\n", eval_error_message(s->ev));
 			s->errored = true;
 			rc = -1;
@@ -190,17 +294,17 @@ static int run_user_probes(struct sess *s, enum probe_kind kind)
 	return rc;
 }
 
-static void print_value(FILE *o, const struct value *v)
+static void print_value(struct strbuf *o, const struct value *v)
 {
 	if (v->type == T_STRING)
-		fprintf(o, "\"%s\"", v->str);
+		strbuf_printf(o, "\"%s\"", v->str);
 	else
-		fprintf(o, "%" PRId64, v->num);
+		strbuf_printf(o, "%" PRId64, v->num);
 }
 
-static void print_stat(FILE *o, const struct stat_value *st)
+static void print_stat(struct strbuf *o, const struct stat_value *st)
 {
-	fprintf(o, " @count=%" PRId64 " @min=%" PRId64 " @max=%" PRId64 " @sum=%" PRId64
+	strbuf_printf(o, " @count=%" PRId64 " @min=%" PRId64 " @max=%" PRId64 " @sum=%" PRId64
 		   " @avg=%" PRId64 "\n",
 		st->count, st->count ? st->min : 0, st->count ? st->max : 0, st->sum,
 		st->count ? st->sum / st->count : 0);
@@ -219,7 +323,8 @@ static int entry_cmp_desc(const void *a, const void *b)
 /* stap prints every global the script wrote but never read when the session ends. */
 static void autoprint(struct sess *s)
 {
-	for (uint32_t gid = 0; gid < s->meta->nglobals; gid++) {
+	struct strbuf *o = &s->line;
+	for (uint32_t gid = 0; gid < s->meta->nglobals && !s->out_errno; gid++) {
 		const struct meta_global *g = &s->meta->globals[gid];
 		if (!g->autoprint)
 			continue;
@@ -227,15 +332,18 @@ static void autoprint(struct sess *s)
 			if (g->type == MT_STATS) {
 				struct stat_value st = { 0 };
 				s->ops->stat_get(s->sctx, gid, NULL, 0, &st);
-				fprintf(s->out, "%s", g->name);
-				print_stat(s->out, &st);
+				strbuf_reset(o);
+				strbuf_puts(o, g->name);
+				print_stat(o, &st);
 			} else {
 				struct value v = { .type = g->type == MT_STRING ? T_STRING : T_LONG };
 				s->ops->get(s->sctx, gid, NULL, 0, &v);
-				fprintf(s->out, "%s=", g->name);
-				print_value(s->out, &v);
-				fputc('\n', s->out);
+				strbuf_reset(o);
+				strbuf_printf(o, "%s=", g->name);
+				print_value(o, &v);
+				strbuf_putc(o, '\n');
 			}
+			out_put(s, o->buf, o->len);
 			continue;
 		}
 		struct store_entry *e = NULL;
@@ -243,25 +351,27 @@ static void autoprint(struct sess *s)
 		if (s->ops->snapshot(s->sctx, gid, &e, &n) < 0)
 			continue;
 		qsort(e, n, sizeof(*e), entry_cmp_desc);
-		for (size_t i = 0; i < n; i++) {
-			fprintf(s->out, "%s[", g->name);
+		for (size_t i = 0; i < n && !s->out_errno && !interrupt_signal; i++) {
+			strbuf_reset(o);
+			strbuf_printf(o, "%s[", g->name);
 			for (uint32_t k = 0; k < e[i].nkeys; k++) {
 				if (k)
-					fputc(',', s->out);
-				print_value(s->out, &e[i].keys[k]);
+					strbuf_putc(o, ',');
+				print_value(o, &e[i].keys[k]);
 			}
-			fputc(']', s->out);
+			strbuf_putc(o, ']');
 			if (g->type == MT_STATS) {
-				print_stat(s->out, &e[i].stat);
+				print_stat(o, &e[i].stat);
 			} else {
-				fputc('=', s->out);
-				print_value(s->out, &e[i].val);
-				fputc('\n', s->out);
+				strbuf_putc(o, '=');
+				print_value(o, &e[i].val);
+				strbuf_putc(o, '\n');
 			}
+			out_put(s, o->buf, o->len);
 		}
 		free(e);
 	}
-	fflush(s->out);
+	out_flush(s);
 }
 
 static int64_t now_ns(clockid_t c)
@@ -309,7 +419,7 @@ static void check_kernel_state(struct sess *s)
 	if (s->exit_seen || s->errored)
 		return;
 	if (st.state == BSTAP_ERRORED) {
-		fflush(s->out);
+		out_flush(s);
 		fprintf(stderr, "ERROR: a probe failed, but its message was lost: the ring buffer "
 			"was full\n");
 		s->errored = true;
@@ -437,7 +547,7 @@ static int sess_setup(struct sess *s)
 {
 	const struct sess_opts *o = s->opts;
 	if (o->out_path) {
-		s->out = fopen(o->out_path, "w");
+		s->out = fopen(o->out_path, "we");	/* not for the -c command */
 		if (!s->out) {
 			s->out = stdout;
 			fprintf(stderr, "bstap: error: cannot open output file %s: %s\n", o->out_path,
@@ -445,17 +555,29 @@ static int sess_setup(struct sess *s)
 			return -1;
 		}
 	}
-	struct sigaction sa;
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
+	/*
+	 * A signal bstap was started with ignored stays ignored (nohup's SIGHUP, the SIGINT of
+	 * a background job), for the -c command too; SIGPIPE is ignored so that a write to a
+	 * reader gone fails with EPIPE, which ends the session as stap does.
+	 */
+	sigemptyset(&s->child_dfl);
+	for (size_t i = 0; i < NHANDLED; i++) {
+		int sig = handled_sigs[i];
+		struct sigaction sa;
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_handler = sig == SIGPIPE ? SIG_IGN : on_signal;
+		sigemptyset(&sa.sa_mask);
+		if (sigaction(sig, NULL, &s->old_sa[i]) || s->old_sa[i].sa_handler == SIG_IGN)
+			continue;
+		if (!sigaction(sig, &sa, NULL)) {
+			s->sa_set[i] = true;
+			sigaddset(&s->child_dfl, sig);
+		}
+	}
 
 	s->target = o->target_pid;
 	if (o->target_cmd) {
-		if (command_spawn(&s->cmd, o->target_cmd))
+		if (command_spawn(&s->cmd, o->target_cmd, &s->child_dfl))
 			return -1;
 		s->target = s->cmd.pid;
 	}
@@ -492,6 +614,7 @@ static int sess_load(struct sess *s, const char *obj_path)
 	if (!s->ev)
 		return -1;
 	eval_set_target(s->ev, s->target);
+	eval_set_interrupt(s->ev, &interrupt_signal);
 	if (eval_init_globals(s->ev) < 0) {
 		fprintf(stderr, "ERROR: %s\n", eval_error_message(s->ev));
 		return -1;
@@ -503,7 +626,7 @@ static int sess_load(struct sess *s, const char *obj_path)
 static bool sess_start(struct sess *s)
 {
 	run_user_probes(s, PK_BEGIN);
-	if (s->errored || eval_exit_requested(s->ev) || stop_signal)
+	if (s->errored || eval_exit_requested(s->ev) || stop_signal || s->out_closed)
 		return false;
 	if (s->ldr && ldr_attach(s->ldr)) {
 		s->errored = true;
@@ -524,7 +647,7 @@ static void run_due_timers(struct sess *s, int64_t *due, int64_t now)
 			ring_buffer__consume(s->rb);
 		const struct eprobe *ep = s->prog->probes.v[m->user_timers[i].probe_id];
 		if (eval_run_probe(s->ev, ep) < 0) {
-			fflush(s->out);
+			out_flush(s);
 			fprintf(stderr, "ERROR: %s\n", eval_error_message(s->ev));
 			s->errored = true;
 		}
@@ -548,7 +671,8 @@ static void sess_loop(struct sess *s)
 		due[i] = start + (int64_t)next_period(&m->user_timers[i]);
 	for (;;) {
 		check_kernel_state(s);
-		if (stop_signal || s->exit_seen || s->errored || eval_exit_requested(s->ev))
+		if (stop_signal || s->exit_seen || s->errored || eval_exit_requested(s->ev) ||
+		    s->out_closed)
 			break;
 		if (o->target_cmd && command_done(&s->cmd))
 			break;	/* stap -c: the session ends with the command */
@@ -556,7 +680,7 @@ static void sess_loop(struct sess *s)
 		if (deadline && now >= deadline)
 			break;
 		run_due_timers(s, due, now);
-		if (s->errored || eval_exit_requested(s->ev))
+		if (s->errored || eval_exit_requested(s->ev) || s->out_closed)
 			break;
 		int64_t wait_ns = 100000000;
 		if (deadline && deadline - now < wait_ns)
@@ -571,7 +695,7 @@ static void sess_loop(struct sess *s)
 				fprintf(stderr, "bstap: error: reading the ring buffer: %s\n", strerror(-r));
 				s->errored = true;
 			}
-			fflush(s->out);
+			out_flush(s);
 		} else {
 			struct timespec ts = { 0, (long)wait_ms * 1000000 };
 			nanosleep(&ts, NULL);
@@ -592,7 +716,7 @@ static int sess_finish(struct sess *s)
 	ldr_detach(s->ldr);
 	if (s->rb)
 		ring_buffer__consume(s->rb);
-	fflush(s->out);
+	out_flush(s);
 	/*
 	 * stapprobes(3stap): "In the case of an error-triggered shutdown, end probes are not
 	 * run". stap prints unread globals from an end probe it adds, so those go too.
@@ -601,18 +725,24 @@ static int sess_finish(struct sess *s)
 		run_user_probes(s, PK_ERROR);
 	} else {
 		run_user_probes(s, PK_END);
-		autoprint(s);
+		if (!interrupt_signal)
+			autoprint(s);
+		if (interrupt_signal)
+			say_interrupted(s, PK_END);
 	}
+	out_close(s);
 	report_lost(s);
-	return s->errored ? 1 : 0;
+	return s->errored || s->interrupted ? 1 : 0;
 }
 
 static void sess_cleanup(struct sess *s)
 {
 	command_stop(&s->cmd);
-	fflush(s->out);
-	if (s->out != stdout)
-		fclose(s->out);
+	if (s->out && s->out != stdout)
+		fclose(s->out);	/* a session that never ran: nothing was written */
+	for (size_t i = 0; i < NHANDLED; i++)
+		if (s->sa_set[i])
+			sigaction(handled_sigs[i], &s->old_sa[i], NULL);
 	eval_free(s->ev);
 	store_bpf_free(s->sbpf);
 	store_mem_free(s->smem);

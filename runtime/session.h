@@ -6,6 +6,8 @@
 #include "prog/meta.h"
 
 #define SESS_MAX_GVARS 256
+/* -T at most: the deadline, in nanoseconds, must fit an int64_t clock value */
+#define SESS_MAX_TIMEOUT_S 1000000000
 
 struct sess_opts {
 	const char *out_path;	/* -o FILE, or NULL for stdout */
