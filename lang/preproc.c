@@ -10,6 +10,13 @@
 
 /* Macros may use macros, but a self-referencing one must not recurse forever. */
 #define MAX_EXPANSION_DEPTH 64
+/*
+ * Nor may macros that each use another twice (or ten others) multiply beyond memory within that
+ * depth: all the macro expansion of one script may produce at most this many tokens (each body
+ * token copied, arguments included, and one per expansion). A script of a million tokens is far
+ * beyond any real one; reaching it takes well under a second and about 200 MB.
+ */
+#define MAX_EXPANSION_TOKENS 1000000u
 
 struct macro {
 	const char *name;	/* without the '@' */
@@ -17,6 +24,7 @@ struct macro {
 	uint32_t nparams;
 	struct token *body;
 	uint32_t nbody;
+	uint32_t line;		/* of its @define */
 	struct macro *next;
 };
 
@@ -25,6 +33,11 @@ struct pp {
 	const struct parse_env *env;
 	struct macro *macros;
 	unsigned depth;
+	uint64_t work;			/* tokens macro expansion produced so far (MAX_EXPANSION_TOKENS) */
+	bool unwind;			/* an expansion failed: drop the rest of the outermost one */
+	const struct token *top_use;	/* the outermost macro use being expanded, its macro, */
+	const struct macro *top;
+	uint32_t top_start;		/* and where its expansion begins in the output */
 };
 
 static void run(struct pp *pp, struct token *t, uint32_t n, struct token_list *out);
@@ -455,9 +468,26 @@ static uint32_t define(struct pp *pp, struct token *t, uint32_t i, uint32_t n,
 	}
 	m->body = t + i + 1;
 	m->nbody = close - i - 1;
+	m->line = kw->loc.line;
 	m->next = pp->macros;
 	pp->macros = m;
 	return close + 1;
+}
+
+/*
+ * The expansion budget is spent: one error at the outermost use (a line of the script), naming the
+ * macro being expanded there and the one that was expanding when the budget ran out, in place of
+ * what that use expanded to so far; then unwind.
+ */
+static void too_much(struct pp *pp, struct token_list *out, const struct macro *m)
+{
+	out->n = pp->top_start;	/* the parser gets the error, not a million tokens before it */
+	const char *inner = m == pp->top ? "" :
+		arena_printf(pp->a, ", while expanding '@%s' of line %u", m->name, m->line);
+	emit_error(pp, out, pp->top_use, arena_printf(pp->a,
+		   "macro expansion too large: more than %u tokens, reached in '@%s'%s",
+		   MAX_EXPANSION_TOKENS, pp->top->name, inner));
+	pp->unwind = true;
 }
 
 /* @NAME or @NAME(arg, ...): substitute the parameters, then preprocess the result. */
@@ -473,8 +503,20 @@ static uint32_t expand(struct pp *pp, struct macro *m, struct token *t, uint32_t
 			return i;
 		}
 		i++;
-		astart = arena_alloc(pp->a, (n - i + 1) * sizeof(uint32_t));
-		aend = arena_alloc(pp->a, (n - i + 1) * sizeof(uint32_t));
+		/* size the argument arrays to the arguments: a use costs no more than its text */
+		uint32_t commas = 0;
+		for (uint32_t k = i, depth = 0; k < n; k++) {
+			if (tok_is_op(&t[k], "(") || tok_is_op(&t[k], "[") || tok_is_op(&t[k], "{"))
+				depth++;
+			else if ((tok_is_op(&t[k], ")") || tok_is_op(&t[k], "]") || tok_is_op(&t[k], "}")) && depth > 0)
+				depth--;
+			else if (depth == 0 && tok_is_op(&t[k], ","))
+				commas++;
+			else if (depth == 0 && tok_is_op(&t[k], ")"))
+				break;
+		}
+		astart = arena_alloc(pp->a, (commas + 2) * sizeof(uint32_t));
+		aend = arena_alloc(pp->a, (commas + 2) * sizeof(uint32_t));
 		int depth = 0;
 		astart[0] = i;
 		for (;; i++) {
@@ -504,35 +546,56 @@ static uint32_t expand(struct pp *pp, struct macro *m, struct token *t, uint32_t
 			return i;
 		}
 	}
+	if (pp->depth == 0) {
+		pp->top_use = use;
+		pp->top = m;
+		pp->top_start = out->n;
+	}
 	if (pp->depth >= MAX_EXPANSION_DEPTH) {
 		emit_error(pp, out, use, arena_printf(pp->a,
 			   "macro expansion too deep (does '@%s' use itself?)", m->name));
+		pp->unwind = pp->depth > 0;
 		return i;
 	}
-	struct token_list body = { 0 };
+	/* the body with the arguments in place: counted, charged, then copied to its exact size */
+	uint32_t *param = arena_alloc(pp->a, (m->nbody + 1) * sizeof(uint32_t));
+	uint64_t size = 0;
 	for (uint32_t k = 0; k < m->nbody; k++) {
 		struct token *b = &m->body[k];
 		uint32_t p = m->nparams;
 		if (b->kind == TK_AT)
 			for (p = 0; p < m->nparams && strcmp(m->params[p], b->text); p++)
 				;
-		if (p < m->nparams) {
-			for (uint32_t x = astart[p]; x < aend[p]; x++)
-				token_list_push(pp->a, &body, &t[x]);
-		} else {
-			token_list_push(pp->a, &body, b);
-		}
+		param[k] = p;
+		size += p < m->nparams ? aend[p] - astart[p] : 1;
 	}
-	pp->depth++;
-	run(pp, body.v, body.n, out);
-	pp->depth--;
+	pp->work += size + 1;
+	if (pp->work > MAX_EXPANSION_TOKENS) {
+		too_much(pp, out, m);
+	} else {
+		struct token_list body = { 0 };
+		body.cap = (uint32_t)size;
+		body.v = arena_alloc(pp->a, (size + 1) * sizeof(struct token));
+		for (uint32_t k = 0; k < m->nbody; k++) {
+			uint32_t p = param[k];
+			if (p == m->nparams)
+				body.v[body.n++] = m->body[k];
+			for (uint32_t x = p < m->nparams ? astart[p] : 0; p < m->nparams && x < aend[p]; x++)
+				body.v[body.n++] = t[x];
+		}
+		pp->depth++;
+		run(pp, body.v, body.n, out);
+		pp->depth--;
+	}
+	if (pp->depth == 0)
+		pp->unwind = false;	/* the next use at the top starts afresh (and fails, if out of work) */
 	return i;
 }
 
 static void run(struct pp *pp, struct token *t, uint32_t n, struct token_list *out)
 {
 	uint32_t i = 0;
-	while (i < n) {
+	while (i < n && !pp->unwind) {
 		struct token *tk = &t[i];
 		switch (tk->kind) {
 		case TK_PP_OPEN:
