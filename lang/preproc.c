@@ -17,6 +17,8 @@
  * beyond any real one; reaching it takes well under a second and about 200 MB.
  */
 #define MAX_EXPANSION_TOKENS 1000000u
+/* Conditionals nest as deep as the parser's blocks may (each level rescans what it encloses). */
+#define MAX_COND_DEPTH 1000
 
 struct macro {
 	const char *name;	/* without the '@' */
@@ -28,11 +30,22 @@ struct macro {
 	struct macro *next;
 };
 
+struct pp_match {
+	uint32_t then, els, close;	/* indices into pp->base; NO_MATCH: none */
+};
+#define NO_MATCH UINT32_MAX
+
 struct pp {
 	struct arena *a;
 	const struct parse_env *env;
 	struct macro *macros;
 	unsigned depth;
+	unsigned cond_depth;		/* %( nesting, macro bodies included */
+	/* the token array being preprocessed (the input, or a macro's expanded body) and, for each
+	 * %( in it, where its %?, %: and %) are: conditionals cost one pass, however they nest */
+	const struct token *base;
+	uint32_t nbase;
+	struct pp_match *match;
 	uint64_t work;			/* tokens macro expansion produced so far (MAX_EXPANSION_TOKENS) */
 	bool unwind;			/* an expansion failed: drop the rest of the outermost one */
 	const struct token *top_use;	/* the outermost macro use being expanded, its macro, */
@@ -339,34 +352,71 @@ static bool cond_or(struct cond *c)
 
 /* ---- conditionals and macros ---- */
 
-/* The index of the %) closing the %( at 'open' (and of its %: in *els), or n if none. */
-static uint32_t match_close(struct token *t, uint32_t open, uint32_t n, uint32_t *then,
-			    uint32_t *els)
+/*
+ * Make t[0..n) the array preprocessed now: one pass pairs each %( with its %) and finds its first
+ * %? and the first %: after that, at its own level. The previous array's state goes to *save.
+ */
+static void use_array(struct pp *pp, const struct token *t, uint32_t n, struct pp *save)
 {
-	int depth = 0;
-	*then = *els = n;
-	for (uint32_t i = open + 1; i < n; i++) {
+	if (save) {
+		save->base = pp->base;
+		save->nbase = pp->nbase;
+		save->match = pp->match;
+	}
+	pp->base = t;
+	pp->nbase = n;
+	pp->match = arena_alloc(pp->a, (n + 1) * sizeof(*pp->match));
+	uint32_t *open = arena_alloc(pp->a, (n + 1) * sizeof(uint32_t)), depth = 0;
+	for (uint32_t i = 0; i < n; i++) {
+		struct pp_match *top = depth ? &pp->match[open[depth - 1]] : NULL;
 		if (t[i].kind == TK_PP_OPEN) {
-			depth++;
-		} else if (t[i].kind == TK_PP_CLOSE) {
-			if (depth == 0)
-				return i;
+			pp->match[i] = (struct pp_match){ NO_MATCH, NO_MATCH, NO_MATCH };
+			open[depth++] = i;
+		} else if (t[i].kind == TK_PP_CLOSE && top) {
+			top->close = i;
 			depth--;
-		} else if (depth == 0 && t[i].kind == TK_PP_THEN && *then == n) {
-			*then = i;
-		} else if (depth == 0 && t[i].kind == TK_PP_ELSE && *then != n && *els == n) {
-			*els = i;
+		} else if (t[i].kind == TK_PP_THEN && top && top->then == NO_MATCH) {
+			top->then = i;
+		} else if (t[i].kind == TK_PP_ELSE && top && top->then != NO_MATCH && top->els == NO_MATCH) {
+			top->els = i;
 		}
 	}
-	return n;
+}
+
+static void restore_array(struct pp *pp, const struct pp *save)
+{
+	pp->base = save->base;
+	pp->nbase = save->nbase;
+	pp->match = save->match;
+}
+
+/*
+ * The index of the %) closing the %( at t[open] (and of its %? and %: in *then and *els), or n if
+ * none, within t[0..n), a stretch of the current array.
+ */
+static uint32_t match_close(struct pp *pp, const struct token *t, uint32_t open, uint32_t n,
+			    uint32_t *then, uint32_t *els)
+{
+	uint32_t b = (uint32_t)(t - pp->base);
+	const struct pp_match *m = &pp->match[b + open];
+	uint32_t close = m->close == NO_MATCH || m->close - b >= n ? n : m->close - b;
+	*then = m->then == NO_MATCH || m->then - b >= close ? n : m->then - b;
+	*els = *then == n || m->els == NO_MATCH || m->els - b >= close ? n : m->els - b;
+	return close;
 }
 
 /* %( cond %? a [%: b] %) starting at t[i]; returns the index after it. */
 static uint32_t conditional(struct pp *pp, struct token *t, uint32_t i, uint32_t n,
 			    struct token_list *out)
 {
+	if (pp->cond_depth >= MAX_COND_DEPTH) {
+		/* the rest of the enclosing branch goes too: its closers are in there */
+		emit_error(pp, out, &t[i], arena_printf(pp->a,
+			   "preprocessor conditionals nested too deep (more than %d levels)", MAX_COND_DEPTH));
+		return n;
+	}
 	uint32_t then, els;
-	uint32_t close = match_close(t, i, n, &then, &els);
+	uint32_t close = match_close(pp, t, i, n, &then, &els);
 	if (close == n) {
 		emit_error(pp, out, &t[i], "unterminated preprocessor conditional: no '%)' for this '%('");
 		return n;
@@ -392,20 +442,22 @@ static uint32_t conditional(struct pp *pp, struct token *t, uint32_t i, uint32_t
 		emit_error(pp, out, c.err_at ? c.err_at : &t[then], c.err);
 		return close + 1;
 	}
+	pp->cond_depth++;
 	if (v)
 		run(pp, t + then + 1, (els < close ? els : close) - then - 1, out);
 	else if (els < close)
 		run(pp, t + els + 1, close - els - 1, out);
+	pp->cond_depth--;
 	return close + 1;
 }
 
 /* After a malformed @define, skip its body too so it is one error, not two. */
-static uint32_t skip_body(struct token *t, uint32_t i, uint32_t n)
+static uint32_t skip_body(struct pp *pp, struct token *t, uint32_t i, uint32_t n)
 {
 	while (i < n && t[i].kind != TK_PP_OPEN && t[i].kind != TK_PP_CLOSE && t[i].kind != TK_AT)
 		i++;
 	if (i < n && t[i].kind == TK_PP_OPEN) {
-		uint32_t then, els, close = match_close(t, i, n, &then, &els);
+		uint32_t then, els, close = match_close(pp, t, i, n, &then, &els);
 		return close < n ? close + 1 : n;
 	}
 	return i;
@@ -418,7 +470,7 @@ static uint32_t define(struct pp *pp, struct token *t, uint32_t i, uint32_t n,
 	struct token *kw = &t[i++];
 	if (i >= n || t[i].kind != TK_IDENT) {
 		emit_error(pp, out, i < n ? &t[i] : kw, "expected macro name after '@define'");
-		return skip_body(t, i, n);
+		return skip_body(pp, t, i, n);
 	}
 	struct macro *m = arena_alloc(pp->a, sizeof(*m));
 	m->name = t[i].text;
@@ -429,7 +481,7 @@ static uint32_t define(struct pp *pp, struct token *t, uint32_t i, uint32_t n,
 		for (;;) {
 			if (i >= n || t[i].kind != TK_IDENT) {
 				emit_error(pp, out, i < n ? &t[i] : name, "expected macro parameter name");
-				return skip_body(t, i, n);
+				return skip_body(pp, t, i, n);
 			}
 			if (m->nparams == cap) {
 				uint32_t ncap = cap ? cap * 2 : 4;
@@ -448,7 +500,7 @@ static uint32_t define(struct pp *pp, struct token *t, uint32_t i, uint32_t n,
 				break;
 			}
 			emit_error(pp, out, i < n ? &t[i] : name, "expected ',' or ')' in macro parameter list");
-			return skip_body(t, i, n);
+			return skip_body(pp, t, i, n);
 		}
 	}
 	if (i >= n || t[i].kind != TK_PP_OPEN) {
@@ -457,7 +509,7 @@ static uint32_t define(struct pp *pp, struct token *t, uint32_t i, uint32_t n,
 		return i;
 	}
 	uint32_t then, els;
-	uint32_t close = match_close(t, i, n, &then, &els);
+	uint32_t close = match_close(pp, t, i, n, &then, &els);
 	if (close == n) {
 		emit_error(pp, out, &t[i], "unterminated macro body: no '%)' for this '%('");
 		return n;
@@ -583,9 +635,12 @@ static uint32_t expand(struct pp *pp, struct macro *m, struct token *t, uint32_t
 			for (uint32_t x = p < m->nparams ? astart[p] : 0; p < m->nparams && x < aend[p]; x++)
 				body.v[body.n++] = t[x];
 		}
+		struct pp save;
+		use_array(pp, body.v, body.n, &save);
 		pp->depth++;
 		run(pp, body.v, body.n, out);
 		pp->depth--;
+		restore_array(pp, &save);
 	}
 	if (pp->depth == 0)
 		pp->unwind = false;	/* the next use at the top starts afresh (and fails, if out of work) */
@@ -640,6 +695,7 @@ struct token_list preprocess(struct arena *a, const struct token_list *in,
 	pp.env = env;
 	struct token_list out = { 0 };
 	/* the input always ends with TK_EOF; preprocess what comes before it */
+	use_array(&pp, in->v, in->n - 1, NULL);
 	run(&pp, in->v, in->n - 1, &out);
 	token_list_push(a, &out, &in->v[in->n - 1]);
 	return out;
