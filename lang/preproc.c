@@ -621,7 +621,8 @@ static uint32_t expand(struct pp *pp, struct macro *m, struct token *t, uint32_t
 		param[k] = p;
 		size += p < m->nparams ? aend[p] - astart[p] : 1;
 	}
-	pp->work += size + 1;
+	/* what it costs: its tokens, or the body walked to place them when the arguments are empty */
+	pp->work += (size > m->nbody ? size : m->nbody) + 1;
 	if (pp->work > MAX_EXPANSION_TOKENS) {
 		too_much(pp, out, m);
 	} else {
