@@ -125,7 +125,8 @@ clean:
 # --- fuzzing: each tests/fuzz/fuzz_NAME.c is a libFuzzer target linked with every non-main object,
 # all built by clang with coverage, ASan and UBSan into $(FUZZ_O)/. `make fuzz` runs each for
 # FUZZ_TIME seconds on its corpus tests/fuzz/corpus/NAME/ (read only: what it finds goes to
-# $(FUZZ_O)/corpus/NAME/, crashes to $(FUZZ_O)/crash/NAME/) with the dictionary tests/fuzz/stap.dict.
+# $(FUZZ_O)/corpus/NAME/, crashes to $(FUZZ_O)/crash/NAME/) with the dictionary tests/fuzz/NAME.dict,
+# else tests/fuzz/stap.dict (the language's words).
 # `make test` (tests/run.sh) runs each for a fixed number of executions over its corpus and the
 # crashing inputs kept in tests/fuzz/regress/NAME/. FUZZ=NAME picks one target.
 FUZZ_O := $(O)-fuzz
@@ -164,9 +165,11 @@ fuzz: fuzz-build
 		n=$${b##*/fuzz_}; \
 		mkdir -p $(FUZZ_O)/corpus/$$n $(FUZZ_O)/crash/$$n tests/fuzz/corpus/$$n; \
 		echo "fuzz $$n for $(FUZZ_TIME) s"; \
-		$$b -max_total_time=$(FUZZ_TIME) -dict=tests/fuzz/stap.dict -timeout=10 \
+		d=tests/fuzz/$$n.dict; [ -f $$d ] || d=tests/fuzz/stap.dict; \
+		$$b -max_total_time=$(FUZZ_TIME) -dict=$$d -timeout=10 \
 			-artifact_prefix=$(FUZZ_O)/crash/$$n/ $(FUZZ_RUN_FLAGS) \
-			$(FUZZ_O)/corpus/$$n tests/fuzz/corpus/$$n || exit 1; \
+			$(FUZZ_O)/corpus/$$n tests/fuzz/corpus/$$n \
+			$$(ls -d tests/fuzz/regress/$$n 2>/dev/null) || exit 1; \
 	done
 
 # Startup benchmark against bpftrace and stap --runtime=bpf (never part of make test); N=runs.

@@ -223,6 +223,7 @@ run_fuzz() {
 		done
 		dict=
 		[ -f tests/fuzz/stap.dict ] && dict=-dict=tests/fuzz/stap.dict
+		[ -f "tests/fuzz/$n.dict" ] && dict=-dict=tests/fuzz/$n.dict
 		# the first directory collects what the run finds: a scratch one, so the tree stays as it is
 		(ASAN_OPTIONS=detect_leaks=1 timeout -k 5 300 "$bin" -runs="${FUZZ_RUNS:-2000}" -seed=1 \
 			-timeout=10 -rss_limit_mb=2048 $dict -artifact_prefix="$TMP/fz/crash/" \
