@@ -3,6 +3,7 @@
 #   make run        install missing packages, build, run examples/alias-prologue-epilogue.stp
 #   make test       install missing packages, build (plus a sanitizer build), run every test
 #   make deps       install missing Debian packages only
+#   make fuzz       build the libFuzzer targets tests/fuzz/fuzz_*.c and run each FUZZ_TIME seconds
 # O=dir selects the build directory (default build); V=1 shows full commands.
 
 O ?= build
@@ -36,7 +37,8 @@ RUN_SRCS := $(filter-out runtime/run_main.c,$(wildcard prog/*.c) $(wildcard load
 STATIC_LIBS := -lbpf -lelf -lz
 
 .DELETE_ON_ERROR:
-.PHONY: all run test deps clean san unit-tests bench bench-events check-layers FORCE
+.PHONY: all run test deps clean san unit-tests bench bench-events check-layers fuzz fuzz-build \
+	fuzz-build-if-possible FORCE
 
 all: $(O)/bstap $(O)/bstap-run $(O)/bstap-run-static
 
@@ -109,8 +111,8 @@ run: deps
 	./$(O)/bstap examples/alias-prologue-epilogue.stp
 
 test: deps
-	@$(MAKE) --no-print-directory all san unit-tests
-	@sh tests/run.sh $(O) $(SAN_O)
+	@$(MAKE) --no-print-directory all san unit-tests fuzz-build-if-possible
+	@sh tests/run.sh $(O) $(SAN_O) $(FUZZ_O)
 
 # Includes follow the layers (prog < lang < bpf, prog < loader < runtime; driver ties them),
 # and bstap-run links no compiler object. tests/run.sh runs it as its first test.
@@ -118,7 +120,57 @@ check-layers: $(O)/bstap-run
 	@sh tests/check-layers.sh $(O)
 
 clean:
-	rm -rf $(O) $(SAN_O)
+	rm -rf $(O) $(SAN_O) $(FUZZ_O)
+
+# --- fuzzing: each tests/fuzz/fuzz_NAME.c is a libFuzzer target linked with every non-main object,
+# all built by clang with coverage, ASan and UBSan into $(FUZZ_O)/. `make fuzz` runs each for
+# FUZZ_TIME seconds on its corpus tests/fuzz/corpus/NAME/ (read only: what it finds goes to
+# $(FUZZ_O)/corpus/NAME/, crashes to $(FUZZ_O)/crash/NAME/) with the dictionary tests/fuzz/NAME.dict,
+# else tests/fuzz/stap.dict (the language's words).
+# `make test` (tests/run.sh) runs each for a fixed number of executions over its corpus and the
+# crashing inputs kept in tests/fuzz/regress/NAME/. FUZZ=NAME picks one target.
+FUZZ_O := $(O)-fuzz
+FUZZ_TIME ?= 60
+FUZZ_RUN_FLAGS ?=
+# (clang's -Wmissing-field-initializers also flags designated initializers that gcc accepts)
+FUZZ_CFLAGS := -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=undefined \
+	-fno-omit-frame-pointer
+FUZZ_WARN := -Wno-missing-field-initializers
+FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(FUZZ_O)/%,$(FUZZ_SRCS))
+
+$(FUZZ_O)/obj/%.o: %.c
+	$(call msg,CC,$@)
+	@mkdir -p $(dir $@)
+	$(Q)$(CLANG) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link $(BSTAP_CFLAGS) $(FUZZ_WARN) -c $< -o $@
+
+$(FUZZ_O)/fuzz_%: tests/fuzz/fuzz_%.c $(patsubst %.c,$(FUZZ_O)/obj/%.o,$(LIB_SRCS)) $(SAN_O)/obj/gen/bstap_bpf_h.o
+	$(call msg,FUZZ,$@)
+	$(Q)$(CLANG) $(FUZZ_CFLAGS) -fsanitize=fuzzer $(BSTAP_CFLAGS) $(FUZZ_WARN) $^ -o $@ $(LIBS)
+
+-include $(patsubst %.c,$(FUZZ_O)/obj/%.d,$(LIB_SRCS))
+
+# the objects stay after a link (they are only a pattern rule's prerequisites)
+.SECONDARY: $(patsubst %.c,$(FUZZ_O)/obj/%.o,$(LIB_SRCS))
+
+fuzz-build: $(FUZZ_BINS)
+
+# for make test: build the targets when clang's fuzzer runtime is there (tests/run.sh says why not)
+fuzz-build-if-possible:
+	@if sh tests/fuzz/have-fuzzer.sh >/dev/null; then \
+		$(MAKE) --no-print-directory fuzz-build; fi
+
+fuzz: fuzz-build
+	@for b in $(if $(FUZZ),$(FUZZ_O)/fuzz_$(FUZZ),$(FUZZ_BINS)); do \
+		n=$${b##*/fuzz_}; \
+		mkdir -p $(FUZZ_O)/corpus/$$n $(FUZZ_O)/crash/$$n tests/fuzz/corpus/$$n; \
+		echo "fuzz $$n for $(FUZZ_TIME) s"; \
+		d=tests/fuzz/$$n.dict; [ -f $$d ] || d=tests/fuzz/stap.dict; \
+		$$b -max_total_time=$(FUZZ_TIME) -dict=$$d -timeout=10 \
+			-artifact_prefix=$(FUZZ_O)/crash/$$n/ $(FUZZ_RUN_FLAGS) \
+			$(FUZZ_O)/corpus/$$n tests/fuzz/corpus/$$n \
+			$$(ls -d tests/fuzz/regress/$$n 2>/dev/null) || exit 1; \
+	done
 
 # Startup benchmark against bpftrace and stap --runtime=bpf (never part of make test); N=runs.
 bench: all FORCE

@@ -145,16 +145,29 @@ static int write_all(int fd, const char *p, size_t n)
 	return 0;
 }
 
-/* Opens a regular file of ours in the cache dir, never through a symlink. */
+/*
+ * Opens a regular file of ours in the cache dir, never through a symlink: -EINVAL for anything
+ * else there (a FIFO, a device, a directory), -EPERM for a file of another user. Non-blocking, so
+ * that a FIFO planted in the name's place (between the look and the open) cannot hold us in open().
+ */
 static int open_entry(struct cache *c, const char *name)
 {
-	int fd = openat(c->dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	struct stat st;
+	if (fstatat(c->dirfd, name, &st, AT_SYMLINK_NOFOLLOW))
+		return -errno;
+	if (!S_ISREG(st.st_mode))
+		return -EINVAL;
+	int fd = openat(c->dirfd, name, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	struct stat st;
-	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || st.st_uid != geteuid()) {
+	int err = fstat(fd, &st) ? -errno : !S_ISREG(st.st_mode) ? -EINVAL :
+		  st.st_uid != geteuid() ? -EPERM : 0;
+	/* a regular file reads the same either way; the loader gets a plain descriptor */
+	if (!err && fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK))
+		err = -errno;
+	if (err) {
 		close(fd);
-		return -EINVAL;
+		return err;
 	}
 	return fd;
 }
@@ -542,7 +555,13 @@ int cache_lookup(struct cache *c, const char *c_text, char **obj_path_out)
 			close(sfd);
 		return 0;	/* a plain miss (a checksum alone is harmless: a store replaces it) */
 	}
-	if (sfd == -ENOENT)
+	if (ofd == -EINVAL)
+		why = "the object is not a regular file";
+	else if (sfd == -EINVAL)
+		why = "the checksum is not a regular file";
+	else if (ofd == -EPERM || sfd == -EPERM)
+		why = "not owned by this user";
+	else if (sfd == -ENOENT)
 		why = "no checksum";
 	else if (sfd < 0 || read_fd(sfd, &sbuf, &slen))
 		why = "unreadable checksum";

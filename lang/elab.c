@@ -24,6 +24,9 @@ struct elab {
 	int nfiles;
 	struct program *prog;
 	const struct family_env *env;
+	/* the alias definitions of every file, in file order: each probe point looks only at these */
+	const struct probe_def **aliases;
+	uint32_t naliases;
 };
 
 static bool arg_equal(const struct node *x, const struct node *y)
@@ -152,12 +155,9 @@ static int expand_aliases(struct elab *e, const struct probe_point *pp, uint32_t
 			  const struct loc *user_loc, int depth, bool *matched)
 {
 	int made = 0;
-	for (int fi = 0; fi < e->nfiles; fi++) {
-		const struct stp_file *f = e->files[fi];
-		for (uint32_t di = 0; di < f->probes.n; di++) {
-			const struct probe_def *def = f->probes.v[di];
-			if (def->kind == PD_PROBE)
-				continue;
+	{	/* (a block: the loop once ran over files, then their definitions) */
+		for (uint32_t di = 0; di < e->naliases; di++) {
+			const struct probe_def *def = e->aliases[di];
 			for (uint32_t ni = 0; ni < def->names.n; ni++) {
 				const struct probe_point *name = def->names.v[ni];
 				if (!alias_matches(name, pp, upto))
@@ -330,8 +330,16 @@ struct program *elaborate(struct arena *a, struct diag *d, struct stp_file **fil
 {
 	static const struct family_env quiet_env;
 	struct elab e = { a, d, files, nfiles, arena_alloc(a, sizeof(struct program)),
-			  env ? env : &quiet_env };
+			  env ? env : &quiet_env, NULL, 0 };
 	e.prog->script_path = files[0]->src->path;
+	uint32_t ndefs = 0;
+	for (int fi = 0; fi < nfiles; fi++)
+		ndefs += files[fi]->probes.n;
+	e.aliases = arena_alloc(a, (ndefs + 1) * sizeof(*e.aliases));
+	for (int fi = 0; fi < nfiles; fi++)
+		for (uint32_t di = 0; di < files[fi]->probes.n; di++)
+			if (files[fi]->probes.v[di]->kind != PD_PROBE)
+				e.aliases[e.naliases++] = files[fi]->probes.v[di];
 
 	/* only the user's file activates probes; tapset files contribute aliases */
 	const struct stp_file *f = files[0];

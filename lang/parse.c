@@ -144,6 +144,9 @@ static bool is_lvalue(const struct node *n)
 	return n->kind == N_VAR || n->kind == N_INDEX;
 }
 
+/* A literal of adjacent ones joined may be this long (macros can copy one a million times). */
+#define MAX_STRING_LITERAL (16u << 20)
+
 /* STRING+: adjacent string literals are one ("a" "b" is "ab"), as in stap; @define relies on it */
 static struct node *string_literal(struct parser *p)
 {
@@ -151,15 +154,27 @@ static struct node *string_literal(struct parser *p)
 	struct node *n = node_new(p->a, N_STR, first->loc);
 	n->u.str.s = first->text;
 	n->u.str.len = first->len;
-	while (peek(p)->kind == TK_STR) {
+	if (peek(p)->kind != TK_STR)
+		return n;
+	/* measured first, then copied once: a run of literals (or a macro's copies) is linear */
+	uint64_t len = first->len;
+	uint32_t end = p->pos;
+	for (; p->t[end].kind == TK_STR; end++) {
+		len += p->t[end].len;
+		if (len > MAX_STRING_LITERAL)
+			fail(p, &p->t[end], "string literal too long (more than %u bytes)",
+			     MAX_STRING_LITERAL);
+	}
+	char *s = arena_alloc(p->a, len + 1);
+	memcpy(s, first->text, first->len);
+	n->u.str.len = first->len;
+	while (p->pos < end) {
 		struct token *t = next(p);
-		char *s = arena_alloc(p->a, n->u.str.len + t->len + 1);
-		memcpy(s, n->u.str.s, n->u.str.len);
 		memcpy(s + n->u.str.len, t->text, t->len);
-		s[n->u.str.len + t->len] = 0;
-		n->u.str.s = s;
 		n->u.str.len += t->len;
 	}
+	s[n->u.str.len] = 0;
+	n->u.str.s = s;
 	return n;
 }
 

@@ -13,11 +13,26 @@
 
 #include <string.h>
 
+/*
+ * The walks below follow calls into function bodies, each body once, through a worklist of
+ * the functions met and not yet walked: a long call chain needs no deep stack.
+ */
+struct todo {
+	const struct func **v;
+	uint32_t n;
+};
+
+static struct todo todo_new(struct arena *a, const struct program *p)
+{
+	return (struct todo){ arena_alloc(a, (p->funcs.n + 1) * sizeof(struct func *)), 0 };
+}
+
 /* Does a walk from some node reach a call of 'target'? Each function body is searched once. */
 struct reach {
 	const struct func *target;
 	bool *seen;	/* per function id */
 	bool found;
+	struct todo todo;
 };
 
 static bool find_call(struct node *n, void *ctx)
@@ -33,17 +48,24 @@ static bool find_call(struct node *n, void *ctx)
 		}
 		if (!r->seen[fn->id]) {
 			r->seen[fn->id] = true;
-			ast_visit(fn->body, find_call, r);
+			r->todo.v[r->todo.n++] = fn;
 		}
 	}
 	return true;
 }
 
-static bool reaches(struct arena *a, const struct program *p, struct node *n,
+/* r holds the buffers for every search (seen cleared here), so memory stays linear */
+static bool reaches(struct reach *r0, const struct program *p, struct node *n,
 		    const struct func *target)
 {
-	struct reach r = { target, arena_alloc(a, (p->funcs.n + 1) * sizeof(bool)), false };
+	struct reach r = *r0;
+	r.target = target;
+	r.found = false;
+	r.todo.n = 0;
+	memset(r.seen, 0, (p->funcs.n + 1) * sizeof(bool));
 	ast_visit(n, find_call, &r);
+	while (!r.found && r.todo.n)
+		ast_visit(r.todo.v[--r.todo.n]->body, find_call, &r);
 	return r.found;
 }
 
@@ -57,6 +79,7 @@ struct needs {
 	struct arena *a;
 	bool *seen;	/* per function id: its body was walked already */
 	int flags;
+	struct todo todo;
 };
 
 /* bpf_snprintf takes 12 values; a delimiter that is not a literal counts once per gap. */
@@ -85,7 +108,7 @@ static bool need(struct node *n, void *ctx)
 		/* a function counts once: what it needs is the same at every call */
 		if (!w->seen[fn->id]) {
 			w->seen[fn->id] = true;
-			ast_visit(fn->body, need, w);
+			w->todo.v[w->todo.n++] = fn;
 		}
 		return true;
 	}
@@ -113,18 +136,21 @@ static bool need(struct node *n, void *ctx)
 
 static int handler_needs(struct arena *a, const struct program *p, const struct eprobe *ep)
 {
-	struct needs w = { a, arena_alloc(a, (p->funcs.n + 1) * sizeof(bool)), 0 };
+	struct needs w = { a, arena_alloc(a, (p->funcs.n + 1) * sizeof(bool)), 0, todo_new(a, p) };
 	ast_visit(ep->body, need, &w);
 	ast_visit(ep->cond, need, &w);
+	while (w.todo.n)
+		ast_visit(w.todo.v[--w.todo.n]->body, need, &w);
 	return w.flags;
 }
 
 /* Mark every function a kernel probe calls, directly or not: one walk, each body once. */
 static bool mark_in_kernel(struct node *n, void *ctx)
 {
+	struct todo *todo = ctx;
 	if (n->kind == N_CALL && n->u.call.fn && !n->u.call.fn->in_kernel) {
 		n->u.call.fn->in_kernel = true;
-		ast_visit(n->u.call.fn->body, mark_in_kernel, ctx);
+		todo->v[todo->n++] = n->u.call.fn;
 	}
 	return true;
 }
@@ -171,8 +197,11 @@ static void choose_tracepoints(struct program *p)
 int placement_decide(struct arena *a, struct diag *d, struct program *p)
 {
 	choose_tracepoints(p);
+	struct todo kernel = todo_new(a, p);
+	struct reach r = { NULL, arena_alloc(a, (p->funcs.n + 1) * sizeof(bool)), false,
+			   todo_new(a, p) };
 	for (uint32_t f = 0; f < p->funcs.n; f++)
-		p->funcs.v[f]->recursive = reaches(a, p, p->funcs.v[f]->body, p->funcs.v[f]);
+		p->funcs.v[f]->recursive = reaches(&r, p, p->funcs.v[f]->body, p->funcs.v[f]);
 	for (uint32_t i = 0; i < p->probes.n; i++) {
 		struct eprobe *ep = p->probes.v[i];
 		/* only interval timers have a userspace twin; the others read the event */
@@ -183,10 +212,12 @@ int placement_decide(struct arena *a, struct diag *d, struct program *p)
 	for (uint32_t i = 0; i < p->probes.n; i++) {
 		struct eprobe *ep = p->probes.v[i];
 		if (ep->place == PLACE_KERNEL) {
-			ast_visit(ep->body, mark_in_kernel, NULL);
-			ast_visit(ep->cond, mark_in_kernel, NULL);
+			ast_visit(ep->body, mark_in_kernel, &kernel);
+			ast_visit(ep->cond, mark_in_kernel, &kernel);
 		}
 	}
+	while (kernel.n)
+		ast_visit(kernel.v[--kernel.n]->body, mark_in_kernel, &kernel);
 	int errors = 0;
 	for (uint32_t f = 0; f < p->funcs.n; f++) {
 		struct func *fn = p->funcs.v[f];

@@ -10,6 +10,15 @@
 
 /* Macros may use macros, but a self-referencing one must not recurse forever. */
 #define MAX_EXPANSION_DEPTH 64
+/*
+ * Nor may macros that each use another twice (or ten others) multiply beyond memory within that
+ * depth: all the macro expansion of one script may produce at most this many tokens (each body
+ * token copied, arguments included, and one per expansion). A script of a million tokens is far
+ * beyond any real one; reaching it takes well under a second and about 200 MB.
+ */
+#define MAX_EXPANSION_TOKENS 1000000u
+/* Conditionals nest as deep as the parser's blocks may (each level rescans what it encloses). */
+#define MAX_COND_DEPTH 1000
 
 struct macro {
 	const char *name;	/* without the '@' */
@@ -17,14 +26,31 @@ struct macro {
 	uint32_t nparams;
 	struct token *body;
 	uint32_t nbody;
+	uint32_t line;		/* of its @define */
 	struct macro *next;
 };
+
+struct pp_match {
+	uint32_t then, els, close;	/* indices into pp->base; NO_MATCH: none */
+};
+#define NO_MATCH UINT32_MAX
 
 struct pp {
 	struct arena *a;
 	const struct parse_env *env;
 	struct macro *macros;
 	unsigned depth;
+	unsigned cond_depth;		/* %( nesting, macro bodies included */
+	/* the token array being preprocessed (the input, or a macro's expanded body) and, for each
+	 * %( in it, where its %?, %: and %) are: conditionals cost one pass, however they nest */
+	const struct token *base;
+	uint32_t nbase;
+	struct pp_match *match;
+	uint64_t work;			/* tokens macro expansion produced so far (MAX_EXPANSION_TOKENS) */
+	bool unwind;			/* an expansion failed: drop the rest of the outermost one */
+	const struct token *top_use;	/* the outermost macro use being expanded, its macro, */
+	const struct macro *top;
+	uint32_t top_start;		/* and where its expansion begins in the output */
 };
 
 static void run(struct pp *pp, struct token *t, uint32_t n, struct token_list *out);
@@ -326,34 +352,71 @@ static bool cond_or(struct cond *c)
 
 /* ---- conditionals and macros ---- */
 
-/* The index of the %) closing the %( at 'open' (and of its %: in *els), or n if none. */
-static uint32_t match_close(struct token *t, uint32_t open, uint32_t n, uint32_t *then,
-			    uint32_t *els)
+/*
+ * Make t[0..n) the array preprocessed now: one pass pairs each %( with its %) and finds its first
+ * %? and the first %: after that, at its own level. The previous array's state goes to *save.
+ */
+static void use_array(struct pp *pp, const struct token *t, uint32_t n, struct pp *save)
 {
-	int depth = 0;
-	*then = *els = n;
-	for (uint32_t i = open + 1; i < n; i++) {
+	if (save) {
+		save->base = pp->base;
+		save->nbase = pp->nbase;
+		save->match = pp->match;
+	}
+	pp->base = t;
+	pp->nbase = n;
+	pp->match = arena_alloc(pp->a, (n + 1) * sizeof(*pp->match));
+	uint32_t *open = arena_alloc(pp->a, (n + 1) * sizeof(uint32_t)), depth = 0;
+	for (uint32_t i = 0; i < n; i++) {
+		struct pp_match *top = depth ? &pp->match[open[depth - 1]] : NULL;
 		if (t[i].kind == TK_PP_OPEN) {
-			depth++;
-		} else if (t[i].kind == TK_PP_CLOSE) {
-			if (depth == 0)
-				return i;
+			pp->match[i] = (struct pp_match){ NO_MATCH, NO_MATCH, NO_MATCH };
+			open[depth++] = i;
+		} else if (t[i].kind == TK_PP_CLOSE && top) {
+			top->close = i;
 			depth--;
-		} else if (depth == 0 && t[i].kind == TK_PP_THEN && *then == n) {
-			*then = i;
-		} else if (depth == 0 && t[i].kind == TK_PP_ELSE && *then != n && *els == n) {
-			*els = i;
+		} else if (t[i].kind == TK_PP_THEN && top && top->then == NO_MATCH) {
+			top->then = i;
+		} else if (t[i].kind == TK_PP_ELSE && top && top->then != NO_MATCH && top->els == NO_MATCH) {
+			top->els = i;
 		}
 	}
-	return n;
+}
+
+static void restore_array(struct pp *pp, const struct pp *save)
+{
+	pp->base = save->base;
+	pp->nbase = save->nbase;
+	pp->match = save->match;
+}
+
+/*
+ * The index of the %) closing the %( at t[open] (and of its %? and %: in *then and *els), or n if
+ * none, within t[0..n), a stretch of the current array.
+ */
+static uint32_t match_close(struct pp *pp, const struct token *t, uint32_t open, uint32_t n,
+			    uint32_t *then, uint32_t *els)
+{
+	uint32_t b = (uint32_t)(t - pp->base);
+	const struct pp_match *m = &pp->match[b + open];
+	uint32_t close = m->close == NO_MATCH || m->close - b >= n ? n : m->close - b;
+	*then = m->then == NO_MATCH || m->then - b >= close ? n : m->then - b;
+	*els = *then == n || m->els == NO_MATCH || m->els - b >= close ? n : m->els - b;
+	return close;
 }
 
 /* %( cond %? a [%: b] %) starting at t[i]; returns the index after it. */
 static uint32_t conditional(struct pp *pp, struct token *t, uint32_t i, uint32_t n,
 			    struct token_list *out)
 {
+	if (pp->cond_depth >= MAX_COND_DEPTH) {
+		/* the rest of the enclosing branch goes too: its closers are in there */
+		emit_error(pp, out, &t[i], arena_printf(pp->a,
+			   "preprocessor conditionals nested too deep (more than %d levels)", MAX_COND_DEPTH));
+		return n;
+	}
 	uint32_t then, els;
-	uint32_t close = match_close(t, i, n, &then, &els);
+	uint32_t close = match_close(pp, t, i, n, &then, &els);
 	if (close == n) {
 		emit_error(pp, out, &t[i], "unterminated preprocessor conditional: no '%)' for this '%('");
 		return n;
@@ -379,20 +442,22 @@ static uint32_t conditional(struct pp *pp, struct token *t, uint32_t i, uint32_t
 		emit_error(pp, out, c.err_at ? c.err_at : &t[then], c.err);
 		return close + 1;
 	}
+	pp->cond_depth++;
 	if (v)
 		run(pp, t + then + 1, (els < close ? els : close) - then - 1, out);
 	else if (els < close)
 		run(pp, t + els + 1, close - els - 1, out);
+	pp->cond_depth--;
 	return close + 1;
 }
 
 /* After a malformed @define, skip its body too so it is one error, not two. */
-static uint32_t skip_body(struct token *t, uint32_t i, uint32_t n)
+static uint32_t skip_body(struct pp *pp, struct token *t, uint32_t i, uint32_t n)
 {
 	while (i < n && t[i].kind != TK_PP_OPEN && t[i].kind != TK_PP_CLOSE && t[i].kind != TK_AT)
 		i++;
 	if (i < n && t[i].kind == TK_PP_OPEN) {
-		uint32_t then, els, close = match_close(t, i, n, &then, &els);
+		uint32_t then, els, close = match_close(pp, t, i, n, &then, &els);
 		return close < n ? close + 1 : n;
 	}
 	return i;
@@ -405,7 +470,7 @@ static uint32_t define(struct pp *pp, struct token *t, uint32_t i, uint32_t n,
 	struct token *kw = &t[i++];
 	if (i >= n || t[i].kind != TK_IDENT) {
 		emit_error(pp, out, i < n ? &t[i] : kw, "expected macro name after '@define'");
-		return skip_body(t, i, n);
+		return skip_body(pp, t, i, n);
 	}
 	struct macro *m = arena_alloc(pp->a, sizeof(*m));
 	m->name = t[i].text;
@@ -416,7 +481,7 @@ static uint32_t define(struct pp *pp, struct token *t, uint32_t i, uint32_t n,
 		for (;;) {
 			if (i >= n || t[i].kind != TK_IDENT) {
 				emit_error(pp, out, i < n ? &t[i] : name, "expected macro parameter name");
-				return skip_body(t, i, n);
+				return skip_body(pp, t, i, n);
 			}
 			if (m->nparams == cap) {
 				uint32_t ncap = cap ? cap * 2 : 4;
@@ -435,7 +500,7 @@ static uint32_t define(struct pp *pp, struct token *t, uint32_t i, uint32_t n,
 				break;
 			}
 			emit_error(pp, out, i < n ? &t[i] : name, "expected ',' or ')' in macro parameter list");
-			return skip_body(t, i, n);
+			return skip_body(pp, t, i, n);
 		}
 	}
 	if (i >= n || t[i].kind != TK_PP_OPEN) {
@@ -444,7 +509,7 @@ static uint32_t define(struct pp *pp, struct token *t, uint32_t i, uint32_t n,
 		return i;
 	}
 	uint32_t then, els;
-	uint32_t close = match_close(t, i, n, &then, &els);
+	uint32_t close = match_close(pp, t, i, n, &then, &els);
 	if (close == n) {
 		emit_error(pp, out, &t[i], "unterminated macro body: no '%)' for this '%('");
 		return n;
@@ -455,9 +520,26 @@ static uint32_t define(struct pp *pp, struct token *t, uint32_t i, uint32_t n,
 	}
 	m->body = t + i + 1;
 	m->nbody = close - i - 1;
+	m->line = kw->loc.line;
 	m->next = pp->macros;
 	pp->macros = m;
 	return close + 1;
+}
+
+/*
+ * The expansion budget is spent: one error at the outermost use (a line of the script), naming the
+ * macro being expanded there and the one that was expanding when the budget ran out, in place of
+ * what that use expanded to so far; then unwind.
+ */
+static void too_much(struct pp *pp, struct token_list *out, const struct macro *m)
+{
+	out->n = pp->top_start;	/* the parser gets the error, not a million tokens before it */
+	const char *inner = m == pp->top ? "" :
+		arena_printf(pp->a, ", while expanding '@%s' of line %u", m->name, m->line);
+	emit_error(pp, out, pp->top_use, arena_printf(pp->a,
+		   "macro expansion too large: more than %u tokens, reached in '@%s'%s",
+		   MAX_EXPANSION_TOKENS, pp->top->name, inner));
+	pp->unwind = true;
 }
 
 /* @NAME or @NAME(arg, ...): substitute the parameters, then preprocess the result. */
@@ -473,8 +555,20 @@ static uint32_t expand(struct pp *pp, struct macro *m, struct token *t, uint32_t
 			return i;
 		}
 		i++;
-		astart = arena_alloc(pp->a, (n - i + 1) * sizeof(uint32_t));
-		aend = arena_alloc(pp->a, (n - i + 1) * sizeof(uint32_t));
+		/* size the argument arrays to the arguments: a use costs no more than its text */
+		uint32_t commas = 0;
+		for (uint32_t k = i, depth = 0; k < n; k++) {
+			if (tok_is_op(&t[k], "(") || tok_is_op(&t[k], "[") || tok_is_op(&t[k], "{"))
+				depth++;
+			else if ((tok_is_op(&t[k], ")") || tok_is_op(&t[k], "]") || tok_is_op(&t[k], "}")) && depth > 0)
+				depth--;
+			else if (depth == 0 && tok_is_op(&t[k], ","))
+				commas++;
+			else if (depth == 0 && tok_is_op(&t[k], ")"))
+				break;
+		}
+		astart = arena_alloc(pp->a, (commas + 2) * sizeof(uint32_t));
+		aend = arena_alloc(pp->a, (commas + 2) * sizeof(uint32_t));
 		int depth = 0;
 		astart[0] = i;
 		for (;; i++) {
@@ -504,35 +598,60 @@ static uint32_t expand(struct pp *pp, struct macro *m, struct token *t, uint32_t
 			return i;
 		}
 	}
+	if (pp->depth == 0) {
+		pp->top_use = use;
+		pp->top = m;
+		pp->top_start = out->n;
+	}
 	if (pp->depth >= MAX_EXPANSION_DEPTH) {
 		emit_error(pp, out, use, arena_printf(pp->a,
 			   "macro expansion too deep (does '@%s' use itself?)", m->name));
+		pp->unwind = pp->depth > 0;
 		return i;
 	}
-	struct token_list body = { 0 };
+	/* the body with the arguments in place: counted, charged, then copied to its exact size */
+	uint32_t *param = arena_alloc(pp->a, (m->nbody + 1) * sizeof(uint32_t));
+	uint64_t size = 0;
 	for (uint32_t k = 0; k < m->nbody; k++) {
 		struct token *b = &m->body[k];
 		uint32_t p = m->nparams;
 		if (b->kind == TK_AT)
 			for (p = 0; p < m->nparams && strcmp(m->params[p], b->text); p++)
 				;
-		if (p < m->nparams) {
-			for (uint32_t x = astart[p]; x < aend[p]; x++)
-				token_list_push(pp->a, &body, &t[x]);
-		} else {
-			token_list_push(pp->a, &body, b);
-		}
+		param[k] = p;
+		size += p < m->nparams ? aend[p] - astart[p] : 1;
 	}
-	pp->depth++;
-	run(pp, body.v, body.n, out);
-	pp->depth--;
+	/* what it costs: its tokens, or the body walked to place them when the arguments are empty */
+	pp->work += (size > m->nbody ? size : m->nbody) + 1;
+	if (pp->work > MAX_EXPANSION_TOKENS) {
+		too_much(pp, out, m);
+	} else {
+		struct token_list body = { 0 };
+		body.cap = (uint32_t)size;
+		body.v = arena_alloc(pp->a, (size + 1) * sizeof(struct token));
+		for (uint32_t k = 0; k < m->nbody; k++) {
+			uint32_t p = param[k];
+			if (p == m->nparams)
+				body.v[body.n++] = m->body[k];
+			for (uint32_t x = p < m->nparams ? astart[p] : 0; p < m->nparams && x < aend[p]; x++)
+				body.v[body.n++] = t[x];
+		}
+		struct pp save;
+		use_array(pp, body.v, body.n, &save);
+		pp->depth++;
+		run(pp, body.v, body.n, out);
+		pp->depth--;
+		restore_array(pp, &save);
+	}
+	if (pp->depth == 0)
+		pp->unwind = false;	/* the next use at the top starts afresh (and fails, if out of work) */
 	return i;
 }
 
 static void run(struct pp *pp, struct token *t, uint32_t n, struct token_list *out)
 {
 	uint32_t i = 0;
-	while (i < n) {
+	while (i < n && !pp->unwind) {
 		struct token *tk = &t[i];
 		switch (tk->kind) {
 		case TK_PP_OPEN:
@@ -577,6 +696,7 @@ struct token_list preprocess(struct arena *a, const struct token_list *in,
 	pp.env = env;
 	struct token_list out = { 0 };
 	/* the input always ends with TK_EOF; preprocess what comes before it */
+	use_array(&pp, in->v, in->n - 1, NULL);
 	run(&pp, in->v, in->n - 1, &out);
 	token_list_push(a, &out, &in->v[in->n - 1]);
 	return out;

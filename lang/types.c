@@ -23,6 +23,8 @@ struct tc {
 	bool final;			/* last walk: report unresolved types and misplaced statements */
 	int loop_depth;
 	int tapset_noted;		/* the "no tapset library" note was given */
+	struct func **todo;		/* mark_used: functions found used whose bodies wait */
+	uint32_t ntodo;
 };
 
 static struct sym *find_sym(const struct sym_list *l, const char *name)
@@ -754,7 +756,7 @@ static void visit(struct tc *tc, struct node *n, void (*f)(struct tc *, struct n
 	ast_visit(n, tc_visit_node, &v);
 }
 
-/* Functions reachable from the probes. */
+/* Functions reachable from the probes: a worklist, so a long call chain needs no deep stack. */
 static void mark_used(struct tc *tc, struct node *n)
 {
 	if (n->kind != N_CALL)
@@ -762,7 +764,7 @@ static void mark_used(struct tc *tc, struct node *n)
 	struct func *fn = find_func(tc, n->u.call.name);
 	if (fn && !fn->used) {
 		fn->used = true;
-		visit(tc, fn->body, mark_used);
+		tc->todo[tc->ntodo++] = fn;	/* each function once: funcs.n is enough */
 	}
 }
 
@@ -928,10 +930,13 @@ int types_check(struct arena *a, struct diag *d, struct program *p, struct stp_f
 	if (diag_error_count(d))
 		return -1;
 
+	tc.todo = arena_alloc(a, (tc.funcs.n + 1) * sizeof(*tc.todo));
 	for (uint32_t i = 0; i < p->probes.n; i++) {
 		visit(&tc, p->probes.v[i]->body, mark_used);
 		visit(&tc, p->probes.v[i]->cond, mark_used);
 	}
+	while (tc.ntodo)
+		visit(&tc, tc.todo[--tc.ntodo]->body, mark_used);
 
 	if (infer_fixed_point(&tc))
 		return -1;

@@ -1,7 +1,8 @@
 #!/bin/sh
 # Install the Debian packages bstap needs to build and test, only those that are missing.
 set -e
-need="clang llvm libbpf-dev libelf-dev zlib1g-dev bpftool pkg-config make gcc libc6-dev strace"
+# libclang-rt-14-dev: the libFuzzer, ASan and UBSan runtimes of clang 14 (make fuzz, the fuzz tests)
+need="clang llvm libclang-rt-14-dev libbpf-dev libelf-dev zlib1g-dev bpftool pkg-config make gcc libc6-dev strace"
 missing=""
 for p in $need; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing="$missing $p"

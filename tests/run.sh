@@ -1,7 +1,7 @@
 #!/bin/sh
-# The bstap test runner: layer checks, unit, golden, example and live tests, in that order.
+# The bstap test runner: layer checks, unit, golden, fuzz, example and live tests, in that order.
 #
-#   sh tests/run.sh [BUILD_DIR [SAN_DIR]]        (make test: sh tests/run.sh build build-san)
+#   sh tests/run.sh [BUILD_DIR [SAN_DIR [FUZZ_DIR]]]  (make test: sh tests/run.sh build build-san build-fuzz)
 #
 # Prints one line per test: "PASS name", "FAIL name" (the diff or reason indented below it) or
 # "SKIP name: reason", and ends with exactly one line "N passed, N failed[, N skipped]".
@@ -19,6 +19,11 @@
 #   "#! bstap OPTIONS"; run as `bstap OPTIONS NAME.stp` from the test's directory; stdout, stderr
 #   and status must equal NAME.stp.out, NAME.stp.err, NAME.stp.status (absent: empty, empty, 0).
 #   tests/golden-update.sh rewrites those files from the current binary.
+# Fuzz tests:  each libFuzzer target FUZZ_DIR/fuzz_NAME (make fuzz-build; from tests/fuzz/fuzz_NAME.c)
+#   runs every input of tests/fuzz/corpus/NAME/ and tests/fuzz/regress/NAME/ (crashes found before),
+#   then FUZZ_RUNS (default 2000) mutations of them, under ASan and UBSan; any crash, leak, timeout
+#   (10 s an input) or out-of-memory fails it. Skipped, with the reason, when clang cannot link a
+#   fuzzer (sh tests/install-deps.sh installs libclang-rt-14-dev).
 # Example tests: tests/examples/NAME.stp; stdout must equal NAME.expected, stderr must contain each
 #   line of NAME.expected-stderr, status must be NAME.expected-status (default 0). Names listed
 #   in tests/examples/XFAIL ("name: reason") are expected failures, reported as skips.
@@ -41,6 +46,7 @@ set -u
 abspath() { (cd "$1" 2>/dev/null && pwd) || echo "$1"; }
 B=$(abspath "${1:-build}")
 S=$(abspath "${2:-${1:-build}-san}")
+F=$(abspath "${3:-${1:-build}-fuzz}")
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT" || exit 1
 
@@ -189,6 +195,52 @@ run_golden() {
 			same stderr "$TMP/g.exp" "$TMP/g.err" || ok=0
 			if [ $ok = 1 ]; then pass "$name"; else fail "$name" "$TMP/why"; fi
 		done
+	done
+}
+
+# ---------------------------------------------------------------- fuzz targets
+run_fuzz() {
+	for src in tests/fuzz/fuzz_*.c; do
+		[ -f "$src" ] || continue
+		n=$(basename "$src" .c)
+		n=${n#fuzz_}
+		name=fuzz/$n
+		selected "$name" || continue
+		bin=$F/fuzz_$n
+		if [ ! -x "$bin" ]; then
+			if why=$(sh tests/fuzz/have-fuzzer.sh); then
+				fail "$name" "no binary at $bin (make fuzz-build)"
+			else
+				skip "$name" "$why"
+			fi
+			continue
+		fi
+		rm -rf "$TMP/fz"
+		mkdir -p "$TMP/fz/new" "$TMP/fz/crash"
+		set --
+		for d in tests/fuzz/corpus/$n tests/fuzz/regress/$n; do
+			[ -d "$d" ] && set -- "$@" "$d"
+		done
+		dict=
+		[ -f tests/fuzz/stap.dict ] && dict=-dict=tests/fuzz/stap.dict
+		[ -f "tests/fuzz/$n.dict" ] && dict=-dict=tests/fuzz/$n.dict
+		# the first directory collects what the run finds: a scratch one, so the tree stays as it is
+		(ASAN_OPTIONS=detect_leaks=1 timeout -k 5 300 "$bin" -runs="${FUZZ_RUNS:-2000}" -seed=1 \
+			-timeout=10 -rss_limit_mb=2048 $dict -artifact_prefix="$TMP/fz/crash/" \
+			"$TMP/fz/new" "$@") >"$TMP/fz/log" 2>&1
+		rc=$?
+		if [ $rc = 0 ] && grep -q '^Done [0-9]* runs' "$TMP/fz/log"; then
+			pass "$name"
+		else
+			grep -E 'ERROR|SUMMARY|^    #[0-9] |Test unit written|runtime error' "$TMP/fz/log" >"$TMP/fz/why"
+			for a in "$TMP"/fz/crash/*; do
+				[ -f "$a" ] || continue
+				mkdir -p "$S/fuzz-crash/$n"
+				cp "$a" "$S/fuzz-crash/$n/"
+				echo "input kept as $S/fuzz-crash/$n/$(basename "$a") (add it to tests/fuzz/regress/$n/ once fixed)" >>"$TMP/fz/why"
+			done
+			fail "$name" "$(status_word $rc)" "$TMP/fz/why"
+		fi
 	done
 }
 
@@ -367,6 +419,7 @@ if [ -x "$BSTAP" ]; then
 else
 	selected golden && fail golden "no bstap binary at $BSTAP (make all san)"
 fi
+run_fuzz
 
 live_skip=
 if [ "${LIVE:-1}" = 0 ]; then

@@ -1,6 +1,7 @@
 /* Unit tests for the compile cache: SHA-256 vectors, directory checks, store/lookup, corruption. */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -192,6 +193,55 @@ TEST(corrupt_entry_is_discarded)
 	cache_close(c);
 }
 
+/* A FIFO (or any non-regular file) in an entry's place is a corrupt entry, at once: never a hang. */
+TEST(fifo_entry_does_not_block)
+{
+	scratch();
+	struct cache *c = stored("int x;");
+	ASSERT_TRUE(c != NULL);
+	char entry[256], sum[256];
+	snprintf(entry, sizeof(entry), "%s", cache_entry_path(c));
+	snprintf(sum, sizeof(sum), "%.*s.sum", (int)(strlen(entry) - strlen(".bpf.o")), entry);
+	alarm(10);	/* a blocking open() would hang here: SIGALRM ends the test as failed */
+	char *p = NULL;
+	ASSERT_EQ(unlink(entry), 0);
+	ASSERT_EQ(mkfifo(entry, 0600), 0);
+	ASSERT_EQ(cache_lookup(c, "int x;", &p), 0);
+	ASSERT_TRUE(access(entry, F_OK) && errno == ENOENT);	/* discarded */
+	ASSERT_TRUE(access(sum, F_OK) && errno == ENOENT);
+	cache_close(c);
+
+	/* the checksum's place, and both with no object at all */
+	c = stored("int x;");
+	ASSERT_TRUE(c != NULL);
+	ASSERT_EQ(unlink(sum), 0);
+	ASSERT_EQ(mkfifo(sum, 0600), 0);
+	ASSERT_EQ(cache_lookup(c, "int x;", &p), 0);
+	ASSERT_TRUE(access(sum, F_OK) && errno == ENOENT);
+	ASSERT_EQ(unlink(entry) == 0 || errno == ENOENT, 1);
+	ASSERT_EQ(mkfifo(sum, 0600), 0);
+	ASSERT_EQ(cache_lookup(c, "int x;", &p), 0);
+	ASSERT_TRUE(access(sum, F_OK) && errno == ENOENT);
+	cache_close(c);
+
+	/* a directory in the object's place is no hit either */
+	c = stored("int x;");
+	ASSERT_TRUE(c != NULL);
+	ASSERT_EQ(unlink(entry), 0);
+	ASSERT_EQ(mkdir(entry, 0700), 0);
+	ASSERT_EQ(cache_lookup(c, "int x;", &p), 0);
+	ASSERT_EQ(rmdir(entry), 0);
+	cache_close(c);
+	alarm(0);
+
+	/* a store afterwards makes it a hit again */
+	c = stored("int x;");
+	ASSERT_TRUE(c != NULL);
+	ASSERT_EQ(cache_lookup(c, "int x;", &p), 1);
+	ASSERT_STREQ(read_text(p), "OBJECT-int x;");
+	cache_close(c);
+}
+
 TEST(hit_survives_entry_swap)
 {
 	scratch();
@@ -211,4 +261,5 @@ TEST(hit_survives_entry_swap)
 }
 
 TH_MAIN(TH_CASE(sha256_vectors), TH_CASE(open_creates_private_dir), TH_CASE(open_refuses_unsafe_dirs),
-	TH_CASE(store_then_hit), TH_CASE(corrupt_entry_is_discarded), TH_CASE(hit_survives_entry_swap))
+	TH_CASE(store_then_hit), TH_CASE(corrupt_entry_is_discarded), TH_CASE(fifo_entry_does_not_block),
+	TH_CASE(hit_survives_entry_swap))
