@@ -1,48 +1,10 @@
 /* Reading a kernel configuration: plain or gzip-compressed "CONFIG_X=value" lines. */
 #include "lang/kconfig.h"
+#include "lang/readfile.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <zlib.h>
-
-/* The whole file, gunzipped when it is gzip (zlib reads plain files as they are). */
-static char *slurp(struct arena *a, const char *path, size_t *len)
-{
-	gzFile f = gzopen(path, "rbe");	/* e: O_CLOEXEC */
-	if (!f)
-		return NULL;
-	size_t cap = 1 << 16, n = 0;
-	char *buf = malloc(cap);
-	while (buf) {
-		int r = gzread(f, buf + n, (unsigned)(cap - n - 1));
-		if (r < 0) {
-			free(buf);
-			buf = NULL;
-			break;
-		}
-		if (r == 0)
-			break;
-		n += (size_t)r;
-		if (n + 1 == cap) {
-			char *nb = realloc(buf, cap * 2);
-			if (!nb) {
-				free(buf);
-				buf = NULL;
-				break;
-			}
-			buf = nb;
-			cap *= 2;
-		}
-	}
-	gzclose(f);
-	if (!buf)
-		return NULL;
-	char *out = arena_strndup(a, buf, n);
-	free(buf);
-	*len = n;
-	return out;
-}
 
 static int cmp_idx(const void *x, const void *y, void *ctx)
 {
@@ -112,7 +74,7 @@ struct kconfig *kconfig_read(struct arena *a, const char *explicit_path, const c
 	k->tried = "";
 	for (int i = 0; i < np && !k->path; i++) {
 		k->tried = arena_printf(a, "%s%s%s", k->tried, i ? ", " : "", paths[i]);
-		char *text = slurp(a, paths[i], &k->len);
+		char *text = file_text(a, paths[i], &k->len);
 		if (text) {
 			k->path = paths[i];
 			k->text = text;

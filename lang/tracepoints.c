@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lang/readfile.h"
 #include "prog/tracefs.h"
 
 struct btf_name {
@@ -44,39 +45,6 @@ static int cmp_name(const void *x, const void *y)
 static int cmp_str(const void *x, const void *y)
 {
 	return strcmp(*(const char *const *)x, *(const char *const *)y);
-}
-
-static char *read_file(struct arena *a, const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "re");
-	if (!f)
-		return NULL;
-	size_t cap = 4096, n = 0;
-	char *buf = malloc(cap);
-	while (buf) {
-		size_t r = fread(buf + n, 1, cap - n - 1, f);
-		n += r;
-		if (r == 0)
-			break;
-		if (n + 1 == cap) {
-			char *nb = realloc(buf, cap * 2);
-			if (!nb) {
-				free(buf);
-				buf = NULL;
-				break;
-			}
-			buf = nb;
-			cap *= 2;
-		}
-	}
-	fclose(f);
-	if (!buf)
-		return NULL;
-	char *out = arena_strndup(a, buf, n);
-	free(buf);
-	if (len)
-		*len = n;
-	return out;
 }
 
 /* Index the BTF names the catalog asks about: a linear libbpf lookup per event is too slow. */
@@ -136,7 +104,7 @@ struct tp_catalog *tp_catalog_get(struct arena *a, const char *kernel_btf, char 
 	c->root = root;
 	char path[256];
 	snprintf(path, sizeof(path), "%s/available_events", root);
-	char *text = read_file(a, path, NULL);
+	char *text = file_text(a, path, NULL);
 	if (!text) {
 		snprintf(why, whylen, "cannot read %s: %s", path, strerror(errno));
 		return NULL;
@@ -410,7 +378,7 @@ const struct tvar_set *tp_fields(struct tp_catalog *c, const char *sys_event, ch
 	char path[512];
 	snprintf(path, sizeof(path), "%s/events/%.*s/%s/format", c->root, (int)(colon - sys_event),
 		 sys_event, event);
-	char *text = read_file(c->a, path, NULL);
+	char *text = file_text(c->a, path, NULL);
 	if (!text) {
 		snprintf(why, whylen, "cannot read %s: %s", path, strerror(errno));
 		return NULL;

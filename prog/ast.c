@@ -1,5 +1,6 @@
 /* AST helpers: arena-backed lists, node construction, deep copies, operator/type names. */
 #include "prog/ast.h"
+#include "prog/visit.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -31,13 +32,25 @@ struct node *node_new(struct arena *a, enum node_kind kind, struct loc loc)
 	return n;
 }
 
-static void clone_list(struct arena *a, struct node_list *dst, const struct node_list *src,
-		       const struct expansion *via)
+struct clone_ctx {
+	struct arena *a;
+	const struct expansion *via;
+};
+
+static void clone_slot(struct node **slot, void *ctx)
 {
-	struct node_list l = { 0 };
-	for (uint32_t i = 0; i < src->n; i++)
-		node_list_push(a, &l, node_clone(a, src->v[i], via));
-	*dst = l;
+	const struct clone_ctx *c = ctx;
+	*slot = node_clone(c->a, *slot, c->via);
+}
+
+/* The copy still shares the original's array: give it its own, of cloned children. */
+static void clone_list_slot(struct node_list *l, void *ctx)
+{
+	const struct clone_ctx *c = ctx;
+	struct node_list copy = { 0 };
+	for (uint32_t i = 0; i < l->n; i++)
+		node_list_push(c->a, &copy, node_clone(c->a, l->v[i], c->via));
+	*l = copy;
 }
 
 struct node *node_clone(struct arena *a, const struct node *n, const struct expansion *via)
@@ -45,85 +58,11 @@ struct node *node_clone(struct arena *a, const struct node *n, const struct expa
 	if (!n)
 		return NULL;
 	struct node *c = arena_alloc(a, sizeof(*c));
-	*c = *n;
+	*c = *n;	/* leaves share what is immutable (a string's bytes) */
 	if (via)
 		c->loc.via = via;
-	switch (n->kind) {
-	case N_NUM:
-	case N_STR:	/* the string bytes are immutable and shared */
-	case N_VAR:
-	case N_TARGET:
-	case N_BREAK:
-	case N_CONTINUE:
-	case N_NEXT:
-	case N_EMPTY:
-		break;
-	case N_INDEX:
-		c->u.index.base = node_clone(a, n->u.index.base, via);
-		clone_list(a, &c->u.index.keys, &n->u.index.keys, via);
-		break;
-	case N_CALL:
-		clone_list(a, &c->u.call.args, &n->u.call.args, via);
-		break;
-	case N_STATOP:
-		c->u.statop.arg = node_clone(a, n->u.statop.arg, via);
-		break;
-	case N_BINOP:
-		c->u.bin.l = node_clone(a, n->u.bin.l, via);
-		c->u.bin.r = node_clone(a, n->u.bin.r, via);
-		break;
-	case N_UNOP:
-		c->u.un.e = node_clone(a, n->u.un.e, via);
-		break;
-	case N_ASSIGN:
-		c->u.assign.lhs = node_clone(a, n->u.assign.lhs, via);
-		c->u.assign.rhs = node_clone(a, n->u.assign.rhs, via);
-		break;
-	case N_INCDEC:
-		c->u.incdec.lv = node_clone(a, n->u.incdec.lv, via);
-		break;
-	case N_TERNARY:
-		c->u.tern.cond = node_clone(a, n->u.tern.cond, via);
-		c->u.tern.t = node_clone(a, n->u.tern.t, via);
-		c->u.tern.f = node_clone(a, n->u.tern.f, via);
-		break;
-	case N_IN:
-		clone_list(a, &c->u.in.keys, &n->u.in.keys, via);
-		c->u.in.arr = node_clone(a, n->u.in.arr, via);
-		break;
-	case N_BLOCK:
-		clone_list(a, &c->u.block, &n->u.block, via);
-		break;
-	case N_EXPR:
-		c->u.expr = node_clone(a, n->u.expr, via);
-		break;
-	case N_IF:
-	case N_TRY:
-		c->u.ifs.cond = node_clone(a, n->u.ifs.cond, via);
-		c->u.ifs.then = node_clone(a, n->u.ifs.then, via);
-		c->u.ifs.els = node_clone(a, n->u.ifs.els, via);
-		break;
-	case N_WHILE:
-	case N_FOR:
-		c->u.loop.init = node_clone(a, n->u.loop.init, via);
-		c->u.loop.cond = node_clone(a, n->u.loop.cond, via);
-		c->u.loop.step = node_clone(a, n->u.loop.step, via);
-		c->u.loop.body = node_clone(a, n->u.loop.body, via);
-		break;
-	case N_FOREACH:
-		clone_list(a, &c->u.foreach.vars, &n->u.foreach.vars, via);
-		c->u.foreach.value = node_clone(a, n->u.foreach.value, via);
-		c->u.foreach.arr = node_clone(a, n->u.foreach.arr, via);
-		c->u.foreach.limit = node_clone(a, n->u.foreach.limit, via);
-		c->u.foreach.body = node_clone(a, n->u.foreach.body, via);
-		break;
-	case N_RETURN:
-		c->u.ret = node_clone(a, n->u.ret, via);
-		break;
-	case N_DELETE:
-		c->u.del = node_clone(a, n->u.del, via);
-		break;
-	}
+	struct clone_ctx cc = { a, via };
+	ast_slots(c, clone_slot, clone_list_slot, &cc);
 	return c;
 }
 

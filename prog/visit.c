@@ -1,20 +1,8 @@
 /* The children of every node kind, in one place: walkers no longer spell them out each. */
 #include "prog/visit.h"
 
-static void each(struct node_list *l, void (*fn)(struct node *, void *), void *ctx)
-{
-	for (uint32_t i = 0; i < l->n; i++)
-		if (l->v[i])
-			fn(l->v[i], ctx);
-}
-
-static void one(struct node *n, void (*fn)(struct node *, void *), void *ctx)
-{
-	if (n)
-		fn(n, ctx);
-}
-
-void ast_children(struct node *n, void (*fn)(struct node *child, void *ctx), void *ctx)
+void ast_slots(struct node *n, void (*one)(struct node **slot, void *ctx),
+	       void (*list)(struct node_list *l, void *ctx), void *ctx)
 {
 	switch (n->kind) {
 	case N_NUM:
@@ -26,44 +14,70 @@ void ast_children(struct node *n, void (*fn)(struct node *child, void *ctx), voi
 	case N_NEXT:
 	case N_EMPTY:
 		break;
-	case N_INDEX: one(n->u.index.base, fn, ctx); each(&n->u.index.keys, fn, ctx); break;
-	case N_CALL: each(&n->u.call.args, fn, ctx); break;
-	case N_STATOP: one(n->u.statop.arg, fn, ctx); break;
-	case N_BINOP: one(n->u.bin.l, fn, ctx); one(n->u.bin.r, fn, ctx); break;
-	case N_UNOP: one(n->u.un.e, fn, ctx); break;
-	case N_ASSIGN: one(n->u.assign.lhs, fn, ctx); one(n->u.assign.rhs, fn, ctx); break;
-	case N_INCDEC: one(n->u.incdec.lv, fn, ctx); break;
+	case N_INDEX: one(&n->u.index.base, ctx); list(&n->u.index.keys, ctx); break;
+	case N_CALL: list(&n->u.call.args, ctx); break;
+	case N_STATOP: one(&n->u.statop.arg, ctx); break;
+	case N_BINOP: one(&n->u.bin.l, ctx); one(&n->u.bin.r, ctx); break;
+	case N_UNOP: one(&n->u.un.e, ctx); break;
+	case N_ASSIGN: one(&n->u.assign.lhs, ctx); one(&n->u.assign.rhs, ctx); break;
+	case N_INCDEC: one(&n->u.incdec.lv, ctx); break;
 	case N_TERNARY:
-		one(n->u.tern.cond, fn, ctx);
-		one(n->u.tern.t, fn, ctx);
-		one(n->u.tern.f, fn, ctx);
+		one(&n->u.tern.cond, ctx);
+		one(&n->u.tern.t, ctx);
+		one(&n->u.tern.f, ctx);
 		break;
-	case N_IN: each(&n->u.in.keys, fn, ctx); one(n->u.in.arr, fn, ctx); break;
-	case N_BLOCK: each(&n->u.block, fn, ctx); break;
-	case N_EXPR: one(n->u.expr, fn, ctx); break;
+	case N_IN: list(&n->u.in.keys, ctx); one(&n->u.in.arr, ctx); break;
+	case N_BLOCK: list(&n->u.block, ctx); break;
+	case N_EXPR: one(&n->u.expr, ctx); break;
 	case N_IF:
 	case N_TRY:
-		one(n->u.ifs.cond, fn, ctx);
-		one(n->u.ifs.then, fn, ctx);
-		one(n->u.ifs.els, fn, ctx);
+		one(&n->u.ifs.cond, ctx);
+		one(&n->u.ifs.then, ctx);
+		one(&n->u.ifs.els, ctx);
 		break;
 	case N_WHILE:
 	case N_FOR:
-		one(n->u.loop.init, fn, ctx);
-		one(n->u.loop.cond, fn, ctx);
-		one(n->u.loop.step, fn, ctx);
-		one(n->u.loop.body, fn, ctx);
+		one(&n->u.loop.init, ctx);
+		one(&n->u.loop.cond, ctx);
+		one(&n->u.loop.step, ctx);
+		one(&n->u.loop.body, ctx);
 		break;
 	case N_FOREACH:
-		each(&n->u.foreach.vars, fn, ctx);
-		one(n->u.foreach.value, fn, ctx);
-		one(n->u.foreach.arr, fn, ctx);
-		one(n->u.foreach.limit, fn, ctx);
-		one(n->u.foreach.body, fn, ctx);
+		list(&n->u.foreach.vars, ctx);
+		one(&n->u.foreach.value, ctx);
+		one(&n->u.foreach.arr, ctx);
+		one(&n->u.foreach.limit, ctx);
+		one(&n->u.foreach.body, ctx);
 		break;
-	case N_RETURN: one(n->u.ret, fn, ctx); break;
-	case N_DELETE: one(n->u.del, fn, ctx); break;
+	case N_RETURN: one(&n->u.ret, ctx); break;
+	case N_DELETE: one(&n->u.del, ctx); break;
 	}
+}
+
+struct each_child {
+	void (*fn)(struct node *, void *);
+	void *ctx;
+};
+
+static void child_one(struct node **slot, void *ctx)
+{
+	const struct each_child *e = ctx;
+	if (*slot)
+		e->fn(*slot, e->ctx);
+}
+
+static void child_list(struct node_list *l, void *ctx)
+{
+	const struct each_child *e = ctx;
+	for (uint32_t i = 0; i < l->n; i++)
+		if (l->v[i])
+			e->fn(l->v[i], e->ctx);
+}
+
+void ast_children(struct node *n, void (*fn)(struct node *child, void *ctx), void *ctx)
+{
+	struct each_child e = { fn, ctx };
+	ast_slots(n, child_one, child_list, &e);
 }
 
 struct walk {
