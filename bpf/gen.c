@@ -1334,8 +1334,16 @@ static const char *comment_safe(struct gen *g, const char *s)
 /* One probe's code, written with the placeholder \001 where its name goes. */
 struct probe_code {
 	char *decl, *cbs, *body;	/* its locals struct, its loop callbacks, its function */
+	uint64_t hash;			/* of the three, so that most comparisons are one */
 	uint32_t users;			/* probes whose code this is */
 };
+
+static uint64_t fnv1a(uint64_t h, const char *s)
+{
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 0x100000001b3ull;
+	return h;
+}
 
 static char *stream_text(FILE *f, char **buf)
 {
@@ -1393,6 +1401,7 @@ static int gen_probe(struct gen *g, const struct eprobe *ep, struct probe_code *
 	pc->cbs = arena_strdup(g->a, stream_text(pcb, &ct) ? ct : "");
 	pc->body = arena_strdup(g->a, stream_text(pb, &bt) ? bt : "");
 	pc->users = 0;
+	pc->hash = fnv1a(fnv1a(fnv1a(0xcbf29ce484222325ull, pc->decl), pc->cbs), pc->body);
 	free(dt);
 	free(ct);
 	free(bt);
@@ -1401,7 +1410,8 @@ static int gen_probe(struct gen *g, const struct eprobe *ep, struct probe_code *
 
 static bool same_code(const struct probe_code *x, const struct probe_code *y)
 {
-	return !strcmp(x->body, y->body) && !strcmp(x->decl, y->decl) && !strcmp(x->cbs, y->cbs);
+	return x->hash == y->hash && !strcmp(x->body, y->body) && !strcmp(x->decl, y->decl) &&
+	       !strcmp(x->cbs, y->cbs);
 }
 
 /* Write text with each \001 as its name and \002 as how it is called (c_string escapes any
