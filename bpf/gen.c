@@ -1448,6 +1448,65 @@ static void place_probes(struct gen *g, const struct probe_code *codes, uint32_t
 	}
 }
 
+
+/* One probe's call in its group's program, in script order. */
+static void emit_call(struct gen *g, FILE *body, const struct eprobe *ep, const uint32_t *code_of,
+		      const char *in)
+{
+	fprintf(body, "%sif (!bstap_running())\n%s\treturn 0;\n%sS->ppidx = %u;\n"
+		"%sprobe_f%u(ctx, S);\t/* %s%s */\n"
+		"%sif (S->err == BSTAP_UNWIND_ERROR || S->err == BSTAP_UNWIND_MAXACTION)\n"
+		"%s\tbstap_report(S);\n", in, in, in, ep->id, in, code_of[ep->id],
+		comment_safe(g, ep->pp), comment_safe(g, ep->chain), in, in);
+}
+
+static bool same_guard_var(const struct eprobe *x, const struct eprobe *y)
+{
+	return x->guard.on && y->guard.on && x->guard.elem == y->guard.elem &&
+	       !strcmp(x->tvars->v[x->guard.tvar].name, y->tvars->v[y->guard.tvar].name);
+}
+
+/* How many probes from v[0] on start with a guard on the same target variable. */
+static uint32_t guarded_run(const struct eprobe **v, uint32_t n)
+{
+	uint32_t k = 0;
+	while (k < n && same_guard_var(v[0], v[k]))
+		k++;
+	return k;
+}
+
+/*
+ * Probes that each start with `if ($f != N) next`: one read of $f and a switch, so an event
+ * runs only the handlers for its value (each still tests its own guard). Probes with the same
+ * value keep their script order within their case.
+ */
+static void emit_dispatch(struct gen *g, FILE *body, const struct eprobe **v, uint32_t n,
+			  const uint32_t *code_of)
+{
+	const struct eprobe *first = v[0];
+	const char *rd = gen_tvar_read(g->a, first->tvars, first->guard.tvar, first->guard.elem,
+				       "key", MAXSTR);
+	if (!rd) {
+		for (uint32_t i = 0; i < n; i++)
+			emit_call(g, body, v[i], code_of, "\t");
+		return;
+	}
+	fprintf(body, "\t{\n\t\ts64 key;\n\t\t%s\n\t\tswitch (key) {\n", rd);
+	bool *done = arena_alloc(g->a, n * sizeof(*done));
+	for (uint32_t i = 0; i < n; i++) {
+		if (done[i])
+			continue;
+		fprintf(body, "\t\tcase %lldLL:\n", (long long)v[i]->guard.value);
+		for (uint32_t j = i; j < n; j++)
+			if (!done[j] && v[j]->guard.value == v[i]->guard.value) {
+				done[j] = true;
+				emit_call(g, body, v[j], code_of, "\t\t\t");
+			}
+		fprintf(body, "\t\t\tbreak;\n");
+	}
+	fprintf(body, "\t\t}\n\t}\n");
+}
+
 /* pp() of every kernel probe, indexed by S->ppidx (its probe id). */
 static const char *pp_table(struct gen *g)
 {
@@ -1594,15 +1653,20 @@ int gen_bpf_c(struct arena *a, struct diag *d, const struct program *p, struct g
 			gi, k->ctx_param);
 		if (k->entry)
 			k->entry(body, gi, &first->at, &mg->at);
-		for (uint32_t i = 0; i < p->probes.n; i++) {
-			const struct eprobe *ep = p->probes.v[i];
-			if (!is_kernel(ep) || ep->group != gi)
+		const struct eprobe **members = arena_alloc(a, (p->probes.n + 1) * sizeof(*members));
+		uint32_t nm = 0;
+		for (uint32_t i = 0; i < p->probes.n; i++)
+			if (is_kernel(p->probes.v[i]) && p->probes.v[i]->group == gi)
+				members[nm++] = p->probes.v[i];
+		for (uint32_t i = 0; i < nm;) {
+			uint32_t run = guarded_run(members + i, nm - i);
+			if (run < 2) {
+				emit_call(&g, body, members[i], code_of, "\t");
+				i++;
 				continue;
-			fprintf(body, "\tif (!bstap_running())\n\t\treturn 0;\n\tS->ppidx = %u;\n"
-				"\tprobe_f%u(ctx, S);\t/* %s%s */\n"
-				"\tif (S->err == BSTAP_UNWIND_ERROR || S->err == BSTAP_UNWIND_MAXACTION)\n"
-				"\t\tbstap_report(S);\n", ep->id, code_of[ep->id], comment_safe(&g, ep->pp),
-				comment_safe(&g, ep->chain));
+			}
+			emit_dispatch(&g, body, members + i, run, code_of);
+			i += run;
 		}
 		fprintf(body, "\treturn 0;\n}\n\n");
 		/* each nesting level has its own scratch slot (bstap_enter) */

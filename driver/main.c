@@ -24,6 +24,7 @@
 #include "lang/tracepoints.h"
 #include "prog/strbuf.h"
 #include "lang/parse.h"
+#include "lang/tapsets.h"
 #include "prog/abi.h"
 #include "runtime/gvar.h"
 #include "runtime/session.h"
@@ -176,7 +177,8 @@ struct driver {
 	struct utsname u;
 	char mem[128];			/* -v memory figure */
 	double t;			/* start of the current pass, ms */
-	struct stp_file *file;		/* pass 1 */
+	struct stp_file *file;		/* pass 1: the user's script */
+	struct tapset_result lib;	/* pass 1: it and the library files it needs */
 	struct program *prog;		/* pass 2 */
 	struct gen_result gr;		/* pass 3 */
 	char *section;			/* pass 4: the object's .bstap section (malloc'ed) */
@@ -234,6 +236,30 @@ static const struct kconfig *driver_kconfig(void *ctx)
 /* Each pass returns PASS_NEXT to go on, PASS_DONE when -p stopped after it, PASS_FAILED. */
 enum { PASS_NEXT = 0, PASS_DONE = 1, PASS_FAILED = -1 };
 
+/* The alias library directories: -I's, BSTAP_TAPSET_PATH's, then the one installed with bstap. */
+static int load_libraries(struct driver *r, const struct parse_env *env)
+{
+	struct opts *o = &r->o;
+	const char *path = getenv("BSTAP_TAPSET_PATH");
+	int max = o->nincdirs + 2;
+	for (const char *c = path; c && *c; c++)
+		max += *c == ':';
+	const char **dirs = arena_alloc(r->a, (size_t)max * sizeof(*dirs));
+	int n = 0;
+	for (int i = 0; i < o->nincdirs; i++)
+		dirs[n++] = o->incdirs[i];
+	if (path) {
+		char *copy = arena_strdup(r->a, path), *save = NULL;
+		for (char *t = strtok_r(copy, ":", &save); t; t = strtok_r(NULL, ":", &save))
+			dirs[n++] = t;
+	}
+	const char *def = tapsets_default_dir(r->a, "/proc/self/exe");
+	if (def)
+		dirs[n++] = def;
+	struct tapset_search ts = { dirs, n, r->release, o->verbose };
+	return tapsets_load(r->a, r->file, &ts, env, &r->lib);
+}
+
 static int pass1_parse(struct driver *r)
 {
 	struct opts *o = &r->o;
@@ -261,9 +287,12 @@ static int pass1_parse(struct driver *r)
 	r->file = parse_file(r->a, r->d, src, &env);
 	if (diag_error_count(r->d))
 		return PASS_FAILED;
+	if (load_libraries(r, &env))
+		return PASS_FAILED;
 	if (o->verbose)
-		fprintf(stderr, "Pass 1: parsed user script%s in %.1f ms.\n",
-			mem_usage(r->mem, sizeof(r->mem)), now_ms() - r->t);
+		fprintf(stderr, "Pass 1: parsed user script and %d library script%s (of %d)%s in "
+			"%.1f ms.\n", r->lib.nfiles - 1, r->lib.nfiles == 2 ? "" : "s",
+			r->lib.nscanned, mem_usage(r->mem, sizeof(r->mem)), now_ms() - r->t);
 	if (o->last_pass == 1) {
 		ast_print_file(stdout, r->file);
 		return PASS_DONE;
@@ -326,7 +355,7 @@ static void say_attach_kinds(const struct program *p, int verbose)
 static int pass2_elaborate(struct driver *r)
 {
 	struct opts *o = &r->o;
-	struct stp_file *files[] = { r->file };
+
 	/* -G: pass 2 checks the names and lets the values' kinds fix open types */
 	struct global_setting *settings = arena_alloc(r->a, (o->sess.ngvars + 1) * sizeof(*settings));
 	for (int i = 0; i < o->sess.ngvars; i++) {
@@ -336,7 +365,7 @@ static int pass2_elaborate(struct driver *r)
 		settings[i].number = gvar_long(eq + 1, &num);
 	}
 	struct family_env env = { o->verbose, o->kernel_btf, driver_kconfig, r };
-	struct program *prog = elaborate(r->a, r->d, files, 1, settings, o->sess.ngvars, &env);
+	struct program *prog = elaborate(r->a, r->d, r->lib.files, r->lib.nfiles, settings, o->sess.ngvars, &env);
 	tp_catalog_release();
 	if (!prog)
 		return PASS_FAILED;

@@ -25,6 +25,8 @@ static void usage(FILE *o)
 	      "  -l PROBEPOINT  list the probe points PROBEPOINT matches (wildcards allowed), one\n"
 	      "                 per line, and exit: bstap -l 'kernel.trace(\"sched:*\")'\n"
 	      "  -L PROBEPOINT  as -l, with each point's target variables and their types\n"
+	      "  -I DIR         also look for alias libraries (*.stp) in DIR (repeatable); so does\n"
+	      "                 each directory of BSTAP_TAPSET_PATH (colon-separated)\n"
 	      "  -o FILE        write the script's output to FILE instead of stdout\n"
 	      "  -T SECONDS     stop after SECONDS, as if exit() had been called\n"
 	      "  -c CMD         start the probes, run CMD (with /bin/sh -c), and stop when it\n"
@@ -117,7 +119,7 @@ int parse_args(int argc, char **argv, struct opts *o)
 	};
 	int c;
 	/* '+': options end at the script name, so script arguments may look like options */
-	while ((c = getopt_long(argc, argv, "+e:p:vkm:D:hVwgul:L:r:" SESS_OPT_LETTERS, longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+e:p:vkm:D:hVwgul:L:r:I:" SESS_OPT_LETTERS, longopts, NULL)) != -1) {
 		char *end;
 		int r = sess_opt(&o->sess, c, optarg, "bstap");
 		if (r < 0)
@@ -172,6 +174,13 @@ int parse_args(int argc, char **argv, struct opts *o)
 			break;
 		case 'r':
 			o->release = optarg;
+			break;
+		case 'I':
+			if (o->nincdirs == (int)(sizeof(o->incdirs) / sizeof(o->incdirs[0]))) {
+				fputs("bstap: error: too many -I directories\n", stderr);
+				return -1;
+			}
+			o->incdirs[o->nincdirs++] = optarg;
 			break;
 		case OPT_RUNTIME:
 			if (strcmp(optarg, "bpf")) {

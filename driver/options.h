@@ -19,6 +19,8 @@ struct opts {
 	const char *kernel_btf;		/* --kernel-btf: compile for another kernel's BTF */
 	const char *release;		/* -r RELEASE or -r BUILD_DIR: the target kernel */
 	const char *kernel_config;	/* --kernel-config FILE: its configuration */
+	const char *incdirs[64];	/* -I DIR: alias library directories, in order */
+	int nincdirs;
 	const char *module;		/* -m NAME: also write the object to NAME.bpf.o */
 	uint32_t maxaction, maxmapentries;	/* -D MAXACTION=N, -D MAXMAPENTRIES=N */
 	const char *ignored[16];	/* -D names bstap does not know, to warn about */

@@ -1,6 +1,7 @@
 /* Pass 2a: turn probe definitions into concrete probes — alias expansion and probe-point resolution. */
 #include "elab.h"
 #include "probe_families.h"
+#include "pp_match.h"
 
 #include <fnmatch.h>
 #include <inttypes.h>
@@ -28,69 +29,6 @@ struct elab {
 	const struct probe_def **aliases;
 	uint32_t naliases;
 };
-
-static bool arg_equal(const struct node *x, const struct node *y)
-{
-	if (!x || !y)
-		return x == y;
-	if (x->kind != y->kind)
-		return false;
-	if (x->kind == N_NUM)
-		return x->u.num == y->u.num;
-	if (x->kind == N_STR)
-		return x->u.str.len == y->u.str.len && !memcmp(x->u.str.s, y->u.str.s, x->u.str.len);
-	return false;
-}
-
-/* One component of a use against one of a name: the functor (a glob if it has '*'), the argument. */
-static bool comp_matches(const char *pat, const struct node *arg, const struct pp_comp *n)
-{
-	if (strchr(pat, '*') ? fnmatch(pat, n->functor, 0) != 0 : strcmp(pat, n->functor) != 0)
-		return false;
-	return arg_equal(n->arg, arg);
-}
-
-/*
- * Do the use's components u[0..nu) match the name's n[0..nn)? '*' matches within one component;
- * a component with '**' may match several at once, as stap: "foo**bar" is tried as "foo*bar"
- * (one component) and as "foo*" (no argument) followed by "**bar" from the next component on,
- * so 'a**' matches a, ab, a.b and a.b.c. pat, if not NULL, replaces u[0]'s functor.
- */
-static bool comps_match(const struct pp_comp *u, uint32_t nu, const char *pat,
-			const struct pp_comp *n, uint32_t nn)
-{
-	if (nu == 0 || nn == 0)
-		return nu == nn;
-	if (!pat)
-		pat = u->functor;
-	const char *dd = strstr(pat, "**");
-	if (!dd)
-		return comp_matches(pat, u->arg, n) && comps_match(u + 1, nu - 1, NULL, n + 1, nn - 1);
-	size_t pre = (size_t)(dd - pat);
-	const char *suf = dd;
-	while (*suf == '*')
-		suf++;
-	/* the three patterns in one heap block: a functor is as long as the script makes it */
-	size_t len = strlen(pat) + 3;
-	char *one = malloc(3 * len);
-	if (!one)
-		return false;
-	char *head = one + len, *rest = head + len;
-	snprintf(one, len, "%.*s*%s", (int)pre, pat, suf);
-	snprintf(head, len, "%.*s*", (int)pre, pat);
-	snprintf(rest, len, "**%s", suf);
-	bool m = (comp_matches(one, u->arg, n) && comps_match(u + 1, nu - 1, NULL, n + 1, nn - 1)) ||
-		 (comp_matches(head, NULL, n) && comps_match(u, nu, rest, n + 1, nn - 1));
-	free(one);
-	return m;
-}
-
-/* Does the alias name match the use's first upto components (all of them: an ordinary match)? */
-static bool alias_matches(const struct probe_point *name, const struct probe_point *use,
-			  uint32_t upto)
-{
-	return comps_match(use->comps, upto, NULL, name->comps, name->ncomps);
-}
 
 /* loc + use's components past the first skip ones: the alias suffix rule. */
 static struct probe_point *with_suffix(struct arena *a, const struct probe_point *loc,
@@ -341,22 +279,24 @@ struct program *elaborate(struct arena *a, struct diag *d, struct stp_file **fil
 			if (files[fi]->probes.v[di]->kind != PD_PROBE)
 				e.aliases[e.naliases++] = files[fi]->probes.v[di];
 
-	/* only the user's file activates probes; tapset files contribute aliases */
-	const struct stp_file *f = files[0];
-	for (uint32_t i = 0; i < f->probes.n; i++) {
-		const struct probe_def *def = f->probes.v[i];
-		if (def->kind != PD_PROBE)
-			continue;
-		for (uint32_t j = 0; j < def->points.n; j++) {
-			const struct probe_point *pp = def->points.v[j];
-			int errs = diag_error_count(d);
-			int r = derive(&e, pp, def->body, pp->cond, NULL, NULL, &pp->loc, 0);
-			/* '!' is "sufficient", and like '?' it may also resolve to nothing */
-			if (r == 0 && diag_error_count(d) == errs && !pp->optional && !pp->sufficient)
-				diag_error(d, &pp->loc, "no match for probe point '%s'",
-					   pp_to_string(a, pp));
-			if (r > 0 && pp->sufficient)
-				break;
+	/* the user's file and each library file it needs (which may hold begin probes, say) */
+	for (int fi = 0; fi < nfiles; fi++) {
+		const struct stp_file *f = files[fi];
+		for (uint32_t i = 0; i < f->probes.n; i++) {
+			const struct probe_def *def = f->probes.v[i];
+			if (def->kind != PD_PROBE)
+				continue;
+			for (uint32_t j = 0; j < def->points.n; j++) {
+				const struct probe_point *pp = def->points.v[j];
+				int errs = diag_error_count(d);
+				int r = derive(&e, pp, def->body, pp->cond, NULL, NULL, &pp->loc, 0);
+				/* '!' is "sufficient", and like '?' it may also resolve to nothing */
+				if (r == 0 && diag_error_count(d) == errs && !pp->optional && !pp->sufficient)
+					diag_error(d, &pp->loc, "no match for probe point '%s'",
+						   pp_to_string(a, pp));
+				if (r > 0 && pp->sufficient)
+					break;
+			}
 		}
 	}
 	if (diag_error_count(d))
@@ -369,8 +309,10 @@ struct program *elaborate(struct arena *a, struct diag *d, struct stp_file **fil
 		return NULL;
 	if (types_check(a, d, e.prog, files, nfiles, settings, nsettings) < 0 || diag_error_count(d))
 		return NULL;
+	prune_dead_stores(a, e.prog);
 	if (placement_decide(a, d, e.prog) < 0)
 		return NULL;
+	guards_find(e.prog);
 	assign_groups(e.prog);
 	return e.prog;
 }

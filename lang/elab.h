@@ -38,6 +38,12 @@ int types_check(struct arena *a, struct diag *d, struct program *p, struct stp_f
  */
 int placement_decide(struct arena *a, struct diag *d, struct program *p);
 
+/* Drop stores to locals nothing reads when their values have no side effects (lang/prune.c). */
+void prune_dead_stores(struct arena *a, struct program *p);
+
+/* Each kernel probe's leading `if ($field != N) next`, for the generator's dispatch (lang/guards.c). */
+void guards_find(struct program *p);
+
 /* -p2 output: globals, functions and the resolved probes with their alias chains. */
 void program_print(FILE *out, const struct program *p);
 

@@ -30,6 +30,11 @@ struct eprobe {
 	bool optional;		/* written with '?' (or '!'): failing to attach is not an error */
 	const struct tvar_set *tvars;	/* the event's target variables, or NULL (pass 2 and the
 					 * generator only: not kept in the object) */
+	struct {
+		bool on;		/* the handler starts with `if ($tvar != value) next` */
+		uint32_t tvar, elem;	/* which target variable ($name[elem]) */
+		int64_t value;
+	} guard;			/* pass 2 (lang/guards.c) finds it; the generator dispatches */
 };
 
 struct eprobe_list {
