@@ -396,7 +396,7 @@ static __always_inline char *bstap_name(char *dst, s64 i, const char *tab, u32 n
 	return dst;
 }
 
-/* printf("%#o", v) */
+/* sprintf("%#o", v) as stap's runtime: "0" and the digits, so 0 is "00" */
 static __always_inline char *bstap_octal(char *dst, u64 v)
 {
 	char t[32];
@@ -404,11 +404,11 @@ static __always_inline char *bstap_octal(char *dst, u64 v)
 	dst[0] = '0';
 	dst[1] = 0;
 	for (int i = 0; i < 22; i++) {
-		if (!v)
-			break;
 		t[i] = '0' + (v & 7);
 		v >>= 3;
 		n = i + 1;
+		if (!v)
+			break;
 	}
 	for (int k = 0; k < 22; k++) {
 		if (k >= n)

@@ -1662,7 +1662,8 @@ int gen_bpf_c(struct arena *a, struct diag *d, const struct program *p, struct g
 		kinds = S(&g, "#define BSTAP_NSITES %u\nstatic const volatile u8 bstap_site_kind[%u] = {",
 			  m->nerrs, m->nerrs ? m->nerrs : 1);
 		for (uint32_t i = 0; i < m->nerrs; i++)
-			kinds = S(&g, "%s%s%u", kinds, i % 16 ? ", " : "\n\t", m->errs[i].kind);
+			kinds = S(&g, "%s%s%u", kinds, !i ? "\n\t" : i % 16 ? ", " : ",\n\t",
+				  m->errs[i].kind);
 		kinds = S(&g, "%s\n};\n\n", kinds);
 	}
 	res->c_text = arena_printf(a,

@@ -258,7 +258,7 @@ int evalf_call(int b, const struct value *a, int na, struct value *out, struct s
 		else if (f == 2)
 			snprintf(buf, sizeof(buf), "0x%" PRIx64, (uint64_t)r);
 		else if (f == 3)
-			snprintf(buf, sizeof(buf), "%#" PRIo64, (uint64_t)r);
+			snprintf(buf, sizeof(buf), "0%" PRIo64, (uint64_t)r);	/* stap: 0 is "00" */
 		else
 			snprintf(buf, sizeof(buf), "%" PRId64, r);
 		rstr(out, buf);
