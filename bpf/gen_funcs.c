@@ -207,7 +207,8 @@ const char *gen_func_call(struct gen_api *x, struct node *n)
 	}
 	case B_CTIME:
 		return checked(x, "char *", S(x, "bstap_ctime(S, %u, BSTAP_T(%u), (s64)(%s))", site(x, n),
-					    T(x), ARG(x, n, 0)));
+					    T(x), na ? ARG(x, n, 0) :
+					    "bstap_div(bstap_realtime_ns(), 1000000000)"));
 	case B_ANSI_CLEAR_SCREEN: return x->printf_c(x->g, "\033[1;1H\033[J", 0, NULL, NULL);
 	case B_ANSI_RESET_COLOR: return x->printf_c(x->g, "\033[0;0m", 0, NULL, NULL);
 	case B_ANSI_NEW_LINE: return x->printf_c(x->g, "\n", 0, NULL, NULL);

@@ -265,6 +265,9 @@ static enum type infer_call(struct tc *tc, struct scope *sc, struct node *n)
 			if (bi->max_args == bi->min_args)
 				diag_error(tc->d, &n->loc, "'%s' takes %d argument%s, %u given", name,
 					   bi->min_args, bi->min_args == 1 ? "" : "s", args->n);
+			else if ((int)args->n > bi->max_args)
+				diag_error(tc->d, &n->loc, "'%s' takes at most %d argument%s, %u given",
+					   name, bi->max_args, bi->max_args == 1 ? "" : "s", args->n);
 			else
 				diag_error(tc->d, &n->loc, "'%s' takes at least %d argument%s, %u given",
 					   name, bi->min_args, bi->min_args == 1 ? "" : "s", args->n);

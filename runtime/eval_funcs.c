@@ -378,8 +378,8 @@ int evalf_call(int b, const struct value *a, int na, struct value *out, struct s
 	case B_CPU_CLOCK_US: rlong(out, now_ns(CLOCK_MONOTONIC) / 1000); return EVALF_OK;
 	case B_CPU_CLOCK_MS: rlong(out, now_ns(CLOCK_MONOTONIC) / 1000000); return EVALF_OK;
 	case B_CPU_CLOCK_S: rlong(out, now_ns(CLOCK_MONOTONIC) / 1000000000); return EVALF_OK;
-	case B_CTIME:
-		if (ctime_str(a[0].num, buf, err, errlen) < 0)
+	case B_CTIME:	/* ctime(): now */
+		if (ctime_str(na ? a[0].num : now_ns(CLOCK_REALTIME) / 1000000000, buf, err, errlen) < 0)
 			return EVALF_ERROR;
 		rstr(out, buf);
 		return EVALF_OK;
