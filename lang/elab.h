@@ -33,7 +33,7 @@ int types_check(struct arena *a, struct diag *d, struct program *p, struct stp_f
 		int nfiles, const struct global_setting *settings, int nsettings);
 
 /* Standard functions known at compile time (HZ()) become numbers (lang/funcs_fold.c). */
-void funcs_fold(struct program *p, const struct family_env *env);
+void funcs_fold(struct arena *a, struct program *p, const struct family_env *env);
 
 /*
  * Where each handler runs (lang/placement.c): fills eprobe.place for timers, func.recursive
