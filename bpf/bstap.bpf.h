@@ -52,6 +52,10 @@ struct bstap_scratch {
 	u32 err_site;	/* where the error arose (prog/meta.h error sites) */
 	u32 pad;
 	char errmsg[BSTAP_MAXSTR];	/* error()'s text */
+	char tok[BSTAP_MAXSTR];	/* tokenize()'s string, kept between calls as stap's context */
+	s32 tok_pos;		/* where its next token starts; -1: none (0 in a fresh map: the
+				 * empty string, which has none either) */
+	u32 pad2;
 	char buf[BSTAP_SCRATCH_SIZE];
 };
 
@@ -808,6 +812,73 @@ static __always_inline s64 bstap_stringat(struct bstap_scratch *S, u32 site, cha
 		return (s64)(s8)s[pos & BSTAP_M];
 	bstap_fn_error(S, site, "Position out of bounds");
 	return 0;
+}
+
+/* tokenize(input, delim): stap's strsep() loop over S->tok, empty tokens skipped */
+struct bstap_tokst {
+	u8 set[32];	/* the delimiters, a bit per byte value */
+	s32 p, start, end;
+};
+
+static long bstap_delim_step(u32 i, void *ctx)
+{
+	struct bstap_lp *lp = ctx;
+	struct bstap_tokst *t = lp->st;
+	if (i >= BSTAP_M)
+		return 1;
+	u8 c = lp->b[i & BSTAP_M];
+	if (!c)
+		return 1;
+	t->set[(c >> 3) & 31] |= 1 << (c & 7);
+	return 0;
+}
+
+static long bstap_tok_step(u32 i, void *ctx)
+{
+	struct bstap_lp *lp = ctx;
+	struct bstap_tokst *t = lp->st;
+	s32 p = t->p;
+	u8 c = p >= 0 && p < BSTAP_M ? lp->a[p & BSTAP_M] : 0;
+	if (c && !(t->set[(c >> 3) & 31] & (1 << (c & 7)))) {
+		t->p = p + 1;
+		return 0;
+	}
+	/* a token [start, p) ends here */
+	t->end = p;
+	t->p = c ? p + 1 : -1;
+	if (p > t->start || !c)
+		return 1;
+	t->start = p + 1;	/* empty: skip it */
+	return 0;
+}
+
+static __always_inline char *bstap_tokenize(struct bstap_scratch *S, char *w, char *out,
+					    const char *input, const char *delim)
+{
+	struct bstap_tokst *t = (void *)w;
+	out[0] = 0;
+	if (input[0]) {
+		bstap_strcpy(S->tok, input);
+		S->tok_pos = 0;
+	}
+	s32 pos = S->tok_pos;
+	if (pos < 0 || pos >= BSTAP_M || !S->tok[pos & BSTAP_M]) {
+		S->tok_pos = -1;
+		return out;
+	}
+	__builtin_memset(t->set, 0, sizeof(t->set));
+	t->p = pos;
+	t->start = pos;
+	t->end = pos;
+	struct bstap_lp lp = { t, S->tok, delim, 0, 0 };
+	bpf_loop(BSTAP_MAXSTR, bstap_delim_step, &lp, 0);
+	bpf_loop(2 * BSTAP_MAXSTR, bstap_tok_step, &lp, 0);
+	S->tok_pos = t->p;
+	s32 start = t->start, len = t->end - t->start;
+	u32 n = (u32)len & BSTAP_M;
+	if (len > 0 && len < BSTAP_MAXSTR && start >= 0 && start < BSTAP_MAXSTR && n)
+		bpf_probe_read_kernel_str(out, n + 1, S->tok + (start & BSTAP_M));
+	return out;
 }
 
 /* ctime(t): "Thu Jan  1 00:00:00 1970", for t in stap's 32-bit range */

@@ -183,6 +183,9 @@ const char *gen_func_call(struct gen_api *x, struct node *n)
 			 "\"%%llu.%%llu.%%llu.%%llu\", _d%u, sizeof(_d%u)); (char *)BSTAP_T(%u); })",
 			 k, ARG(x, n, 0), k, k, k, k, k, t, k, k, t);
 	}
+	case B_TOKENIZE:
+		return S(x, "({ char *_ti = %s; char *_td = %s; bstap_tokenize(S, %s, BSTAP_T(%u), _ti, _td); })",
+			 na > 1 ? FULL(x, n, 0) : "(char *)\"\"", FULL(x, n, na - 1), W(x), T(x));
 	case B_JIFFIES:
 		return "((s64)bpf_jiffies64())";
 	case B_RANDINT: {

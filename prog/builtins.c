@@ -81,6 +81,7 @@ const struct builtin_info builtin_table[B__COUNT] = {
 	[B_ANSI_CURSOR_SHOW] = { "ansi_cursor_show", T_VOID, 0, 0, T_UNKNOWN, true },
 	[B_ANSI_CURSOR_SAVE] = { "ansi_cursor_save", T_VOID, 0, 0, T_UNKNOWN, true },
 	[B_ANSI_CURSOR_RESTORE] = { "ansi_cursor_restore", T_VOID, 0, 0, T_UNKNOWN, true },
+	[B_TOKENIZE] = { "tokenize", T_STRING, 1, 2, T_STRING, true },
 };
 
 int builtin_lookup(const char *name)

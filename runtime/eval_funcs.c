@@ -240,6 +240,29 @@ static int64_t simple_strtol(const char *s, int64_t base)
 	return neg ? (int64_t)(0 - v) : (int64_t)v;
 }
 
+/* tokenize()'s string and where its next token starts (-1: none), as stap's context keeps them */
+static char tok_str[MAXSTR];
+static int tok_pos = -1;
+
+static void tokenize(const char *input, const char *delim, char *out)
+{
+	out[0] = 0;
+	if (input[0]) {
+		snprintf(tok_str, sizeof(tok_str), "%s", input);
+		tok_pos = 0;
+	}
+	while (tok_pos >= 0) {
+		char *start = tok_str + tok_pos;
+		size_t len = strcspn(start, delim);
+		tok_pos = start[len] ? (int)(start - tok_str + (ptrdiff_t)len + 1) : -1;
+		if (len) {
+			memcpy(out, start, len);
+			out[len] = 0;
+			return;
+		}
+	}
+}
+
 int evalf_call(int b, const struct value *a, int na, struct value *out, struct strbuf *obuf,
 	       char *err, size_t errlen)
 {
@@ -369,6 +392,10 @@ int evalf_call(int b, const struct value *a, int na, struct value *out, struct s
 		rlong(out, a[0].num ? (int64_t)(((uint64_t)r * (uint64_t)a[0].num) >> 32) : 0);
 		return EVALF_OK;
 	}
+	case B_TOKENIZE:
+		tokenize(na > 1 ? a[0].str : "", a[na - 1].str, buf);
+		rstr(out, buf);
+		return EVALF_OK;
 	case B_JIFFIES: rlong(out, read_jiffies()); return EVALF_OK;
 	case B_LOCAL_CLOCK_NS: rlong(out, now_ns(CLOCK_MONOTONIC)); return EVALF_OK;
 	case B_LOCAL_CLOCK_US: rlong(out, now_ns(CLOCK_MONOTONIC) / 1000); return EVALF_OK;
