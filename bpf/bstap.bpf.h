@@ -491,7 +491,7 @@ static long bstap_txt_step(u32 i, void *ctx)
 	t->ip += n;
 	t->inlen -= n;
 	u32 op = t->op;
-	int num;
+	int num, adv = 0;
 	if (n > 1) {
 		num = c <= 0xFFFF ? 6 : 10;
 		if (!t->esc_set && t->outlen - 3 < num) {
@@ -536,13 +536,16 @@ static long bstap_txt_step(u32 i, void *ctx)
 		o[op & BSTAP_M] = '\\';
 		if (l) {
 			o[(op + 1) & BSTAP_M] = l;
+		} else if (!c) {
+			o[(op + 1) & BSTAP_M] = '0';	/* stap: "\0", counted as 4 bytes */
+			adv = 2;
 		} else {
 			o[(op + 1) & BSTAP_M] = '0' + ((c >> 6) & 3);
 			o[(op + 2) & BSTAP_M] = '0' + ((c >> 3) & 7);
 			o[(op + 3) & BSTAP_M] = '0' + (c & 7);
 		}
 	}
-	t->op = op + num;
+	t->op = op + (adv ? adv : num);
 	t->outlen -= num;
 	return 0;
 }

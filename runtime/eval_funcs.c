@@ -114,6 +114,8 @@ void evalf_text_str(char *out, const char *instr, int inlen, int outlen, int quo
 			*o++ = '\\';
 			if (s) {
 				*o++ = letter[s - shortesc];
+			} else if (!c) {
+				*o++ = '0';	/* stap: "\0", counted as the 4 bytes of "\000" */
 			} else {
 				*o++ = (char)('0' + ((c >> 6) & 3));
 				*o++ = (char)('0' + ((c >> 3) & 7));

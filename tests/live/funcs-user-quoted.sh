@@ -1,7 +1,7 @@
 # user_string_quoted and friends on real user memory, in a tracepoint probe (BPF): a file name
 # with a quote, a tab and a UTF-8 letter is quoted as stap's string_quoted does; a NULL address
 # gives "0x0"; user_string_n_quoted cuts at n input bytes and at outlen output bytes with "...;
-# user_buffer_quoted reads exactly inlen bytes; return_str and errno_str name the failed open.
+# user_buffer_quoted reads exactly inlen bytes (a NUL is \\0, as stap); return_str and errno_str name the failed open.
 # TIMEOUT: 60
 . "$LIVE_DIR/../lib.sh"
 need_sysload
@@ -16,6 +16,7 @@ probe kernel.trace("syscalls:sys_enter_openat") {
 	println(user_string_n_quoted($filename, 4), " ", user_string_n_quoted($filename, 200, 12))
 	println(user_buffer_quoted($filename, 4, 20), " ", user_buffer_quoted($filename, 4, 5))
 	println(substr(text_str(user_string($filename)), strlen(@1), 100))
+	println(user_buffer_quoted($filename + strlen(user_string($filename)) - 2, 3, 20))
 }
 probe kernel.trace("syscalls:sys_exit_openat") {
 	if (pid() != target() || execname() != "sysload" || done != 1) next
@@ -32,5 +33,6 @@ expect_file_eq "quoted output" out "\"$SCRATCH/q\\\"t\\t\\u00E9\"
 \"$p4\" \"$p7\"...
 \"$p4\" \"\"...
 /q\\\"t\\t\\u00E9
+\"\\u00E9\\0\"
 -2 (ENOENT) ENOENT 0x62"
 exit 0
