@@ -311,13 +311,14 @@ static const char *str_buf(struct gen *g, struct node *n);
 
 /*
  * A string operand as a full MAXSTR buffer, which bpf_strncmp and bstap_strcmp read: locals,
- * execname(), sprintf, concatenations and function results already are one; literals, pp()
- * and globals or array elements (which may read as "") are copied into one.
+ * execname(), sprintf, concatenations and function results already are one; literals, pp(),
+ * probefunc() and globals or array elements (which may read as "") are copied into one.
  */
 static const char *full_buf(struct gen *g, struct node *n)
 {
 	bool full = (n->kind == N_VAR && n->u.var.sym->kind != S_GLOBAL) ||
-		    (n->kind == N_CALL && (n->u.call.fn || n->u.call.builtin != B_PP)) ||
+		    (n->kind == N_CALL && (n->u.call.fn || (n->u.call.builtin != B_PP &&
+							   n->u.call.builtin != B_PROBEFUNC))) ||
 		    n->kind == N_BINOP;
 	return full ? ex(g, n) : str_buf(g, n);
 }
