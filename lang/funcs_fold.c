@@ -15,6 +15,50 @@
 #include "prog/builtins.h"
 #include "prog/visit.h"
 
+/* SystemTap tapset functions bstap does not have yet, with why. */
+static const struct {
+	const char *name, *why;
+} missing[] = {
+	{ "returnstr", "it reads the return register: it needs kernel function return probes" },
+	{ "returnval", "it reads the return register: it needs kernel function return probes" },
+	{ "is_return", "it needs kernel function return probes" },
+	{ "symname", "kernel symbol lookup is not implemented yet" },
+	{ "symdata", "kernel symbol lookup is not implemented yet" },
+	{ "usymname", "user symbol lookup is not implemented yet" },
+	{ "usymdata", "user symbol lookup is not implemented yet" },
+	{ "print_syms", "kernel symbol lookup is not implemented yet" },
+	{ "ppfunc", "it needs kernel function probes" },
+	{ "print_backtrace", "stack traces are not implemented yet" },
+	{ "print_ubacktrace", "stack traces are not implemented yet" },
+	{ "print_ustack", "stack traces are not implemented yet" },
+	{ "print_stack", "stack traces are not implemented yet" },
+	{ "backtrace", "stack traces are not implemented yet" },
+	{ "ubacktrace", "stack traces are not implemented yet" },
+	{ "system", "running commands from a probe is not implemented yet" },
+	{ "raise", "sending signals is not implemented yet" },
+	{ "thread_indent", "the task functions are not implemented yet" },
+	{ "target_set_pid", "the task functions are not implemented yet" },
+	{ "pid2task", "the task functions are not implemented yet" },
+	{ "pid2execname", "the task functions are not implemented yet" },
+	{ "pexecname", "the task functions are not implemented yet" },
+	{ "cmdline_str", "the task functions are not implemented yet" },
+	{ "cmdline_arg", "the task functions are not implemented yet" },
+	{ "cmdline_args", "the task functions are not implemented yet" },
+	{ "sid", "the task functions are not implemented yet" },
+	{ "pgrp", "the task functions are not implemented yet" },
+	{ "user_mode", "the task functions are not implemented yet" },
+};
+
+const char *funcs_missing(const char *name)
+{
+	if (!strncmp(name, "task_", 5))
+		return "the task functions are not implemented yet";
+	for (size_t i = 0; i < sizeof(missing) / sizeof(missing[0]); i++)
+		if (!strcmp(missing[i].name, name))
+			return missing[i].why;
+	return NULL;
+}
+
 struct fold_ctx {
 	struct arena *a;
 	uint64_t hz;
