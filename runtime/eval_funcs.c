@@ -343,8 +343,7 @@ int evalf_call(int b, const struct value *a, int na, struct value *out, struct s
 		return EVALF_ERROR;
 	case B_STR_REPLACE: {
 		const char *p = a[0].str, *s = a[1].str, *r = a[2].str, *q;
-		size_t sl = strlen(s), o = 0;
-		buf[0] = 0;
+		size_t sl = strlen(s);
 		if (!sl) {
 			rstr(out, p);
 			return EVALF_OK;
@@ -356,7 +355,6 @@ int evalf_call(int b, const struct value *a, int na, struct value *out, struct s
 			p = q + sl;
 		}
 		strbuf_puts(&sb, p);
-		(void)o;
 		rstr(out, strbuf_str(&sb));
 		strbuf_free(&sb);
 		return EVALF_OK;
