@@ -587,18 +587,20 @@ static __always_inline char *bstap_text_str(char *w, char *out, const char *in, 
 	return out;
 }
 
-/* user_string_quoted(addr), user_string_n_quoted(addr, n[, outlen]): stap's catch gives the
- * address as "0x.." when the read faults (tmp: a MAXSTR buffer for the raw string) */
+/* user_string_quoted(addr), user_string_n_quoted(addr, n[, outlen]), kernel_string_quoted(addr)
+ * (user 0): stap's catch gives the address as "0x.." when the read faults (tmp: a MAXSTR buffer
+ * for the raw string) */
 static __always_inline char *bstap_ustr_quoted(char *w, char *out, char *tmp, u64 addr, s64 n,
-					       s64 outlen)
+					       s64 outlen, int user)
 {
 	u32 lim = n < 0 || n >= BSTAP_MAXSTR ? BSTAP_MAXSTR : (u32)n + 1;
 	if (lim < 1)
 		lim = 1;
 	if (lim > BSTAP_MAXSTR)
 		lim = BSTAP_MAXSTR;
-	long r = bpf_probe_read_user_str(tmp, lim, (const void *)addr);
-	if (r < 0) {
+	long r = user ? bpf_probe_read_user_str(tmp, lim, (const void *)addr)
+		      : bpf_probe_read_kernel_str(tmp, lim, (const void *)addr);
+	if (r < 0 || (!user && !addr)) {
 		u64 d[1] = { addr };
 		bpf_snprintf(out, BSTAP_MAXSTR, "0x%llx", d, sizeof(d));
 		return out;
@@ -623,9 +625,9 @@ static __always_inline char *bstap_ustr_quoted(char *w, char *out, char *tmp, u6
 	return out;
 }
 
-/* user_buffer_quoted(addr, inlen, outlen) */
+/* user_buffer_quoted(addr, inlen, outlen), kernel_buffer_quoted (user 0) */
 static __always_inline char *bstap_ubuf_quoted(char *w, char *out, char *tmp, u64 addr,
-					       s64 inlen, s64 outlen)
+					       s64 inlen, s64 outlen, int user)
 {
 	out[0] = 0;
 	if (outlen <= 0)
@@ -637,7 +639,8 @@ static __always_inline char *bstap_ubuf_quoted(char *w, char *out, char *tmp, u6
 		il = 1;
 	if (il > BSTAP_M)
 		il = BSTAP_M;
-	if (bpf_probe_read_user(tmp, il, (const void *)addr)) {
+	if (user ? bpf_probe_read_user(tmp, il, (const void *)addr)
+		 : bpf_probe_read_kernel(tmp, il, (const void *)addr)) {
 		u64 d[1] = { addr };
 		bpf_snprintf(out, (u32)outlen, "0x%llx", d, sizeof(d));
 		return out;

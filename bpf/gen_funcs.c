@@ -122,20 +122,23 @@ const char *gen_func_call(struct gen_api *x, struct node *n)
 			 W(x), T(x), k, k, k);
 	}
 	case B_USER_STRING_QUOTED:
-		return S(x, "bstap_ustr_quoted(%s, BSTAP_T(%u), BSTAP_T(%u), (u64)(%s), -1, -1)", W(x), T(x), T(x),
-			 ARG(x, n, 0));
+	case B_KERNEL_STRING_QUOTED:
+		return S(x, "bstap_ustr_quoted(%s, BSTAP_T(%u), BSTAP_T(%u), (u64)(%s), -1, -1, %d)", W(x),
+			 T(x), T(x), ARG(x, n, 0), n->u.call.builtin == B_USER_STRING_QUOTED);
 	case B_USER_STRING_N_QUOTED: {
 		uint32_t k = x->uniq(x->g);
 		return S(x, "({ u64 _a%u = (u64)(%s); s64 _n%u = (s64)(%s); s64 _o%u = %s; "
-			 "bstap_ustr_quoted(%s, BSTAP_T(%u), BSTAP_T(%u), _a%u, _n%u < 0 ? 0 : _n%u, _o%u); })",
+			 "bstap_ustr_quoted(%s, BSTAP_T(%u), BSTAP_T(%u), _a%u, _n%u < 0 ? 0 : _n%u, _o%u, 1); })",
 			 k, ARG(x, n, 0), k, ARG(x, n, 1), k, na > 2 ? ARG(x, n, 2) : S(x, "%d", MAXSTR),
 			 W(x), T(x), T(x), k, k, k, k);
 	}
-	case B_USER_BUFFER_QUOTED: {
+	case B_USER_BUFFER_QUOTED:
+	case B_KERNEL_BUFFER_QUOTED: {
 		uint32_t k = x->uniq(x->g);
 		return S(x, "({ u64 _a%u = (u64)(%s); s64 _n%u = (s64)(%s); s64 _o%u = (s64)(%s); "
-			 "bstap_ubuf_quoted(%s, BSTAP_T(%u), BSTAP_T(%u), _a%u, _n%u, _o%u); })",
-			 k, ARG(x, n, 0), k, ARG(x, n, 1), k, ARG(x, n, 2), W(x), T(x), T(x), k, k, k);
+			 "bstap_ubuf_quoted(%s, BSTAP_T(%u), BSTAP_T(%u), _a%u, _n%u, _o%u, %d); })",
+			 k, ARG(x, n, 0), k, ARG(x, n, 1), k, na > 2 ? ARG(x, n, 2) : S(x, "%d", MAXSTR),
+			 W(x), T(x), T(x), k, k, k, n->u.call.builtin == B_USER_BUFFER_QUOTED);
 	}
 	case B_SUBSTR: {
 		uint32_t k = x->uniq(x->g);

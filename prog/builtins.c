@@ -82,6 +82,8 @@ const struct builtin_info builtin_table[B__COUNT] = {
 	[B_ANSI_CURSOR_SAVE] = { "ansi_cursor_save", T_VOID, 0, 0, T_UNKNOWN, true },
 	[B_ANSI_CURSOR_RESTORE] = { "ansi_cursor_restore", T_VOID, 0, 0, T_UNKNOWN, true },
 	[B_TOKENIZE] = { "tokenize", T_STRING, 1, 2, T_STRING, true },
+	[B_KERNEL_STRING_QUOTED] = { "kernel_string_quoted", T_STRING, 1, 1, T_LONG, true },
+	[B_KERNEL_BUFFER_QUOTED] = { "kernel_buffer_quoted", T_STRING, 2, 3, T_LONG, true },
 };
 
 int builtin_lookup(const char *name)

@@ -305,12 +305,15 @@ int evalf_call(int b, const struct value *a, int na, struct value *out, struct s
 	}
 	case B_USER_STRING_QUOTED:
 	case B_USER_STRING_N_QUOTED:
-		/* no traced task's memory here: every read faults, and stap's catch gives this */
+	case B_KERNEL_STRING_QUOTED:
+		/* no traced task's or kernel memory here: every read faults, and stap gives this */
 		snprintf(buf, sizeof(buf), "0x%" PRIx64, (uint64_t)a[0].num);
 		rstr(out, buf);
 		return EVALF_OK;
-	case B_USER_BUFFER_QUOTED: {
-		int64_t ol = a[2].num < 0 ? 0 : a[2].num > MAXSTR ? MAXSTR : a[2].num;
+	case B_USER_BUFFER_QUOTED:
+	case B_KERNEL_BUFFER_QUOTED: {
+		int64_t o = na > 2 ? a[2].num : MAXSTR;
+		int64_t ol = o < 0 ? 0 : o > MAXSTR ? MAXSTR : o;
 		snprintf(buf, sizeof(buf), "0x%" PRIx64, (uint64_t)a[0].num);
 		if (ol < (int64_t)sizeof(buf))
 			buf[ol ? ol - 1 : 0] = 0;
