@@ -52,6 +52,10 @@ struct bstap_scratch {
 	u32 err_site;	/* where the error arose (prog/meta.h error sites) */
 	u32 pad;
 	char errmsg[BSTAP_MAXSTR];	/* error()'s text */
+	char tok[BSTAP_MAXSTR];	/* tokenize()'s string, kept between calls as stap's context */
+	s32 tok_pos;		/* where its next token starts; -1: none (0 in a fresh map: the
+				 * empty string, which has none either) */
+	u32 pad2;
 	char buf[BSTAP_SCRATCH_SIZE];
 };
 
@@ -396,7 +400,7 @@ static __always_inline char *bstap_name(char *dst, s64 i, const char *tab, u32 n
 	return dst;
 }
 
-/* printf("%#o", v) */
+/* sprintf("%#o", v) as stap's runtime: "0" and the digits, so 0 is "00" */
 static __always_inline char *bstap_octal(char *dst, u64 v)
 {
 	char t[32];
@@ -404,11 +408,11 @@ static __always_inline char *bstap_octal(char *dst, u64 v)
 	dst[0] = '0';
 	dst[1] = 0;
 	for (int i = 0; i < 22; i++) {
-		if (!v)
-			break;
 		t[i] = '0' + (v & 7);
 		v >>= 3;
 		n = i + 1;
+		if (!v)
+			break;
 	}
 	for (int k = 0; k < 22; k++) {
 		if (k >= n)
@@ -487,7 +491,7 @@ static long bstap_txt_step(u32 i, void *ctx)
 	t->ip += n;
 	t->inlen -= n;
 	u32 op = t->op;
-	int num;
+	int num, adv = 0;
 	if (n > 1) {
 		num = c <= 0xFFFF ? 6 : 10;
 		if (!t->esc_set && t->outlen - 3 < num) {
@@ -532,13 +536,16 @@ static long bstap_txt_step(u32 i, void *ctx)
 		o[op & BSTAP_M] = '\\';
 		if (l) {
 			o[(op + 1) & BSTAP_M] = l;
+		} else if (!c) {
+			o[(op + 1) & BSTAP_M] = '0';	/* stap: "\0", counted as 4 bytes */
+			adv = 2;
 		} else {
 			o[(op + 1) & BSTAP_M] = '0' + ((c >> 6) & 3);
 			o[(op + 2) & BSTAP_M] = '0' + ((c >> 3) & 7);
 			o[(op + 3) & BSTAP_M] = '0' + (c & 7);
 		}
 	}
-	t->op = op + num;
+	t->op = op + (adv ? adv : num);
 	t->outlen -= num;
 	return 0;
 }
@@ -580,18 +587,20 @@ static __always_inline char *bstap_text_str(char *w, char *out, const char *in, 
 	return out;
 }
 
-/* user_string_quoted(addr), user_string_n_quoted(addr, n[, outlen]): stap's catch gives the
- * address as "0x.." when the read faults (tmp: a MAXSTR buffer for the raw string) */
+/* user_string_quoted(addr), user_string_n_quoted(addr, n[, outlen]), kernel_string_quoted(addr)
+ * (user 0): stap's catch gives the address as "0x.." when the read faults (tmp: a MAXSTR buffer
+ * for the raw string) */
 static __always_inline char *bstap_ustr_quoted(char *w, char *out, char *tmp, u64 addr, s64 n,
-					       s64 outlen)
+					       s64 outlen, int user)
 {
 	u32 lim = n < 0 || n >= BSTAP_MAXSTR ? BSTAP_MAXSTR : (u32)n + 1;
 	if (lim < 1)
 		lim = 1;
 	if (lim > BSTAP_MAXSTR)
 		lim = BSTAP_MAXSTR;
-	long r = bpf_probe_read_user_str(tmp, lim, (const void *)addr);
-	if (r < 0) {
+	long r = user ? bpf_probe_read_user_str(tmp, lim, (const void *)addr)
+		      : bpf_probe_read_kernel_str(tmp, lim, (const void *)addr);
+	if (r < 0 || (!user && !addr)) {
 		u64 d[1] = { addr };
 		bpf_snprintf(out, BSTAP_MAXSTR, "0x%llx", d, sizeof(d));
 		return out;
@@ -616,9 +625,9 @@ static __always_inline char *bstap_ustr_quoted(char *w, char *out, char *tmp, u6
 	return out;
 }
 
-/* user_buffer_quoted(addr, inlen, outlen) */
+/* user_buffer_quoted(addr, inlen, outlen), kernel_buffer_quoted (user 0) */
 static __always_inline char *bstap_ubuf_quoted(char *w, char *out, char *tmp, u64 addr,
-					       s64 inlen, s64 outlen)
+					       s64 inlen, s64 outlen, int user)
 {
 	out[0] = 0;
 	if (outlen <= 0)
@@ -630,7 +639,8 @@ static __always_inline char *bstap_ubuf_quoted(char *w, char *out, char *tmp, u6
 		il = 1;
 	if (il > BSTAP_M)
 		il = BSTAP_M;
-	if (bpf_probe_read_user(tmp, il, (const void *)addr)) {
+	if (user ? bpf_probe_read_user(tmp, il, (const void *)addr)
+		 : bpf_probe_read_kernel(tmp, il, (const void *)addr)) {
 		u64 d[1] = { addr };
 		bpf_snprintf(out, (u32)outlen, "0x%llx", d, sizeof(d));
 		return out;
@@ -808,6 +818,73 @@ static __always_inline s64 bstap_stringat(struct bstap_scratch *S, u32 site, cha
 		return (s64)(s8)s[pos & BSTAP_M];
 	bstap_fn_error(S, site, "Position out of bounds");
 	return 0;
+}
+
+/* tokenize(input, delim): stap's strsep() loop over S->tok, empty tokens skipped */
+struct bstap_tokst {
+	u8 set[32];	/* the delimiters, a bit per byte value */
+	s32 p, start, end;
+};
+
+static long bstap_delim_step(u32 i, void *ctx)
+{
+	struct bstap_lp *lp = ctx;
+	struct bstap_tokst *t = lp->st;
+	if (i >= BSTAP_M)
+		return 1;
+	u8 c = lp->b[i & BSTAP_M];
+	if (!c)
+		return 1;
+	t->set[(c >> 3) & 31] |= 1 << (c & 7);
+	return 0;
+}
+
+static long bstap_tok_step(u32 i, void *ctx)
+{
+	struct bstap_lp *lp = ctx;
+	struct bstap_tokst *t = lp->st;
+	s32 p = t->p;
+	u8 c = p >= 0 && p < BSTAP_M ? lp->a[p & BSTAP_M] : 0;
+	if (c && !(t->set[(c >> 3) & 31] & (1 << (c & 7)))) {
+		t->p = p + 1;
+		return 0;
+	}
+	/* a token [start, p) ends here */
+	t->end = p;
+	t->p = c ? p + 1 : -1;
+	if (p > t->start || !c)
+		return 1;
+	t->start = p + 1;	/* empty: skip it */
+	return 0;
+}
+
+static __always_inline char *bstap_tokenize(struct bstap_scratch *S, char *w, char *out,
+					    const char *input, const char *delim)
+{
+	struct bstap_tokst *t = (void *)w;
+	out[0] = 0;
+	if (input[0]) {
+		bstap_strcpy(S->tok, input);
+		S->tok_pos = 0;
+	}
+	s32 pos = S->tok_pos;
+	if (pos < 0 || pos >= BSTAP_M || !S->tok[pos & BSTAP_M]) {
+		S->tok_pos = -1;
+		return out;
+	}
+	__builtin_memset(t->set, 0, sizeof(t->set));
+	t->p = pos;
+	t->start = pos;
+	t->end = pos;
+	struct bstap_lp lp = { t, S->tok, delim, 0, 0 };
+	bpf_loop(BSTAP_MAXSTR, bstap_delim_step, &lp, 0);
+	bpf_loop(2 * BSTAP_MAXSTR, bstap_tok_step, &lp, 0);
+	S->tok_pos = t->p;
+	s32 start = t->start, len = t->end - t->start;
+	u32 n = (u32)len & BSTAP_M;
+	if (len > 0 && len < BSTAP_MAXSTR && start >= 0 && start < BSTAP_MAXSTR && n)
+		bpf_probe_read_kernel_str(out, n + 1, S->tok + (start & BSTAP_M));
+	return out;
 }
 
 /* ctime(t): "Thu Jan  1 00:00:00 1970", for t in stap's 32-bit range */

@@ -311,13 +311,14 @@ static const char *str_buf(struct gen *g, struct node *n);
 
 /*
  * A string operand as a full MAXSTR buffer, which bpf_strncmp and bstap_strcmp read: locals,
- * execname(), sprintf, concatenations and function results already are one; literals, pp()
- * and globals or array elements (which may read as "") are copied into one.
+ * execname(), sprintf, concatenations and function results already are one; literals, pp(),
+ * probefunc() and globals or array elements (which may read as "") are copied into one.
  */
 static const char *full_buf(struct gen *g, struct node *n)
 {
 	bool full = (n->kind == N_VAR && n->u.var.sym->kind != S_GLOBAL) ||
-		    (n->kind == N_CALL && (n->u.call.fn || n->u.call.builtin != B_PP)) ||
+		    (n->kind == N_CALL && (n->u.call.fn || (n->u.call.builtin != B_PP &&
+							   n->u.call.builtin != B_PROBEFUNC))) ||
 		    n->kind == N_BINOP;
 	return full ? ex(g, n) : str_buf(g, n);
 }
@@ -1726,7 +1727,8 @@ int gen_bpf_c(struct arena *a, struct diag *d, const struct program *p, struct g
 		kinds = S(&g, "#define BSTAP_NSITES %u\nstatic const volatile u8 bstap_site_kind[%u] = {",
 			  m->nerrs, m->nerrs ? m->nerrs : 1);
 		for (uint32_t i = 0; i < m->nerrs; i++)
-			kinds = S(&g, "%s%s%u", kinds, i % 16 ? ", " : "\n\t", m->errs[i].kind);
+			kinds = S(&g, "%s%s%u", kinds, !i ? "\n\t" : i % 16 ? ", " : ",\n\t",
+				  m->errs[i].kind);
 		kinds = S(&g, "%s\n};\n\n", kinds);
 	}
 	res->c_text = arena_printf(a,

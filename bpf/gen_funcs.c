@@ -122,20 +122,23 @@ const char *gen_func_call(struct gen_api *x, struct node *n)
 			 W(x), T(x), k, k, k);
 	}
 	case B_USER_STRING_QUOTED:
-		return S(x, "bstap_ustr_quoted(%s, BSTAP_T(%u), BSTAP_T(%u), (u64)(%s), -1, -1)", W(x), T(x), T(x),
-			 ARG(x, n, 0));
+	case B_KERNEL_STRING_QUOTED:
+		return S(x, "bstap_ustr_quoted(%s, BSTAP_T(%u), BSTAP_T(%u), (u64)(%s), -1, -1, %d)", W(x),
+			 T(x), T(x), ARG(x, n, 0), n->u.call.builtin == B_USER_STRING_QUOTED);
 	case B_USER_STRING_N_QUOTED: {
 		uint32_t k = x->uniq(x->g);
 		return S(x, "({ u64 _a%u = (u64)(%s); s64 _n%u = (s64)(%s); s64 _o%u = %s; "
-			 "bstap_ustr_quoted(%s, BSTAP_T(%u), BSTAP_T(%u), _a%u, _n%u < 0 ? 0 : _n%u, _o%u); })",
+			 "bstap_ustr_quoted(%s, BSTAP_T(%u), BSTAP_T(%u), _a%u, _n%u < 0 ? 0 : _n%u, _o%u, 1); })",
 			 k, ARG(x, n, 0), k, ARG(x, n, 1), k, na > 2 ? ARG(x, n, 2) : S(x, "%d", MAXSTR),
 			 W(x), T(x), T(x), k, k, k, k);
 	}
-	case B_USER_BUFFER_QUOTED: {
+	case B_USER_BUFFER_QUOTED:
+	case B_KERNEL_BUFFER_QUOTED: {
 		uint32_t k = x->uniq(x->g);
 		return S(x, "({ u64 _a%u = (u64)(%s); s64 _n%u = (s64)(%s); s64 _o%u = (s64)(%s); "
-			 "bstap_ubuf_quoted(%s, BSTAP_T(%u), BSTAP_T(%u), _a%u, _n%u, _o%u); })",
-			 k, ARG(x, n, 0), k, ARG(x, n, 1), k, ARG(x, n, 2), W(x), T(x), T(x), k, k, k);
+			 "bstap_ubuf_quoted(%s, BSTAP_T(%u), BSTAP_T(%u), _a%u, _n%u, _o%u, %d); })",
+			 k, ARG(x, n, 0), k, ARG(x, n, 1), k, na > 2 ? ARG(x, n, 2) : S(x, "%d", MAXSTR),
+			 W(x), T(x), T(x), k, k, k, n->u.call.builtin == B_USER_BUFFER_QUOTED);
 	}
 	case B_SUBSTR: {
 		uint32_t k = x->uniq(x->g);
@@ -183,6 +186,9 @@ const char *gen_func_call(struct gen_api *x, struct node *n)
 			 "\"%%llu.%%llu.%%llu.%%llu\", _d%u, sizeof(_d%u)); (char *)BSTAP_T(%u); })",
 			 k, ARG(x, n, 0), k, k, k, k, k, t, k, k, t);
 	}
+	case B_TOKENIZE:
+		return S(x, "({ char *_ti = %s; char *_td = %s; bstap_tokenize(S, %s, BSTAP_T(%u), _ti, _td); })",
+			 na > 1 ? FULL(x, n, 0) : "(char *)\"\"", FULL(x, n, na - 1), W(x), T(x));
 	case B_JIFFIES:
 		return "((s64)bpf_jiffies64())";
 	case B_RANDINT: {
@@ -207,7 +213,8 @@ const char *gen_func_call(struct gen_api *x, struct node *n)
 	}
 	case B_CTIME:
 		return checked(x, "char *", S(x, "bstap_ctime(S, %u, BSTAP_T(%u), (s64)(%s))", site(x, n),
-					    T(x), ARG(x, n, 0)));
+					    T(x), na ? ARG(x, n, 0) :
+					    "bstap_div(bstap_realtime_ns(), 1000000000)"));
 	case B_ANSI_CLEAR_SCREEN: return x->printf_c(x->g, "\033[1;1H\033[J", 0, NULL, NULL);
 	case B_ANSI_RESET_COLOR: return x->printf_c(x->g, "\033[0;0m", 0, NULL, NULL);
 	case B_ANSI_NEW_LINE: return x->printf_c(x->g, "\n", 0, NULL, NULL);

@@ -32,8 +32,11 @@ int targets_resolve(struct arena *a, struct diag *d, struct program *p);
 int types_check(struct arena *a, struct diag *d, struct program *p, struct stp_file **files,
 		int nfiles, const struct global_setting *settings, int nsettings);
 
+/* Why tapset function 'name' is not available yet, or NULL (lang/funcs_fold.c). */
+const char *funcs_missing(const char *name);
+
 /* Standard functions known at compile time (HZ()) become numbers (lang/funcs_fold.c). */
-void funcs_fold(struct program *p, const struct family_env *env);
+void funcs_fold(struct arena *a, struct program *p, const struct family_env *env);
 
 /*
  * Where each handler runs (lang/placement.c): fills eprobe.place for timers, func.recursive

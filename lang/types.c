@@ -226,11 +226,17 @@ static enum type infer_call(struct tc *tc, struct scope *sc, struct node *n)
 			n->u.call.builtin = -1;
 		} else {
 			int b = builtin_lookup(name);
+			if (b < 0 && funcs_missing(name)) {
+				diag_error(tc->d, &n->loc, "'%s' is a SystemTap function bstap does not "
+					   "have yet: %s", name, funcs_missing(name));
+				n->u.call.builtin = -2;	/* reported */
+				return T_UNKNOWN;
+			}
 			if (b < 0) {
 				diag_error(tc->d, &n->loc, "unresolved function '%s'", name);
 				if (!tc->tapset_noted++)
-					diag_note(tc->d, NULL, "bstap has no tapset function library yet: "
-						  "its built-in functions are listed in docs/language.md");
+					diag_note(tc->d, NULL, "bstap has part of SystemTap's tapset function "
+						  "library: docs/language.md lists each function and its status");
 				n->u.call.builtin = -2;	/* reported */
 				return T_UNKNOWN;
 			}
@@ -265,6 +271,9 @@ static enum type infer_call(struct tc *tc, struct scope *sc, struct node *n)
 			if (bi->max_args == bi->min_args)
 				diag_error(tc->d, &n->loc, "'%s' takes %d argument%s, %u given", name,
 					   bi->min_args, bi->min_args == 1 ? "" : "s", args->n);
+			else if ((int)args->n > bi->max_args)
+				diag_error(tc->d, &n->loc, "'%s' takes at most %d argument%s, %u given",
+					   name, bi->max_args, bi->max_args == 1 ? "" : "s", args->n);
 			else
 				diag_error(tc->d, &n->loc, "'%s' takes at least %d argument%s, %u given",
 					   name, bi->min_args, bi->min_args == 1 ? "" : "s", args->n);

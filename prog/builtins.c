@@ -70,7 +70,7 @@ const struct builtin_info builtin_table[B__COUNT] = {
 	[B_CPU_CLOCK_US] = { "cpu_clock_us", T_LONG, 1, 1, T_LONG, true },
 	[B_CPU_CLOCK_MS] = { "cpu_clock_ms", T_LONG, 1, 1, T_LONG, true },
 	[B_CPU_CLOCK_S] = { "cpu_clock_s", T_LONG, 1, 1, T_LONG, true },
-	[B_CTIME] = { "ctime", T_STRING, 1, 1, T_LONG, true },
+	[B_CTIME] = { "ctime", T_STRING, 0, 1, T_LONG, true },
 	[B_TZ_CTIME] = { "tz_ctime", T_STRING, 1, 1, T_LONG, true },
 	[B_ANSI_CLEAR_SCREEN] = { "ansi_clear_screen", T_VOID, 0, 0, T_UNKNOWN, true },
 	[B_ANSI_SET_COLOR] = { "ansi_set_color", T_VOID, 1, 3, T_LONG, true },
@@ -81,6 +81,9 @@ const struct builtin_info builtin_table[B__COUNT] = {
 	[B_ANSI_CURSOR_SHOW] = { "ansi_cursor_show", T_VOID, 0, 0, T_UNKNOWN, true },
 	[B_ANSI_CURSOR_SAVE] = { "ansi_cursor_save", T_VOID, 0, 0, T_UNKNOWN, true },
 	[B_ANSI_CURSOR_RESTORE] = { "ansi_cursor_restore", T_VOID, 0, 0, T_UNKNOWN, true },
+	[B_TOKENIZE] = { "tokenize", T_STRING, 1, 2, T_STRING, true },
+	[B_KERNEL_STRING_QUOTED] = { "kernel_string_quoted", T_STRING, 1, 1, T_LONG, true },
+	[B_KERNEL_BUFFER_QUOTED] = { "kernel_buffer_quoted", T_STRING, 2, 3, T_LONG, true },
 };
 
 int builtin_lookup(const char *name)

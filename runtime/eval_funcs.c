@@ -114,6 +114,8 @@ void evalf_text_str(char *out, const char *instr, int inlen, int outlen, int quo
 			*o++ = '\\';
 			if (s) {
 				*o++ = letter[s - shortesc];
+			} else if (!c) {
+				*o++ = '0';	/* stap: "\0", counted as the 4 bytes of "\000" */
 			} else {
 				*o++ = (char)('0' + ((c >> 6) & 3));
 				*o++ = (char)('0' + ((c >> 3) & 7));
@@ -240,6 +242,29 @@ static int64_t simple_strtol(const char *s, int64_t base)
 	return neg ? (int64_t)(0 - v) : (int64_t)v;
 }
 
+/* tokenize()'s string and where its next token starts (-1: none), as stap's context keeps them */
+static char tok_str[MAXSTR];
+static int tok_pos = -1;
+
+static void tokenize(const char *input, const char *delim, char *out)
+{
+	out[0] = 0;
+	if (input[0]) {
+		snprintf(tok_str, sizeof(tok_str), "%s", input);
+		tok_pos = 0;
+	}
+	while (tok_pos >= 0) {
+		char *start = tok_str + tok_pos;
+		size_t len = strcspn(start, delim);
+		tok_pos = start[len] ? (int)(start - tok_str + (ptrdiff_t)len + 1) : -1;
+		if (len) {
+			memcpy(out, start, len);
+			out[len] = 0;
+			return;
+		}
+	}
+}
+
 int evalf_call(int b, const struct value *a, int na, struct value *out, struct strbuf *obuf,
 	       char *err, size_t errlen)
 {
@@ -258,7 +283,7 @@ int evalf_call(int b, const struct value *a, int na, struct value *out, struct s
 		else if (f == 2)
 			snprintf(buf, sizeof(buf), "0x%" PRIx64, (uint64_t)r);
 		else if (f == 3)
-			snprintf(buf, sizeof(buf), "%#" PRIo64, (uint64_t)r);
+			snprintf(buf, sizeof(buf), "0%" PRIo64, (uint64_t)r);	/* stap: 0 is "00" */
 		else
 			snprintf(buf, sizeof(buf), "%" PRId64, r);
 		rstr(out, buf);
@@ -280,12 +305,15 @@ int evalf_call(int b, const struct value *a, int na, struct value *out, struct s
 	}
 	case B_USER_STRING_QUOTED:
 	case B_USER_STRING_N_QUOTED:
-		/* no traced task's memory here: every read faults, and stap's catch gives this */
+	case B_KERNEL_STRING_QUOTED:
+		/* no traced task's or kernel memory here: every read faults, and stap gives this */
 		snprintf(buf, sizeof(buf), "0x%" PRIx64, (uint64_t)a[0].num);
 		rstr(out, buf);
 		return EVALF_OK;
-	case B_USER_BUFFER_QUOTED: {
-		int64_t ol = a[2].num < 0 ? 0 : a[2].num > MAXSTR ? MAXSTR : a[2].num;
+	case B_USER_BUFFER_QUOTED:
+	case B_KERNEL_BUFFER_QUOTED: {
+		int64_t o = na > 2 ? a[2].num : MAXSTR;
+		int64_t ol = o < 0 ? 0 : o > MAXSTR ? MAXSTR : o;
 		snprintf(buf, sizeof(buf), "0x%" PRIx64, (uint64_t)a[0].num);
 		if (ol < (int64_t)sizeof(buf))
 			buf[ol ? ol - 1 : 0] = 0;
@@ -318,8 +346,7 @@ int evalf_call(int b, const struct value *a, int na, struct value *out, struct s
 		return EVALF_ERROR;
 	case B_STR_REPLACE: {
 		const char *p = a[0].str, *s = a[1].str, *r = a[2].str, *q;
-		size_t sl = strlen(s), o = 0;
-		buf[0] = 0;
+		size_t sl = strlen(s);
 		if (!sl) {
 			rstr(out, p);
 			return EVALF_OK;
@@ -331,7 +358,6 @@ int evalf_call(int b, const struct value *a, int na, struct value *out, struct s
 			p = q + sl;
 		}
 		strbuf_puts(&sb, p);
-		(void)o;
 		rstr(out, strbuf_str(&sb));
 		strbuf_free(&sb);
 		return EVALF_OK;
@@ -369,6 +395,10 @@ int evalf_call(int b, const struct value *a, int na, struct value *out, struct s
 		rlong(out, a[0].num ? (int64_t)(((uint64_t)r * (uint64_t)a[0].num) >> 32) : 0);
 		return EVALF_OK;
 	}
+	case B_TOKENIZE:
+		tokenize(na > 1 ? a[0].str : "", a[na - 1].str, buf);
+		rstr(out, buf);
+		return EVALF_OK;
 	case B_JIFFIES: rlong(out, read_jiffies()); return EVALF_OK;
 	case B_LOCAL_CLOCK_NS: rlong(out, now_ns(CLOCK_MONOTONIC)); return EVALF_OK;
 	case B_LOCAL_CLOCK_US: rlong(out, now_ns(CLOCK_MONOTONIC) / 1000); return EVALF_OK;
@@ -378,8 +408,8 @@ int evalf_call(int b, const struct value *a, int na, struct value *out, struct s
 	case B_CPU_CLOCK_US: rlong(out, now_ns(CLOCK_MONOTONIC) / 1000); return EVALF_OK;
 	case B_CPU_CLOCK_MS: rlong(out, now_ns(CLOCK_MONOTONIC) / 1000000); return EVALF_OK;
 	case B_CPU_CLOCK_S: rlong(out, now_ns(CLOCK_MONOTONIC) / 1000000000); return EVALF_OK;
-	case B_CTIME:
-		if (ctime_str(a[0].num, buf, err, errlen) < 0)
+	case B_CTIME:	/* ctime(): now */
+		if (ctime_str(na ? a[0].num : now_ns(CLOCK_REALTIME) / 1000000000, buf, err, errlen) < 0)
 			return EVALF_ERROR;
 		rstr(out, buf);
 		return EVALF_OK;
