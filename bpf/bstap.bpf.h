@@ -424,6 +424,46 @@ static __always_inline char *bstap_octal(char *dst, u64 v)
 }
 
 /* return_str(fmt, r); name: errno_str(r) */
+/*
+ * An integer in base 8 or 16 as stap prints %o, %#o, %#x and %p: '#' always adds its prefix
+ * (%#x of 0 is "0x0"), a zero-pad width pads with zeros after it. For sprintf in a kernel probe,
+ * whose bpf_snprintf has neither %o nor '#'. dst has 96 bytes.
+ */
+static __noinline char *bstap_fmt_radix(char *dst, u64 x, u32 how)
+{
+	/* how: base (8 or 16) | 0x100 '#' | 0x200 upper case | zero-pad width << 16 */
+	u32 base = how & 0xff, alt = how & 0x100, upper = how & 0x200;
+	s32 zero_width = (s32)(how >> 16);
+	char rev[24];
+	int nd = 0;
+	const char *set = upper ? "0123456789ABCDEF" : "0123456789abcdef";
+	for (int i = 0; i < 23; i++) {
+		rev[nd++] = set[x % (base == 8 ? 8 : 16)];
+		x /= base == 8 ? 8 : 16;
+		if (!x)
+			break;
+	}
+	int o = 0;
+	if (alt) {
+		dst[o++] = '0';
+		if (base != 8)
+			dst[o++] = upper ? 'X' : 'x';
+	}
+	int pad = zero_width - o - nd;
+	for (int i = 0; i < 64 && i < pad; i++) {
+		dst[o++] = '0';
+		asm volatile("" ::: "memory");	/* a loop, not a memset clang cannot call */
+	}
+	for (int i = 0; i < 24; i++) {
+		if (nd <= 0 || nd > 24 || o < 0 || o > 94)
+			break;
+		dst[o++] = rev[--nd];
+	}
+	if (o >= 0 && o < 96)
+		dst[o] = 0;
+	return dst;
+}
+
 static __always_inline char *bstap_return_str(char *dst, s64 fmt, s64 r, const char *name)
 {
 	if (r < 0 && name[0]) {

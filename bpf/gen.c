@@ -520,7 +520,8 @@ static const char *print_format(struct gen *g, struct node *n, struct node ***ou
 static const char *snprintf_expr(struct gen *g, struct node *n, const char *fmt,
 				 struct node **args, uint32_t nargs)
 {
-	const char *kf = fmt_bpf_snprintf(g->a, fmt);
+	struct fmt_bpf_arg render[12] = { 0 };
+	const char *kf = fmt_bpf_snprintf(g->a, fmt, render);
 	if (!kf) {
 		if (nargs > 12)
 			bad(g, &n->loc, "%s in a kernel probe takes at most 12 values (%u given): "
@@ -534,8 +535,17 @@ static const char *snprintf_expr(struct gen *g, struct node *n, const char *fmt,
 	}
 	uint32_t k = g->uniq++;
 	const char *pre = "";
-	for (uint32_t i = 0; i < nargs; i++)
-		pre = S(g, "%s _d%u[%u] = (u64)(%s);", pre, k, i, ex(g, args[i]));
+	for (uint32_t i = 0; i < nargs; i++) {
+		const struct fmt_bpf_arg *r = &render[i];
+		if (r->base)
+			/* %o, %p and '#': rendered here, printed as a string */
+			pre = S(g, "%s _d%u[%u] = (u64)bstap_fmt_radix(BSTAP_T(%u), (u64)(%s), %uU);",
+				pre, k, i, tmp(g, 96), ex(g, args[i]),
+				r->base | (r->alt ? 0x100u : 0) | (r->upper ? 0x200u : 0) |
+				(uint32_t)(r->zero_width > 64 ? 64 : r->zero_width) << 16);
+		else
+			pre = S(g, "%s _d%u[%u] = (u64)(%s);", pre, k, i, ex(g, args[i]));
+	}
 	uint32_t out = tmp(g, MAXSTR);
 	return S(g, "({ static const char _f%u[] = %s; u64 _d%u[%u];%s "
 		 "bpf_snprintf(BSTAP_T(%u), BSTAP_MAXSTR, _f%u, _d%u, sizeof(_d%u)); (char *)BSTAP_T(%u); })",

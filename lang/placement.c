@@ -125,8 +125,9 @@ static bool need(struct node *n, void *ctx)
 		break;
 	case B_SPRINTF: {
 		const struct node *fa = n->u.call.args.v[0];
+		struct fmt_bpf_arg render[12];
 		if (fa->kind != N_STR ||
-		    !fmt_bpf_snprintf(w->a, arena_strndup(w->a, fa->u.str.s, fa->u.str.len)))
+		    !fmt_bpf_snprintf(w->a, arena_strndup(w->a, fa->u.str.s, fa->u.str.len), render))
 			w->flags |= NEED_USER;
 		break;
 	}

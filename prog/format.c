@@ -344,7 +344,7 @@ void fmt_print_values(struct strbuf *out, const struct value *args, int nargs, c
 		strbuf_putc(out, '\n');
 }
 
-const char *fmt_bpf_snprintf(struct arena *a, const char *fmt)
+const char *fmt_bpf_snprintf(struct arena *a, const char *fmt, struct fmt_bpf_arg *render)
 {
 	char err[128];
 	struct fmt *f = fmt_parse(fmt, err, sizeof(err));
@@ -352,6 +352,7 @@ const char *fmt_bpf_snprintf(struct arena *a, const char *fmt)
 		return NULL;
 	char *out = arena_alloc(a, strlen(fmt) * 4 + 16), *o = out;
 	bool ok = true;
+	int narg = 0;
 	for (int i = 0; i < f->nspecs && ok; i++) {
 		const struct fmt_spec *sp = &f->specs[i];
 		if (sp->conv == FC_LITERAL) {
@@ -362,10 +363,40 @@ const char *fmt_bpf_snprintf(struct arena *a, const char *fmt)
 			}
 			continue;
 		}
-		if (sp->prec != FMT_NONE || sp->width == FMT_STAR || (sp->flags & FMT_ALT)) {
+		if (sp->prec != FMT_NONE || sp->width == FMT_STAR) {
 			ok = false;
 			break;
 		}
+		bool radix = sp->conv == FC_OCTAL || sp->conv == FC_PTR ||
+			     ((sp->flags & FMT_ALT) && (sp->conv == FC_HEX || sp->conv == FC_HEX_UPPER));
+		if ((sp->flags & FMT_ALT) && !radix) {
+			ok = false;
+			break;
+		}
+		if (radix) {
+			/* bpf_snprintf has no %o and no '#': the value is rendered first, then
+			 * printed with %s (a '0' pad goes inside the rendering) */
+			if (!render || narg >= 12) {
+				ok = false;
+				break;
+			}
+			bool zero = (sp->flags & FMT_ZERO) && !(sp->flags & FMT_LEFT);
+			render[narg] = (struct fmt_bpf_arg){
+				.base = sp->conv == FC_OCTAL ? 8 : 16,
+				.alt = (sp->flags & FMT_ALT) || sp->conv == FC_PTR,
+				.upper = sp->conv == FC_HEX_UPPER,
+				.zero_width = zero ? sp->width : 0 };
+			*o++ = '%';
+			if (sp->flags & FMT_LEFT) *o++ = '-';
+			if (sp->width >= 0 && !zero)
+				o += sprintf(o, "%d", sp->width);
+			*o++ = 's';
+			narg++;
+			continue;
+		}
+		if (render && narg < 12)
+			render[narg] = (struct fmt_bpf_arg){ 0 };
+		narg++;
 		*o++ = '%';
 		if (sp->flags & FMT_LEFT) *o++ = '-';
 		if (sp->flags & FMT_PLUS) *o++ = '+';
