@@ -1382,6 +1382,8 @@ struct probe_code {
 	char *decl, *cbs, *body;	/* its locals struct, its loop callbacks, its function */
 	uint64_t hash;			/* of the three, so that most comparisons are one */
 	uint32_t users;			/* probes whose code this is */
+	bool dispatched;		/* one case of a group's switch (emit_dispatch): a
+					 * subprogram, or hundreds of them overflow one program */
 };
 
 static uint64_t fnv1a(uint64_t h, const char *s)
@@ -1487,7 +1489,8 @@ static void place_probes(struct gen *g, const struct probe_code *codes, uint32_t
 {
 	for (uint32_t k = 0; k < n; k++) {
 		const char *name = S(g, "f%u", k);
-		const char *inl = codes[k].users > 1 ? "__noinline" : "__always_inline";
+		const char *inl = codes[k].users > 1 || codes[k].dispatched ? "__noinline"
+									     : "__always_inline";
 		put_named(decl, codes[k].decl, name, inl);
 		put_named(cbs, codes[k].cbs, name, inl);
 		put_named(body, codes[k].body, name, inl);
@@ -1519,6 +1522,83 @@ static uint32_t guarded_run(const struct eprobe **v, uint32_t n)
 	while (k < n && same_guard_var(v[0], v[k]))
 		k++;
 	return k;
+}
+
+/* Tail-call dispatch: for a final run of at least this many guarded probes with values in
+ * [0, TAIL_KEYS), as the syscall library's hundreds of aliases on one tracepoint are. */
+#define TAIL_MIN 16
+#define TAIL_KEYS 4096
+
+/* Where the group's final run of guarded probes starts when it goes by tail calls, else nm. */
+static uint32_t tail_start(const struct eprobe **m, uint32_t nm)
+{
+	uint32_t i = 0, last = nm;
+	while (i < nm) {
+		uint32_t r = guarded_run(m + i, nm - i);
+		if (r >= 2 && i + r == nm)
+			last = i;
+		i += r ? r : 1;
+	}
+	if (last == nm || nm - last < TAIL_MIN)
+		return nm;
+	for (uint32_t k = last; k < nm; k++)
+		if (m[k]->guard.value < 0 || m[k]->guard.value >= TAIL_KEYS)
+			return nm;
+	return last;
+}
+
+/* The kernel probes of group gi, in script order; their number. */
+static uint32_t group_members(struct gen *g, const struct program *p, uint32_t gi,
+			      const struct eprobe ***out)
+{
+	const struct eprobe **m = arena_alloc(g->a, (p->probes.n + 1) * sizeof(*m));
+	uint32_t n = 0;
+	for (uint32_t i = 0; i < p->probes.n; i++)
+		if (is_kernel(p->probes.v[i]) && p->probes.v[i]->group == gi)
+			m[n++] = p->probes.v[i];
+	*out = m;
+	return n;
+}
+
+/*
+ * The final run by tail calls: one program per value (its probes in script order, each with
+ * its own nesting slot), a program array indexed by the value, and the group's program jumps
+ * through it: one lookup however many probes, and no program grows past the verifier's limits.
+ */
+static void emit_tail_cases(struct gen *g, FILE *body, uint32_t gi, const struct eprobe **v,
+			    uint32_t n, const uint32_t *code_of, const char *section,
+			    const char *ctx_param)
+{
+	bool *done = arena_alloc(g->a, n * sizeof(*done));
+	int64_t maxv = 0;
+	for (uint32_t i = 0; i < n; i++) {
+		if (v[i]->guard.value > maxv)
+			maxv = v[i]->guard.value;
+		if (done[i])
+			continue;
+		fprintf(body, "SEC(\"%s\")\nint case_%u_%lld(%s)\n{\n\tu32 *D;\n"
+			"\tstruct bstap_scratch *S = bstap_enter(&D);\n\tif (!S)\n\t\treturn 0;\n"
+			"\tS->ctx = ctx;\n", section, gi, (long long)v[i]->guard.value, ctx_param);
+		for (uint32_t j = i; j < n; j++)
+			if (!done[j] && v[j]->guard.value == v[i]->guard.value) {
+				done[j] = true;
+				emit_call(g, body, v[j], code_of, "\t");
+			}
+		fprintf(body, "\tbstap_leave(D);\n\treturn 0;\n}\n\n");
+	}
+	fprintf(body, "struct {\n\t__uint(type, BPF_MAP_TYPE_PROG_ARRAY);\n\t__uint(max_entries, %lld);\n"
+		"\t__uint(key_size, sizeof(u32));\n\t__array(values, int (void *));\n} bstap_cases_%u SEC(\".maps\") = {\n"
+		"\t.values = {\n", (long long)maxv + 1, gi);
+	memset(done, 0, n * sizeof(*done));
+	for (uint32_t i = 0; i < n; i++) {
+		if (done[i])
+			continue;
+		for (uint32_t j = i; j < n; j++)
+			done[j] |= v[j]->guard.value == v[i]->guard.value;
+		fprintf(body, "\t\t[%lld] = (void *)&case_%u_%lld,\n", (long long)v[i]->guard.value,
+			gi, (long long)v[i]->guard.value);
+	}
+	fprintf(body, "\t},\n};\n\n");
 }
 
 /*
@@ -1668,6 +1748,17 @@ int gen_bpf_c(struct arena *a, struct diag *d, const struct program *p, struct g
 		codes[k].users++;
 		code_of[ep->id] = k;
 	}
+	/* a group's probes dispatched by a switch are each called, not inlined */
+	for (uint32_t gi = 0; gi < p->ngroups; gi++) {
+		const struct eprobe **gm;
+		uint32_t nm = group_members(&g, p, gi, &gm);
+		uint32_t ts = tail_start(gm, nm);
+		for (uint32_t i = 1; i < ts; i++)
+			if (same_guard_var(gm[i - 1], gm[i])) {
+				codes[code_of[gm[i - 1]->id]].dispatched = true;
+				codes[code_of[gm[i]->id]].dispatched = true;
+			}
+	}
 	place_probes(&g, codes, ncodes, decl, cbs, body);
 
 	/* one program per kernel event group, calling its probes in script order */
@@ -1699,11 +1790,9 @@ int gen_bpf_c(struct arena *a, struct diag *d, const struct program *p, struct g
 			gi, k->ctx_param);
 		if (k->entry)
 			k->entry(body, gi, &first->at, &mg->at);
-		const struct eprobe **members = arena_alloc(a, (p->probes.n + 1) * sizeof(*members));
-		uint32_t nm = 0;
-		for (uint32_t i = 0; i < p->probes.n; i++)
-			if (is_kernel(p->probes.v[i]) && p->probes.v[i]->group == gi)
-				members[nm++] = p->probes.v[i];
+		const struct eprobe **members;
+		uint32_t all = group_members(&g, p, gi, &members);
+		uint32_t nm = tail_start(members, all);
 		for (uint32_t i = 0; i < nm;) {
 			uint32_t run = guarded_run(members + i, nm - i);
 			if (run < 2) {
@@ -1715,12 +1804,25 @@ int gen_bpf_c(struct arena *a, struct diag *d, const struct program *p, struct g
 			i += run;
 		}
 		fprintf(body, "\treturn 0;\n}\n\n");
+		const char *section = k->section(a, &first->at);
+		if (nm < all)
+			emit_tail_cases(&g, body, gi, members + nm, all - nm, code_of, section,
+					k->ctx_param);
 		/* each nesting level has its own scratch slot (bstap_enter) */
-		fprintf(body, "SEC(\"%s\")\nint group_%u(%s)\n{\n", k->section(a, &first->at), gi,
-			k->ctx_param);
+		fprintf(body, "SEC(\"%s\")\nint group_%u(%s)\n{\n", section, gi, k->ctx_param);
 		fprintf(body, "\tu32 *D;\n\tstruct bstap_scratch *S = bstap_enter(&D);\n"
 			"\tif (!S)\n\t\treturn 0;\n\tS->ctx = ctx;\n\tgroup_%u_run(ctx, S);\n"
-			"\tbstap_leave(D);\n\treturn 0;\n}\n\n", gi);
+			"\tbstap_leave(D);\n", gi);
+		if (nm < all) {
+			/* after the slot is left: the case program takes its own */
+			const struct eprobe *t = members[nm];
+			const char *rd = gen_tvar_read(a, t->tvars, t->guard.tvar, t->guard.elem, "key",
+						       MAXSTR);
+			fprintf(body, "\t{\n\t\ts64 key;\n\t\t%s\n\t\tif (key >= 0 && key < %u)\n"
+				"\t\t\tbpf_tail_call(ctx, &bstap_cases_%u, (u32)key);\n\t}\n",
+				rd ? rd : "key = -1;", TAIL_KEYS, gi);
+		}
+		fprintf(body, "\treturn 0;\n}\n\n");
 	}
 	fclose(decl);
 	fclose(body);
