@@ -305,6 +305,11 @@ static int cmp_line(const void *x, const void *y)
 	return strcmp(*(const char *const *)x, *(const char *const *)y);
 }
 
+static const char *type_name(enum type t)
+{
+	return t == T_STRING ? "string" : t == T_LONG ? "long" : "unknown";
+}
+
 /* -l / -L: each concrete point once, sorted, as stap lists them ("$name:type" after it). */
 static void list_points(const struct program *p, bool vars)
 {
@@ -313,7 +318,11 @@ static void list_points(const struct program *p, bool vars)
 	for (uint32_t i = 0; lines && i < p->probes.n; i++) {
 		const struct eprobe *ep = p->probes.v[i];
 		struct strbuf sb = { 0 };
-		strbuf_puts(&sb, ep->pp);
+		strbuf_puts(&sb, ep->listed);
+		/* an alias's variables: the locals its prologue sets (the handler is empty) */
+		for (uint32_t k = 0; vars && ep->listed != ep->pp && k < ep->locals.n; k++)
+			strbuf_printf(&sb, " %s:%s", ep->locals.v[k]->name,
+				      type_name(ep->locals.v[k]->type));
 		for (uint32_t k = 0; vars && ep->tvars && k < ep->tvars->n; k++)
 			strbuf_printf(&sb, " $%s:%s", ep->tvars->v[k].name, ep->tvars->v[k].ctype);
 		lines[n++] = strdup(strbuf_str(&sb));

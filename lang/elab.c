@@ -16,6 +16,8 @@ struct chain {
 	const struct probe_point *use;	/* what the user (or outer alias) wrote */
 	const struct probe_point *loc;	/* which of the alias's locations this expansion uses */
 	const struct chain *up;
+	const struct probe_point *name;	/* which of def's names matched use's first upto comps */
+	uint32_t upto;
 };
 
 struct elab {
@@ -136,7 +138,7 @@ static int expand_aliases(struct elab *e, const struct probe_point *pp, uint32_t
 								  : block_of(e->a, body->loc, user, mine);
 					struct node *nc = node_and(e->a, cond,
 								   node_clone(e->a, loc->cond, x));
-					struct chain link = { def, pp, loc, ch };
+					struct chain link = { def, pp, loc, ch, name, upto };
 					int errs = diag_error_count(e->d);
 					int r = derive(e, np, nb, nc, &link, x, user_loc, depth + 1);
 					if (r < 0)
@@ -176,7 +178,7 @@ static const struct probe_point *located_via(struct arena *a, const struct probe
 /* One concrete probe: the resolved event with its own copy of the body. */
 static void add_probe(struct elab *e, const struct probe_point *pp, const struct pp_resolved *res,
 		      struct node *body, struct node *cond, const char *chain,
-		      const struct loc *user_loc)
+		      const struct chain *ch, const struct loc *user_loc)
 {
 	struct eprobe *ep = arena_alloc(e->a, sizeof(*ep));
 	ep->at = res->at;
@@ -188,6 +190,20 @@ static void add_probe(struct elab *e, const struct probe_point *pp, const struct
 			   : pp_to_string(e->a, &(struct probe_point){ .comps = pp->comps,
 								       .ncomps = pp->ncomps });
 	ep->chain = chain;
+	ep->listed = ep->pp;
+	if (ch) {
+		/* -l names the alias the user's point matched, with any suffix it carried */
+		const struct chain *out = ch;
+		while (out->up)
+			out = out->up;
+		struct probe_point lp = { 0 };
+		lp.ncomps = out->name->ncomps + (out->use->ncomps - out->upto);
+		lp.comps = arena_alloc(e->a, (lp.ncomps + 1) * sizeof(*lp.comps));
+		memcpy(lp.comps, out->name->comps, out->name->ncomps * sizeof(*lp.comps));
+		memcpy(lp.comps + out->name->ncomps, out->use->comps + out->upto,
+		       (out->use->ncomps - out->upto) * sizeof(*lp.comps));
+		ep->listed = pp_to_string(e->a, &lp);
+	}
 	ep->body = node_clone(e->a, body, NULL);
 	if (res->then_exit) {
 		/* the handler, then exit(), as stap's oneshot */
@@ -236,7 +252,7 @@ static int derive(struct elab *e, const struct probe_point *pp, struct node *bod
 	}
 	const char *chain = chain_string(e, ch, pp);
 	for (uint32_t i = 0; i < res.n; i++)
-		add_probe(e, pp, &res.v[i], body, cond, chain, user_loc);
+		add_probe(e, pp, &res.v[i], body, cond, chain, ch, user_loc);
 	return (int)res.n;
 }
 

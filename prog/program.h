@@ -19,6 +19,8 @@ struct eprobe {
 	enum probe_place place;
 	int64_t seq;		/* begin(N) / end(N) / error(N) order, default 0 */
 	const char *pp;		/* what pp() returns: "timer.ms(100)" */
+	const char *listed;	/* what -l prints: the alias name the user's point matched (with
+				 * its suffix), else pp */
 	const char *chain;	/* -p2 derivation " <- tick = timer.ms(100) <- tick", or "" */
 	struct node *body;	/* N_BLOCK */
 	struct node *cond;	/* probe point 'if (expr)' condition, or NULL */
