@@ -16,7 +16,8 @@ PKG_CONFIG ?= pkg-config
 WARN := -Wall -Wextra -Werror -Wshadow -Wundef -Wformat=2 -Wmissing-prototypes \
 	-Wstrict-prototypes -Wmissing-field-initializers -Wno-format-nonliteral
 CFLAGS ?= -g -O2
-BSTAP_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) -I. -MMD -MP
+PREFIX ?= /usr/local
+BSTAP_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) -I. -MMD -MP -DBSTAP_PREFIX='"$(PREFIX)"'
 LIBS := -lbpf -lelf -lz
 
 ifeq ($(V),1)
@@ -37,7 +38,7 @@ RUN_SRCS := $(filter-out runtime/run_main.c,$(wildcard prog/*.c) $(wildcard load
 STATIC_LIBS := -lbpf -lelf -lz
 
 .DELETE_ON_ERROR:
-.PHONY: all run test deps clean san unit-tests bench bench-events check-layers fuzz fuzz-build \
+.PHONY: install aliases-regen all run test deps clean san unit-tests bench bench-events check-layers fuzz fuzz-build \
 	fuzz-build-if-possible FORCE
 
 all: $(O)/bstap $(O)/bstap-run $(O)/bstap-run-static
@@ -45,6 +46,13 @@ all: $(O)/bstap $(O)/bstap-run $(O)/bstap-run-static
 # the tracepoint tests' system-call load, static so that no dynamic loader adds calls before its own
 all: $(O)/tests/sysload
 $(O)/tests/sysload: tests/tools/sysload.c
+	$(call msg,CC,$@)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(CFLAGS) -std=c11 -D_GNU_SOURCE $(WARN) -static $< -o $@
+
+# the system-call alias tests' workload, static for the same reason
+all: $(O)/tests/syswork
+$(O)/tests/syswork: tests/tools/syswork.c
 	$(call msg,CC,$@)
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(CFLAGS) -std=c11 -D_GNU_SOURCE $(WARN) -static $< -o $@
@@ -105,6 +113,19 @@ unit-tests: $(patsubst tests/unit/%.c,$(SAN_O)/unit/%,$(UNIT_SRCS))
 
 deps:
 	@sh tests/install-deps.sh
+
+# make install PREFIX=/usr/local DESTDIR=/tmp/stage: the binaries, the man pages and the alias
+# libraries (PREFIX/share/bstap/aliases, found relative to the installed binary)
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 755 $(O)/bstap $(O)/bstap-run $(O)/bstap-run-static $(DESTDIR)$(PREFIX)/bin/
+	install -m 644 docs/bstap.1 docs/bstap-run.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+	cd aliases && find . -name '*.stp' | while read f; do \
+		install -D -m 644 "$$f" "$(DESTDIR)$(PREFIX)/share/bstap/aliases/$$f" || exit 1; done
+
+# the generated syscall libraries, from this kernel's tracepoint formats (needs tracefs, root)
+aliases-regen:
+	SYSCALL_ANY_OUT=aliases/syscall_any.stp python3 aliases/gen/syscalls.py > aliases/syscalls.stp
 
 run: deps
 	@$(MAKE) --no-print-directory all

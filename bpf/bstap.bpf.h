@@ -395,8 +395,13 @@ static __always_inline void bstap_fn_error(struct bstap_scratch *S, u32 site, co
 static __always_inline char *bstap_name(char *dst, s64 i, const char *tab, u32 n, u32 w)
 {
 	dst[0] = 0;
-	if (i >= 0 && i < n)
-		bpf_probe_read_kernel_str(dst, w, tab + (u64)i * w);
+	if (i < 0 || i >= n)
+		return dst;
+	/* the verifier must see the bound on the very register the offset is made from */
+	u32 k = (u32)i;
+	asm volatile("" : "+r"(k));
+	if (k < n)
+		bpf_probe_read_kernel_str(dst, w, tab + (u64)k * w);
 	return dst;
 }
 

@@ -79,6 +79,13 @@ need_sysload() {
 	[ -x "$SYSLOAD" ] || SYSLOAD=${BSTAP%/bstap}/tests/sysload
 	[ -x "$SYSLOAD" ] || fail "no sysload at $SYSLOAD: make builds it"
 }
+# need_syswork: set $SYSWORK to the system-call alias tests' workload (tests/tools/syswork.c)
+need_syswork() {
+	SYSWORK=${BSTAP_OPT:-$BSTAP}
+	SYSWORK=${SYSWORK%/bstap}/tests/syswork
+	[ -x "$SYSWORK" ] || SYSWORK=${BSTAP%/bstap}/tests/syswork
+	[ -x "$SYSWORK" ] || fail "no syswork at $SYSWORK: make builds it"
+}
 # tracefs: mount it at /sys/kernel/tracing when it is not, and set $TRACEFS
 need_tracefs() {
 	TRACEFS=/sys/kernel/tracing
