@@ -1732,7 +1732,7 @@ int gen_bpf_c(struct arena *a, struct diag *d, const struct program *p, struct g
 		if (!is_kernel(ep))
 			continue;
 		res->has_kernel_probes = true;
-		struct probe_code pc;
+		struct probe_code pc = { 0 };
 		if (gen_probe(&g, ep, &pc) < 0) {
 			g.errors++;
 			continue;
