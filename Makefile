@@ -38,7 +38,7 @@ RUN_SRCS := $(filter-out runtime/run_main.c,$(wildcard prog/*.c) $(wildcard load
 STATIC_LIBS := -lbpf -lelf -lz
 
 .DELETE_ON_ERROR:
-.PHONY: install aliases-regen all run test deps clean san unit-tests bench bench-events check-layers fuzz fuzz-build \
+.PHONY: install aliases-regen tapset-docs all run test deps clean san unit-tests bench bench-events check-layers fuzz fuzz-build \
 	fuzz-build-if-possible FORCE
 
 all: $(O)/bstap $(O)/bstap-run $(O)/bstap-run-static
@@ -126,6 +126,11 @@ install: all
 # the generated syscall libraries, from this kernel's tracepoint formats (needs tracefs, root)
 aliases-regen:
 	SYSCALL_ANY_OUT=aliases/syscall_any.stp python3 aliases/gen/syscalls.py > aliases/syscalls.stp
+	$(MAKE) --no-print-directory tapset-docs
+
+# docs/tapsets.md, from the libraries' doc comments
+tapset-docs:
+	python3 aliases/gen/tapset-docs.py aliases > docs/tapsets.md
 
 run: deps
 	@$(MAKE) --no-print-directory all
