@@ -38,7 +38,7 @@ RUN_SRCS := $(filter-out runtime/run_main.c,$(wildcard prog/*.c) $(wildcard load
 STATIC_LIBS := -lbpf -lelf -lz
 
 .DELETE_ON_ERROR:
-.PHONY: install aliases-regen tapset-docs all run test deps clean san unit-tests bench bench-events check-layers fuzz fuzz-build \
+.PHONY: install aliases-regen tapset-docs bench-syscalls all run test deps clean san unit-tests bench bench-events check-layers fuzz fuzz-build \
 	fuzz-build-if-possible FORCE
 
 all: $(O)/bstap $(O)/bstap-run $(O)/bstap-run-static
@@ -113,6 +113,9 @@ unit-tests: $(patsubst tests/unit/%.c,$(SAN_O)/unit/%,$(UNIT_SRCS))
 
 deps:
 	@sh tests/install-deps.sh
+
+bench-syscalls: all
+	sh bench/syscalls.sh
 
 # make install PREFIX=/usr/local DESTDIR=/tmp/stage: the binaries, the man pages and the alias
 # libraries (PREFIX/share/bstap/aliases, found relative to the installed binary)

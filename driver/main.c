@@ -290,9 +290,9 @@ static int pass1_parse(struct driver *r)
 	if (load_libraries(r, &env))
 		return PASS_FAILED;
 	if (o->verbose)
-		fprintf(stderr, "Pass 1: parsed user script and %d library script%s (of %d)%s in "
-			"%.1f ms.\n", r->lib.nfiles - 1, r->lib.nfiles == 2 ? "" : "s",
-			r->lib.nscanned, mem_usage(r->mem, sizeof(r->mem)), now_ms() - r->t);
+		fprintf(stderr, "Pass 1: parsed user script and %d library script%s%s in %.1f ms.\n",
+			r->lib.nfiles - 1, r->lib.nfiles == 2 ? "" : "s",
+			mem_usage(r->mem, sizeof(r->mem)), now_ms() - r->t);
 	if (o->last_pass == 1) {
 		ast_print_file(stdout, r->file);
 		return PASS_DONE;

@@ -10,19 +10,17 @@
 
 #include "prog/visit.h"
 
-/* Built-in functions with no effect but their value (and a fault where they read memory). */
+/* Built-in functions with no effect but their value, and no runtime error: user_string() and
+ * the other readers that raise one on a fault are not here, their quoted forms are. */
 static const char *const pure_builtins[] = {
 	"sprintf", "sprint", "sprintln", "sprintd", "sprintdln", "pid", "tid", "ppid", "uid",
 	"gid", "euid", "egid", "execname", "cpu", "gettimeofday_s", "gettimeofday_ms",
 	"gettimeofday_us", "gettimeofday_ns", "ktime_get_ns", "pp", "ppfunc", "probefunc",
-	"strlen", "target", "user_string", "user_string_n", "kernel_string", "kernel_string_n",
-	"user_string_quoted", "user_string_n_quoted", "user_buffer_quoted", "text_str",
+	"strlen", "target", "user_string_quoted", "user_string_n_quoted", "user_buffer_quoted", "text_str",
 	"text_strn", "string_quoted", "errno_str", "signal_str", "return_str", "substr",
-	"isinstr", "strpos", "stringat", "str_replace", "strtol", "isdigit", "toupper",
+	"isinstr", "strpos", "stringat", "str_replace", "isdigit", "toupper",
 	"tolower", "string", "abs", "MAJOR", "MINOR", "MKDEV", "jiffies", "HZ", "ctime",
 	"tz_ctime", "local_clock_ns", "local_clock_us", "local_clock_ms", "local_clock_s",
-	"user_long", "user_int", "user_short", "user_char", "user_ulong", "user_uint",
-	"user_ushort", "user_uchar", "kernel_long", "kernel_int", "kernel_short", "kernel_char",
 	"int_arg", "uint_arg", "long_arg", "ulong_arg", "pointer_arg", "returnval", "ip_ntop",
 };
 
@@ -47,6 +45,14 @@ static bool global_target(const struct node *n)
 	return n && n->kind == N_VAR && n->u.var.sym && n->u.var.sym->kind == S_GLOBAL;
 }
 
+/* '/' and '%' raise "division by 0" unless the divisor is a constant other than 0. */
+static bool may_divide_by_zero(enum op op, const struct node *divisor)
+{
+	if (op != OP_DIV && op != OP_MOD)
+		return false;
+	return !(divisor && divisor->kind == N_NUM && divisor->u.num != 0);
+}
+
 static bool func_pure(const struct func *fn, struct purity *up);
 
 static bool impurity(struct node *n, void *ctx)
@@ -60,7 +66,15 @@ static bool impurity(struct node *n, void *ctx)
 			p->pure = false;
 		break;
 	case N_ASSIGN:
-		p->pure &= !global_target(n->u.assign.lhs);
+		p->pure &= !global_target(n->u.assign.lhs) &&
+			   !may_divide_by_zero(n->u.assign.op, n->u.assign.rhs);
+		break;
+	case N_BINOP:
+		p->pure &= !may_divide_by_zero(n->u.bin.op, n->u.bin.r);
+		break;
+	case N_STATOP:
+		/* @min, @max and @avg of an empty statistic are runtime errors */
+		p->pure &= n->u.statop.op == OP_COUNT || n->u.statop.op == OP_SUM;
 		break;
 	case N_INCDEC:
 		p->pure &= !global_target(n->u.incdec.lv);

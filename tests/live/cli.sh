@@ -61,7 +61,7 @@ for p in 1 2 3 4 5; do
 done
 # passes 1-3 say how much memory bstap uses, as stap does; pass 5 says when the run ends
 mem='using [0-9]+virt/[0-9]+res/[0-9]+shr/[0-9]+data kb, in [0-9.]+ ms\.$'
-expect_grep "-v pass 1" err "^Pass 1: parsed user script $mem"
+expect_grep "-v pass 1" err "^Pass 1: parsed user script and [0-9]+ library scripts $mem"
 expect_grep "-v pass 2" err "^Pass 2: analyzed script: 1 probe, 0 functions, 0 globals $mem"
 expect_grep "-v pass 3" err "^Pass 3: translated to BPF C $mem"
 expect_grep "-v pass 5" err '^Pass 5: run completed in [0-9]+ ms\.$'
