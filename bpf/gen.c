@@ -5,6 +5,7 @@
 #include "prog/visit.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -416,10 +417,24 @@ static const char *assign(struct gen *g, struct node *n)
 						     k, tmp(g, 8), k, k)
 						   : key_expr(g, s, &lhs->u.index.keys);
 		uint32_t site = add_err(g, ERR_ARRAY_FULL, S(g, "identifier '%s'", s->name), &lhs->loc);
-		return S(g, "({ s64 _v%u = %s; void *_z%u = BSTAP_T(%u); __builtin_memset(_z%u, 0, sizeof(struct bstap_stat)); "
-			 "struct bstap_stat *_st%u = bstap_elem(&%s, %s, _z%u); "
-			 "if (!_st%u) { bstap_error(S, %u, 0); %s; } bstap_stat_add(_st%u, _v%u); 0; })",
-			 k, ex(g, rhs), k, tmp(g, 32), k, k, gmap(g, s), key, k, k, site, g->abort, k, k);
+		uint32_t vsize = 8 * stat_words(&s->stat);
+		const struct stat_spec *sp = &s->stat;
+		const char *hist = sp->hist == STAT_HIST_LOG
+					   ? S(g, " bstap_hist_log((s64 *)(_st%u + 1), _v%u);", k, k)
+				   : sp->hist == STAT_HIST_LINEAR
+					   ? S(g, " bstap_hist_linear((s64 *)(_st%u + 1), _v%u, (s64)%" PRIu64 "ULL, %"
+						  PRId64 "ULL, %u);", k, k, (uint64_t)sp->start, sp->interval,
+						  sp->nbuckets)
+					   : "";
+		/* a new element starts from the zeroed words of bstap_stat_zero (too big for the stack) */
+		const char *zero = sp->nbuckets ? "bstap_stat_zero"
+					       : S(g, "({ void *_z%u = BSTAP_T(%u); __builtin_memset(_z%u, 0, %u); _z%u; })",
+						   k, tmp(g, vsize), k, vsize, k);
+		return S(g, "({ s64 _v%u = %s; "
+			 "struct bstap_stat *_st%u = bstap_elem(&%s, %s, %s); "
+			 "if (!_st%u) { bstap_error(S, %u, 0); %s; } bstap_stat_addv(_st%u, _v%u, %u, %u);%s 0; })",
+			 k, ex(g, rhs), k, gmap(g, s), key, zero, k, site, g->abort,
+			 k, k, sp->shift, sp->variance, hist);
 	}
 	enum type t;
 	if (lhs->type == T_STRING) {
@@ -450,10 +465,16 @@ static const char *statop(struct gen *g, struct node *n)
 	const char *key = arg->kind == N_VAR
 				  ? S(g, "({ u32 *_k%u = BSTAP_T(%u); *_k%u = 0; _k%u; })", k, tmp(g, 8), k, k)
 				  : key_expr(g, s, &arg->u.index.keys);
-	uint32_t st = tmp(g, 32);
+	enum op op = n->u.statop.op;
+	if (op == OP_HIST_LOG || op == OP_HIST_LINEAR) {
+		bad(g, &n->loc, "printing or iterating over a histogram cannot run in a kernel probe: "
+		    "print it in an 'end' probe, or in a timer probe that uses no task context (pid(), "
+		    "execname(), ...) so that it runs in userspace");
+		return "0";
+	}
+	uint32_t st = tmp(g, sizeof(int64_t) * STAT_HDR_WORDS);
 	const char *pre = S(g, "struct bstap_stat *_st%u = BSTAP_T(%u); bstap_stat_read(&%s, %s, _st%u);",
 			    k, st, gmap(g, s), key, k);
-	enum op op = n->u.statop.op;
 	if (op == OP_COUNT)
 		return S(g, "({ %s _st%u->count; })", pre, k);
 	if (op == OP_SUM)
@@ -461,6 +482,8 @@ static const char *statop(struct gen *g, struct node *n)
 	uint32_t site = add_err(g, ERR_EMPTY_AGG, S(g, "operator '%s'", op_str(op)), &n->loc);
 	const char *val = op == OP_MIN ? S(g, "_st%u->min", k)
 			  : op == OP_MAX ? S(g, "_st%u->max", k)
+			  : op == OP_VARIANCE ? S(g, "bstap_stat_variance(&%s, %s, _st%u, %u)", gmap(g, s),
+						  key, k, s->stat.shift)
 					 : S(g, "bstap_div(_st%u->sum, _st%u->count)", k, k);
 	return S(g, "({ %s if (!_st%u->count) { bstap_error(S, %u, 0); %s; } %s; })", pre, k, site,
 		 g->abort, val);
@@ -1135,6 +1158,13 @@ static void decl_globals(struct gen *g, FILE *o)
 	struct meta *m = g->meta;
 	m->nglobals = p->globals.n;
 	m->globals = arena_alloc(g->a, (p->globals.n + 1) * sizeof(*m->globals));
+	uint32_t zwords = 0;
+	for (uint32_t i = 0; i < p->globals.n; i++)
+		if (p->globals.v[i]->type == T_STATS && stat_words(&p->globals.v[i]->stat) > zwords)
+			zwords = stat_words(&p->globals.v[i]->stat);
+	if (zwords > STAT_HDR_WORDS)
+		fprintf(o, "/* a new histogram's value: never written */\n"
+			"static s64 bstap_stat_zero[%u];\n\n", zwords);
 	for (uint32_t i = 0; i < p->globals.n; i++) {
 		const struct sym *s = p->globals.v[i];
 		struct meta_global *mg = &m->globals[i];
@@ -1144,7 +1174,17 @@ static void decl_globals(struct gen *g, FILE *o)
 		mg->nkeys = s->nkeys;
 		mg->percpu = s->type == T_STATS;
 		mg->autoprint = s->written && !s->printed && !s->tapset;
-		mg->value_size = s->type == T_STRING ? MAXSTR : s->type == T_STATS ? 32 : 8;
+		mg->value_size = s->type == T_STRING ? MAXSTR : s->type == T_STATS ? 8 * stat_words(&s->stat) : 8;
+		if (s->type == T_STATS)
+			mg->stat = s->stat;
+		mg->wrap = s->wrap && s->nkeys;
+		const char *vtype = ctype(s->type);
+		if (s->type == T_STATS && s->stat.nbuckets) {
+			/* the buckets follow the counters in each CPU's value */
+			fprintf(o, "struct g_%s_val { struct bstap_stat st; s64 h[%u]; };\n", s->name,
+				s->stat.nbuckets);
+			vtype = S(g, "struct g_%s_val", s->name);
+		}
 		if (s->init) {
 			mg->has_init = true;
 			struct node *v = s->init;
@@ -1188,15 +1228,17 @@ static void decl_globals(struct gen *g, FILE *o)
 			 */
 			fprintf(o, "struct {\n\t__uint(type, %s);\n\t__uint(max_entries, %u);\n%s"
 				"\t__type(key, struct g_%s_key);\n\t__type(value, %s);\n} %s SEC(\".maps\");\n\n",
-				s->type == T_STATS ? "BPF_MAP_TYPE_PERCPU_HASH" : "BPF_MAP_TYPE_HASH", max,
-				max > BIG_MAP ? "\t__uint(map_flags, BPF_F_NO_PREALLOC);\n" : "",
-				s->name, ctype(s->type), gmap(g, s));
+				s->wrap ? (s->type == T_STATS ? "BPF_MAP_TYPE_LRU_PERCPU_HASH"
+							      : "BPF_MAP_TYPE_LRU_HASH")
+				: s->type == T_STATS ? "BPF_MAP_TYPE_PERCPU_HASH" : "BPF_MAP_TYPE_HASH", max,
+				max > BIG_MAP && !s->wrap ? "\t__uint(map_flags, BPF_F_NO_PREALLOC);\n" : "",
+				s->name, vtype, gmap(g, s));
 		} else {
 			mg->key_size = 4;
 			fprintf(o, "struct {\n\t__uint(type, %s);\n\t__uint(max_entries, 1);\n"
 				"\t__type(key, u32);\n\t__type(value, %s);\n} %s SEC(\".maps\");\n\n",
 				s->type == T_STATS ? "BPF_MAP_TYPE_PERCPU_ARRAY" : "BPF_MAP_TYPE_ARRAY",
-				ctype(s->type), gmap(g, s));
+				vtype, gmap(g, s));
 		}
 	}
 }

@@ -211,8 +211,22 @@ static const struct {
 	enum op op;
 } statops[] = {
 	{ "@count", OP_COUNT }, { "@sum", OP_SUM }, { "@min", OP_MIN }, { "@max", OP_MAX },
-	{ "@avg", OP_AVG },
+	{ "@avg", OP_AVG }, { "@variance", OP_VARIANCE }, { "@hist_log", OP_HIST_LOG },
+	{ "@hist_linear", OP_HIST_LINEAR },
 };
+
+/* A literal parameter of @hist_linear / @variance: ['-'] NUMBER. */
+static int64_t parse_stat_param(struct parser *p, const char *op)
+{
+	bool neg = accept_op(p, "-");
+	struct token *t = peek(p);
+	if (t->kind != TK_NUM)
+		fail(p, t, "expected a literal number as a parameter of '%s'", op);
+	next(p);
+	if (t->num > (neg ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX))
+		fail(p, t, "parameter of '%s' out of range", op);
+	return neg ? (int64_t)(0 - t->num) : (int64_t)t->num;
+}
 
 /* statop: '@count' '(' IDENT ['[' expr_list ']'] ')'  (likewise @sum @min @max @avg) */
 static struct node *parse_statop(struct parser *p)
@@ -222,10 +236,6 @@ static struct node *parse_statop(struct parser *p)
 	for (size_t i = 0; i < sizeof(statops) / sizeof(statops[0]); i++)
 		if (strcmp(t->text, statops[i].name) == 0)
 			op = statops[i].op;
-	if (op == OP_NONE && (!strcmp(t->text, "@hist_log") || !strcmp(t->text, "@hist_linear") ||
-			      !strcmp(t->text, "@variance")))
-		fail(p, t, "'%s' is not supported by bstap yet (statistics give @count, @sum, @min, "
-		     "@max and @avg)", t->text);
 	if (op == OP_NONE)
 		fail(p, t, "unknown operator or undefined macro '%s'", t->text);
 	expect_op(p, "(", arena_printf(p->a, "after '%s'", t->text));
@@ -239,10 +249,19 @@ static struct node *parse_statop(struct parser *p)
 		parse_expr_list(p, &ix->u.index.keys, "]", "after array index");
 		arg = ix;
 	}
+	int64_t params[3] = { 0, 0, 0 };
+	uint32_t np = 0, want = op == OP_HIST_LINEAR ? 3 : op == OP_VARIANCE ? 1 : 0;
+	while (np < want && (op != OP_VARIANCE || tok_is_op(peek(p), ","))) {
+		expect_op(p, ",", arena_printf(p->a, "in '%s' (it takes a statistic, then start, "
+						     "stop and interval)", t->text));
+		params[np++] = parse_stat_param(p, t->text);
+	}
 	expect_op(p, ")", arena_printf(p->a, "after '%s' argument", t->text));
 	struct node *n = node_new(p->a, N_STATOP, span(t, prev(p)));
 	n->u.statop.op = op;
 	n->u.statop.arg = arg;
+	n->u.statop.np = np;
+	memcpy(n->u.statop.p, params, sizeof(params));
 	return n;
 }
 

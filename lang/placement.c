@@ -99,6 +99,9 @@ static bool need(struct node *n, void *ctx)
 			w->flags |= NEED_USER;
 		return true;
 	}
+	if (n->kind == N_STATOP &&
+	    (n->u.statop.op == OP_HIST_LOG || n->u.statop.op == OP_HIST_LINEAR))
+		w->flags |= NEED_USER;	/* printing a histogram */
 	if (n->kind != N_CALL)
 		return true;
 	const struct func *fn = n->u.call.fn;

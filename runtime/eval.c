@@ -352,6 +352,8 @@ static int64_t clock_ns(clockid_t c)
 	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
+static int hist_print(struct eval *e, struct node *n);
+
 /* Evaluate every argument of a call, left to right, into a malloc'ed array. */
 static int eval_args(struct eval *e, struct node *n, struct value **out)
 {
@@ -376,6 +378,11 @@ static __attribute__((noinline)) int call_builtin(struct eval *e, struct node *n
 {
 	struct value *a;
 	int na = (int)n->u.call.args.n;
+	if ((n->u.call.builtin == B_PRINT || n->u.call.builtin == B_PRINTLN) && na == 1 &&
+	    n->u.call.args.v[0]->kind == N_STATOP && n->u.call.args.v[0]->type == T_STATS) {
+		set_long(out, 0);
+		return hist_print(e, n->u.call.args.v[0]);
+	}
 	if (eval_args(e, n, &a) < 0)
 		return -1;
 	int rc = 0;
@@ -557,7 +564,9 @@ static __attribute__((noinline)) int call_function(struct eval *e, struct node *
 
 /* ---- expressions ---- */
 
-static __attribute__((noinline)) int stat_read(struct eval *e, struct node *n, struct value *out)
+/* The merged aggregate an @op(...) names: 1 with *sv filled, 0 if empty, -1 after an error. */
+static __attribute__((noinline)) int stat_fetch(struct eval *e, struct node *n, struct stat_value *sv,
+						const struct sym **sym)
 {
 	struct node *arg = n->u.statop.arg;
 	struct node *base = arg->kind == N_INDEX ? arg->u.index.base : arg;
@@ -571,23 +580,56 @@ static __attribute__((noinline)) int stat_read(struct eval *e, struct node *n, s
 			return -1;
 		nk = arg->u.index.keys.n;
 	}
-	struct stat_value sv = { 0, 0, 0, 0 };
-	int rc = e->ops->stat_get(e->sctx, s->index, nk ? keys : NULL, nk, &sv);
+	*sym = s;
+	memset(sv, 0, sizeof(*sv));
+	int rc = e->ops->stat_get(e->sctx, s->index, nk ? keys : NULL, nk, sv);
 	if (rc < 0)
 		return store_fail(e, arg, rc);
+	return rc > 0;
+}
+
+static __attribute__((noinline)) int stat_read(struct eval *e, struct node *n, struct value *out)
+{
+	struct stat_value sv;
+	const struct sym *s;
+	int rc = stat_fetch(e, n, &sv, &s);
+	if (rc < 0)
+		return -1;
 	enum op op = n->u.statop.op;
-	if (rc == 0 && (op == OP_MIN || op == OP_MAX || op == OP_AVG))
+	if (rc == 0 && op != OP_COUNT && op != OP_SUM)
 		return fail_at(e, n, "empty aggregate");
 	switch (op) {
 	case OP_COUNT: set_long(out, rc ? sv.count : 0); break;
 	case OP_SUM: set_long(out, rc ? sv.sum : 0); break;
 	case OP_MIN: set_long(out, sv.min); break;
 	case OP_MAX: set_long(out, sv.max); break;
-	default:
+	case OP_VARIANCE: set_long(out, sv.variance); break;
+	case OP_AVG:
 		set_long(out, sv.sum / sv.count);	/* count > 0 here; truncates like C, as stap */
 		break;
+	default:
+		return fail_at(e, n, "a histogram is not a value");
 	}
 	return 0;
+}
+
+/* print(@hist_log(s)) / println(...): stap's ASCII histogram (println adds nothing, as stap). */
+static __attribute__((noinline)) int hist_print(struct eval *e, struct node *n)
+{
+	struct stat_value *sv = malloc(sizeof(*sv));
+	if (!sv)
+		return fail_plain(e, "out of memory");
+	const struct sym *s;
+	int rc = stat_fetch(e, n, sv, &s);
+	if (rc == 0)
+		rc = fail_at(e, n, "empty aggregate");
+	if (rc > 0) {
+		stat_print_hist(&s->stat, sv, &e->obuf);
+		output_done(e);
+		rc = 0;
+	}
+	free(sv);
+	return rc;
 }
 
 static int compare(enum op op, const struct value *l, const struct value *r)

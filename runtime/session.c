@@ -439,6 +439,7 @@ static int open_store(struct sess *s)
 			if (g->max_entries || s->prog->maxmapentries)
 				store_mem_set_max(s->smem, i, g->max_entries ? g->max_entries
 									 : s->prog->maxmapentries);
+			store_mem_set_stat(s->smem, i, &g->stat, g->wrap);
 		}
 		s->ops = &store_mem_ops;
 		s->sctx = s->smem;
