@@ -852,6 +852,10 @@ static void end_callback(struct gen *g, struct cb_saved *sv)
  */
 static void foreach(struct gen *g, struct node *n)
 {
+	if (n->u.foreach.arr->kind == N_STATOP) {
+		statop(g, n->u.foreach.arr);	/* says why it cannot run here */
+		return;
+	}
 	const struct sym *s = n->u.foreach.arr->u.var.sym;
 	if (n->u.foreach.sort_dir) {
 		bad(g, &n->loc, "sorted foreach cannot run in a kernel probe: sort in an 'end' "

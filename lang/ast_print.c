@@ -87,6 +87,8 @@ static void print_expr_inner(FILE *out, const struct node *n)
 	case N_STATOP:
 		fprintf(out, "%s(", op_str(n->u.statop.op));
 		print_expr(out, n->u.statop.arg, PREC_PRIMARY);
+		for (uint32_t i = 0; i < n->u.statop.np && i < 3; i++)
+			fprintf(out, ", %" PRId64, n->u.statop.p[i]);
 		fputc(')', out);
 		break;
 	case N_BINOP: {
@@ -242,7 +244,10 @@ static void print_foreach_head(FILE *out, const struct node *n)
 	}
 	if (bracket)
 		fputc(']', out);
-	fprintf(out, " in %s", n->u.foreach.arr->u.var.name);
+	fputs(" in ", out);
+	print_expr(out, n->u.foreach.arr, PREC_ASSIGN);
+	if (n->u.foreach.sort_agg != OP_NONE)
+		fprintf(out, " %s", op_str(n->u.foreach.sort_agg));
 	if (dir && col == FOREACH_SORT_VALUE)
 		fputs(mark, out);
 	if (n->u.foreach.limit) {

@@ -637,7 +637,23 @@ static struct node *parse_foreach(struct parser *p, struct token *kw)
 	if (!tok_is_ident(peek(p), "in"))
 		fail_expected(p, "'in' in foreach");
 	next(p);
-	n->u.foreach.arr = parse_array_name(p, "array name after 'in'");
+	if (peek(p)->kind == TK_AT) {
+		/* foreach (b in @hist_log(s)): over a histogram's buckets */
+		n->u.foreach.arr = parse_statop(p);
+	} else {
+		n->u.foreach.arr = parse_array_name(p, "array name after 'in'");
+		/* 'in s @sum-': statistics sorted by the named aggregate */
+		struct token *at = peek(p);
+		if (at->kind == TK_AT) {
+			for (size_t i = 0; i < sizeof(statops) / sizeof(statops[0]); i++)
+				if (!strcmp(at->text, statops[i].name) && statops[i].op <= OP_AVG)
+					n->u.foreach.sort_agg = statops[i].op;
+			if (n->u.foreach.sort_agg == OP_NONE)
+				fail(p, at, "'%s' cannot order a foreach (use @count, @sum, @min, @max "
+				     "or @avg)", at->text);
+			next(p);
+		}
+	}
 	sort_marker(p, n, FOREACH_SORT_VALUE);
 	if (tok_is_ident(peek(p), "limit")) {
 		next(p);

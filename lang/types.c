@@ -665,6 +665,45 @@ static void check_block(struct tc *tc, struct scope *sc, struct node_list *l)
 		check_stmt(tc, sc, l->v[i]);
 }
 
+/* foreach ([count =] bucket in @hist_*(s)): every bucket's index, in order, and its count. */
+static void check_hist_foreach(struct tc *tc, struct scope *sc, struct node *n)
+{
+	struct node *arr = n->u.foreach.arr;
+	if (!stat_is_hist(arr)) {
+		if (tc->final)
+				diag_error(tc->d, &arr->loc, "foreach iterates over an array or a histogram, "
+				   "not %s", op_str(arr->u.statop.op));
+		return;
+	}
+	tc->hist_ok = true;
+	infer(tc, sc, arr, true);
+	if (n->u.foreach.vars.n != 1 && tc->final)
+		diag_error(tc->d, &n->loc, "foreach over a histogram takes one bucket variable");
+	if (n->u.foreach.sort_dir && tc->final)
+		diag_error(tc->d, &n->loc, "foreach over a histogram cannot be sorted: it visits the "
+			   "buckets in order");
+	struct node *vars[2] = { n->u.foreach.vars.n ? n->u.foreach.vars.v[0] : NULL,
+				 n->u.foreach.value };
+	for (int i = 0; i < 2; i++) {
+		struct node *v = vars[i];
+		if (!v)
+			continue;
+		if (!v->u.var.sym)
+			v->u.var.sym = lookup_var(tc, sc, v, false);
+		if (v->u.var.sym && v->u.var.sym->kind == S_GLOBAL)
+			diag_error(tc->d, &v->loc, "foreach variable '%s' must be a local",
+				   v->u.var.name);
+		else if (v->u.var.sym)
+			unify_sym(tc, v->u.var.sym, T_LONG, &v->loc);
+		v->type = T_LONG;
+	}
+	if (n->u.foreach.limit)
+		need(tc, sc, n->u.foreach.limit, T_LONG, "a foreach limit");
+	tc->loop_depth++;
+	check_stmt(tc, sc, n->u.foreach.body);
+	tc->loop_depth--;
+}
+
 static void check_stmt(struct tc *tc, struct scope *sc, struct node *n)
 {
 	if (!n)
@@ -715,7 +754,14 @@ static void check_stmt(struct tc *tc, struct scope *sc, struct node *n)
 	}
 	case N_FOREACH: {
 		struct node *arr = n->u.foreach.arr;
+		if (arr->kind == N_STATOP) {
+			check_hist_foreach(tc, sc, n);
+			break;
+		}
 		struct sym *s = array_sym(tc, sc, arr, n->u.foreach.vars.n);
+		if (s && n->u.foreach.sort_agg != OP_NONE && s->type != T_STATS && tc->final)
+			diag_error(tc->d, &arr->loc, "'%s' orders only a foreach over statistics, and "
+				   "'%s' is not one", op_str(n->u.foreach.sort_agg), s->name);
 		mark_read(s);
 		for (uint32_t i = 0; i < n->u.foreach.vars.n; i++) {
 			struct node *v = n->u.foreach.vars.v[i];

@@ -170,9 +170,11 @@ struct node {
 		struct {
 			struct node_list vars;	/* N_VAR key variables */
 			struct node *value;	/* N_VAR for 'v = [k] in a', or NULL */
-			struct node *arr;	/* N_VAR */
+			struct node *arr;	/* N_VAR, or N_STATOP @hist_* over its buckets */
 			int sort_col;		/* 0: unsorted; 1..n: key n; -1 (stored as 0x7fff): the value */
 			int sort_dir;		/* +1 ascending, -1 descending, 0 none */
+			enum op sort_agg;	/* statistics sorted by value: OP_COUNT (also for
+						 * OP_NONE) .. OP_AVG, as in 'in s @sum-' */
 			struct node *limit;	/* or NULL */
 			struct node *body;
 		} foreach;

@@ -324,6 +324,7 @@ static void node_fields(struct cx *c, struct node *n)
 		node(c, &n->u.foreach.arr);
 		s32(c, &n->u.foreach.sort_col, 0, FOREACH_SORT_VALUE);
 		s32(c, &n->u.foreach.sort_dir, -1, 1);
+		ENUM(c, n->u.foreach.sort_agg, OP_AVG + 1);
 		node(c, &n->u.foreach.limit);
 		node(c, &n->u.foreach.body);
 		break;
@@ -430,8 +431,14 @@ static const char *node_problem(const struct node *n)
 	case N_FOR:
 		return NULL;
 	case N_FOREACH:
-		if (!n->u.foreach.arr || n->u.foreach.arr->kind != N_VAR)
+		if (!n->u.foreach.arr ||
+		    (n->u.foreach.arr->kind != N_VAR &&
+		     !(n->u.foreach.arr->kind == N_STATOP && n->u.foreach.arr->type == T_STATS &&
+		       n->u.foreach.vars.n == 1)))
 			return "foreach over something other than an array";
+		if (n->u.foreach.sort_agg != OP_NONE &&
+		    (n->u.foreach.sort_agg < OP_COUNT || n->u.foreach.sort_agg > OP_AVG))
+			return "foreach sorted by something other than an aggregate";
 		if (n->u.foreach.vars.n > META_MAXKEYS)
 			return "foreach with more than 9 keys";
 		for (uint32_t i = 0; i < n->u.foreach.vars.n; i++)

@@ -900,7 +900,19 @@ struct sort_ctx {
 	int col;	/* 0-based key column, or -1 for the value */
 	int dir;
 	bool stats;
+	enum op agg;	/* statistics by value: which aggregate (OP_NONE: @count) */
 };
+
+static int64_t agg_of(const struct stat_value *s, enum op agg)
+{
+	switch (agg) {
+	case OP_SUM: return s->sum;
+	case OP_MIN: return s->min;
+	case OP_MAX: return s->max;
+	case OP_AVG: return s->count ? s->sum / s->count : 0;
+	default: return s->count;
+	}
+}
 
 static int cmp_keys_from(const struct store_entry *a, const struct store_entry *b, int skip)
 {
@@ -922,8 +934,10 @@ static int cmp_entries(const void *pa, const void *pb)
 	const struct store_entry *a = pa, *b = pb;
 	int c;
 	if (g_sort->col < 0) {
-		if (g_sort->stats)
-			c = a->stat.count < b->stat.count ? -1 : a->stat.count > b->stat.count;
+		if (g_sort->stats) {
+			int64_t x = agg_of(&a->stat, g_sort->agg), y = agg_of(&b->stat, g_sort->agg);
+			c = x < y ? -1 : x > y;
+		}
 		else
 			c = cmp_val(&a->val, &b->val);
 	} else {
@@ -934,8 +948,52 @@ static int cmp_entries(const void *pa, const void *pb)
 	return cmp_keys_from(a, b, g_sort->col);
 }
 
+/* foreach ([count =] bucket in @hist_*(s)): every bucket index in order (stap's translator). */
+static __attribute__((noinline)) int run_hist_foreach(struct eval *e, struct node *n, enum flow *fl)
+{
+	int64_t limit = INT64_MAX;
+	if (n->u.foreach.limit) {
+		struct value lv;
+		if (ex(e, n->u.foreach.limit, &lv) < 0)
+			return aborted(e, fl);
+		limit = lv.num;
+	}
+	struct stat_value *sv = malloc(sizeof(*sv));
+	if (!sv)
+		return fail_plain(e, "out of memory");
+	const struct sym *s;
+	int rc = stat_fetch(e, n->u.foreach.arr, sv, &s);
+	if (rc < 0) {
+		free(sv);
+		return aborted(e, fl);
+	}
+	rc = 0;
+	*fl = FL_NORMAL;
+	for (uint32_t b = 0; b < s->stat.nbuckets && b < STAT_MAX_BUCKETS && (int64_t)b < limit; b++) {
+		charge(e);
+		if ((rc = check_actions(e, n)) < 0)
+			break;
+		struct lval lv;
+		struct value v;
+		set_long(&v, b);
+		if ((rc = lval_of(e, n->u.foreach.vars.v[0], &lv)) < 0 || (rc = lval_set(e, &lv, &v)) < 0)
+			break;
+		if (n->u.foreach.value) {
+			set_long(&v, sv->hist[b]);
+			if ((rc = lval_of(e, n->u.foreach.value, &lv)) < 0 || (rc = lval_set(e, &lv, &v)) < 0)
+				break;
+		}
+		if ((rc = st_run(e, n->u.foreach.body, fl)) < 0 || loop_exit(fl))
+			break;
+	}
+	free(sv);
+	return rc;
+}
+
 static __attribute__((noinline)) int run_foreach(struct eval *e, struct node *n, enum flow *fl)
 {
+	if (n->u.foreach.arr->kind == N_STATOP)
+		return run_hist_foreach(e, n, fl);
 	struct sym *arr = sym_of(e, n->u.foreach.arr);
 	if (!arr)
 		return -1;
@@ -954,7 +1012,8 @@ static __attribute__((noinline)) int run_foreach(struct eval *e, struct node *n,
 	bool stats = arr->type == T_STATS;
 	if (n->u.foreach.sort_dir && cnt > 1) {
 		int sc = n->u.foreach.sort_col;
-		struct sort_ctx ctx = { sc == FOREACH_SORT_VALUE || sc < 0 ? -1 : sc - 1, n->u.foreach.sort_dir, stats };
+		struct sort_ctx ctx = { sc == FOREACH_SORT_VALUE || sc < 0 ? -1 : sc - 1,
+					n->u.foreach.sort_dir, stats, n->u.foreach.sort_agg };
 		if (ctx.col >= (int)ents[0].nkeys)
 			ctx.col = 0;
 		const struct sort_ctx *saved = g_sort;
