@@ -330,11 +330,15 @@ static void autoprint(struct sess *s)
 			continue;
 		if (!g->nkeys) {
 			if (g->type == MT_STATS) {
-				struct stat_value st = { 0 };
+				struct stat_value st;
+				memset(&st, 0, sizeof(st));
 				s->ops->stat_get(s->sctx, gid, NULL, 0, &st);
 				strbuf_reset(o);
 				strbuf_puts(o, g->name);
-				print_stat(o, &st);
+				if (st.count)
+					print_stat(o, &st);
+				else	/* stap's text for an empty one (PR7053) */
+					strbuf_puts(o, " @count=0x0\n");
 			} else {
 				struct value v = { .type = g->type == MT_STRING ? T_STRING : T_LONG };
 				s->ops->get(s->sctx, gid, NULL, 0, &v);
