@@ -405,7 +405,7 @@ void ast_print_file(FILE *out, const struct stp_file *f)
 {
 	for (uint32_t i = 0; i < f->globals.n; i++) {
 		const struct sym *s = f->globals.v[i];
-		fprintf(out, "global %s", s->name);
+		fprintf(out, "global %s%s", s->name, s->wrap ? "%" : "");
 		if (s->is_array && s->max_entries)
 			fprintf(out, "[%u]", s->max_entries);
 		if (s->init) {

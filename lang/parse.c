@@ -990,7 +990,8 @@ static struct node *parse_literal(struct parser *p, const char *what)
 	return n;
 }
 
-/* global_decl: 'global' gvar (',' gvar)* [';'];  gvar: IDENT ['[' NUMBER ']'] ['=' literal] */
+/* global_decl: 'global' gvar (',' gvar)* [';'];  gvar: IDENT ['%'] ['[' NUMBER ']'] ['=' literal]
+ * ('%': a wrap-around array, whose oldest elements make room when it is full) */
 static void parse_global(struct parser *p)
 {
 	const char *what = "variable name after 'global'";
@@ -1002,6 +1003,10 @@ static void parse_global(struct parser *p)
 		s->kind = S_GLOBAL;
 		s->loc = t->loc;
 		s->type_loc = t->loc;
+		if (accept_op(p, "%")) {
+			s->wrap = true;
+			s->is_array = true;
+		}
 		if (accept_op(p, "[")) {
 			struct token *nt = peek(p);
 			if (nt->kind != TK_NUM)
