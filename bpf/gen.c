@@ -238,6 +238,12 @@ static const char *key_expr(struct gen *g, const struct sym *s, struct node_list
 			out = S(g, "%s bstap_execname(_k%u->k%u);", out, k, i);
 			continue;
 		}
+		if (keys->v[i]->kind == N_EMPTY) {
+			bad(g, &keys->v[i]->loc, "a '*' key cannot be used in a kernel probe: use it in "
+			    "an 'end' probe, or in a timer probe that uses no task context (pid(), "
+			    "execname(), ...) so that it runs in userspace");
+			continue;
+		}
 		const char *v = ex(g, keys->v[i]);
 		if (s->key_types[i] != T_STRING)
 			out = S(g, "%s _k%u->k%u = %s;", out, k, i, v);

@@ -63,6 +63,9 @@ static void print_list(FILE *out, const struct node_list *l, int minprec)
 static void print_expr_inner(FILE *out, const struct node *n)
 {
 	switch (n->kind) {
+	case N_EMPTY:	/* a '*' key */
+		fputc('*', out);
+		break;
 	case N_NUM:
 		fprintf(out, "%" PRId64, n->u.num);
 		break;
@@ -136,7 +139,7 @@ static void print_expr_inner(FILE *out, const struct node *n)
 		print_expr(out, n->u.tern.f, PREC_ASSIGN);
 		break;
 	case N_IN:
-		if (n->u.in.keys.n == 1) {
+		if (n->u.in.keys.n == 1 && n->u.in.keys.v[0]->kind != N_EMPTY) {
 			print_expr(out, n->u.in.keys.v[0], PREC_CMP);
 		} else {
 			fputc('[', out);

@@ -391,15 +391,29 @@ static struct node *parse_unary(struct parser *p)
 	return n;
 }
 
-/* array_in: '[' cmp (',' cmp)* ']' 'in' IDENT | cmp ['in' IDENT]  (as stap's parse_array_in) */
+/* A '*' key of 'delete a[k, *]' and '[k, *] in a' (any value there): an N_EMPTY node. */
+static struct node *wildcard_key(struct parser *p)
+{
+	struct token *t = peek(p);
+	if (!tok_is_op(t, "*") || !(tok_is_op(peek_at(p, 1), ",") || tok_is_op(peek_at(p, 1), "]")))
+		return NULL;
+	next(p);
+	return node_new(p->a, N_EMPTY, t->loc);
+}
+
+/* array_in: '[' key (',' key)* ']' 'in' IDENT | cmp ['in' IDENT]  (as stap's parse_array_in);
+ * key: cmp | '*' */
 static struct node *parse_array_in(struct parser *p)
 {
 	struct node_list keys = { 0 };
 	struct token *open = peek(p);
 	if (tok_is_op(open, "[")) {
 		next(p);
+		bool wild = false;
 		for (;;) {
-			node_list_push(p->a, &keys, parse_binary(p, PREC_CMP));
+			struct node *w = wildcard_key(p);
+			wild |= w != NULL;
+			node_list_push(p->a, &keys, w ? w : parse_binary(p, PREC_CMP));
 			if (accept_op(p, ","))
 				continue;
 			if (accept_op(p, "]"))
@@ -407,6 +421,8 @@ static struct node *parse_array_in(struct parser *p)
 			fail_expected(p, "',' or ']' in key list");
 		}
 		if (!tok_is_ident(peek(p), "in")) {
+			if (wild)
+				fail_expected(p, "'in' after a key list with '*'");
 			if (keys.n == 1)
 				return keys.v[0];
 			fail_expected(p, "'in' after '[...]' key list");
@@ -664,7 +680,7 @@ static struct node *parse_foreach(struct parser *p, struct token *kw)
 	return n;
 }
 
-/* delete_stmt: 'delete' IDENT ['[' expr_list ']'] */
+/* delete_stmt: 'delete' IDENT ['[' key (',' key)* ']'];  key: expr | '*' (every value there) */
 static struct node *parse_delete(struct parser *p, struct token *kw)
 {
 	struct node *n = node_new(p->a, N_DELETE, kw->loc);
@@ -679,7 +695,14 @@ static struct node *parse_delete(struct parser *p, struct token *kw)
 	if (accept_op(p, "[")) {
 		struct node *ix = node_new(p->a, N_INDEX, t->loc);
 		ix->u.index.base = v;
-		parse_expr_list(p, &ix->u.index.keys, "]", "after array index");
+		for (;;) {
+			struct node *w = wildcard_key(p);
+			node_list_push(p->a, &ix->u.index.keys, w ? w : parse_expr(p));
+			if (accept_op(p, ","))
+				continue;
+			expect_op(p, "]", "after array index");
+			break;
+		}
 		v = ix;
 	}
 	n->u.del = v;

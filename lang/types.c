@@ -205,6 +205,8 @@ static struct sym *array_sym(struct tc *tc, struct scope *sc, struct node *base,
 static void infer_keys(struct tc *tc, struct scope *sc, struct sym *s, struct node_list *keys)
 {
 	for (uint32_t i = 0; i < keys->n; i++) {
+		if (keys->v[i]->kind == N_EMPTY)
+			continue;	/* '*': any key */
 		enum type t = infer(tc, sc, keys->v[i], true);
 		if (!s)
 			continue;

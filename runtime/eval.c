@@ -744,9 +744,66 @@ static __attribute__((noinline)) int ex_var(struct eval *e, struct node *n, stru
 	return lval_get(e, &lv, out);
 }
 
+static bool has_wildcard(const struct node_list *l)
+{
+	for (uint32_t i = 0; i < l->n; i++)
+		if (l->v[i]->kind == N_EMPTY)
+			return true;
+	return false;
+}
+
+static int cmp_val(const struct value *a, const struct value *b);
+
+/*
+ * '[k, *] in a' and 'delete a[k, *]': the elements whose keys equal the given ones where the
+ * key list has no '*'. del: delete each (the keys there were at the start); else *found tells
+ * whether there is one.
+ */
+static __attribute__((noinline)) int wildcard_keys(struct eval *e, struct node *arr,
+						   struct node_list *l, bool del, bool *found)
+{
+	struct value keys[BSTAP_MAXKEYS];
+	struct sym *s = sym_of(e, arr);
+	if (!s || l->n > BSTAP_MAXKEYS)
+		return s ? fail_plain(e, "too many array keys") : -1;
+	for (uint32_t i = 0; i < l->n; i++)
+		if (l->v[i]->kind != N_EMPTY && ex(e, l->v[i], &keys[i]) < 0)
+			return -1;
+	struct store_entry *ents = NULL;
+	size_t cnt = 0;
+	int rc = e->ops->snapshot(e->sctx, s->index, &ents, &cnt);
+	if (rc < 0)
+		return store_fail(e, arr, rc);
+	*found = false;
+	for (size_t j = 0; j < cnt && rc >= 0; j++) {
+		bool match = ents[j].nkeys == l->n;
+		for (uint32_t i = 0; i < l->n && match; i++)
+			if (l->v[i]->kind != N_EMPTY && keys[i].type == ents[j].keys[i].type &&
+			    cmp_val(&keys[i], &ents[j].keys[i]))
+				match = false;
+		if (!match)
+			continue;
+		*found = true;
+		if (!del)
+			break;
+		rc = e->ops->del(e->sctx, s->index, ents[j].keys, ents[j].nkeys);
+		if (rc < 0)
+			rc = store_fail(e, arr, rc);
+	}
+	free(ents);
+	return rc < 0 ? -1 : 0;
+}
+
 static __attribute__((noinline)) int ex_in(struct eval *e, struct node *n, struct value *out)
 {
 	struct value keys[BSTAP_MAXKEYS];
+	if (has_wildcard(&n->u.in.keys)) {
+		bool found;
+		if (wildcard_keys(e, n->u.in.arr, &n->u.in.keys, false, &found) < 0)
+			return -1;
+		set_long(out, found);
+		return 0;
+	}
 	struct sym *s = sym_of(e, n->u.in.arr);
 	if (!s || eval_keys(e, &n->u.in.keys, keys) < 0)
 		return -1;
@@ -1073,6 +1130,10 @@ static __attribute__((noinline)) int st_delete(struct eval *e, struct node *n, e
 	if (!s)
 		return e->failed ? -1 : fail_at(e, n, "cannot delete this");
 	int rc;
+	if (t->kind == N_INDEX && has_wildcard(&t->u.index.keys)) {
+		bool found;
+		return wildcard_keys(e, base, &t->u.index.keys, true, &found) < 0 ? aborted(e, fl) : 0;
+	}
 	if (t->kind == N_INDEX) {
 		struct value keys[BSTAP_MAXKEYS];
 		if (eval_keys(e, &t->u.index.keys, keys) < 0)
