@@ -415,9 +415,9 @@ static const char *node_problem(const struct node *n)
 		       : "conditional expression without an operand";
 	case N_IN:
 		if (!n->u.in.arr || n->u.in.arr->kind != N_VAR)
-			return "'in' of something other than an array";
+			return "membership test ('in') of something other than an array";
 		if (n->u.in.keys.n < 1 || n->u.in.keys.n > META_MAXKEYS)
-			return "'in' with no keys or more than 9";
+			return "membership test ('in') with no keys or more than 9";
 		return NULL;
 	case N_EXPR:
 		return n->u.expr ? NULL : "expression statement without its expression";
