@@ -473,7 +473,7 @@ static const char *statop(struct gen *g, struct node *n)
 				  : key_expr(g, s, &arg->u.index.keys);
 	enum op op = n->u.statop.op;
 	if (op == OP_HIST_LOG || op == OP_HIST_LINEAR) {
-		bad(g, &n->loc, "printing or iterating over a histogram cannot run in a kernel probe: "
+		bad(g, &n->loc, "printing or reading a histogram cannot run in a kernel probe: "
 		    "print it in an 'end' probe, or in a timer probe that uses no task context (pid(), "
 		    "execname(), ...) so that it runs in userspace");
 		return "0";

@@ -93,6 +93,11 @@ static void print_expr_inner(FILE *out, const struct node *n)
 		for (uint32_t i = 0; i < n->u.statop.np && i < 3; i++)
 			fprintf(out, ", %" PRId64, n->u.statop.p[i]);
 		fputc(')', out);
+		if (n->u.statop.bucket) {
+			fputc('[', out);
+			print_expr(out, n->u.statop.bucket, PREC_ASSIGN);
+			fputc(']', out);
+		}
 		break;
 	case N_BINOP: {
 		int p = binop_prec(n->u.bin.op);

@@ -257,7 +257,13 @@ static struct node *parse_statop(struct parser *p)
 		params[np++] = parse_stat_param(p, t->text);
 	}
 	expect_op(p, ")", arena_printf(p->a, "after '%s' argument", t->text));
+	struct node *bucket = NULL;
+	if ((op == OP_HIST_LOG || op == OP_HIST_LINEAR) && accept_op(p, "[")) {
+		bucket = parse_expr(p);	/* @hist_log(s)[b]: bucket b's count */
+		expect_op(p, "]", "after histogram bucket");
+	}
 	struct node *n = node_new(p->a, N_STATOP, span(t, prev(p)));
+	n->u.statop.bucket = bucket;
 	n->u.statop.op = op;
 	n->u.statop.arg = arg;
 	n->u.statop.np = np;

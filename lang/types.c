@@ -221,7 +221,7 @@ static void infer_keys(struct tc *tc, struct scope *sc, struct sym *s, struct no
 
 static bool stat_is_hist(const struct node *n)
 {
-	return n->kind == N_STATOP &&
+	return n->kind == N_STATOP && !n->u.statop.bucket &&
 	       (n->u.statop.op == OP_HIST_LOG || n->u.statop.op == OP_HIST_LINEAR);
 }
 
@@ -502,6 +502,11 @@ static enum type infer(struct tc *tc, struct scope *sc, struct node *n, bool val
 		}
 		arg->type = T_STATS;
 		t = T_LONG;
+		if (n->u.statop.bucket) {
+			bool ok = tc->hist_ok;
+			need(tc, sc, n->u.statop.bucket, T_LONG, "a histogram bucket");
+			tc->hist_ok = ok;
+		}
 		if (stat_is_hist(n)) {
 			t = T_STATS;
 			if (!tc->hist_ok && tc->final)

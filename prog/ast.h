@@ -132,6 +132,7 @@ struct node {
 			int64_t p[3];		/* literal parameters: @variance's bit shift,
 						 * @hist_linear's start, stop, interval */
 			uint32_t np;		/* how many were written */
+			struct node *bucket;	/* @hist_*(s)[b]: that bucket's count; or NULL */
 		} statop;
 		struct {
 			enum op op;

@@ -280,6 +280,7 @@ static void node_fields(struct cx *c, struct node *n)
 		u32(c, &n->u.statop.np);
 		for (int i = 0; i < 3; i++)
 			s64(c, &n->u.statop.p[i]);
+		node(c, &n->u.statop.bucket);
 		break;
 	case N_BINOP:
 		ENUM(c, n->u.bin.op, OP_AVG + 1);
@@ -389,7 +390,8 @@ static const char *node_problem(const struct node *n)
 		return NULL;
 	}
 	case N_STATOP:
-		if (n->u.statop.op < OP_COUNT || n->u.statop.op > OP_HIST_LINEAR || n->u.statop.np > 3)
+		if (n->u.statop.op < OP_COUNT || n->u.statop.op > OP_HIST_LINEAR || n->u.statop.np > 3 ||
+		    (n->u.statop.bucket && n->u.statop.op < OP_HIST_LOG))
 			return "bad statistics operator";
 		return is_lvalue(n->u.statop.arg) ? NULL : "statistics operator on no variable";
 	case N_BINOP:

@@ -604,6 +604,18 @@ static __attribute__((noinline)) int stat_read(struct eval *e, struct node *n, s
 	case OP_MIN: set_long(out, sv.min); break;
 	case OP_MAX: set_long(out, sv.max); break;
 	case OP_VARIANCE: set_long(out, sv.variance); break;
+	case OP_HIST_LOG:
+	case OP_HIST_LINEAR: {
+		if (!n->u.statop.bucket)
+			return fail_at(e, n, "a histogram is not a value");
+		struct value b;
+		if (ex(e, n->u.statop.bucket, &b) < 0)
+			return -1;
+		if (b.num < 0 || b.num >= (int64_t)s->stat.nbuckets || b.num >= STAT_MAX_BUCKETS)
+			return fail_at(e, n, "histogram index out of range");
+		set_long(out, sv.hist[b.num]);
+		break;
+	}
 	case OP_AVG:
 		set_long(out, sv.sum / sv.count);	/* count > 0 here; truncates like C, as stap */
 		break;
@@ -1020,6 +1032,8 @@ static __attribute__((noinline)) int run_hist_foreach(struct eval *e, struct nod
 		return fail_plain(e, "out of memory");
 	const struct sym *s;
 	int rc = stat_fetch(e, n->u.foreach.arr, sv, &s);
+	if (rc == 0)
+		rc = fail_at(e, n->u.foreach.arr, "empty aggregate");	/* as stap's translator */
 	if (rc < 0) {
 		free(sv);
 		return aborted(e, fl);
