@@ -43,6 +43,8 @@ struct gen {
 	int errors;
 	bool uses_try;		/* a kernel handler has try/catch: emit the site-kind table */
 	uint32_t **key_width;	/* per global, per key: widest string stored (string_key_width) */
+	bool key_wild;		/* key_expr: '*' keys allowed (left zero) */
+	uint32_t key_tmp;	/* key_expr: scratch offset of the key it built last */
 };
 
 static void bad(struct gen *g, const struct loc *loc, const char *fmt, ...)
@@ -225,8 +227,8 @@ static const char *ex(struct gen *g, struct node *n);
 static const char *key_expr(struct gen *g, const struct sym *s, struct node_list *keys)
 {
 	uint32_t k = g->uniq++;
-	const char *out = S(g, "({ struct g_%s_key *_k%u = BSTAP_T(%u);", s->name, k,
-			    tmp(g, s->nkeys * MAXSTR + 8 * s->nkeys));
+	g->key_tmp = tmp(g, s->nkeys * MAXSTR + 8 * s->nkeys);
+	const char *out = S(g, "({ struct g_%s_key *_k%u = BSTAP_T(%u);", s->name, k, g->key_tmp);
 	/* zero all padding and string tails: hash keys compare every byte */
 	out = S(g, "%s __builtin_memset(_k%u, 0, sizeof(*_k%u));", out, k, k);
 	const struct meta_global *mg = &g->meta->globals[s->index];
@@ -239,9 +241,8 @@ static const char *key_expr(struct gen *g, const struct sym *s, struct node_list
 			continue;
 		}
 		if (keys->v[i]->kind == N_EMPTY) {
-			bad(g, &keys->v[i]->loc, "a '*' key cannot be used in a kernel probe: use it in "
-			    "an 'end' probe, or in a timer probe that uses no task context (pid(), "
-			    "execname(), ...) so that it runs in userspace");
+			if (!g->key_wild)
+				bad(g, &keys->v[i]->loc, "a '*' key cannot be used here");
 			continue;
 		}
 		const char *v = ex(g, keys->v[i]);
@@ -253,6 +254,48 @@ static const char *key_expr(struct gen *g, const struct sym *s, struct node_list
 			out = S(g, "%s bstap_strcpy(_k%u->k%u, %s);", out, k, i, v);
 	}
 	return S(g, "%s _k%u; })", out, k);
+}
+
+static bool has_wildcard(const struct node_list *l)
+{
+	for (uint32_t i = 0; i < l->n; i++)
+		if (l->v[i]->kind == N_EMPTY)
+			return true;
+	return false;
+}
+
+/*
+ * '[k, *] in a' (del false: 1 if some element matches) and 'delete a[k, *]' (del true): the
+ * keys without '*' go into a pattern key in scratch; a bpf_for_each_map_elem callback compares
+ * each element's key with it field by field (strings as the zero-filled words of their field)
+ * and deletes the element or stops at the first match.
+ */
+static const char *wildcard(struct gen *g, const struct sym *s, struct node_list *keys, bool del)
+{
+	g->key_wild = true;
+	const char *pat = key_expr(g, s, keys);
+	g->key_wild = false;
+	uint32_t poff = g->key_tmp, flag = tmp(g, 8), k = g->uniq++;
+	const struct meta_global *mg = &g->meta->globals[s->index];
+	fprintf(g->cbs, "static long wild_%s_%u(void *map, void *key, void *val, void *cbctx)\n{\n"
+		"\tstruct bstap_scratch *S = *(struct bstap_scratch **)cbctx;\n"
+		"\tstruct g_%s_key *K = key, *P = BSTAP_T(%u);\n", g->tag, k, s->name, poff);
+	for (uint32_t i = 0; i < keys->n && i < s->nkeys; i++) {
+		if (keys->v[i]->kind == N_EMPTY)
+			continue;
+		if (s->key_types[i] != T_STRING)
+			fprintf(g->cbs, "\tif (K->k%u != P->k%u)\n\t\treturn 0;\n", i, i);
+		else
+			fprintf(g->cbs, "\tfor (u32 i = 0; i < %u; i++)\n\t\tif (((u64 *)K->k%u)[i] != "
+				"((u64 *)P->k%u)[i])\n\t\t\treturn 0;\n", mg->key_len[i] / 8, i, i);
+	}
+	if (del)
+		fprintf(g->cbs, "\tbpf_map_delete_elem(map, key);\n\treturn 0;\n}\n\n");
+	else
+		fprintf(g->cbs, "\t*(s64 *)BSTAP_T(%u) = 1;\n\treturn 1;\n}\n\n", flag);
+	return S(g, "({ (void)%s; *(s64 *)BSTAP_T(%u) = 0; struct { struct bstap_scratch *S; } _c%u = "
+		 "{ S }; bpf_for_each_map_elem(&%s, wild_%s_%u, &_c%u, 0); *(s64 *)BSTAP_T(%u); })",
+		 pat, flag, k, gmap(g, s), g->tag, k, k, flag);
 }
 
 /* A string value that must be a full MAXSTR buffer (map values): copy literals and such. */
@@ -623,6 +666,8 @@ static const char *ex(struct gen *g, struct node *n)
 			 ex(g, n->u.tern.f));
 	case N_IN: {
 		const struct sym *s = n->u.in.arr->u.var.sym;
+		if (has_wildcard(&n->u.in.keys))
+			return wildcard(g, s, &n->u.in.keys, false);
 		return S(g, "(s64)(bpf_map_lookup_elem(&%s, %s) != 0)", gmap(g, s),
 			 key_expr(g, s, &n->u.in.keys));
 	}
@@ -1064,7 +1109,10 @@ static void stmt(struct gen *g, struct node *n)
 		break;
 	case N_DELETE: {
 		struct node *e = n->u.del;
-		if (e->kind == N_INDEX) {
+		if (e->kind == N_INDEX && has_wildcard(&e->u.index.keys)) {
+			const struct sym *s = e->u.index.base->u.var.sym;
+			line(g, &n->loc, "(void)%s;", wildcard(g, s, &e->u.index.keys, true));
+		} else if (e->kind == N_INDEX) {
 			const struct sym *s = e->u.index.base->u.var.sym;
 			line(g, &n->loc, "bpf_map_delete_elem(&%s, %s);", gmap(g, s),
 			     key_expr(g, s, &e->u.index.keys));

@@ -103,12 +103,6 @@ static bool need(struct node *n, void *ctx)
 	if (n->kind == N_STATOP &&
 	    (n->u.statop.op == OP_HIST_LOG || n->u.statop.op == OP_HIST_LINEAR))
 		w->flags |= NEED_USER;	/* printing a histogram */
-	const struct node_list *keys = n->kind == N_IN ? &n->u.in.keys
-				       : n->kind == N_DELETE && n->u.del->kind == N_INDEX
-					       ? &n->u.del->u.index.keys : NULL;
-	for (uint32_t i = 0; keys && i < keys->n; i++)
-		if (keys->v[i]->kind == N_EMPTY)
-			w->flags |= NEED_USER;	/* a '*' key: every element is looked at */
 	if (n->kind != N_CALL)
 		return true;
 	const struct func *fn = n->u.call.fn;
