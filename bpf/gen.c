@@ -914,11 +914,6 @@ static void foreach(struct gen *g, struct node *n)
 		    "so that it runs in userspace");
 		return;
 	}
-	if (s->type == T_STATS) {
-		bad(g, &n->loc, "foreach over statistic array '%s' cannot run in a kernel probe yet",
-		    s->name);
-		return;
-	}
 	uint32_t k = g->uniq++;
 	uint32_t lim = 0;
 	if (n->u.foreach.limit) {

@@ -95,8 +95,7 @@ static bool need(struct node *n, void *ctx)
 {
 	struct needs *w = ctx;
 	if (n->kind == N_FOREACH) {
-		if (n->u.foreach.sort_dir || n->u.foreach.arr->kind != N_VAR ||
-		    n->u.foreach.arr->u.var.sym->type == T_STATS)
+		if (n->u.foreach.sort_dir || n->u.foreach.arr->kind != N_VAR)
 			w->flags |= NEED_USER;
 		return true;
 	}
