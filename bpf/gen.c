@@ -1119,6 +1119,16 @@ static void stmt(struct gen *g, struct node *n)
 			} else if (s->kind != S_GLOBAL) {
 				line(g, &n->loc, s->type == T_STRING ? "%s[0] = 0;" : "%s = 0;",
 				     local_ref(g, s));
+			} else if (s->type == T_STATS) {
+				/* every CPU's slot, buckets included (volatile: no memset call) */
+				uint32_t k = g->uniq++;
+				fprintf(g->cbs, "static long clear_%s_%u(u32 cpu, void *ctx)\n{\n"
+					"\tu32 zero = 0;\n"
+					"\tvolatile s64 *p = bpf_map_lookup_percpu_elem(&%s, &zero, cpu);\n"
+					"\tif (!p)\n\t\treturn 1;\n"
+					"\tfor (u32 i = 0; i < %u; i++)\n\t\tp[i] = 0;\n"
+					"\treturn 0;\n}\n\n", g->tag, k, gmap(g, s), stat_words(&s->stat));
+				line(g, &n->loc, "bpf_loop(BSTAP_MAXCPUS, clear_%s_%u, 0, 0);", g->tag, k);
 			} else {
 				enum type t;
 				const char *p = lvalue_ptr(g, e, &t);
