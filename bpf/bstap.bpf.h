@@ -433,7 +433,7 @@ static __always_inline void bstap_stat_addv(struct bstap_stat *st, s64 v, u32 sh
 		st->m2 = 0;
 	} else if (var) {
 		s64 vs = bstap_shl(v, shift);
-		s64 d = bstap_sub(vs, st->avg_s);
+		s64 d = (s32)bstap_sub(vs, st->avg_s);	/* an int in stap's runtime */
 		st->avg_s = bstap_add(st->avg_s, bstap_div(d, st->count + 1));
 		st->m2 = bstap_add(st->m2, bstap_mul(d, bstap_sub(vs, st->avg_s)));
 		st->var_s = bstap_div(st->m2, st->count);

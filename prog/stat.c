@@ -78,9 +78,10 @@ void stat_add(const struct stat_spec *sp, int64_t *w, int64_t v)
 		if (v < w[STAT_W_MIN])
 			w[STAT_W_MIN] = v;
 		if (sp && sp->variance) {
-			/* Welford's online algorithm in integers, scaled by the bit shift */
+			/* Welford's online algorithm in integers, scaled by the bit shift; stap's
+			 * runtime keeps the difference from the running mean in an int (32 bits) */
 			int64_t vs = shl(v, sp->shift);
-			int64_t delta = vs - w[STAT_W_AVG_S];
+			int64_t delta = (int32_t)(uint32_t)(uint64_t)(vs - (uint64_t)w[STAT_W_AVG_S]);
 			w[STAT_W_AVG_S] = add(w[STAT_W_AVG_S], div64(delta, w[STAT_W_COUNT]));
 			w[STAT_W_M2] = add(w[STAT_W_M2], mul(delta, vs - w[STAT_W_AVG_S]));
 			w[STAT_W_VAR_S] = div64(w[STAT_W_M2], w[STAT_W_COUNT] - 1);
