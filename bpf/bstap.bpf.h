@@ -30,8 +30,10 @@ struct bstap_str {
 	char s[BSTAP_MAXSTR];
 };
 
+/* prog/stat.h's layout: count sum min max, @variance's Welford terms, then any buckets. */
 struct bstap_stat {
 	s64 count, sum, min, max;
+	s64 avg_s, m2, var_s;
 };
 
 /*
@@ -1025,14 +1027,70 @@ static __always_inline void *bstap_elem(void *map, const void *key, const void *
 	return NULL;
 }
 
-static __always_inline void bstap_stat_add(struct bstap_stat *st, s64 v)
+/* x <<< v; with var, Welford's integer terms scaled by 'shift' bits, as stap's runtime. */
+static __always_inline void bstap_stat_addv(struct bstap_stat *st, s64 v, u32 shift, int var)
 {
+	if (st->count == 0) {
+		st->avg_s = bstap_shl(v, shift);
+		st->m2 = 0;
+	} else if (var) {
+		s64 vs = bstap_shl(v, shift);
+		s64 d = (s32)bstap_sub(vs, st->avg_s);	/* an int in stap's runtime */
+		st->avg_s = bstap_add(st->avg_s, bstap_div(d, st->count + 1));
+		st->m2 = bstap_add(st->m2, bstap_mul(d, bstap_sub(vs, st->avg_s)));
+		st->var_s = bstap_div(st->m2, st->count);
+	}
 	if (st->count == 0 || v < st->min)
 		st->min = v;
 	if (st->count == 0 || v > st->max)
 		st->max = v;
 	st->count++;
 	st->sum = bstap_add(st->sum, v);
+}
+
+#define bstap_stat_add(st, v) bstap_stat_addv(st, v, 0, 0)
+
+/* The log histogram bucket of v (prog/stat.c stat_log_bucket): 64 holds 0, 65.. positives. */
+static __always_inline u32 bstap_log_bucket(s64 v)
+{
+	if (v == 0)
+		return 64;
+	u64 m = v < 0 ? 0 - (u64)v : (u64)v;
+	u32 res = 128;
+	if (m & 0xffffffffffff0000ull) {
+		if (!(m & 0xffffffff00000000ull)) { m <<= 32; res -= 32; }
+		if (!(m & 0xffff000000000000ull)) { m <<= 16; res -= 16; }
+	} else {
+		m <<= 48;
+		res -= 48;
+	}
+	if (!(m & 0xff00000000000000ull)) { m <<= 8; res -= 8; }
+	if (!(m & 0xf000000000000000ull)) { m <<= 4; res -= 4; }
+	if (!(m & 0xc000000000000000ull)) { m <<= 2; res -= 2; }
+	if (!(m & 0x8000000000000000ull)) { res -= 1; }
+	if (v < 0)
+		return 128 - res;
+	return res > 127 ? 127 : res;
+}
+
+static __always_inline void bstap_hist_log(s64 *h, s64 v)
+{
+	u32 i = bstap_log_bucket(v);
+	asm volatile("" : "+r"(i));
+	h[i & 127]++;
+}
+
+/* Linear buckets: 0 underflow, 1.. one per interval, nb - 1 overflow. */
+static __always_inline void bstap_hist_linear(s64 *h, s64 v, s64 start, u64 interval, u32 nb)
+{
+	s64 d = bstap_sub(v, start);
+	u64 b = d < 0 ? 0 : (u64)d / interval + 1;
+	if (b >= nb - 1)
+		b = nb - 1;
+	u32 i = (u32)b;
+	asm volatile("" : "+r"(i));	/* keep the test below: it is what the verifier checks */
+	if (i < nb)
+		h[i]++;
 }
 
 #define BSTAP_MAXCPUS 512
@@ -1057,6 +1115,29 @@ static __always_inline void bstap_stat_read(void *map, const void *key, struct b
 		out->count += st->count;
 		out->sum = bstap_add(out->sum, st->sum);
 	}
+}
+
+/* @variance: stap's total variance over the CPUs' Welford terms (prog/stat.c stat_merge). */
+static __always_inline s64 bstap_stat_variance(void *map, const void *key, const struct bstap_stat *all,
+					       u32 shift)
+{
+	u32 zero = 0;
+	struct bstap_state_val *stv = bpf_map_lookup_elem(&bstap_state, &zero);
+	u32 ncpus = stv ? stv->ncpus : 1;
+	s64 avg_s = bstap_div(bstap_shl(all->sum, shift), all->count), s1 = 0, s2 = 0;
+	for (u32 cpu = 0; cpu < BSTAP_MAXCPUS; cpu++) {
+		if (cpu >= ncpus)
+			break;
+		struct bstap_stat *st = bpf_map_lookup_percpu_elem(map, key, cpu);
+		if (!st || !st->count)
+			continue;
+		s64 d = bstap_sub(st->avg_s, avg_s);
+		s1 = bstap_add(s1, bstap_mul(bstap_mul(st->count, d), d));
+		s2 = bstap_add(s2, bstap_mul(st->count - 1, st->var_s));
+	}
+	if (all->count == 1)
+		return 0;
+	return bstap_shr(bstap_div(bstap_add(s1, s2), all->count - 1), 2 * shift);
 }
 
 /* randomize: fire when the per-group due time has passed, then pick the next one. */

@@ -6,6 +6,7 @@
 #include "prog/visit.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,6 +44,8 @@ struct gen {
 	int errors;
 	bool uses_try;		/* a kernel handler has try/catch: emit the site-kind table */
 	uint32_t **key_width;	/* per global, per key: widest string stored (string_key_width) */
+	bool key_wild;		/* key_expr: '*' keys allowed (left zero) */
+	uint32_t key_tmp;	/* key_expr: scratch offset of the key it built last */
 };
 
 static void bad(struct gen *g, const struct loc *loc, const char *fmt, ...)
@@ -225,8 +228,8 @@ static const char *ex(struct gen *g, struct node *n);
 static const char *key_expr(struct gen *g, const struct sym *s, struct node_list *keys)
 {
 	uint32_t k = g->uniq++;
-	const char *out = S(g, "({ struct g_%s_key *_k%u = BSTAP_T(%u);", s->name, k,
-			    tmp(g, s->nkeys * MAXSTR + 8 * s->nkeys));
+	g->key_tmp = tmp(g, s->nkeys * MAXSTR + 8 * s->nkeys);
+	const char *out = S(g, "({ struct g_%s_key *_k%u = BSTAP_T(%u);", s->name, k, g->key_tmp);
 	/* zero all padding and string tails: hash keys compare every byte */
 	out = S(g, "%s __builtin_memset(_k%u, 0, sizeof(*_k%u));", out, k, k);
 	const struct meta_global *mg = &g->meta->globals[s->index];
@@ -238,6 +241,11 @@ static const char *key_expr(struct gen *g, const struct sym *s, struct node_list
 			out = S(g, "%s bstap_execname(_k%u->k%u);", out, k, i);
 			continue;
 		}
+		if (keys->v[i]->kind == N_EMPTY) {
+			if (!g->key_wild)
+				bad(g, &keys->v[i]->loc, "a '*' key cannot be used here");
+			continue;
+		}
 		const char *v = ex(g, keys->v[i]);
 		if (s->key_types[i] != T_STRING)
 			out = S(g, "%s _k%u->k%u = %s;", out, k, i, v);
@@ -247,6 +255,48 @@ static const char *key_expr(struct gen *g, const struct sym *s, struct node_list
 			out = S(g, "%s bstap_strcpy(_k%u->k%u, %s);", out, k, i, v);
 	}
 	return S(g, "%s _k%u; })", out, k);
+}
+
+static bool has_wildcard(const struct node_list *l)
+{
+	for (uint32_t i = 0; i < l->n; i++)
+		if (l->v[i]->kind == N_EMPTY)
+			return true;
+	return false;
+}
+
+/*
+ * '[k, *] in a' (del false: 1 if some element matches) and 'delete a[k, *]' (del true): the
+ * keys without '*' go into a pattern key in scratch; a bpf_for_each_map_elem callback compares
+ * each element's key with it field by field (strings as the zero-filled words of their field)
+ * and deletes the element or stops at the first match.
+ */
+static const char *wildcard(struct gen *g, const struct sym *s, struct node_list *keys, bool del)
+{
+	g->key_wild = true;
+	const char *pat = key_expr(g, s, keys);
+	g->key_wild = false;
+	uint32_t poff = g->key_tmp, flag = tmp(g, 8), k = g->uniq++;
+	const struct meta_global *mg = &g->meta->globals[s->index];
+	fprintf(g->cbs, "static long wild_%s_%u(void *map, void *key, void *val, void *cbctx)\n{\n"
+		"\tstruct bstap_scratch *S = *(struct bstap_scratch **)cbctx;\n"
+		"\tstruct g_%s_key *K = key, *P = BSTAP_T(%u);\n", g->tag, k, s->name, poff);
+	for (uint32_t i = 0; i < keys->n && i < s->nkeys; i++) {
+		if (keys->v[i]->kind == N_EMPTY)
+			continue;
+		if (s->key_types[i] != T_STRING)
+			fprintf(g->cbs, "\tif (K->k%u != P->k%u)\n\t\treturn 0;\n", i, i);
+		else
+			fprintf(g->cbs, "\tfor (u32 i = 0; i < %u; i++)\n\t\tif (((u64 *)K->k%u)[i] != "
+				"((u64 *)P->k%u)[i])\n\t\t\treturn 0;\n", mg->key_len[i] / 8, i, i);
+	}
+	if (del)
+		fprintf(g->cbs, "\tbpf_map_delete_elem(map, key);\n\treturn 0;\n}\n\n");
+	else
+		fprintf(g->cbs, "\t*(s64 *)BSTAP_T(%u) = 1;\n\treturn 1;\n}\n\n", flag);
+	return S(g, "({ (void)%s; *(s64 *)BSTAP_T(%u) = 0; struct { struct bstap_scratch *S; } _c%u = "
+		 "{ S }; bpf_for_each_map_elem(&%s, wild_%s_%u, &_c%u, 0); *(s64 *)BSTAP_T(%u); })",
+		 pat, flag, k, gmap(g, s), g->tag, k, k, flag);
 }
 
 /* A string value that must be a full MAXSTR buffer (map values): copy literals and such. */
@@ -418,10 +468,24 @@ static const char *assign(struct gen *g, struct node *n)
 						     k, tmp(g, 8), k, k)
 						   : key_expr(g, s, &lhs->u.index.keys);
 		uint32_t site = add_err(g, ERR_ARRAY_FULL, S(g, "identifier '%s'", s->name), &lhs->loc);
-		return S(g, "({ s64 _v%u = %s; void *_z%u = BSTAP_T(%u); __builtin_memset(_z%u, 0, sizeof(struct bstap_stat)); "
-			 "struct bstap_stat *_st%u = bstap_elem(&%s, %s, _z%u); "
-			 "if (!_st%u) { bstap_error(S, %u, 0); %s; } bstap_stat_add(_st%u, _v%u); 0; })",
-			 k, ex(g, rhs), k, tmp(g, 32), k, k, gmap(g, s), key, k, k, site, g->abort, k, k);
+		uint32_t vsize = 8 * stat_words(&s->stat);
+		const struct stat_spec *sp = &s->stat;
+		const char *hist = sp->hist == STAT_HIST_LOG
+					   ? S(g, " bstap_hist_log((s64 *)(_st%u + 1), _v%u);", k, k)
+				   : sp->hist == STAT_HIST_LINEAR
+					   ? S(g, " bstap_hist_linear((s64 *)(_st%u + 1), _v%u, (s64)%" PRIu64 "ULL, %"
+						  PRId64 "ULL, %u);", k, k, (uint64_t)sp->start, sp->interval,
+						  sp->nbuckets)
+					   : "";
+		/* a new element starts from the zeroed words of bstap_stat_zero (too big for the stack) */
+		const char *zero = sp->nbuckets ? "bstap_stat_zero"
+					       : S(g, "({ void *_z%u = BSTAP_T(%u); __builtin_memset(_z%u, 0, %u); _z%u; })",
+						   k, tmp(g, vsize), k, vsize, k);
+		return S(g, "({ s64 _v%u = %s; "
+			 "struct bstap_stat *_st%u = bstap_elem(&%s, %s, %s); "
+			 "if (!_st%u) { bstap_error(S, %u, 0); %s; } bstap_stat_addv(_st%u, _v%u, %u, %u);%s 0; })",
+			 k, ex(g, rhs), k, gmap(g, s), key, zero, k, site, g->abort,
+			 k, k, sp->shift, sp->variance, hist);
 	}
 	enum type t;
 	if (lhs->type == T_STRING) {
@@ -452,10 +516,16 @@ static const char *statop(struct gen *g, struct node *n)
 	const char *key = arg->kind == N_VAR
 				  ? S(g, "({ u32 *_k%u = BSTAP_T(%u); *_k%u = 0; _k%u; })", k, tmp(g, 8), k, k)
 				  : key_expr(g, s, &arg->u.index.keys);
-	uint32_t st = tmp(g, 32);
+	enum op op = n->u.statop.op;
+	if (op == OP_HIST_LOG || op == OP_HIST_LINEAR) {
+		bad(g, &n->loc, "printing or reading a histogram cannot run in a kernel probe: "
+		    "print it in an 'end' probe, or in a timer probe that uses no task context (pid(), "
+		    "execname(), ...) so that it runs in userspace");
+		return "0";
+	}
+	uint32_t st = tmp(g, sizeof(int64_t) * STAT_HDR_WORDS);
 	const char *pre = S(g, "struct bstap_stat *_st%u = BSTAP_T(%u); bstap_stat_read(&%s, %s, _st%u);",
 			    k, st, gmap(g, s), key, k);
-	enum op op = n->u.statop.op;
 	if (op == OP_COUNT)
 		return S(g, "({ %s _st%u->count; })", pre, k);
 	if (op == OP_SUM)
@@ -463,6 +533,8 @@ static const char *statop(struct gen *g, struct node *n)
 	uint32_t site = add_err(g, ERR_EMPTY_AGG, S(g, "operator '%s'", op_str(op)), &n->loc);
 	const char *val = op == OP_MIN ? S(g, "_st%u->min", k)
 			  : op == OP_MAX ? S(g, "_st%u->max", k)
+			  : op == OP_VARIANCE ? S(g, "bstap_stat_variance(&%s, %s, _st%u, %u)", gmap(g, s),
+						  key, k, s->stat.shift)
 					 : S(g, "bstap_div(_st%u->sum, _st%u->count)", k, k);
 	return S(g, "({ %s if (!_st%u->count) { bstap_error(S, %u, 0); %s; } %s; })", pre, k, site,
 		 g->abort, val);
@@ -606,6 +678,8 @@ static const char *ex(struct gen *g, struct node *n)
 			 ex(g, n->u.tern.f));
 	case N_IN: {
 		const struct sym *s = n->u.in.arr->u.var.sym;
+		if (has_wildcard(&n->u.in.keys))
+			return wildcard(g, s, &n->u.in.keys, false);
 		return S(g, "(s64)(bpf_map_lookup_elem(&%s, %s) != 0)", gmap(g, s),
 			 key_expr(g, s, &n->u.in.keys));
 	}
@@ -875,16 +949,15 @@ static void end_callback(struct gen *g, struct cb_saved *sv)
  */
 static void foreach(struct gen *g, struct node *n)
 {
+	if (n->u.foreach.arr->kind == N_STATOP) {
+		statop(g, n->u.foreach.arr);	/* says why it cannot run here */
+		return;
+	}
 	const struct sym *s = n->u.foreach.arr->u.var.sym;
 	if (n->u.foreach.sort_dir) {
 		bad(g, &n->loc, "sorted foreach cannot run in a kernel probe: sort in an 'end' "
 		    "probe, or in a timer probe that uses no task context (pid(), execname(), ...) "
 		    "so that it runs in userspace");
-		return;
-	}
-	if (s->type == T_STATS) {
-		bad(g, &n->loc, "foreach over statistic array '%s' cannot run in a kernel probe yet",
-		    s->name);
 		return;
 	}
 	uint32_t k = g->uniq++;
@@ -1077,7 +1150,10 @@ static void stmt(struct gen *g, struct node *n)
 		break;
 	case N_DELETE: {
 		struct node *e = n->u.del;
-		if (e->kind == N_INDEX) {
+		if (e->kind == N_INDEX && has_wildcard(&e->u.index.keys)) {
+			const struct sym *s = e->u.index.base->u.var.sym;
+			line(g, &n->loc, "(void)%s;", wildcard(g, s, &e->u.index.keys, true));
+		} else if (e->kind == N_INDEX) {
 			const struct sym *s = e->u.index.base->u.var.sym;
 			line(g, &n->loc, "bpf_map_delete_elem(&%s, %s);", gmap(g, s),
 			     key_expr(g, s, &e->u.index.keys));
@@ -1089,6 +1165,16 @@ static void stmt(struct gen *g, struct node *n)
 			} else if (s->kind != S_GLOBAL) {
 				line(g, &n->loc, s->type == T_STRING ? "%s[0] = 0;" : "%s = 0;",
 				     local_ref(g, s));
+			} else if (s->type == T_STATS) {
+				/* every CPU's slot, buckets included (volatile: no memset call) */
+				uint32_t k = g->uniq++;
+				fprintf(g->cbs, "static long clear_%s_%u(u32 cpu, void *ctx)\n{\n"
+					"\tu32 zero = 0;\n"
+					"\tvolatile s64 *p = bpf_map_lookup_percpu_elem(&%s, &zero, cpu);\n"
+					"\tif (!p)\n\t\treturn 1;\n"
+					"\tfor (u32 i = 0; i < %u; i++)\n\t\tp[i] = 0;\n"
+					"\treturn 0;\n}\n\n", g->tag, k, gmap(g, s), stat_words(&s->stat));
+				line(g, &n->loc, "bpf_loop(BSTAP_MAXCPUS, clear_%s_%u, 0, 0);", g->tag, k);
 			} else {
 				enum type t;
 				const char *p = lvalue_ptr(g, e, &t);
@@ -1181,6 +1267,13 @@ static void decl_globals(struct gen *g, FILE *o)
 	struct meta *m = g->meta;
 	m->nglobals = p->globals.n;
 	m->globals = arena_alloc(g->a, (p->globals.n + 1) * sizeof(*m->globals));
+	uint32_t zwords = 0;
+	for (uint32_t i = 0; i < p->globals.n; i++)
+		if (p->globals.v[i]->type == T_STATS && stat_words(&p->globals.v[i]->stat) > zwords)
+			zwords = stat_words(&p->globals.v[i]->stat);
+	if (zwords > STAT_HDR_WORDS)
+		fprintf(o, "/* a new histogram's value: never written */\n"
+			"static s64 bstap_stat_zero[%u];\n\n", zwords);
 	for (uint32_t i = 0; i < p->globals.n; i++) {
 		const struct sym *s = p->globals.v[i];
 		struct meta_global *mg = &m->globals[i];
@@ -1190,7 +1283,17 @@ static void decl_globals(struct gen *g, FILE *o)
 		mg->nkeys = s->nkeys;
 		mg->percpu = s->type == T_STATS;
 		mg->autoprint = s->written && !s->printed && !s->tapset;
-		mg->value_size = s->type == T_STRING ? MAXSTR : s->type == T_STATS ? 32 : 8;
+		mg->value_size = s->type == T_STRING ? MAXSTR : s->type == T_STATS ? 8 * stat_words(&s->stat) : 8;
+		if (s->type == T_STATS)
+			mg->stat = s->stat;
+		mg->wrap = s->wrap && s->nkeys;
+		const char *vtype = ctype(s->type);
+		if (s->type == T_STATS && s->stat.nbuckets) {
+			/* the buckets follow the counters in each CPU's value */
+			fprintf(o, "struct g_%s_val { struct bstap_stat st; s64 h[%u]; };\n", s->name,
+				s->stat.nbuckets);
+			vtype = S(g, "struct g_%s_val", s->name);
+		}
 		if (s->init) {
 			mg->has_init = true;
 			struct node *v = s->init;
@@ -1234,15 +1337,17 @@ static void decl_globals(struct gen *g, FILE *o)
 			 */
 			fprintf(o, "struct {\n\t__uint(type, %s);\n\t__uint(max_entries, %u);\n%s"
 				"\t__type(key, struct g_%s_key);\n\t__type(value, %s);\n} %s SEC(\".maps\");\n\n",
-				s->type == T_STATS ? "BPF_MAP_TYPE_PERCPU_HASH" : "BPF_MAP_TYPE_HASH", max,
-				max > BIG_MAP ? "\t__uint(map_flags, BPF_F_NO_PREALLOC);\n" : "",
-				s->name, ctype(s->type), gmap(g, s));
+				s->wrap ? (s->type == T_STATS ? "BPF_MAP_TYPE_LRU_PERCPU_HASH"
+							      : "BPF_MAP_TYPE_LRU_HASH")
+				: s->type == T_STATS ? "BPF_MAP_TYPE_PERCPU_HASH" : "BPF_MAP_TYPE_HASH", max,
+				max > BIG_MAP && !s->wrap ? "\t__uint(map_flags, BPF_F_NO_PREALLOC);\n" : "",
+				s->name, vtype, gmap(g, s));
 		} else {
 			mg->key_size = 4;
 			fprintf(o, "struct {\n\t__uint(type, %s);\n\t__uint(max_entries, 1);\n"
 				"\t__type(key, u32);\n\t__type(value, %s);\n} %s SEC(\".maps\");\n\n",
 				s->type == T_STATS ? "BPF_MAP_TYPE_PERCPU_ARRAY" : "BPF_MAP_TYPE_ARRAY",
-				ctype(s->type), gmap(g, s));
+				vtype, gmap(g, s));
 		}
 	}
 }

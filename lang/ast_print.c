@@ -63,6 +63,9 @@ static void print_list(FILE *out, const struct node_list *l, int minprec)
 static void print_expr_inner(FILE *out, const struct node *n)
 {
 	switch (n->kind) {
+	case N_EMPTY:	/* a '*' key */
+		fputc('*', out);
+		break;
 	case N_NUM:
 		fprintf(out, "%" PRId64, n->u.num);
 		break;
@@ -87,7 +90,14 @@ static void print_expr_inner(FILE *out, const struct node *n)
 	case N_STATOP:
 		fprintf(out, "%s(", op_str(n->u.statop.op));
 		print_expr(out, n->u.statop.arg, PREC_PRIMARY);
+		for (uint32_t i = 0; i < n->u.statop.np && i < 3; i++)
+			fprintf(out, ", %" PRId64, n->u.statop.p[i]);
 		fputc(')', out);
+		if (n->u.statop.bucket) {
+			fputc('[', out);
+			print_expr(out, n->u.statop.bucket, PREC_ASSIGN);
+			fputc(']', out);
+		}
 		break;
 	case N_BINOP: {
 		int p = binop_prec(n->u.bin.op);
@@ -134,7 +144,7 @@ static void print_expr_inner(FILE *out, const struct node *n)
 		print_expr(out, n->u.tern.f, PREC_ASSIGN);
 		break;
 	case N_IN:
-		if (n->u.in.keys.n == 1) {
+		if (n->u.in.keys.n == 1 && n->u.in.keys.v[0]->kind != N_EMPTY) {
 			print_expr(out, n->u.in.keys.v[0], PREC_CMP);
 		} else {
 			fputc('[', out);
@@ -242,7 +252,10 @@ static void print_foreach_head(FILE *out, const struct node *n)
 	}
 	if (bracket)
 		fputc(']', out);
-	fprintf(out, " in %s", n->u.foreach.arr->u.var.name);
+	fputs(" in ", out);
+	print_expr(out, n->u.foreach.arr, PREC_ASSIGN);
+	if (n->u.foreach.sort_agg != OP_NONE)
+		fprintf(out, " %s", op_str(n->u.foreach.sort_agg));
 	if (dir && col == FOREACH_SORT_VALUE)
 		fputs(mark, out);
 	if (n->u.foreach.limit) {
@@ -400,7 +413,7 @@ void ast_print_file(FILE *out, const struct stp_file *f)
 {
 	for (uint32_t i = 0; i < f->globals.n; i++) {
 		const struct sym *s = f->globals.v[i];
-		fprintf(out, "global %s", s->name);
+		fprintf(out, "global %s%s", s->name, s->wrap ? "%" : "");
 		if (s->is_array && s->max_entries)
 			fprintf(out, "[%u]", s->max_entries);
 		if (s->init) {

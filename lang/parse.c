@@ -211,8 +211,22 @@ static const struct {
 	enum op op;
 } statops[] = {
 	{ "@count", OP_COUNT }, { "@sum", OP_SUM }, { "@min", OP_MIN }, { "@max", OP_MAX },
-	{ "@avg", OP_AVG },
+	{ "@avg", OP_AVG }, { "@variance", OP_VARIANCE }, { "@hist_log", OP_HIST_LOG },
+	{ "@hist_linear", OP_HIST_LINEAR },
 };
+
+/* A literal parameter of @hist_linear / @variance: ['-'] NUMBER. */
+static int64_t parse_stat_param(struct parser *p, const char *op)
+{
+	bool neg = accept_op(p, "-");
+	struct token *t = peek(p);
+	if (t->kind != TK_NUM)
+		fail(p, t, "expected a literal number as a parameter of '%s'", op);
+	next(p);
+	if (t->num > (neg ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX))
+		fail(p, t, "parameter of '%s' out of range", op);
+	return neg ? (int64_t)(0 - t->num) : (int64_t)t->num;
+}
 
 /* statop: '@count' '(' IDENT ['[' expr_list ']'] ')'  (likewise @sum @min @max @avg) */
 static struct node *parse_statop(struct parser *p)
@@ -222,10 +236,6 @@ static struct node *parse_statop(struct parser *p)
 	for (size_t i = 0; i < sizeof(statops) / sizeof(statops[0]); i++)
 		if (strcmp(t->text, statops[i].name) == 0)
 			op = statops[i].op;
-	if (op == OP_NONE && (!strcmp(t->text, "@hist_log") || !strcmp(t->text, "@hist_linear") ||
-			      !strcmp(t->text, "@variance")))
-		fail(p, t, "'%s' is not supported by bstap yet (statistics give @count, @sum, @min, "
-		     "@max and @avg)", t->text);
 	if (op == OP_NONE)
 		fail(p, t, "unknown operator or undefined macro '%s'", t->text);
 	expect_op(p, "(", arena_printf(p->a, "after '%s'", t->text));
@@ -239,10 +249,25 @@ static struct node *parse_statop(struct parser *p)
 		parse_expr_list(p, &ix->u.index.keys, "]", "after array index");
 		arg = ix;
 	}
+	int64_t params[3] = { 0, 0, 0 };
+	uint32_t np = 0, want = op == OP_HIST_LINEAR ? 3 : op == OP_VARIANCE ? 1 : 0;
+	while (np < want && (op != OP_VARIANCE || tok_is_op(peek(p), ","))) {
+		expect_op(p, ",", arena_printf(p->a, "in '%s' (it takes a statistic, then start, "
+						     "stop and interval)", t->text));
+		params[np++] = parse_stat_param(p, t->text);
+	}
 	expect_op(p, ")", arena_printf(p->a, "after '%s' argument", t->text));
+	struct node *bucket = NULL;
+	if ((op == OP_HIST_LOG || op == OP_HIST_LINEAR) && accept_op(p, "[")) {
+		bucket = parse_expr(p);	/* @hist_log(s)[b]: bucket b's count */
+		expect_op(p, "]", "after histogram bucket");
+	}
 	struct node *n = node_new(p->a, N_STATOP, span(t, prev(p)));
+	n->u.statop.bucket = bucket;
 	n->u.statop.op = op;
 	n->u.statop.arg = arg;
+	n->u.statop.np = np;
+	memcpy(n->u.statop.p, params, sizeof(params));
 	return n;
 }
 
@@ -372,15 +397,29 @@ static struct node *parse_unary(struct parser *p)
 	return n;
 }
 
-/* array_in: '[' cmp (',' cmp)* ']' 'in' IDENT | cmp ['in' IDENT]  (as stap's parse_array_in) */
+/* A '*' key of 'delete a[k, *]' and '[k, *] in a' (any value there): an N_EMPTY node. */
+static struct node *wildcard_key(struct parser *p)
+{
+	struct token *t = peek(p);
+	if (!tok_is_op(t, "*") || !(tok_is_op(peek_at(p, 1), ",") || tok_is_op(peek_at(p, 1), "]")))
+		return NULL;
+	next(p);
+	return node_new(p->a, N_EMPTY, t->loc);
+}
+
+/* array_in: '[' key (',' key)* ']' 'in' IDENT | cmp ['in' IDENT]  (as stap's parse_array_in);
+ * key: cmp | '*' */
 static struct node *parse_array_in(struct parser *p)
 {
 	struct node_list keys = { 0 };
 	struct token *open = peek(p);
 	if (tok_is_op(open, "[")) {
 		next(p);
+		bool wild = false;
 		for (;;) {
-			node_list_push(p->a, &keys, parse_binary(p, PREC_CMP));
+			struct node *w = wildcard_key(p);
+			wild |= w != NULL;
+			node_list_push(p->a, &keys, w ? w : parse_binary(p, PREC_CMP));
 			if (accept_op(p, ","))
 				continue;
 			if (accept_op(p, "]"))
@@ -388,6 +427,8 @@ static struct node *parse_array_in(struct parser *p)
 			fail_expected(p, "',' or ']' in key list");
 		}
 		if (!tok_is_ident(peek(p), "in")) {
+			if (wild)
+				fail_expected(p, "'in' after a key list with '*'");
 			if (keys.n == 1)
 				return keys.v[0];
 			fail_expected(p, "'in' after '[...]' key list");
@@ -618,7 +659,23 @@ static struct node *parse_foreach(struct parser *p, struct token *kw)
 	if (!tok_is_ident(peek(p), "in"))
 		fail_expected(p, "'in' in foreach");
 	next(p);
-	n->u.foreach.arr = parse_array_name(p, "array name after 'in'");
+	if (peek(p)->kind == TK_AT) {
+		/* foreach (b in @hist_log(s)): over a histogram's buckets */
+		n->u.foreach.arr = parse_statop(p);
+	} else {
+		n->u.foreach.arr = parse_array_name(p, "array name after 'in'");
+		/* 'in s @sum-': statistics sorted by the named aggregate */
+		struct token *at = peek(p);
+		if (at->kind == TK_AT) {
+			for (size_t i = 0; i < sizeof(statops) / sizeof(statops[0]); i++)
+				if (!strcmp(at->text, statops[i].name) && statops[i].op <= OP_AVG)
+					n->u.foreach.sort_agg = statops[i].op;
+			if (n->u.foreach.sort_agg == OP_NONE)
+				fail(p, at, "'%s' cannot order a foreach (use @count, @sum, @min, @max "
+				     "or @avg)", at->text);
+			next(p);
+		}
+	}
 	sort_marker(p, n, FOREACH_SORT_VALUE);
 	if (tok_is_ident(peek(p), "limit")) {
 		next(p);
@@ -629,7 +686,7 @@ static struct node *parse_foreach(struct parser *p, struct token *kw)
 	return n;
 }
 
-/* delete_stmt: 'delete' IDENT ['[' expr_list ']'] */
+/* delete_stmt: 'delete' IDENT ['[' key (',' key)* ']'];  key: expr | '*' (every value there) */
 static struct node *parse_delete(struct parser *p, struct token *kw)
 {
 	struct node *n = node_new(p->a, N_DELETE, kw->loc);
@@ -644,7 +701,14 @@ static struct node *parse_delete(struct parser *p, struct token *kw)
 	if (accept_op(p, "[")) {
 		struct node *ix = node_new(p->a, N_INDEX, t->loc);
 		ix->u.index.base = v;
-		parse_expr_list(p, &ix->u.index.keys, "]", "after array index");
+		for (;;) {
+			struct node *w = wildcard_key(p);
+			node_list_push(p->a, &ix->u.index.keys, w ? w : parse_expr(p));
+			if (accept_op(p, ","))
+				continue;
+			expect_op(p, "]", "after array index");
+			break;
+		}
 		v = ix;
 	}
 	n->u.del = v;
@@ -955,7 +1019,8 @@ static struct node *parse_literal(struct parser *p, const char *what)
 	return n;
 }
 
-/* global_decl: 'global' gvar (',' gvar)* [';'];  gvar: IDENT ['[' NUMBER ']'] ['=' literal] */
+/* global_decl: 'global' gvar (',' gvar)* [';'];  gvar: IDENT ['%'] ['[' NUMBER ']'] ['=' literal]
+ * ('%': a wrap-around array, whose oldest elements make room when it is full) */
 static void parse_global(struct parser *p)
 {
 	const char *what = "variable name after 'global'";
@@ -967,6 +1032,10 @@ static void parse_global(struct parser *p)
 		s->kind = S_GLOBAL;
 		s->loc = t->loc;
 		s->type_loc = t->loc;
+		if (accept_op(p, "%")) {
+			s->wrap = true;
+			s->is_array = true;
+		}
 		if (accept_op(p, "[")) {
 			struct token *nt = peek(p);
 			if (nt->kind != TK_NUM)

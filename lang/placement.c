@@ -95,10 +95,13 @@ static bool need(struct node *n, void *ctx)
 {
 	struct needs *w = ctx;
 	if (n->kind == N_FOREACH) {
-		if (n->u.foreach.sort_dir || n->u.foreach.arr->u.var.sym->type == T_STATS)
+		if (n->u.foreach.sort_dir || n->u.foreach.arr->kind != N_VAR)
 			w->flags |= NEED_USER;
 		return true;
 	}
+	if (n->kind == N_STATOP &&
+	    (n->u.statop.op == OP_HIST_LOG || n->u.statop.op == OP_HIST_LINEAR))
+		w->flags |= NEED_USER;	/* printing a histogram */
 	if (n->kind != N_CALL)
 		return true;
 	const struct func *fn = n->u.call.fn;

@@ -4,6 +4,7 @@
 #include "prog/visit.h"
 #include "prog/format.h"	/* the printf format grammar is shared with the runtime */
 
+#include <inttypes.h>
 #include <string.h>
 
 struct scope {
@@ -25,6 +26,7 @@ struct tc {
 	int tapset_noted;		/* the "no tapset library" note was given */
 	struct func **todo;		/* mark_used: functions found used whose bodies wait */
 	uint32_t ntodo;
+	bool hist_ok;			/* a histogram may stand here (print's argument, foreach) */
 };
 
 static struct sym *find_sym(const struct sym_list *l, const char *name)
@@ -203,6 +205,8 @@ static struct sym *array_sym(struct tc *tc, struct scope *sc, struct node *base,
 static void infer_keys(struct tc *tc, struct scope *sc, struct sym *s, struct node_list *keys)
 {
 	for (uint32_t i = 0; i < keys->n; i++) {
+		if (keys->v[i]->kind == N_EMPTY)
+			continue;	/* '*': any key */
 		enum type t = infer(tc, sc, keys->v[i], true);
 		if (!s)
 			continue;
@@ -213,6 +217,63 @@ static void infer_keys(struct tc *tc, struct scope *sc, struct sym *s, struct no
 		else if (tc->final)
 			diag_error(tc->d, &keys->v[i]->loc, "array index must be a long or a string");
 	}
+}
+
+static bool stat_is_hist(const struct node *n)
+{
+	return n->kind == N_STATOP && !n->u.statop.bucket &&
+	       (n->u.statop.op == OP_HIST_LOG || n->u.statop.op == OP_HIST_LINEAR);
+}
+
+/* @hist_* and @variance fix how the statistic is kept: every use must agree. */
+static void stat_spec_use(struct tc *tc, struct sym *s, struct node *n)
+{
+	enum op op = n->u.statop.op;
+	const int64_t *p = n->u.statop.p;
+	struct stat_spec want = s->stat;
+	if (op == OP_VARIANCE) {
+		if (p[0] < 0 || p[0] > STAT_MAX_SHIFT) {
+			diag_error(tc->d, &n->loc, "the bit shift of @variance must be between 0 and %d",
+				   STAT_MAX_SHIFT);
+			return;
+		}
+		if (s->stat.variance && s->stat.shift != (uint32_t)p[0]) {
+			diag_error(tc->d, &n->loc, "statistic '%s' is used with two bit shifts of "
+				   "@variance (%u and %" PRId64 ")", s->name, s->stat.shift, p[0]);
+			return;
+		}
+		want.variance = 1;
+		want.shift = (uint32_t)p[0];
+	} else if (op == OP_HIST_LOG) {
+		want.hist = STAT_HIST_LOG;
+		want.nbuckets = STAT_LOG_BUCKETS;
+		want.start = want.stop = want.interval = 0;
+	} else if (op == OP_HIST_LINEAR) {
+		uint32_t nb = stat_linear_buckets(p[0], p[1], p[2]);
+		if (!nb) {
+			diag_error(tc->d, &n->loc, "@hist_linear needs an interval above 0 and between 1 "
+				   "and %d buckets ((stop - start) / interval + 1)", STAT_MAX_BUCKETS - 2);
+			return;
+		}
+		want.hist = STAT_HIST_LINEAR;
+		want.nbuckets = nb;
+		want.start = p[0];
+		want.stop = p[1];
+		want.interval = p[2];
+	} else {
+		return;
+	}
+	if (op != OP_VARIANCE && s->stat.hist != STAT_HIST_NONE &&
+	    (s->stat.hist != want.hist || s->stat.start != want.start ||
+	     s->stat.stop != want.stop || s->stat.interval != want.interval)) {
+		diag_error(tc->d, &n->loc, "statistic '%s' is used with two different histograms",
+			   s->name);
+		diag_note(tc->d, &s->stat_loc, "the other one is here");
+		return;
+	}
+	if (s->stat.hist == STAT_HIST_NONE && want.hist != STAT_HIST_NONE)
+		s->stat_loc = n->loc;
+	s->stat = want;
 }
 
 static enum type infer_call(struct tc *tc, struct scope *sc, struct node *n)
@@ -291,6 +352,12 @@ static enum type infer_call(struct tc *tc, struct scope *sc, struct node *n)
 	}
 	if ((b == B_PRINTF || b == B_SPRINTF) && args->v[0]->kind == N_STR)
 		return check_format(tc, sc, n, bi);
+	if ((b == B_PRINT || b == B_PRINTLN) && args->n == 1 && stat_is_hist(args->v[0])) {
+		tc->hist_ok = true;
+		infer(tc, sc, args->v[0], true);
+		tc->hist_ok = false;
+		return bi->ret;
+	}
 	for (uint32_t i = 0; i < args->n; i++) {
 		struct node *arg = args->v[i];
 		if (i == 0 && fmt_family) {
@@ -439,9 +506,23 @@ static enum type infer(struct tc *tc, struct scope *sc, struct node *n, bool val
 		if (s) {
 			unify_sym(tc, s, T_STATS, &arg->loc);
 			mark_read(s);
+			if (s->kind == S_GLOBAL)
+				stat_spec_use(tc, s, n);
 		}
 		arg->type = T_STATS;
 		t = T_LONG;
+		if (n->u.statop.bucket) {
+			bool ok = tc->hist_ok;
+			need(tc, sc, n->u.statop.bucket, T_LONG, "a histogram bucket");
+			tc->hist_ok = ok;
+		}
+		if (stat_is_hist(n)) {
+			t = T_STATS;
+			if (!tc->hist_ok && tc->final)
+				diag_error(tc->d, &n->loc, "a histogram can only be printed with print() "
+					   "or println(), or iterated over with foreach");
+		}
+		tc->hist_ok = false;
 		break;
 	}
 	case N_BINOP: {
@@ -600,6 +681,45 @@ static void check_block(struct tc *tc, struct scope *sc, struct node_list *l)
 		check_stmt(tc, sc, l->v[i]);
 }
 
+/* foreach ([count =] bucket in @hist_*(s)): every bucket's index, in order, and its count. */
+static void check_hist_foreach(struct tc *tc, struct scope *sc, struct node *n)
+{
+	struct node *arr = n->u.foreach.arr;
+	if (!stat_is_hist(arr)) {
+		if (tc->final)
+				diag_error(tc->d, &arr->loc, "foreach iterates over an array or a histogram, "
+				   "not %s", op_str(arr->u.statop.op));
+		return;
+	}
+	tc->hist_ok = true;
+	infer(tc, sc, arr, true);
+	if (n->u.foreach.vars.n != 1 && tc->final)
+		diag_error(tc->d, &n->loc, "foreach over a histogram takes one bucket variable");
+	if (n->u.foreach.sort_dir && tc->final)
+		diag_error(tc->d, &n->loc, "foreach over a histogram cannot be sorted: it visits the "
+			   "buckets in order");
+	struct node *vars[2] = { n->u.foreach.vars.n ? n->u.foreach.vars.v[0] : NULL,
+				 n->u.foreach.value };
+	for (int i = 0; i < 2; i++) {
+		struct node *v = vars[i];
+		if (!v)
+			continue;
+		if (!v->u.var.sym)
+			v->u.var.sym = lookup_var(tc, sc, v, false);
+		if (v->u.var.sym && v->u.var.sym->kind == S_GLOBAL)
+			diag_error(tc->d, &v->loc, "foreach variable '%s' must be a local",
+				   v->u.var.name);
+		else if (v->u.var.sym)
+			unify_sym(tc, v->u.var.sym, T_LONG, &v->loc);
+		v->type = T_LONG;
+	}
+	if (n->u.foreach.limit)
+		need(tc, sc, n->u.foreach.limit, T_LONG, "a foreach limit");
+	tc->loop_depth++;
+	check_stmt(tc, sc, n->u.foreach.body);
+	tc->loop_depth--;
+}
+
 static void check_stmt(struct tc *tc, struct scope *sc, struct node *n)
 {
 	if (!n)
@@ -650,7 +770,14 @@ static void check_stmt(struct tc *tc, struct scope *sc, struct node *n)
 	}
 	case N_FOREACH: {
 		struct node *arr = n->u.foreach.arr;
+		if (arr->kind == N_STATOP) {
+			check_hist_foreach(tc, sc, n);
+			break;
+		}
 		struct sym *s = array_sym(tc, sc, arr, n->u.foreach.vars.n);
+		if (s && n->u.foreach.sort_agg != OP_NONE && s->type != T_STATS && tc->final)
+			diag_error(tc->d, &arr->loc, "'%s' orders only a foreach over statistics, and "
+				   "'%s' is not one", op_str(n->u.foreach.sort_agg), s->name);
 		mark_read(s);
 		for (uint32_t i = 0; i < n->u.foreach.vars.n; i++) {
 			struct node *v = n->u.foreach.vars.v[i];

@@ -99,6 +99,9 @@ const char *op_str(enum op op)
 	case OP_MIN: return "@min";
 	case OP_MAX: return "@max";
 	case OP_AVG: return "@avg";
+	case OP_VARIANCE: return "@variance";
+	case OP_HIST_LOG: return "@hist_log";
+	case OP_HIST_LINEAR: return "@hist_linear";
 	}
 	return "?";
 }

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "prog/arena.h"
+#include "prog/stat.h"
 
 /* One source text; lines are found through line_off so diagnostics can quote them. */
 struct src_file {
@@ -89,6 +90,8 @@ enum op {
 	OP_AGG,		/* '<<<' */
 	/* statistics extractors */
 	OP_COUNT, OP_SUM, OP_MIN, OP_MAX, OP_AVG,
+	OP_VARIANCE,		/* @variance(s) / @variance(s, bit_shift) */
+	OP_HIST_LOG, OP_HIST_LINEAR,	/* histograms: printed or iterated over, never values */
 };
 
 struct sym;
@@ -124,8 +127,12 @@ struct node {
 			int builtin;		/* filled by pass 2: builtin id, or -1 */
 		} call;
 		struct {
-			enum op op;		/* OP_COUNT .. OP_AVG */
+			enum op op;		/* OP_COUNT .. OP_HIST_LINEAR */
 			struct node *arg;	/* N_VAR or N_INDEX */
+			int64_t p[3];		/* literal parameters: @variance's bit shift,
+						 * @hist_linear's start, stop, interval */
+			uint32_t np;		/* how many were written */
+			struct node *bucket;	/* @hist_*(s)[b]: that bucket's count; or NULL */
 		} statop;
 		struct {
 			enum op op;
@@ -164,9 +171,11 @@ struct node {
 		struct {
 			struct node_list vars;	/* N_VAR key variables */
 			struct node *value;	/* N_VAR for 'v = [k] in a', or NULL */
-			struct node *arr;	/* N_VAR */
+			struct node *arr;	/* N_VAR, or N_STATOP @hist_* over its buckets */
 			int sort_col;		/* 0: unsorted; 1..n: key n; -1 (stored as 0x7fff): the value */
 			int sort_dir;		/* +1 ascending, -1 descending, 0 none */
+			enum op sort_agg;	/* statistics sorted by value: OP_COUNT (also for
+						 * OP_NONE) .. OP_AVG, as in 'in s @sum-' */
 			struct node *limit;	/* or NULL */
 			struct node *body;
 		} foreach;
@@ -195,6 +204,10 @@ struct sym {
 	bool printed;		/* read anywhere (so not auto-printed at exit) — pass 2 fills */
 	bool written;		/* written anywhere */
 	const char *tapset;	/* file it came from (tapset globals are never auto-printed) */
+	struct stat_spec stat;	/* statistics: histogram and variance, from every @hist_* and
+				 * @variance on it (pass 2) */
+	struct loc stat_loc;	/* where stat was first fixed (for conflicting histograms) */
+	bool wrap;		/* global a% / a%[N]: the oldest elements make room */
 };
 
 struct sym_list {

@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include "prog/abi.h"
 #include "prog/attach.h"
+#include "prog/stat.h"
 
 enum meta_type { MT_LONG = 1, MT_STRING = 2, MT_STATS = 3 };
 
@@ -44,6 +45,8 @@ struct meta_global {
 	bool has_init;		/* global x = 5 / global s = "a": set before begin runs */
 	int64_t init_num;
 	const char *init_str;
+	struct stat_spec stat;	/* statistics: value_size is 8 * stat_words(&stat) */
+	bool wrap;		/* global a%: an LRU map, the oldest elements make room */
 };
 
 /* One BPF program = all probes on one kernel event, run in script order. */

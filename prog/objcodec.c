@@ -274,7 +274,14 @@ static void node_fields(struct cx *c, struct node *n)
 		s32(c, &n->u.call.builtin, -1, B__COUNT - 1);
 		break;
 	}
-	case N_STATOP: ENUM(c, n->u.statop.op, OP_AVG + 1); node(c, &n->u.statop.arg); break;
+	case N_STATOP:
+		ENUM(c, n->u.statop.op, OP_HIST_LINEAR + 1);
+		node(c, &n->u.statop.arg);
+		u32(c, &n->u.statop.np);
+		for (int i = 0; i < 3; i++)
+			s64(c, &n->u.statop.p[i]);
+		node(c, &n->u.statop.bucket);
+		break;
 	case N_BINOP:
 		ENUM(c, n->u.bin.op, OP_AVG + 1);
 		node(c, &n->u.bin.l);
@@ -318,6 +325,7 @@ static void node_fields(struct cx *c, struct node *n)
 		node(c, &n->u.foreach.arr);
 		s32(c, &n->u.foreach.sort_col, 0, FOREACH_SORT_VALUE);
 		s32(c, &n->u.foreach.sort_dir, -1, 1);
+		ENUM(c, n->u.foreach.sort_agg, OP_AVG + 1);
 		node(c, &n->u.foreach.limit);
 		node(c, &n->u.foreach.body);
 		break;
@@ -382,7 +390,8 @@ static const char *node_problem(const struct node *n)
 		return NULL;
 	}
 	case N_STATOP:
-		if (n->u.statop.op < OP_COUNT || n->u.statop.op > OP_AVG)
+		if (n->u.statop.op < OP_COUNT || n->u.statop.op > OP_HIST_LINEAR || n->u.statop.np > 3 ||
+		    (n->u.statop.bucket && n->u.statop.op < OP_HIST_LOG))
 			return "bad statistics operator";
 		return is_lvalue(n->u.statop.arg) ? NULL : "statistics operator on no variable";
 	case N_BINOP:
@@ -408,9 +417,9 @@ static const char *node_problem(const struct node *n)
 		       : "conditional expression without an operand";
 	case N_IN:
 		if (!n->u.in.arr || n->u.in.arr->kind != N_VAR)
-			return "'in' of something other than an array";
+			return "membership test ('in') of something other than an array";
 		if (n->u.in.keys.n < 1 || n->u.in.keys.n > META_MAXKEYS)
-			return "'in' with no keys or more than 9";
+			return "membership test ('in') with no keys or more than 9";
 		return NULL;
 	case N_EXPR:
 		return n->u.expr ? NULL : "expression statement without its expression";
@@ -424,8 +433,14 @@ static const char *node_problem(const struct node *n)
 	case N_FOR:
 		return NULL;
 	case N_FOREACH:
-		if (!n->u.foreach.arr || n->u.foreach.arr->kind != N_VAR)
+		if (!n->u.foreach.arr ||
+		    (n->u.foreach.arr->kind != N_VAR &&
+		     !(n->u.foreach.arr->kind == N_STATOP && n->u.foreach.arr->type == T_STATS &&
+		       n->u.foreach.vars.n == 1)))
 			return "foreach over something other than an array";
+		if (n->u.foreach.sort_agg != OP_NONE &&
+		    (n->u.foreach.sort_agg < OP_COUNT || n->u.foreach.sort_agg > OP_AVG))
+			return "foreach sorted by something other than an aggregate";
 		if (n->u.foreach.vars.n > META_MAXKEYS)
 			return "foreach with more than 9 keys";
 		for (uint32_t i = 0; i < n->u.foreach.vars.n; i++)
@@ -472,6 +487,27 @@ static void node(struct cx *c, struct node **np)
 	}
 }
 
+/* A statistic's histogram and variance; a reader checks what the stores index with it. */
+static void stat_spec(struct cx *c, struct stat_spec *sp)
+{
+	u32(c, &sp->hist);
+	u32(c, &sp->nbuckets);
+	s64(c, &sp->start);
+	s64(c, &sp->stop);
+	s64(c, &sp->interval);
+	u32(c, &sp->variance);
+	u32(c, &sp->shift);
+	if (c->wr || c->bad)
+		return;
+	bool ok = sp->hist == STAT_HIST_NONE ? sp->nbuckets == 0
+		  : sp->hist == STAT_HIST_LOG ? sp->nbuckets == STAT_LOG_BUCKETS
+		  : sp->hist == STAT_HIST_LINEAR &&
+			    sp->nbuckets == stat_linear_buckets(sp->start, sp->stop, sp->interval) &&
+			    sp->nbuckets;
+	if (!ok || sp->variance > 1 || sp->shift > STAT_MAX_SHIFT)
+		fail(c, "statistic with a bad histogram or variance");
+}
+
 static void sym_decl(struct cx *c, struct sym **sp, enum sym_kind kind)
 {
 	if (!c->wr)
@@ -487,6 +523,8 @@ static void sym_decl(struct cx *c, struct sym **sp, enum sym_kind kind)
 	u32(c, &s->max_entries);
 	flag(c, &s->is_array);
 	loc(c, &s->loc);
+	stat_spec(c, &s->stat);
+	flag(c, &s->wrap);
 	if (c->wr || c->bad)
 		return;
 	if (!s->name || !*s->name)
@@ -531,7 +569,8 @@ static const char *global_problem(const struct meta_global *g)
 		return "global of no value type";
 	if (g->percpu != (g->type == MT_STATS))
 		return "per-CPU flag does not match the global's type";
-	if (g->value_size != (g->type == MT_STRING ? BSTAP_MAXSTRINGLEN : g->type == MT_STATS ? 32u : 8u))
+	if (g->value_size != (g->type == MT_STRING ? BSTAP_MAXSTRINGLEN
+			      : g->type == MT_STATS ? 8 * stat_words(&g->stat) : 8u))
 		return "global's value size does not match its type";
 	if (!g->nkeys)
 		return g->key_size == 4 ? NULL : "scalar global's key size is not 4";
@@ -572,6 +611,8 @@ static void meta_global(struct cx *c, struct meta_global *g)
 	flag(c, &g->has_init);
 	s64(c, &g->init_num);
 	str(c, &g->init_str);
+	stat_spec(c, &g->stat);
+	flag(c, &g->wrap);
 	const char *why;
 	if (!c->wr && !c->bad && (why = global_problem(g)))
 		fail(c, why);

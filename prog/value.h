@@ -12,9 +12,6 @@ struct value {
 	char str[BSTAP_MAXSTRINGLEN];	/* always NUL-terminated; longer strings are truncated */
 };
 
-/* An aggregate as read back from the per-CPU maps and merged. */
-struct stat_value {
-	int64_t count, sum, min, max;
-};
+/* An aggregate as read back from the per-CPU maps and merged: struct stat_value, prog/stat.h. */
 
 #endif

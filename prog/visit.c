@@ -16,7 +16,7 @@ void ast_slots(struct node *n, void (*one)(struct node **slot, void *ctx),
 		break;
 	case N_INDEX: one(&n->u.index.base, ctx); list(&n->u.index.keys, ctx); break;
 	case N_CALL: list(&n->u.call.args, ctx); break;
-	case N_STATOP: one(&n->u.statop.arg, ctx); break;
+	case N_STATOP: one(&n->u.statop.arg, ctx); one(&n->u.statop.bucket, ctx); break;
 	case N_BINOP: one(&n->u.bin.l, ctx); one(&n->u.bin.r, ctx); break;
 	case N_UNOP: one(&n->u.un.e, ctx); break;
 	case N_ASSIGN: one(&n->u.assign.lhs, ctx); one(&n->u.assign.rhs, ctx); break;

@@ -353,6 +353,8 @@ static int64_t clock_ns(clockid_t c)
 	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
+static int hist_print(struct eval *e, struct node *n);
+
 /* Evaluate every argument of a call, left to right, into a malloc'ed array. */
 static int eval_args(struct eval *e, struct node *n, struct value **out)
 {
@@ -377,6 +379,11 @@ static __attribute__((noinline)) int call_builtin(struct eval *e, struct node *n
 {
 	struct value *a;
 	int na = (int)n->u.call.args.n;
+	if ((n->u.call.builtin == B_PRINT || n->u.call.builtin == B_PRINTLN) && na == 1 &&
+	    n->u.call.args.v[0]->kind == N_STATOP && n->u.call.args.v[0]->type == T_STATS) {
+		set_long(out, 0);
+		return hist_print(e, n->u.call.args.v[0]);
+	}
 	if (eval_args(e, n, &a) < 0)
 		return -1;
 	int rc = 0;
@@ -563,7 +570,9 @@ static __attribute__((noinline)) int call_function(struct eval *e, struct node *
 
 /* ---- expressions ---- */
 
-static __attribute__((noinline)) int stat_read(struct eval *e, struct node *n, struct value *out)
+/* The merged aggregate an @op(...) names: 1 with *sv filled, 0 if empty, -1 after an error. */
+static __attribute__((noinline)) int stat_fetch(struct eval *e, struct node *n, struct stat_value *sv,
+						const struct sym **sym)
 {
 	struct node *arg = n->u.statop.arg;
 	struct node *base = arg->kind == N_INDEX ? arg->u.index.base : arg;
@@ -577,23 +586,68 @@ static __attribute__((noinline)) int stat_read(struct eval *e, struct node *n, s
 			return -1;
 		nk = arg->u.index.keys.n;
 	}
-	struct stat_value sv = { 0, 0, 0, 0 };
-	int rc = e->ops->stat_get(e->sctx, s->index, nk ? keys : NULL, nk, &sv);
+	*sym = s;
+	memset(sv, 0, sizeof(*sv));
+	int rc = e->ops->stat_get(e->sctx, s->index, nk ? keys : NULL, nk, sv);
 	if (rc < 0)
 		return store_fail(e, arg, rc);
+	return rc > 0;
+}
+
+static __attribute__((noinline)) int stat_read(struct eval *e, struct node *n, struct value *out)
+{
+	struct stat_value sv;
+	const struct sym *s;
+	int rc = stat_fetch(e, n, &sv, &s);
+	if (rc < 0)
+		return -1;
 	enum op op = n->u.statop.op;
-	if (rc == 0 && (op == OP_MIN || op == OP_MAX || op == OP_AVG))
+	if (rc == 0 && op != OP_COUNT && op != OP_SUM)
 		return fail_at(e, n, "empty aggregate");
 	switch (op) {
 	case OP_COUNT: set_long(out, rc ? sv.count : 0); break;
 	case OP_SUM: set_long(out, rc ? sv.sum : 0); break;
 	case OP_MIN: set_long(out, sv.min); break;
 	case OP_MAX: set_long(out, sv.max); break;
-	default:
-		set_long(out, sv.sum / sv.count);	/* count > 0 here; truncates like C, as stap */
+	case OP_VARIANCE: set_long(out, sv.variance); break;
+	case OP_HIST_LOG:
+	case OP_HIST_LINEAR: {
+		if (!n->u.statop.bucket)
+			return fail_at(e, n, "a histogram is not a value");
+		struct value b;
+		if (ex(e, n->u.statop.bucket, &b) < 0)
+			return -1;
+		if (b.num < 0 || b.num >= (int64_t)s->stat.nbuckets || b.num >= STAT_MAX_BUCKETS)
+			return fail_at(e, n, "histogram index out of range");
+		set_long(out, sv.hist[b.num]);
 		break;
 	}
+	case OP_AVG:
+		set_long(out, sv.sum / sv.count);	/* count > 0 here; truncates like C, as stap */
+		break;
+	default:
+		return fail_at(e, n, "a histogram is not a value");
+	}
 	return 0;
+}
+
+/* print(@hist_log(s)) / println(...): stap's ASCII histogram (println adds nothing, as stap). */
+static __attribute__((noinline)) int hist_print(struct eval *e, struct node *n)
+{
+	struct stat_value *sv = malloc(sizeof(*sv));
+	if (!sv)
+		return fail_plain(e, "out of memory");
+	const struct sym *s;
+	int rc = stat_fetch(e, n, sv, &s);
+	if (rc == 0)
+		rc = fail_at(e, n, "empty aggregate");
+	if (rc > 0) {
+		stat_print_hist(&s->stat, sv, &e->obuf);
+		output_done(e);
+		rc = 0;
+	}
+	free(sv);
+	return rc;
 }
 
 static int compare(enum op op, const struct value *l, const struct value *r)
@@ -708,9 +762,66 @@ static __attribute__((noinline)) int ex_var(struct eval *e, struct node *n, stru
 	return lval_get(e, &lv, out);
 }
 
+static bool has_wildcard(const struct node_list *l)
+{
+	for (uint32_t i = 0; i < l->n; i++)
+		if (l->v[i]->kind == N_EMPTY)
+			return true;
+	return false;
+}
+
+static int cmp_val(const struct value *a, const struct value *b);
+
+/*
+ * '[k, *] in a' and 'delete a[k, *]': the elements whose keys equal the given ones where the
+ * key list has no '*'. del: delete each (the keys there were at the start); else *found tells
+ * whether there is one.
+ */
+static __attribute__((noinline)) int wildcard_keys(struct eval *e, struct node *arr,
+						   struct node_list *l, bool del, bool *found)
+{
+	struct value keys[BSTAP_MAXKEYS];
+	struct sym *s = sym_of(e, arr);
+	if (!s || l->n > BSTAP_MAXKEYS)
+		return s ? fail_plain(e, "too many array keys") : -1;
+	for (uint32_t i = 0; i < l->n; i++)
+		if (l->v[i]->kind != N_EMPTY && ex(e, l->v[i], &keys[i]) < 0)
+			return -1;
+	struct store_entry *ents = NULL;
+	size_t cnt = 0;
+	int rc = e->ops->snapshot(e->sctx, s->index, &ents, &cnt);
+	if (rc < 0)
+		return store_fail(e, arr, rc);
+	*found = false;
+	for (size_t j = 0; j < cnt && rc >= 0; j++) {
+		bool match = ents[j].nkeys == l->n;
+		for (uint32_t i = 0; i < l->n && match; i++)
+			if (l->v[i]->kind != N_EMPTY && keys[i].type == ents[j].keys[i].type &&
+			    cmp_val(&keys[i], &ents[j].keys[i]))
+				match = false;
+		if (!match)
+			continue;
+		*found = true;
+		if (!del)
+			break;
+		rc = e->ops->del(e->sctx, s->index, ents[j].keys, ents[j].nkeys);
+		if (rc < 0)
+			rc = store_fail(e, arr, rc);
+	}
+	free(ents);
+	return rc < 0 ? -1 : 0;
+}
+
 static __attribute__((noinline)) int ex_in(struct eval *e, struct node *n, struct value *out)
 {
 	struct value keys[BSTAP_MAXKEYS];
+	if (has_wildcard(&n->u.in.keys)) {
+		bool found;
+		if (wildcard_keys(e, n->u.in.arr, &n->u.in.keys, false, &found) < 0)
+			return -1;
+		set_long(out, found);
+		return 0;
+	}
 	struct sym *s = sym_of(e, n->u.in.arr);
 	if (!s || eval_keys(e, &n->u.in.keys, keys) < 0)
 		return -1;
@@ -864,7 +975,19 @@ struct sort_ctx {
 	int col;	/* 0-based key column, or -1 for the value */
 	int dir;
 	bool stats;
+	enum op agg;	/* statistics by value: which aggregate (OP_NONE: @count) */
 };
+
+static int64_t agg_of(const struct stat_value *s, enum op agg)
+{
+	switch (agg) {
+	case OP_SUM: return s->sum;
+	case OP_MIN: return s->min;
+	case OP_MAX: return s->max;
+	case OP_AVG: return s->count ? s->sum / s->count : 0;
+	default: return s->count;
+	}
+}
 
 static int cmp_keys_from(const struct store_entry *a, const struct store_entry *b, int skip)
 {
@@ -886,8 +1009,10 @@ static int cmp_entries(const void *pa, const void *pb)
 	const struct store_entry *a = pa, *b = pb;
 	int c;
 	if (g_sort->col < 0) {
-		if (g_sort->stats)
-			c = a->stat.count < b->stat.count ? -1 : a->stat.count > b->stat.count;
+		if (g_sort->stats) {
+			int64_t x = agg_of(&a->stat, g_sort->agg), y = agg_of(&b->stat, g_sort->agg);
+			c = x < y ? -1 : x > y;
+		}
 		else
 			c = cmp_val(&a->val, &b->val);
 	} else {
@@ -898,8 +1023,54 @@ static int cmp_entries(const void *pa, const void *pb)
 	return cmp_keys_from(a, b, g_sort->col);
 }
 
+/* foreach ([count =] bucket in @hist_*(s)): every bucket index in order (stap's translator). */
+static __attribute__((noinline)) int run_hist_foreach(struct eval *e, struct node *n, enum flow *fl)
+{
+	int64_t limit = INT64_MAX;
+	if (n->u.foreach.limit) {
+		struct value lv;
+		if (ex(e, n->u.foreach.limit, &lv) < 0)
+			return aborted(e, fl);
+		limit = lv.num;
+	}
+	struct stat_value *sv = malloc(sizeof(*sv));
+	if (!sv)
+		return fail_plain(e, "out of memory");
+	const struct sym *s;
+	int rc = stat_fetch(e, n->u.foreach.arr, sv, &s);
+	if (rc == 0)
+		rc = fail_at(e, n->u.foreach.arr, "empty aggregate");	/* as stap's translator */
+	if (rc < 0) {
+		free(sv);
+		return aborted(e, fl);
+	}
+	rc = 0;
+	*fl = FL_NORMAL;
+	for (uint32_t b = 0; b < s->stat.nbuckets && b < STAT_MAX_BUCKETS && (int64_t)b < limit; b++) {
+		charge(e);
+		if ((rc = check_actions(e, n)) < 0)
+			break;
+		struct lval lv;
+		struct value v;
+		set_long(&v, b);
+		if ((rc = lval_of(e, n->u.foreach.vars.v[0], &lv)) < 0 || (rc = lval_set(e, &lv, &v)) < 0)
+			break;
+		if (n->u.foreach.value) {
+			set_long(&v, sv->hist[b]);
+			if ((rc = lval_of(e, n->u.foreach.value, &lv)) < 0 || (rc = lval_set(e, &lv, &v)) < 0)
+				break;
+		}
+		if ((rc = st_run(e, n->u.foreach.body, fl)) < 0 || loop_exit(fl))
+			break;
+	}
+	free(sv);
+	return rc;
+}
+
 static __attribute__((noinline)) int run_foreach(struct eval *e, struct node *n, enum flow *fl)
 {
+	if (n->u.foreach.arr->kind == N_STATOP)
+		return run_hist_foreach(e, n, fl);
 	struct sym *arr = sym_of(e, n->u.foreach.arr);
 	if (!arr)
 		return -1;
@@ -918,7 +1089,8 @@ static __attribute__((noinline)) int run_foreach(struct eval *e, struct node *n,
 	bool stats = arr->type == T_STATS;
 	if (n->u.foreach.sort_dir && cnt > 1) {
 		int sc = n->u.foreach.sort_col;
-		struct sort_ctx ctx = { sc == FOREACH_SORT_VALUE || sc < 0 ? -1 : sc - 1, n->u.foreach.sort_dir, stats };
+		struct sort_ctx ctx = { sc == FOREACH_SORT_VALUE || sc < 0 ? -1 : sc - 1,
+					n->u.foreach.sort_dir, stats, n->u.foreach.sort_agg };
 		if (ctx.col >= (int)ents[0].nkeys)
 			ctx.col = 0;
 		const struct sort_ctx *saved = g_sort;
@@ -978,6 +1150,10 @@ static __attribute__((noinline)) int st_delete(struct eval *e, struct node *n, e
 	if (!s)
 		return e->failed ? -1 : fail_at(e, n, "cannot delete this");
 	int rc;
+	if (t->kind == N_INDEX && has_wildcard(&t->u.index.keys)) {
+		bool found;
+		return wildcard_keys(e, base, &t->u.index.keys, true, &found) < 0 ? aborted(e, fl) : 0;
+	}
 	if (t->kind == N_INDEX) {
 		struct value keys[BSTAP_MAXKEYS];
 		if (eval_keys(e, &t->u.index.keys, keys) < 0)

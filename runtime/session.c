@@ -330,11 +330,15 @@ static void autoprint(struct sess *s)
 			continue;
 		if (!g->nkeys) {
 			if (g->type == MT_STATS) {
-				struct stat_value st = { 0 };
+				struct stat_value st;
+				memset(&st, 0, sizeof(st));
 				s->ops->stat_get(s->sctx, gid, NULL, 0, &st);
 				strbuf_reset(o);
 				strbuf_puts(o, g->name);
-				print_stat(o, &st);
+				if (st.count)
+					print_stat(o, &st);
+				else	/* stap's text for an empty one (PR7053) */
+					strbuf_puts(o, " @count=0x0\n");
 			} else {
 				struct value v = { .type = g->type == MT_STRING ? T_STRING : T_LONG };
 				s->ops->get(s->sctx, gid, NULL, 0, &v);
@@ -439,6 +443,7 @@ static int open_store(struct sess *s)
 			if (g->max_entries || s->prog->maxmapentries)
 				store_mem_set_max(s->smem, i, g->max_entries ? g->max_entries
 									 : s->prog->maxmapentries);
+			store_mem_set_stat(s->smem, i, &g->stat, g->wrap);
 		}
 		s->ops = &store_mem_ops;
 		s->sctx = s->smem;

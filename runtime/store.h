@@ -2,6 +2,7 @@
 #ifndef BSTAP_STORE_H
 #define BSTAP_STORE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include "prog/value.h"
@@ -60,5 +61,7 @@ struct store_mem *store_mem_new(void);
 void store_mem_free(struct store_mem *s);	/* accepts NULL */
 /* Capacity of array gid (default BSTAP_MAXMAPENTRIES); a set/stat_add of a new key past it is -ENOSPC. */
 void store_mem_set_max(struct store_mem *s, uint32_t gid, uint32_t max_entries);
+/* How statistics global gid is kept (spec may be NULL), and whether it wraps around (global a%). */
+void store_mem_set_stat(struct store_mem *s, uint32_t gid, const struct stat_spec *spec, bool wrap);
 
 #endif

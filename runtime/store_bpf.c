@@ -173,7 +173,7 @@ static int sb_exists(void *ctx, uint32_t gid, const struct value *keys, uint32_t
 	unsigned char key[KEYBUF];
 	if (!encode_key(g, keys, nkeys, key))
 		return 0;	/* a string too long for the key field: no such element */
-	unsigned char *val = malloc((size_t)s->ncpus * 32 + BSTAP_MAXSTRINGLEN);
+	unsigned char *val = malloc((size_t)s->ncpus * g->value_size + BSTAP_MAXSTRINGLEN);
 	if (!val)
 		return -ENOMEM;
 	int r = bpf_map_lookup_elem(s->fds[gid], key, val) ? (errno == ENOENT ? 0 : -errno) : 1;
@@ -192,7 +192,7 @@ static int sb_del(void *ctx, uint32_t gid, const struct value *keys, uint32_t nk
 		return 0;	/* a string too long for the key field: no such element */
 	if (!g->nkeys) {
 		/* a scalar lives in an array map slot: reset it */
-		size_t sz = g->percpu ? (size_t)s->ncpus * 32 : BSTAP_MAXSTRINGLEN;
+		size_t sz = g->percpu ? (size_t)s->ncpus * g->value_size : BSTAP_MAXSTRINGLEN;
 		unsigned char *zero = calloc(1, sz);
 		if (!zero)
 			return -ENOMEM;
@@ -251,21 +251,11 @@ static int sb_clear(void *ctx, uint32_t gid)
 	return err;
 }
 
-static void merge_stats(const unsigned char *vals, int ncpus, struct stat_value *out)
+static void merge_stats(const struct meta_global *g, const unsigned char *vals, int ncpus,
+			struct stat_value *out)
 {
-	memset(out, 0, sizeof(*out));
-	for (int c = 0; c < ncpus; c++) {
-		struct stat_value v;
-		memcpy(&v, vals + (size_t)c * 32, sizeof(v));
-		if (!v.count)
-			continue;
-		if (!out->count || v.min < out->min)
-			out->min = v.min;
-		if (!out->count || v.max > out->max)
-			out->max = v.max;
-		out->count += v.count;
-		out->sum = (int64_t)((uint64_t)out->sum + (uint64_t)v.sum);
-	}
+	/* libbpf hands per-CPU values 8-byte aligned, each value_size bytes (a multiple of 8) */
+	stat_merge(&g->stat, (const int64_t *)(const void *)vals, (uint32_t)ncpus, out);
 }
 
 static int sb_stat_add(void *ctx, uint32_t gid, const struct value *keys, uint32_t nkeys, int64_t v)
@@ -277,7 +267,7 @@ static int sb_stat_add(void *ctx, uint32_t gid, const struct value *keys, uint32
 	unsigned char key[KEYBUF];
 	if (!encode_key(g, keys, nkeys, key))
 		return -ENAMETOOLONG;	/* cannot happen: pass 3 sized the field for every store */
-	unsigned char *vals = calloc((size_t)s->ncpus, 32);
+	int64_t *vals = calloc((size_t)s->ncpus, g->value_size);
 	if (!vals)
 		return -ENOMEM;
 	if (bpf_map_lookup_elem(s->fds[gid], key, vals) && errno != ENOENT) {
@@ -285,15 +275,7 @@ static int sb_stat_add(void *ctx, uint32_t gid, const struct value *keys, uint32
 		return -errno;
 	}
 	/* userspace samples go into CPU 0's slot; reads merge every CPU anyway */
-	struct stat_value st;
-	memcpy(&st, vals, sizeof(st));
-	if (!st.count || v < st.min)
-		st.min = v;
-	if (!st.count || v > st.max)
-		st.max = v;
-	st.count++;
-	st.sum = (int64_t)((uint64_t)st.sum + (uint64_t)v);
-	memcpy(vals, &st, sizeof(st));
+	stat_add(&g->stat, vals, v);
 	int r = bpf_map_update_elem(s->fds[gid], key, vals, BPF_ANY) ? (errno == E2BIG ? -ENOSPC : -errno) : 0;
 	free(vals);
 	return r;
@@ -309,14 +291,14 @@ static int sb_stat_get(void *ctx, uint32_t gid, const struct value *keys, uint32
 	unsigned char key[KEYBUF];
 	if (!encode_key(g, keys, nkeys, key))
 		return 0;
-	unsigned char *vals = calloc((size_t)s->ncpus, 32);
+	unsigned char *vals = calloc((size_t)s->ncpus, g->value_size);
 	if (!vals)
 		return -ENOMEM;
 	int r = 0;
 	if (bpf_map_lookup_elem(s->fds[gid], key, vals)) {
 		r = errno == ENOENT ? 0 : -errno;
 	} else {
-		merge_stats(vals, s->ncpus, out);
+		merge_stats(g, vals, s->ncpus, out);
 		r = out->count > 0;
 	}
 	free(vals);
@@ -333,7 +315,7 @@ static int sb_snapshot(void *ctx, uint32_t gid, struct store_entry **out, size_t
 	*n = 0;
 	size_t cap = 0;
 	unsigned char key[KEYBUF], next[KEYBUF];
-	unsigned char *vals = calloc((size_t)s->ncpus, 32 + BSTAP_MAXSTRINGLEN);
+	unsigned char *vals = calloc((size_t)s->ncpus, g->value_size + BSTAP_MAXSTRINGLEN);
 	if (!vals)
 		return -ENOMEM;
 	const void *prev = NULL;
@@ -359,7 +341,7 @@ static int sb_snapshot(void *ctx, uint32_t gid, struct store_entry **out, size_t
 		e->nkeys = g->nkeys;
 		decode_key(g, key, e->keys);
 		if (g->percpu)
-			merge_stats(vals, s->ncpus, &e->stat);
+			merge_stats(g, vals, s->ncpus, &e->stat);
 		else
 			decode_val(g, vals, &e->val);
 	}

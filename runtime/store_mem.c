@@ -19,11 +19,9 @@ struct mem_entry {
 	uint8_t nkeys;
 	bool is_stat;
 	bool has_str;			/* the value is the string after the keys */
-	union {
-		int64_t num;
-		struct stat_value stat;
-	} u;
-	unsigned char data[];
+	uint64_t seq;			/* insertion order, for wrap-around arrays */
+	int64_t num;
+	unsigned char data[];		/* keys, then a string value or a statistic's words */
 };
 
 /* The most bytes keys take encoded. */
@@ -33,6 +31,9 @@ struct mem_global {
 	struct mem_entry **buckets;
 	size_t nbuckets, count;
 	uint32_t max_entries;
+	bool wrap;			/* full: the oldest element makes room */
+	uint64_t seq;
+	struct stat_spec spec;		/* statistics: their histogram and variance */
 };
 
 struct store_mem {
@@ -100,6 +101,32 @@ void store_mem_set_max(struct store_mem *s, uint32_t gid, uint32_t max_entries)
 	struct mem_global *g = global(s, gid);
 	if (g)
 		g->max_entries = max_entries ? max_entries : BSTAP_MAXMAPENTRIES;
+}
+
+void store_mem_set_stat(struct store_mem *s, uint32_t gid, const struct stat_spec *spec, bool wrap)
+{
+	struct mem_global *g = global(s, gid);
+	if (g) {
+		if (spec)
+			g->spec = *spec;
+		g->wrap = wrap;
+	}
+}
+
+/* Wrap-around: drop the element inserted first. */
+static void evict_oldest(struct mem_global *g)
+{
+	struct mem_entry **old = NULL;
+	for (size_t b = 0; b < g->nbuckets; b++)
+		for (struct mem_entry **pp = &g->buckets[b]; *pp; pp = &(*pp)->next)
+			if ((*pp)->nkeys && (!old || (*pp)->seq < (*old)->seq))
+				old = pp;
+	if (old) {
+		struct mem_entry *m = *old;
+		*old = m->next;
+		free(m);
+		g->count--;
+	}
 }
 
 /* Keys encoded as an element stores them; the length. */
@@ -203,6 +230,8 @@ static struct mem_entry **lookup(struct store_mem *s, uint32_t gid, const struct
 	if (!create)
 		return NULL;
 	/* Scalars (no keys) never count against the capacity. */
+	if (nkeys && g->count >= g->max_entries && g->wrap && g->count)
+		evict_oldest(g);
 	if (nkeys && g->count >= g->max_entries) {
 		*err = -ENOSPC;
 		return NULL;
@@ -213,6 +242,7 @@ static struct mem_entry **lookup(struct store_mem *s, uint32_t gid, const struct
 		return NULL;
 	}
 	m->hash = h;
+	m->seq = g->seq++;
 	m->nkeys = (uint8_t)nkeys;
 	m->klen = klen;
 	memcpy(m->data, k, klen);
@@ -236,7 +266,7 @@ static int mem_get(void *ctx, uint32_t gid, const struct value *keys, uint32_t n
 		snprintf(out->str, sizeof(out->str), "%s", (const char *)m->data + m->klen);
 	} else {
 		out->type = T_LONG;
-		out->num = m->u.num;
+		out->num = m->num;
 	}
 	return 1;
 }
@@ -263,7 +293,7 @@ static int mem_set(void *ctx, uint32_t gid, const struct value *keys, uint32_t n
 	}
 	m->has_str = str;
 	m->is_stat = false;
-	m->u.num = str ? 0 : v->num;
+	m->num = str ? 0 : v->num;
 	return 0;
 }
 
@@ -299,23 +329,38 @@ static int mem_clear(void *ctx, uint32_t gid)
 static int mem_stat_add(void *ctx, uint32_t gid, const struct value *keys, uint32_t nkeys, int64_t v)
 {
 	int err;
-	struct mem_entry **pp = lookup(ctx, gid, keys, nkeys, true, 0, &err);
+	struct mem_global *g = global(ctx, gid);
+	if (!g)
+		return -ENOMEM;
+	size_t bytes = 8 * (size_t)stat_words(&g->spec);
+	struct mem_entry **pp = lookup(ctx, gid, keys, nkeys, true, bytes, &err);
 	if (!pp)
 		return err;
 	struct mem_entry *m = *pp;
 	if (!m->is_stat) {
-		memset(&m->u, 0, sizeof(m->u));
+		/* it held a long or a string (a program read from a damaged file): make room */
+		{
+			struct mem_entry *nm = realloc(m, sizeof(*m) + m->klen + bytes);
+			if (!nm)
+				return -ENOMEM;
+			*pp = m = nm;
+		}
+		memset(m->data + m->klen, 0, bytes);
 		m->is_stat = true;
 		m->has_str = false;
 	}
-	struct stat_value *st = &m->u.stat;
-	if (st->count == 0 || v < st->min)
-		st->min = v;
-	if (st->count == 0 || v > st->max)
-		st->max = v;
-	st->count++;
-	st->sum = (int64_t)((uint64_t)st->sum + (uint64_t)v);	/* wraps like the BPF side */
+	int64_t w[STAT_HDR_WORDS + STAT_MAX_BUCKETS];
+	memcpy(w, m->data + m->klen, bytes);	/* the words may be unaligned after the keys */
+	stat_add(&g->spec, w, v);
+	memcpy(m->data + m->klen, w, bytes);
 	return 0;
+}
+
+static void entry_stat(const struct mem_global *g, const struct mem_entry *m, struct stat_value *out)
+{
+	int64_t w[STAT_HDR_WORDS + STAT_MAX_BUCKETS];
+	memcpy(w, m->data + m->klen, 8 * (size_t)stat_words(&g->spec));
+	stat_merge(&g->spec, w, 1, out);
 }
 
 static int mem_stat_get(void *ctx, uint32_t gid, const struct value *keys, uint32_t nkeys,
@@ -325,10 +370,10 @@ static int mem_stat_get(void *ctx, uint32_t gid, const struct value *keys, uint3
 	struct mem_entry **pp = lookup(ctx, gid, keys, nkeys, false, 0, &err);
 	if (!pp)
 		return err;
-	if (!(*pp)->is_stat || (*pp)->u.stat.count == 0)
+	if (!(*pp)->is_stat)
 		return 0;
-	*out = (*pp)->u.stat;
-	return 1;
+	entry_stat(global(ctx, gid), *pp, out);
+	return out->count > 0;
 }
 
 static int mem_snapshot(void *ctx, uint32_t gid, struct store_entry **out, size_t *n)
@@ -351,13 +396,13 @@ static int mem_snapshot(void *ctx, uint32_t gid, struct store_entry **out, size_
 			e->nkeys = m->nkeys;
 			decode_keys(m, e->keys);
 			if (m->is_stat) {
-				e->stat = m->u.stat;
+				entry_stat(g, m, &e->stat);
 			} else if (m->has_str) {
 				e->val.type = T_STRING;
 				snprintf(e->val.str, sizeof(e->val.str), "%s", (const char *)m->data + m->klen);
 			} else {
 				e->val.type = T_LONG;
-				e->val.num = m->u.num;
+				e->val.num = m->num;
 			}
 		}
 	}
