@@ -364,6 +364,486 @@ static __always_inline char *bstap_execname(char *dst)
 	return dst;
 }
 
+/* ---- the standard function library (bpf/gen_funcs.c writes the calls) ---- */
+#define BSTAP_M (BSTAP_MAXSTR - 1)
+
+/*
+ * The loops below keep their state in scratch (w: BSTAP_FN_WORK bytes), not on the stack: the
+ * verifier tracks no values in map memory, so it checks each callback once instead of walking
+ * every iteration. bpf_loop()'s context is a stack slot holding the pointer.
+ */
+#define BSTAP_FN_WORK 64
+struct bstap_lp {
+	void *st;		/* the scalar state, in scratch */
+	const char *a, *b, *c;	/* pointers stay here: loaded from map memory they are scalars */
+	char *o;
+};
+
+/* A runtime error with a fixed text (site: an ERR_FAULT site); the caller unwinds. */
+static __always_inline void bstap_fn_error(struct bstap_scratch *S, u32 site, const char *msg)
+{
+	bpf_probe_read_kernel_str(S->errmsg, BSTAP_MAXSTR, msg);
+	S->err = BSTAP_UNWIND_ERROR;
+	S->err_site = site;
+}
+
+/* Row i of a table of n names w bytes wide, or "" */
+static __always_inline char *bstap_name(char *dst, s64 i, const char *tab, u32 n, u32 w)
+{
+	dst[0] = 0;
+	if (i >= 0 && i < n)
+		bpf_probe_read_kernel_str(dst, w, tab + (u64)i * w);
+	return dst;
+}
+
+/* sprintf("%#o", v) as stap's runtime: "0" and the digits, so 0 is "00" */
+static __always_inline char *bstap_octal(char *dst, u64 v)
+{
+	char t[32];
+	int n = 0;
+	dst[0] = '0';
+	dst[1] = 0;
+	for (int i = 0; i < 22; i++) {
+		t[i] = '0' + (v & 7);
+		v >>= 3;
+		n = i + 1;
+		if (!v)
+			break;
+	}
+	for (int k = 0; k < 22; k++) {
+		if (k >= n)
+			break;
+		dst[1 + k] = t[(n - 1 - k) & 31];
+		dst[2 + k] = 0;
+	}
+	return dst;
+}
+
+/* return_str(fmt, r); name: errno_str(r) */
+static __always_inline char *bstap_return_str(char *dst, s64 fmt, s64 r, const char *name)
+{
+	if (r < 0 && name[0]) {
+		u64 d[2] = { (u64)r, (u64)name };
+		bpf_snprintf(dst, BSTAP_MAXSTR, "%lld (%s)", d, sizeof(d));
+	} else if (fmt == 2) {
+		u64 d[1] = { (u64)r };
+		bpf_snprintf(dst, BSTAP_MAXSTR, "0x%llx", d, sizeof(d));
+	} else if (fmt == 3) {
+		bstap_octal(dst, (u64)r);
+	} else {
+		u64 d[1] = { (u64)r };
+		bpf_snprintf(dst, BSTAP_MAXSTR, "%lld", d, sizeof(d));
+	}
+	return dst;
+}
+
+/* stap's _stp_text_str, one character per bpf_loop() step */
+struct bstap_txt {
+	s32 ip, op, inlen, outlen, c, esc, esc_len, esc_set, buffer;
+};
+
+static long bstap_txt_step(u32 i, void *ctx)
+{
+	struct bstap_lp *lp = ctx;
+	struct bstap_txt *t = lp->st;
+	const char *in = lp->a;
+	char *o = lp->o;
+	if (t->inlen <= 0)
+		return 1;
+	u32 p = t->ip & BSTAP_M;
+	int b = (unsigned char)in[p];
+	int need = 0, c = b, n = 1, size = t->inlen - 1;
+	if ((b & 0xE0) == 0xC0 && size >= 1) {
+		need = 2;
+		c = b & 0x1F;
+	} else if ((b & 0xF0) == 0xE0 && size >= 2) {
+		need = 3;
+		c = b & 0xF;
+	} else if ((b & 0xF8) == 0xF0 && size >= 3) {
+		need = 4;
+		c = b & 0x7;
+	}
+	if (need) {
+		int ok = 1;
+		for (int k = 1; k < 4; k++) {
+			if (k >= need)
+				break;
+			int b2 = (unsigned char)in[(p + k) & BSTAP_M];
+			if ((b2 & 0xC0) != 0x80) {
+				ok = 0;
+				break;
+			}
+			c = (c << 6) | (b2 & 0x3F);
+		}
+		if (ok && !((c >= 0xD800 && c <= 0xDFFF) || c > 0x10FFFF || c < 0x80 ||
+			    (need == 3 && c < 0x800) || (need == 4 && c < 0x10000)))
+			n = need;
+		else
+			c = b;
+	}
+	t->c = c;
+	if ((c == 0 && !t->buffer) || t->outlen <= 0)
+		return 1;
+	t->ip += n;
+	t->inlen -= n;
+	u32 op = t->op;
+	int num;
+	if (n > 1) {
+		num = c <= 0xFFFF ? 6 : 10;
+		if (!t->esc_set && t->outlen - 3 < num) {
+			t->esc = op;
+			t->esc_len = num;
+			t->esc_set = 1;
+		}
+		if (t->outlen < num)
+			return 1;
+		o[op & BSTAP_M] = '\\';
+		o[(op + 1) & BSTAP_M] = c <= 0xFFFF ? 'u' : 'U';
+		for (int k = 0; k < 8; k++) {
+			if (k >= num - 2)
+				break;
+			int nib = (c >> ((num - 3 - k) * 4)) & 0xF;
+			o[(op + 2 + k) & BSTAP_M] = nib < 10 ? '0' + nib : 'A' + nib - 10;
+		}
+	} else if (c >= 32 && c < 127 && c != '"' && c != '\\') {
+		num = 1;
+		o[op & BSTAP_M] = c;
+	} else {
+		char l = 0;
+		switch (c) {
+		case '\a': l = 'a'; break;
+		case '\b': l = 'b'; break;
+		case '\f': l = 'f'; break;
+		case '\n': l = 'n'; break;
+		case '\r': l = 'r'; break;
+		case '\t': l = 't'; break;
+		case '\v': l = 'v'; break;
+		case '"': l = '"'; break;
+		case '\\': l = '\\'; break;
+		}
+		num = l ? 2 : 4;
+		if (!t->esc_set && t->outlen - 3 < num) {
+			t->esc = op;
+			t->esc_len = num;
+			t->esc_set = 1;
+		}
+		if (t->outlen < num)
+			return 1;
+		o[op & BSTAP_M] = '\\';
+		if (l) {
+			o[(op + 1) & BSTAP_M] = l;
+		} else {
+			o[(op + 1) & BSTAP_M] = '0' + ((c >> 6) & 3);
+			o[(op + 2) & BSTAP_M] = '0' + ((c >> 3) & 7);
+			o[(op + 3) & BSTAP_M] = '0' + (c & 7);
+		}
+	}
+	t->op = op + num;
+	t->outlen -= num;
+	return 0;
+}
+
+static __always_inline char *bstap_text_str(char *w, char *out, const char *in, s64 inlen,
+					    s64 outlen, int quoted, int buffer)
+{
+	struct bstap_txt *tp = (void *)w;
+	*tp = (struct bstap_txt){ .buffer = buffer };
+	struct bstap_lp lp = { tp, in, 0, 0, out };
+	if (inlen <= 0 || inlen > BSTAP_M)
+		inlen = BSTAP_M;
+	if (outlen <= 0 || outlen > BSTAP_M)
+		outlen = BSTAP_M;
+	if (quoted) {
+		outlen = (outlen > 5 ? outlen : 5) - 2;
+		out[0] = '"';
+		tp->op = 1;
+	}
+	tp->inlen = inlen;
+	tp->outlen = outlen;
+	bpf_loop(BSTAP_MAXSTR, bstap_txt_step, &lp, 0);
+	s32 op = tp->op;
+	if (quoted) {
+		if (tp->c && tp->inlen > 0) {
+			s32 tr = op - 3 + tp->outlen;
+			op = tp->esc_set && tp->esc < tr && tr < tp->esc + tp->esc_len ? tp->esc : tr;
+			out[op & BSTAP_M] = '"';
+			out[(op + 1) & BSTAP_M] = '.';
+			out[(op + 2) & BSTAP_M] = '.';
+			out[(op + 3) & BSTAP_M] = '.';
+			op += 4;
+		} else {
+			out[op & BSTAP_M] = '"';
+			op++;
+		}
+	}
+	out[op & BSTAP_M] = 0;
+	return out;
+}
+
+/* user_string_quoted(addr), user_string_n_quoted(addr, n[, outlen]): stap's catch gives the
+ * address as "0x.." when the read faults (tmp: a MAXSTR buffer for the raw string) */
+static __always_inline char *bstap_ustr_quoted(char *w, char *out, char *tmp, u64 addr, s64 n,
+					       s64 outlen)
+{
+	u32 lim = n < 0 || n >= BSTAP_MAXSTR ? BSTAP_MAXSTR : (u32)n + 1;
+	if (lim < 1)
+		lim = 1;
+	if (lim > BSTAP_MAXSTR)
+		lim = BSTAP_MAXSTR;
+	long r = bpf_probe_read_user_str(tmp, lim, (const void *)addr);
+	if (r < 0) {
+		u64 d[1] = { addr };
+		bpf_snprintf(out, BSTAP_MAXSTR, "0x%llx", d, sizeof(d));
+		return out;
+	}
+	bstap_text_str(w, out, tmp, BSTAP_MAXSTR, BSTAP_MAXSTR, 1, 0);
+	if (outlen < 0)
+		return out;
+	long len = bpf_probe_read_kernel_str(tmp, BSTAP_MAXSTR, out) - 1;
+	if (len > outlen - 2) {
+		s64 k = outlen - 4;
+		if (k < 0)
+			k = 0;
+		if (k > len)
+			k = len;
+		out[k & BSTAP_M] = '"';
+		out[(k + 1) & BSTAP_M] = '.';
+		out[(k + 2) & BSTAP_M] = '.';
+		out[(k + 3) & BSTAP_M] = '.';
+		out[(k + 4) & BSTAP_M] = 0;
+		out[BSTAP_M] = 0;
+	}
+	return out;
+}
+
+/* user_buffer_quoted(addr, inlen, outlen) */
+static __always_inline char *bstap_ubuf_quoted(char *w, char *out, char *tmp, u64 addr,
+					       s64 inlen, s64 outlen)
+{
+	out[0] = 0;
+	if (outlen <= 0)
+		return out;
+	if (outlen > BSTAP_MAXSTR)
+		outlen = BSTAP_MAXSTR;
+	u32 il = inlen <= 0 || inlen > BSTAP_M ? BSTAP_M : (u32)inlen;
+	if (il < 1)
+		il = 1;
+	if (il > BSTAP_M)
+		il = BSTAP_M;
+	if (bpf_probe_read_user(tmp, il, (const void *)addr)) {
+		u64 d[1] = { addr };
+		bpf_snprintf(out, (u32)outlen, "0x%llx", d, sizeof(d));
+		return out;
+	}
+	return bstap_text_str(w, out, tmp, il, outlen, 1, 1);
+}
+
+/* substr(s, start, length) */
+static __always_inline char *bstap_substr(char *out, char *tmp, const char *s, s64 start, s64 length)
+{
+	s64 len = length + 1;
+	s64 sl = bstap_strlen(tmp, s);
+	out[0] = 0;
+	if (len < 0)
+		len = 0;
+	if (len > BSTAP_MAXSTR)
+		len = BSTAP_MAXSTR;
+	if (start >= 0 && start < sl && len > 0)
+		bpf_probe_read_kernel_str(out, (u32)len, s + (start & BSTAP_M));
+	return out;
+}
+
+/* strpos(h, n): first position of n in h, or -1; one (position, matched) pair per step */
+struct bstap_find {
+	s32 i, j, r;
+};
+
+static long bstap_find_step(u32 k, void *ctx)
+{
+	struct bstap_lp *lp = ctx;
+	struct bstap_find *f = lp->st;
+	char nc = lp->b[f->j & BSTAP_M];
+	if (!nc || f->j >= BSTAP_M) {
+		f->r = f->i;
+		return 1;
+	}
+	char hc = f->i + f->j < BSTAP_M ? lp->a[(f->i + f->j) & BSTAP_M] : 0;
+	if (hc == nc) {
+		f->j++;
+		return 0;
+	}
+	if (!hc)
+		return 1;
+	f->i++;
+	f->j = 0;
+	return 0;
+}
+
+static __always_inline s64 bstap_strpos(char *w, const char *h, const char *n)
+{
+	struct bstap_find *f = (void *)w;
+	*f = (struct bstap_find){ 0, 0, -1 };
+	struct bstap_lp lp = { f, h, n, 0, 0 };
+	bpf_loop(BSTAP_MAXSTR * BSTAP_MAXSTR, bstap_find_step, &lp, 0);
+	return f->r;
+}
+
+/* str_replace(s, search, repl): out needs MAXSTR bytes of scratch after it */
+struct bstap_repl {
+	s32 p, j, op;
+};
+
+static long bstap_repl_step(u32 k, void *ctx)
+{
+	struct bstap_lp *lp = ctx;
+	struct bstap_repl *x = lp->st;
+	if (x->op >= BSTAP_M)
+		return 1;
+	char nc = lp->b[x->j & BSTAP_M];
+	if (!nc) {
+		u32 op = x->op & BSTAP_M;
+		long room = BSTAP_MAXSTR - op;
+		if (room > 0 && room <= BSTAP_MAXSTR) {
+			long r = bpf_probe_read_kernel_str(lp->o + op, room, lp->c);
+			if (r > 0)
+				x->op += r - 1;
+		}
+		x->p += x->j;
+		x->j = 0;
+		return 0;
+	}
+	char hc = x->p + x->j < BSTAP_M ? lp->a[(x->p + x->j) & BSTAP_M] : 0;
+	if (hc == nc) {
+		x->j++;
+		return 0;
+	}
+	char c = x->p < BSTAP_M ? lp->a[x->p & BSTAP_M] : 0;
+	if (!c)
+		return 1;
+	lp->o[x->op & BSTAP_M] = c;
+	x->op++;
+	x->p++;
+	x->j = 0;
+	return 0;
+}
+
+static __always_inline char *bstap_str_replace(char *w, char *out, const char *s,
+					       const char *n, const char *r)
+{
+	if (!n[0]) {
+		bstap_strcpy(out, s);
+		return out;
+	}
+	struct bstap_repl *x = (void *)w;
+	*x = (struct bstap_repl){ 0, 0, 0 };
+	struct bstap_lp lp = { x, s, n, r, out };
+	bpf_loop(BSTAP_MAXSTR * BSTAP_MAXSTR, bstap_repl_step, &lp, 0);
+	out[x->op & BSTAP_M] = 0;
+	out[BSTAP_M] = 0;
+	return out;
+}
+
+/* strtol(s, base) as the kernel's simple_strtol */
+struct bstap_tol {
+	s32 p;
+	s64 base;
+	u64 v;
+};
+
+static long bstap_tol_step(u32 k, void *ctx)
+{
+	struct bstap_lp *lp = ctx;
+	struct bstap_tol *t = lp->st;
+	if (t->p >= BSTAP_M)
+		return 1;
+	int ch = (unsigned char)lp->a[t->p & BSTAP_M], d;
+	if (ch >= '0' && ch <= '9')
+		d = ch - '0';
+	else if (ch >= 'a' && ch <= 'z')
+		d = ch - 'a' + 10;
+	else if (ch >= 'A' && ch <= 'Z')
+		d = ch - 'A' + 10;
+	else
+		return 1;
+	if (d >= t->base)
+		return 1;
+	t->v = t->v * (u64)t->base + (u64)d;
+	t->p++;
+	return 0;
+}
+
+static __always_inline int bstap_isxdigit(int c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+static __always_inline s64 bstap_strtol(char *w, const char *s, s64 base)
+{
+	struct bstap_tol *t = (void *)w;
+	int neg = s[0] == '-';
+	u32 p = neg;
+	char c0 = s[p], c1 = s[p + 1], c2 = s[p + 2];
+	if (base == 0) {
+		if (c0 == '0' && (c1 == 'x' || c1 == 'X') && bstap_isxdigit(c2))
+			base = 16;
+		else if (c0 == '0')
+			base = 8;
+		else
+			base = 10;
+	}
+	if (base == 16 && c0 == '0' && (c1 == 'x' || c1 == 'X'))
+		p += 2;
+	*t = (struct bstap_tol){ p, base, 0 };
+	struct bstap_lp lp = { t, s, 0, 0, 0 };
+	bpf_loop(BSTAP_MAXSTR, bstap_tol_step, &lp, 0);
+	return neg ? (s64)(0 - t->v) : (s64)t->v;
+}
+
+/* stringat(s, pos) */
+static __always_inline s64 bstap_stringat(struct bstap_scratch *S, u32 site, char *tmp,
+					  const char *s, s64 pos)
+{
+	s64 sl = bstap_strlen(tmp, s);
+	if (pos >= 0 && pos < sl)
+		return (s64)(s8)s[pos & BSTAP_M];
+	bstap_fn_error(S, site, "Position out of bounds");
+	return 0;
+}
+
+/* ctime(t): "Thu Jan  1 00:00:00 1970", for t in stap's 32-bit range */
+static __always_inline char *bstap_ctime(struct bstap_scratch *S, u32 site, char *dst, s64 t)
+{
+	static const char wdays[7][4] = { "Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat" };
+	static const char mons[12][4] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun",
+					  "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
+	dst[0] = 0;
+	if (t > 2147483647LL) {
+		bstap_fn_error(S, site, "Time too far in the future to be converted");
+		return dst;
+	}
+	if (t < -2147483648LL) {
+		bstap_fn_error(S, site, "Time too far in the past to be converted");
+		return dst;
+	}
+	/* t moved 400 eras (160000 years) on keeps every division unsigned */
+	u64 ut = (u64)(t + 400LL * 146097 * 86400);
+	u64 days = ut / 86400, rem = ut % 86400;
+	u64 wday = (days + 4) % 7;	/* 146097 days are whole weeks */
+	/* civil date from days since 1970-01-01 (+ 400 eras), eras of 400 years */
+	u64 z = days + 719468;
+	u64 era = z / 146097, doe = z - era * 146097;
+	u64 yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	u64 doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	u64 mp = (5 * doy + 2) / 153;
+	u64 d = doy - (153 * mp + 2) / 5 + 1;
+	u64 m = mp < 10 ? mp + 3 : mp - 9;
+	s64 y = (s64)(yoe + era * 400) - 400LL * 400 + (m <= 2);
+	u64 a[7] = { (u64)&wdays[wday % 7][0], (u64)&mons[(m - 1) % 12][0], d, rem / 3600,
+		     rem % 3600 / 60, rem % 60, (u64)y };
+	bpf_snprintf(dst, BSTAP_MAXSTR, "%s %s %2llu %02llu:%02llu:%02llu %lld", a, sizeof(a));
+	return dst;
+}
+
 /* The kernel's task_struct, reduced to the fields we read; CO-RE relocates them against BTF. */
 struct task_struct {
 	struct task_struct *real_parent;

@@ -1,5 +1,6 @@
 /* Pass 3: emit BPF C for kernel-context probes; every statement carries its script location. */
 #include "gen.h"
+#include "gen_funcs.h"
 #include "gen_kinds.h"
 #include "gen_tvars.h"
 #include "prog/visit.h"
@@ -603,22 +604,21 @@ static const char *ex(struct gen *g, struct node *n)
 	}
 }
 
-/* Record the arguments into the ring buffer; userspace formats them with the fmt string. */
-static const char *emit_printf(struct gen *g, const char *fmt, struct node **args, uint32_t nargs,
-			       const struct loc *l)
+/* Record the arguments (C expressions) into the ring buffer; userspace formats them with fmt. */
+static const char *emit_printf_c(struct gen *g, const char *fmt, uint32_t nargs,
+				 const enum type *atypes, const char **cexpr)
 {
-	(void)l;
 	enum meta_type *types = arena_alloc(g->a, (nargs + 1) * sizeof(*types));
 	uint32_t k = g->uniq++;
 	const char *pre = "", *fields = "", *fill = "";
 	for (uint32_t i = 0; i < nargs; i++) {
-		types[i] = mtype(args[i]->type);
+		types[i] = mtype(atypes[i]);
 		if (types[i] == MT_STRING) {
-			pre = S(g, "%s const char *_a%u_%u = %s;", pre, k, i, ex(g, args[i]));
+			pre = S(g, "%s const char *_a%u_%u = %s;", pre, k, i, cexpr[i]);
 			fields = S(g, "%s char a%u[%u];", fields, i, MAXSTR);
 			fill = S(g, "%s bstap_strcpy(_r%u->a%u, _a%u_%u);", fill, k, i, k, i);
 		} else {
-			pre = S(g, "%s s64 _a%u_%u = %s;", pre, k, i, ex(g, args[i]));
+			pre = S(g, "%s s64 _a%u_%u = %s;", pre, k, i, cexpr[i]);
 			fields = S(g, "%s s64 a%u;", fields, i);
 			fill = S(g, "%s _r%u->a%u = _a%u_%u;", fill, k, i, k, i);
 		}
@@ -628,6 +628,35 @@ static const char *emit_printf(struct gen *g, const char *fmt, struct node **arg
 		 "if (_r%u) { _r%u->h.type = REC_PRINTF; _r%u->h.id = %u;%s bpf_ringbuf_submit(_r%u, 0); } "
 		 "else bstap_count_lost(); 0; })",
 		 pre, fields, k, k, k, k, k, id, fill, k);
+}
+
+/* Record the arguments into the ring buffer; userspace formats them with the fmt string. */
+static const char *emit_printf(struct gen *g, const char *fmt, struct node **args, uint32_t nargs,
+			       const struct loc *l)
+{
+	(void)l;
+	enum type *types = arena_alloc(g->a, (nargs + 1) * sizeof(*types));
+	const char **cexpr = arena_alloc(g->a, (nargs + 1) * sizeof(*cexpr));
+	for (uint32_t i = 0; i < nargs; i++) {
+		types[i] = args[i]->type;
+		cexpr[i] = ex(g, args[i]);
+	}
+	return emit_printf_c(g, fmt, nargs, types, cexpr);
+}
+
+/* What the standard function library's generator (bpf/gen_funcs.c) may call. */
+static const char *api_ex(void *g, struct node *n) { return ex(g, n); }
+static const char *api_full(void *g, struct node *n) { return full_buf(g, n); }
+static uint32_t api_tmp(void *g, uint32_t size) { return tmp(g, size); }
+static uint32_t api_uniq(void *g) { return ((struct gen *)g)->uniq++; }
+static uint32_t api_site(void *g, const char *near, const struct loc *l)
+{
+	return add_err(g, ERR_FAULT, near, l);
+}
+static const char *api_printf(void *g, const char *fmt, uint32_t n, const enum type *t,
+			      const char **c)
+{
+	return emit_printf_c(g, fmt, n, t, c);
 }
 
 static const char *call_builtin(struct gen *g, struct node *n)
@@ -706,9 +735,15 @@ static const char *call_builtin(struct gen *g, struct node *n)
 			 "if (S->err) { %s; } _s%u; })", k, tmp(g, MAXSTR), ex(g, a->v[0]),
 			 has_n ? ex(g, a->v[1]) : "-1", user, site, dflt, g->abort, k);
 	}
-	default:
+	default: {
+		struct gen_api api = { g, g->a, api_ex, api_full, api_tmp, api_site, api_printf,
+				       api_uniq, g->abort };
+		const char *r = gen_func_call(&api, n);
+		if (r)
+			return r;
 		bad(g, &n->loc, "'%s' cannot run in a kernel probe", n->u.call.name);
 		return "0";
+	}
 	}
 }
 
@@ -1691,7 +1726,8 @@ int gen_bpf_c(struct arena *a, struct diag *d, const struct program *p, struct g
 		kinds = S(&g, "#define BSTAP_NSITES %u\nstatic const volatile u8 bstap_site_kind[%u] = {",
 			  m->nerrs, m->nerrs ? m->nerrs : 1);
 		for (uint32_t i = 0; i < m->nerrs; i++)
-			kinds = S(&g, "%s%s%u", kinds, i % 16 ? ", " : "\n\t", m->errs[i].kind);
+			kinds = S(&g, "%s%s%u", kinds, !i ? "\n\t" : i % 16 ? ", " : ",\n\t",
+				  m->errs[i].kind);
 		kinds = S(&g, "%s\n};\n\n", kinds);
 	}
 	res->c_text = arena_printf(a,

@@ -309,6 +309,7 @@ struct program *elaborate(struct arena *a, struct diag *d, struct stp_file **fil
 		return NULL;
 	if (types_check(a, d, e.prog, files, nfiles, settings, nsettings) < 0 || diag_error_count(d))
 		return NULL;
+	funcs_fold(e.prog, e.env);
 	prune_dead_stores(a, e.prog);
 	if (placement_decide(a, d, e.prog) < 0)
 		return NULL;

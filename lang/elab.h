@@ -32,6 +32,9 @@ int targets_resolve(struct arena *a, struct diag *d, struct program *p);
 int types_check(struct arena *a, struct diag *d, struct program *p, struct stp_file **files,
 		int nfiles, const struct global_setting *settings, int nsettings);
 
+/* Standard functions known at compile time (HZ()) become numbers (lang/funcs_fold.c). */
+void funcs_fold(struct program *p, const struct family_env *env);
+
 /*
  * Where each handler runs (lang/placement.c): fills eprobe.place for timers, func.recursive
  * and func.in_kernel. Reports a recursive function a kernel probe calls; -1 then.

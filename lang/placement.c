@@ -115,6 +115,7 @@ static bool need(struct node *n, void *ctx)
 	switch (n->u.call.builtin) {
 	case B_PID: case B_TID: case B_PPID: case B_UID: case B_EXECNAME:
 	case B_USER_STRING: case B_USER_STRING_N: case B_KERNEL_STRING: case B_KERNEL_STRING_N:
+	case B_USER_STRING_QUOTED: case B_USER_STRING_N_QUOTED: case B_USER_BUFFER_QUOTED:
 		w->flags |= NEED_TASK;
 		break;
 	case B_SPRINT: case B_SPRINTLN: case B_SPRINTD: case B_SPRINTDLN:

@@ -1,5 +1,6 @@
 /* The userspace evaluator: walks the typed AST of begin/end/error (and userspace timer) handlers. */
 #include "runtime/eval.h"
+#include "runtime/eval_funcs.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -484,9 +485,14 @@ static __attribute__((noinline)) int call_builtin(struct eval *e, struct node *n
 		rc = fail_at(e, n, msg);
 		break;
 	}
-	default:
-		rc = fail_at(e, n, "unknown function");
+	default: {
+		/* the standard function library: runtime/eval_funcs.c */
+		char msg[128];
+		int r = evalf_call(n->u.call.builtin, a, na, out, &e->obuf, msg, sizeof(msg));
+		if (r != EVALF_OK)
+			rc = fail_at(e, n, r == EVALF_ERROR ? msg : "unknown function");
 		break;
+	}
 	}
 	free(a);
 	return rc;

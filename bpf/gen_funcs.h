@@ -1,0 +1,29 @@
+/* The standard function library in generated BPF C (errno_str, text_str, substr, ...). */
+#ifndef BSTAP_GEN_FUNCS_H
+#define BSTAP_GEN_FUNCS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include "prog/arena.h"
+#include "prog/ast.h"
+
+/* What gen.c lends the library's generator: its expression writer and scratch allocator. */
+struct gen_api {
+	void *g;
+	struct arena *a;
+	const char *(*ex)(void *g, struct node *n);		/* a C expression for n */
+	const char *(*full)(void *g, struct node *n);	/* a string in a whole MAXSTR buffer */
+	uint32_t (*tmp)(void *g, uint32_t size);		/* scratch offset of a temporary */
+	uint32_t (*site)(void *g, const char *near, const struct loc *l);	/* an ERR_FAULT site */
+	/* a printf record: fmt (stap's printf grammar), nargs C expressions of types t */
+	const char *(*printf_c)(void *g, const char *fmt, uint32_t nargs, const enum type *t,
+				const char **cexpr);
+	uint32_t (*uniq)(void *g);	/* a number for unique C names */
+	const char *abort;	/* the statement that unwinds after a runtime error */
+};
+
+/* The C expression for builtin call n, or NULL when n is not one of the library's. */
+const char *gen_func_call(struct gen_api *api, struct node *n);
+
+#endif
