@@ -17,12 +17,23 @@
  *                      delay, so that its openat comes before every action)
  *   --fork-exec        fork(); the child execs /bin/true with no arguments; the parent waits
  *   --sleep MS         nanosleep MS milliseconds (the task switches out)
+ *   --cpu N            sched_setaffinity(0) to CPU N alone (the task migrates there if it is
+ *                      on another CPU, and stays there)
+ *   --kill-child SIG   fork(); the child pauses; the parent sends it SIG with kill(2) (after
+ *                      the child has written one byte to a pipe) and waits for it
+ *   --udp K            send one K-byte UDP datagram to itself over 127.0.0.1 and receive it
  *
  * --report FILE: at the very end, write one line per fork-exec, "child PID STATUS", to FILE.
  * Nothing is printed on stdout; errors go to stderr with exit status 2. The binary is linked
  * statically where possible, so that no dynamic loader opens files before the actions.
  */
+
 #include <errno.h>
+#include <sched.h>
+#include <signal.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -83,7 +94,8 @@ int main(int argc, char **argv)
 			count_arg(argv[i + 2]);
 			i += 2;
 		} else if ((!strcmp(a, "--getppid") || !strcmp(a, "--getpid") ||
-			    !strcmp(a, "--getpgid") || !strcmp(a, "--sleep")) && i + 1 < argc) {
+			    !strcmp(a, "--getpgid") || !strcmp(a, "--sleep") || !strcmp(a, "--cpu") ||
+			    !strcmp(a, "--kill-child") || !strcmp(a, "--udp")) && i + 1 < argc) {
 			count_arg(argv[++i]);
 		} else if (!strcmp(a, "--write") && i + 1 < argc) {
 			count_arg(argv[++i]);
@@ -155,6 +167,57 @@ int main(int argc, char **argv)
 			statuses[nchildren++] = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 		} else if (!strcmp(a, "--sleep")) {
 			sleep_ms(count_arg(argv[++i]));
+		} else if (!strcmp(a, "--cpu")) {
+			cpu_set_t set;
+			CPU_ZERO(&set);
+			CPU_SET((int)count_arg(argv[++i]), &set);
+			if (syscall(SYS_sched_setaffinity, 0, sizeof set, &set) != 0)
+				die("sched_setaffinity failed");
+		} else if (!strcmp(a, "--kill-child")) {
+			if (nchildren == (int)(sizeof children / sizeof children[0]))
+				die("too many children");
+			long sig = count_arg(argv[++i]);
+			int p[2];
+			if (pipe(p))
+				die("pipe failed");
+			pid_t c = fork();
+			if (c < 0)
+				die("fork failed");
+			if (c == 0) {
+				syscall(SYS_write, p[1], "r", 1);
+				for (;;)
+					pause();
+			}
+			char r;
+			if (syscall(SYS_read, p[0], &r, 1) != 1)
+				die("the child did not start");
+			close(p[0]);
+			close(p[1]);
+			syscall(SYS_kill, c, sig);
+			int st = 0;
+			while (waitpid(c, &st, 0) < 0 && errno == EINTR)
+				;
+			children[nchildren] = c;
+			statuses[nchildren++] = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+		} else if (!strcmp(a, "--udp")) {
+			long n = count_arg(argv[++i]);
+			int s = socket(AF_INET, SOCK_DGRAM, 0);
+			if (s < 0)
+				die("socket failed");
+			struct sockaddr_in sa = { .sin_family = AF_INET };
+			sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+			socklen_t len = sizeof sa;
+			if (bind(s, (struct sockaddr *)&sa, sizeof sa) || getsockname(s, (struct sockaddr *)&sa, &len))
+				die("bind failed");
+			char *buf = calloc(1, n ? (size_t)n : 1);
+			if (!buf)
+				die("out of memory");
+			if (sendto(s, buf, (size_t)n, 0, (struct sockaddr *)&sa, sizeof sa) != n)
+				die("sendto failed");
+			if (recv(s, buf, n ? (size_t)n : 1, 0) != n)
+				die("recv failed");
+			free(buf);
+			close(s);
 		}
 	}
 
