@@ -17,6 +17,9 @@
  *                      delay, so that its openat comes before every action)
  *   --fork-exec        fork(); the child execs /bin/true with no arguments; the parent waits
  *   --sleep MS         nanosleep MS milliseconds (the task switches out)
+ *   --fork-exec-path PATH   like --fork-exec, but the child execs PATH (taken from argv, so
+ *                      the string is in memory the child has touched; a missing PATH makes
+ *                      the child exit with 127)
  *   --cpu N            sched_setaffinity(0) to CPU N alone (the task migrates there if it is
  *                      on another CPU, and stays there)
  *   --kill-child SIG   fork(); the child pauses; the parent sends it SIG with kill(2) (after
@@ -97,6 +100,8 @@ int main(int argc, char **argv)
 			    !strcmp(a, "--getpgid") || !strcmp(a, "--sleep") || !strcmp(a, "--cpu") ||
 			    !strcmp(a, "--kill-child") || !strcmp(a, "--udp")) && i + 1 < argc) {
 			count_arg(argv[++i]);
+		} else if (!strcmp(a, "--fork-exec-path") && i + 1 < argc) {
+			i++;
 		} else if (!strcmp(a, "--write") && i + 1 < argc) {
 			count_arg(argv[++i]);
 			if (devnull < 0) {
@@ -148,16 +153,19 @@ int main(int argc, char **argv)
 			if (syscall(SYS_write, devnull, buf, (size_t)n) != n)
 				die("write to /dev/null failed");
 			free(buf);
-		} else if (!strcmp(a, "--fork-exec")) {
+		} else if (!strcmp(a, "--fork-exec") || !strcmp(a, "--fork-exec-path")) {
+			const char *path = "/bin/true";
+			if (!strcmp(a, "--fork-exec-path"))
+				path = argv[++i];
 			if (nchildren == (int)(sizeof children / sizeof children[0]))
 				die("too many --fork-exec");
 			pid_t c = fork();
 			if (c < 0)
 				die("fork failed");
 			if (c == 0) {
-				char *const args[] = { "/bin/true", NULL };
+				char *const args[] = { (char *)path, NULL };
 				char *const env[] = { NULL };
-				syscall(SYS_execve, "/bin/true", args, env);
+				syscall(SYS_execve, path, args, env);
 				_exit(127);
 			}
 			int st = 0;

@@ -1,0 +1,35 @@
+# aliases/kprocess.stp on sysload's two forks: the first child execs /bin/true, the second
+# tries to exec a missing file and exits with 127. Each kprocess.* alias fires in the right
+# context with the values sysload's report confirms.
+# TIMEOUT: 60
+. "$LIVE_DIR/../lib.sh"
+need_sysload
+cat >s.stp <<'STP'
+global kids, n, released
+probe kprocess.create {
+	if (pid() == target()) {
+		kids[new_pid] = ++n
+		printf("create %d tid_is_pid=%d name=%s thread=%d\n", n, new_tid == new_pid, new_task_name, (clone_flags & 0x10000) != 0)
+	}
+}
+probe kprocess.start { if (pid() in kids) printf("start %d tid=%d %s parent=%d\n", kids[pid()], tid() == pid(), execname(), ppid() == target()) }
+probe kprocess.exec { if (pid() in kids) printf("exec %d %s %s\n", kids[pid()], name, filename) }
+probe kprocess.exec_complete { if (pid() in kids) printf("exec_complete %d %s errno=%d success=%d retstr=%s now=%s\n", kids[pid()], name, errno, success, retstr, execname()) }
+probe kprocess.exit { if (pid() in kids) printf("exit %d %s group_dead=%d\n", kids[pid()], execname(), group_dead) }
+probe kprocess.release { if (released_pid in kids && released_tid == released_pid && pid == released_pid) released[kids[released_pid]] = 1 }
+probe end { printf("released %d %d\n", released[1], released[2]) }
+STP
+"$BSTAP" -c "$SYSLOAD --delay 0 --fork-exec-path /bin/true --fork-exec-path /nonexistent/x --sleep 50 --report $SCRATCH/report" s.stp >out 2>err || { rc=$?; cat err; fail "status $rc"; }
+expect_eq "sysload's report" "$(cut -d' ' -f1,3 "$SCRATCH/report" | tr '\n' ' ')" "child 0 child 127 "
+expect_file_eq "kprocess aliases" out "create 1 tid_is_pid=1 name=sysload thread=0
+start 1 tid=1 sysload parent=1
+exec 1 execve /bin/true
+exec_complete 1 execve errno=0 success=1 retstr=0 now=true
+exit 1 true group_dead=1
+create 2 tid_is_pid=1 name=sysload thread=0
+start 2 tid=1 sysload parent=1
+exec 2 execve /nonexistent/x
+exec_complete 2 execve errno=-2 success=0 retstr=-2 (ENOENT) now=sysload
+exit 2 sysload group_dead=1
+released 1 1"
+exit 0
