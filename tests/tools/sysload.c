@@ -20,6 +20,8 @@
  *   --fork-exec-path PATH   like --fork-exec, but the child execs PATH (taken from argv, so
  *                      the string is in memory the child has touched; a missing PATH makes
  *                      the child exit with 127)
+ *   --mmap K           mmap(NULL, K, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0),
+ *                      write one byte to each 4096-byte page of it, munmap it
  *   --cpu N            sched_setaffinity(0) to CPU N alone (the task migrates there if it is
  *                      on another CPU, and stays there)
  *   --kill-child SIG   fork(); the child pauses; the parent sends it SIG with kill(2) (after
@@ -37,6 +39,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <sys/mman.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -98,7 +101,7 @@ int main(int argc, char **argv)
 			i += 2;
 		} else if ((!strcmp(a, "--getppid") || !strcmp(a, "--getpid") ||
 			    !strcmp(a, "--getpgid") || !strcmp(a, "--sleep") || !strcmp(a, "--cpu") ||
-			    !strcmp(a, "--kill-child") || !strcmp(a, "--udp")) && i + 1 < argc) {
+			    !strcmp(a, "--kill-child") || !strcmp(a, "--udp") || !strcmp(a, "--mmap")) && i + 1 < argc) {
 			count_arg(argv[++i]);
 		} else if (!strcmp(a, "--fork-exec-path") && i + 1 < argc) {
 			i++;
@@ -175,6 +178,14 @@ int main(int argc, char **argv)
 			statuses[nchildren++] = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 		} else if (!strcmp(a, "--sleep")) {
 			sleep_ms(count_arg(argv[++i]));
+		} else if (!strcmp(a, "--mmap")) {
+			long n = count_arg(argv[++i]);
+			long m = syscall(SYS_mmap, 0L, n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1L, 0L);
+			if (m == -1)
+				die("mmap failed");
+			for (long k = 0; k < n; k += 4096)
+				((volatile char *)m)[k] = 1;
+			syscall(SYS_munmap, m, n);
 		} else if (!strcmp(a, "--cpu")) {
 			cpu_set_t set;
 			CPU_ZERO(&set);
