@@ -22,6 +22,8 @@
  *                      the child exit with 127)
  *   --mmap K           mmap(NULL, K, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0),
  *                      write one byte to each 4096-byte page of it, munmap it
+ *   --tcp K            connect a TCP socket to a listener of its own on 127.0.0.1, send K
+ *                      bytes on it, receive them on the accepted socket, close both
  *   --cpu N            sched_setaffinity(0) to CPU N alone (the task migrates there if it is
  *                      on another CPU, and stays there)
  *   --kill-child SIG   fork(); the child pauses; the parent sends it SIG with kill(2) (after
@@ -101,7 +103,7 @@ int main(int argc, char **argv)
 			i += 2;
 		} else if ((!strcmp(a, "--getppid") || !strcmp(a, "--getpid") ||
 			    !strcmp(a, "--getpgid") || !strcmp(a, "--sleep") || !strcmp(a, "--cpu") ||
-			    !strcmp(a, "--kill-child") || !strcmp(a, "--udp") || !strcmp(a, "--mmap")) && i + 1 < argc) {
+			    !strcmp(a, "--kill-child") || !strcmp(a, "--udp") || !strcmp(a, "--mmap") || !strcmp(a, "--tcp")) && i + 1 < argc) {
 			count_arg(argv[++i]);
 		} else if (!strcmp(a, "--fork-exec-path") && i + 1 < argc) {
 			i++;
@@ -186,6 +188,37 @@ int main(int argc, char **argv)
 			for (long k = 0; k < n; k += 4096)
 				((volatile char *)m)[k] = 1;
 			syscall(SYS_munmap, m, n);
+		} else if (!strcmp(a, "--tcp")) {
+			long n = count_arg(argv[++i]);
+			int l = socket(AF_INET, SOCK_STREAM, 0), c = socket(AF_INET, SOCK_STREAM, 0);
+			if (l < 0 || c < 0)
+				die("socket failed");
+			struct sockaddr_in sa = { .sin_family = AF_INET };
+			sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+			socklen_t len = sizeof sa;
+			if (bind(l, (struct sockaddr *)&sa, sizeof sa) || listen(l, 1) ||
+			    getsockname(l, (struct sockaddr *)&sa, &len))
+				die("listen failed");
+			if (connect(c, (struct sockaddr *)&sa, sizeof sa))
+				die("connect failed");
+			int a2 = accept(l, NULL, NULL);
+			if (a2 < 0)
+				die("accept failed");
+			char *buf = calloc(1, n ? (size_t)n : 1);
+			if (!buf)
+				die("out of memory");
+			if (send(c, buf, (size_t)n, 0) != n)
+				die("send failed");
+			for (long got = 0; got < n;) {
+				long r = recv(a2, buf, (size_t)(n - got), 0);
+				if (r <= 0)
+					die("recv failed");
+				got += r;
+			}
+			free(buf);
+			close(a2);
+			close(c);
+			close(l);
 		} else if (!strcmp(a, "--cpu")) {
 			cpu_set_t set;
 			CPU_ZERO(&set);
