@@ -24,6 +24,8 @@
  *                      write one byte to each 4096-byte page of it, munmap it
  *   --tcp K            connect a TCP socket to a listener of its own on 127.0.0.1, send K
  *                      bytes on it, receive them on the accepted socket, close both
+ *   --thread           create a thread (pthread_create: clone3 with CLONE_THREAD), which
+ *                      returns at once, and join it
  *   --cpu N            sched_setaffinity(0) to CPU N alone (the task migrates there if it is
  *                      on another CPU, and stays there)
  *   --kill-child SIG   fork(); the child pauses; the parent sends it SIG with kill(2) (after
@@ -42,6 +44,7 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <sys/mman.h>
+#include <pthread.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -72,6 +75,11 @@ static void sleep_ms(long ms)
 	struct timespec ts = { .tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000L };
 	while (syscall(SYS_nanosleep, &ts, &ts) != 0 && errno == EINTR)
 		;
+}
+
+static void *thread_main(void *arg)
+{
+	return arg;
 }
 
 static void usage(void)
@@ -114,7 +122,7 @@ int main(int argc, char **argv)
 				if (devnull < 0)
 					die("cannot open /dev/null");
 			}
-		} else if (!strcmp(a, "--fork-exec")) {
+		} else if (!strcmp(a, "--fork-exec") || !strcmp(a, "--thread")) {
 			;
 		} else {
 			usage();
@@ -219,6 +227,10 @@ int main(int argc, char **argv)
 			close(a2);
 			close(c);
 			close(l);
+		} else if (!strcmp(a, "--thread")) {
+			pthread_t t;
+			if (pthread_create(&t, NULL, thread_main, NULL) || pthread_join(t, NULL))
+				die("pthread_create failed");
 		} else if (!strcmp(a, "--cpu")) {
 			cpu_set_t set;
 			CPU_ZERO(&set);
