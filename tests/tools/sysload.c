@@ -26,6 +26,7 @@
  *                      bytes on it, receive them on the accepted socket, close both
  *   --thread           create a thread (pthread_create: clone3 with CLONE_THREAD), which
  *                      returns at once, and join it
+ *   --read PATH K      open PATH read-only, read(K bytes), pread64(K bytes at offset 1), close
  *   --cpu N            sched_setaffinity(0) to CPU N alone (the task migrates there if it is
  *                      on another CPU, and stays there)
  *   --kill-child SIG   fork(); the child pauses; the parent sends it SIG with kill(2) (after
@@ -115,6 +116,9 @@ int main(int argc, char **argv)
 			count_arg(argv[++i]);
 		} else if (!strcmp(a, "--fork-exec-path") && i + 1 < argc) {
 			i++;
+		} else if (!strcmp(a, "--read") && i + 2 < argc) {
+			count_arg(argv[i + 2]);
+			i += 2;
 		} else if (!strcmp(a, "--write") && i + 1 < argc) {
 			count_arg(argv[++i]);
 			if (devnull < 0) {
@@ -227,6 +231,20 @@ int main(int argc, char **argv)
 			close(a2);
 			close(c);
 			close(l);
+		} else if (!strcmp(a, "--read")) {
+			const char *path = argv[i + 1];
+			long n = count_arg(argv[i + 2]);
+			i += 2;
+			char *buf = malloc(n ? (size_t)n : 1);
+			if (!buf)
+				die("out of memory");
+			long fd = syscall(SYS_openat, AT_FDCWD, path, O_RDONLY | O_CLOEXEC, 0);
+			if (fd < 0)
+				die("cannot open the --read file");
+			syscall(SYS_read, fd, buf, (size_t)n);
+			syscall(SYS_pread64, fd, buf, (size_t)n, 1L);
+			syscall(SYS_close, fd);
+			free(buf);
 		} else if (!strcmp(a, "--thread")) {
 			pthread_t t;
 			if (pthread_create(&t, NULL, thread_main, NULL) || pthread_join(t, NULL))
