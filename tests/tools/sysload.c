@@ -33,7 +33,8 @@
  *                      the child has written one byte to a pipe) and waits for it
  *   --udp K            send one K-byte UDP datagram to itself over 127.0.0.1 and receive it
  *
- * --report FILE: at the very end, write one line per fork-exec, "child PID STATUS", to FILE.
+ * --report FILE: at the very end, write one line per child (--fork-exec, --fork-exec-path,
+ * --kill-child), "child PID STATUS" (128 + the signal for one killed by a signal), to FILE.
  * Nothing is printed on stdout; errors go to stderr with exit status 2. The binary is linked
  * statically where possible, so that no dynamic loader opens files before the actions.
  */
