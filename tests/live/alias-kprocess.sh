@@ -35,18 +35,19 @@ released 1 1"
 # a thread (sysload --thread): new_pid is the creator's pid, the thread starts in its own
 # context, exits without ending the group, and is released
 cat >t.stp <<'STP'
-global t
+global t, released
 probe kprocess.create { if (pid() == target()) { t = new_tid; printf("create pid_is_parent=%d tid_new=%d thread=%d %s\n", new_pid == target(), new_tid != target(), (clone_flags & 0x10000) != 0, new_task_name) } }
 probe kprocess.start { if (pid() == target() && tid() != target()) printf("start in thread %d\n", tid() == t) }
 probe kprocess.exit { if (pid() == target()) printf("exit thread=%d code=%d group_dead=%d\n", tid() != target(), code, group_dead) }
-probe kprocess.release { if (t && released_tid == t) printf("release thread\n") }
+probe kprocess.release { if (t && released_tid == t) released++ }
+probe end { printf("thread released %d\n", released) }
 STP
 "$BSTAP" -c "$SYSLOAD --delay 0 --thread --sleep 50" t.stp >tout 2>err || { rc=$?; cat err; fail "status $rc"; }
 expect_file_eq "kprocess aliases for a thread" tout "create pid_is_parent=1 tid_new=1 thread=1 sysload
 start in thread 1
 exit thread=1 code=0 group_dead=0
-release thread
-exit thread=0 code=0 group_dead=1"
+exit thread=0 code=0 group_dead=1
+thread released 1"
 # a child killed by SIGKILL exits with no exit system call: code -1
 cat >k.stp <<'STP'
 probe kprocess.exit { if (ppid() == target()) printf("killed child code=%d group_dead=%d\n", code, group_dead) }
