@@ -354,7 +354,8 @@ static void autoprint(struct sess *s)
 		size_t n = 0;
 		if (s->ops->snapshot(s->sctx, gid, &e, &n) < 0)
 			continue;
-		qsort(e, n, sizeof(*e), entry_cmp_desc);
+		if (n)
+			qsort(e, n, sizeof(*e), entry_cmp_desc);
 		for (size_t i = 0; i < n && !s->out_errno && !interrupt_signal; i++) {
 			strbuf_reset(o);
 			strbuf_printf(o, "%s[", g->name);

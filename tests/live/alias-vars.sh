@@ -1,0 +1,22 @@
+# Every alias of aliases/*.stp sets every variable its doc comment lists, with a type: a script
+# that prints each of them (println, which imposes no type) passes pass 2. The four aliases
+# with no tracepoint fail here, each with the reason.
+# TIMEOUT: 120
+. "$LIVE_DIR/../lib.sh"
+ALIASES=$LIVE_DIR/../../aliases
+[ -d "$ALIASES" ] || fail "no $ALIASES"
+awk '
+	/^ \* probe [^ ]+ - / { name = $3; body = ""; next }
+	name != "" && /^ \* @[A-Za-z_0-9]+:/ { v = $2; sub(/^@/, "", v); sub(/:$/, "", v); body = body "println(" v ") "; next }
+	name != "" && /^ \*\// { print name "\t" body; name = "" }
+' "$ALIASES"/*.stp >list
+[ "$(wc -l <list)" -ge 50 ] || fail "only $(wc -l <list) documented aliases found"
+: >fails
+while IFS='	' read -r name body; do
+	"$BSTAP" -p2 -e "probe $name { $body}" >/dev/null 2>err || echo "$name: $(head -1 err | sed 's/^[^ ]*: //')" >>fails
+done <list
+expect_file_eq "aliases that do not resolve here" fails "ioblock_trace.bounce: error: no match for probe point 'kernel.trace(\"block:block_bio_bounce\")'
+scheduler.tick: error: probe point 'kernel.function(\"scheduler_tick\")' is not supported by bstap yet
+tcp.disconnect: error: probe point 'kernel.function(\"tcp_disconnect\")' is not supported by bstap yet
+udp.disconnect: error: probe point 'kernel.function(\"udp_disconnect\")' is not supported by bstap yet"
+exit 0
