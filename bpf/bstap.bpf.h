@@ -539,4 +539,47 @@ static __always_inline int bstap_perf_target_match(void)
 
 /* ---- end of perf.* probes ------------------------------------------------------------- */
 
+/* ---- user-space probes (process(...)) ------------------------------------------------- */
+
+/*
+ * A uprobe's context is the user registers as struct pt_regs (x86-64: rax at 80, rdi at 112,
+ * ...). Handlers and functions reach it through S->ctx, which is no longer the verifier's
+ * context pointer, so registers are read with a probe read.
+ */
+static __always_inline u64 bstap_ureg(const void *regs, u32 off)
+{
+	u64 v = 0;
+	bpf_probe_read_kernel(&v, sizeof(v), (const char *)regs + off);
+	return v;
+}
+
+/* Integer argument n (1-based) of a function entered just now: System V x86-64 registers,
+ * then the stack above the return address. 0 when it cannot be read. */
+static __always_inline u64 bstap_uarg(const void *regs, s64 n)
+{
+	switch (n) {
+	case 1: return bstap_ureg(regs, 112);	/* rdi */
+	case 2: return bstap_ureg(regs, 104);	/* rsi */
+	case 3: return bstap_ureg(regs, 96);	/* rdx */
+	case 4: return bstap_ureg(regs, 88);	/* rcx */
+	case 5: return bstap_ureg(regs, 72);	/* r8 */
+	case 6: return bstap_ureg(regs, 64);	/* r9 */
+	}
+	if (n < 1 || n > 64)
+		return 0;
+	u64 v = 0, sp = bstap_ureg(regs, 152);
+	bpf_probe_read_user(&v, sizeof(v), (const void *)(sp + 8 * (n - 6)));
+	return v;
+}
+
+/* user_int() and friends: the value at a user address, 0 when it cannot be read (as stap) */
+#define BSTAP_USER_READ(T, addr)                                                       \
+	({                                                                             \
+		T _ur = 0;                                                             \
+		bpf_probe_read_user(&_ur, sizeof(_ur), (const void *)(u64)(addr)) ? (s64)0 \
+										  : (s64)_ur; \
+	})
+
+/* ---- end of user-space probes ----------------------------------------------------------- */
+
 #endif

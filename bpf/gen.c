@@ -2,6 +2,7 @@
 #include "gen.h"
 #include "gen_kinds.h"
 #include "gen_tvars.h"
+#include "gen_uprobe.h"
 #include "prog/visit.h"
 
 #include <errno.h>
@@ -707,6 +708,14 @@ static const char *call_builtin(struct gen *g, struct node *n)
 			 has_n ? ex(g, a->v[1]) : "-1", user, site, dflt, g->abort, k);
 	}
 	default:
+		if (gen_uprobe_builtin_known(n->u.call.builtin)) {
+			const char *why = NULL, *x = gen_uprobe_builtin(
+				g->a, n, a->n && a->v[0]->type != T_STRING ? ex(g, a->v[0]) : "0", &why);
+			if (x)
+				return x;
+			bad(g, &n->loc, "%s", why);
+			return "0";
+		}
 		bad(g, &n->loc, "'%s' cannot run in a kernel probe", n->u.call.name);
 		return "0";
 	}
@@ -1635,12 +1644,13 @@ int gen_bpf_c(struct arena *a, struct diag *d, const struct program *p, struct g
 		"#define BSTAP_MAXSTR %u\n"
 		"#define BSTAP_MAXACTION %u\n"
 		"#define BSTAP_SCRATCH_SIZE %u\n"
-		"#include \"bstap.bpf.h\"\n\n"
+		"#include \"bstap.bpf.h\"\n%s\n"
 		"static __attribute__((unused)) long bstap_delete_cb(void *map, const void *key, void *val, void *ctx)\n"
 		"{\n\tbpf_map_delete_elem(map, key);\n\treturn 0;\n}\n\n"
 		"%s\n%s%s%s%s",
 		/* one string of slack: the verifier bounds dst + n and the length separately */
-		p->script_path, MAXSTR, p->maxaction ? p->maxaction : BSTAP_MAXACTION, top + MAXSTR, decl_text ? decl_text : "",
+		p->script_path, MAXSTR, p->maxaction ? p->maxaction : BSTAP_MAXACTION, top + MAXSTR,
+		gen_uses_usdt(p) ? "#include <stdbool.h>\n#include <asm/ptrace.h>\n#include <bpf/usdt.bpf.h>\n" : "", decl_text ? decl_text : "",
 		kinds, pps, cb_text ? cb_text : "", body_text ? body_text : "");
 	res->c_len = strlen(res->c_text);
 	free(decl_text);

@@ -57,7 +57,32 @@ static void perf_entry(FILE *out, uint32_t gi, const struct attach_spec *at,
 		fprintf(out, "\tif (!bstap_perf_target_match())\n\t\treturn 0;\n");
 }
 
+/* uprobe: a kprobe-type program, attached by offset (loader/uprobe.c) */
+static const char *uprobe_section(struct arena *a, const struct attach_spec *at)
+{
+	(void)a;
+	return at->flags & ATTACH_RETURN ? "uretprobe" : "uprobe";
+}
+
+static const char *usdt_section(struct arena *a, const struct attach_spec *at)
+{
+	(void)a;
+	(void)at;
+	return "usdt";
+}
+
+/* a library's probe keeps the processes of its program (map bstap_perf_exe, slot gi) */
+static void uprobe_entry(FILE *out, uint32_t gi, const struct attach_spec *at,
+			 struct attach_spec *loader_at)
+{
+	(void)loader_at;
+	if (at->target)
+		fprintf(out, "\tif (!bstap_perf_exe_match(%u))\n\t\treturn 0;\n", gi);
+}
+
 static const struct gen_kind kinds[] = {
+	{ PK_UPROBE, uprobe_section, "void *ctx", uprobe_entry },
+	{ PK_USDT, usdt_section, "void *ctx", NULL },
 	{ PK_TRACEPOINT, tracepoint_section, "void *ctx", NULL },
 	{ PK_RAW_TRACEPOINT, raw_tracepoint_section, "void *ctx", NULL },
 	{ PK_TIMER, perf_event_section, "void *ctx", timer_entry },

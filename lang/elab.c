@@ -369,7 +369,7 @@ struct program *elaborate(struct arena *a, struct diag *d, struct stp_file **fil
 		return NULL;
 	if (types_check(a, d, e.prog, files, nfiles, settings, nsettings) < 0 || diag_error_count(d))
 		return NULL;
-	if (placement_decide(a, d, e.prog) < 0)
+	if (placement_decide(a, d, e.prog) < 0 || ucontext_check(a, d, e.prog) < 0)
 		return NULL;
 	assign_groups(e.prog);
 	return e.prog;

@@ -38,6 +38,10 @@ int types_check(struct arena *a, struct diag *d, struct program *p, struct stp_f
  */
 int placement_decide(struct arena *a, struct diag *d, struct program *p);
 
+/* User-space probe builtins (int_arg(), returnval(), user_long(), ...) only where they can run
+ * (lang/ucontext.c). -1 after reporting. */
+int ucontext_check(struct arena *a, struct diag *d, struct program *p);
+
 /* -p2 output: globals, functions and the resolved probes with their alias chains. */
 void program_print(FILE *out, const struct program *p);
 

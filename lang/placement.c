@@ -129,6 +129,9 @@ static bool need(struct node *n, void *ctx)
 		break;
 	}
 	default:
+		if (builtin_uregs(n->u.call.builtin) ||
+		    (n->u.call.builtin >= B_USER_CHAR && n->u.call.builtin <= B_USER_UINT64))
+			w->flags |= NEED_TASK;
 		break;
 	}
 	return true;

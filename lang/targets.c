@@ -139,6 +139,8 @@ static bool resolve(struct node *n, void *ctx)
 		bool pretty = meta[ml] == '$';
 		if (!strcmp(meta, "name")) {
 			*n = *str_node(t->a, loc, tv->event);
+		} else if (!strcmp(meta, "provider") && tv->provider) {
+			*n = *str_node(t->a, loc, tv->provider);
 		} else if ((ml == 5 && !strncmp(meta, "parms", 5)) ||
 			   (ml == 4 && !strncmp(meta, "vars", 4))) {
 			*n = *parms_expr(t, loc, pretty);

@@ -13,6 +13,13 @@ enum builtin {
 	B_SPRINT, B_SPRINTLN, B_SPRINTD, B_SPRINTDLN,
 	B_LOG, B_WARN, B_ABORT,
 	B_USER_STRING, B_USER_STRING_N, B_KERNEL_STRING, B_KERNEL_STRING_N, B_PROBEFUNC,
+	/* user-space probes (process(...)): arguments and registers, and user memory */
+	B_INT_ARG, B_UINT_ARG, B_LONG_ARG, B_ULONG_ARG, B_LONGLONG_ARG, B_ULONGLONG_ARG,
+	B_POINTER_ARG, B_S32_ARG, B_U32_ARG, B_S64_ARG, B_U64_ARG, B_SHORT_ARG, B_USHORT_ARG,
+	B_CHAR_ARG, B_UCHAR_ARG, B_U_REGISTER, B_RETURNVAL,
+	B_USER_CHAR, B_USER_SHORT, B_USER_USHORT, B_USER_INT, B_USER_LONG, B_USER_INT8,
+	B_USER_UINT8, B_USER_INT16, B_USER_UINT16, B_USER_INT32, B_USER_UINT32, B_USER_INT64,
+	B_USER_UINT64,
 	B__COUNT
 };
 
@@ -33,6 +40,12 @@ struct builtin_info {
 };
 
 extern const struct builtin_info builtin_table[B__COUNT];
+
+/* Reads the registers of a user-space probe (int_arg(), u_register(), returnval()). */
+static inline bool builtin_uregs(int b)
+{
+	return b >= B_INT_ARG && b <= B_RETURNVAL;
+}
 
 /* -1 if NAME is not a builtin. */
 int builtin_lookup(const char *name);
