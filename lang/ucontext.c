@@ -26,9 +26,8 @@ static bool is_user_read(int b)
 	return b >= B_USER_CHAR && b <= B_USER_UINT64;
 }
 
-static bool check(struct node *n, void *ctx);
-
-static void walk_func(struct uctx *u, const struct func *fn)
+/* A function the probe calls: walked later, once (a list, not recursion: chains are deep). */
+static void add_func(struct uctx *u, const struct func *fn)
 {
 	for (uint32_t i = 0; i < u->nseen; i++)
 		if (u->seen[i] == fn)
@@ -39,7 +38,14 @@ static void walk_func(struct uctx *u, const struct func *fn)
 		u->cap = cap;
 	}
 	u->seen[u->nseen++] = fn;
-	ast_visit(fn->body, check, u);
+}
+
+static bool uses_any(struct node *n, void *ctx)
+{
+	if (n->kind == N_CALL && !n->u.call.fn &&
+	    (builtin_uregs(n->u.call.builtin) || is_user_read(n->u.call.builtin)))
+		*(bool *)ctx = true;
+	return true;
 }
 
 static bool check(struct node *n, void *ctx)
@@ -48,7 +54,7 @@ static bool check(struct node *n, void *ctx)
 	if (n->kind != N_CALL)
 		return true;
 	if (n->u.call.fn) {
-		walk_func(u, n->u.call.fn);
+		add_func(u, n->u.call.fn);
 		return true;
 	}
 	int b = n->u.call.builtin;
@@ -73,12 +79,23 @@ static bool check(struct node *n, void *ctx)
 
 int ucontext_check(struct arena *a, struct diag *d, struct program *p)
 {
+	bool any = false;
+	for (uint32_t i = 0; i < p->probes.n && !any; i++) {
+		ast_visit(p->probes.v[i]->cond, uses_any, &any);
+		ast_visit(p->probes.v[i]->body, uses_any, &any);
+	}
+	for (uint32_t f = 0; f < p->funcs.n && !any; f++)
+		ast_visit(p->funcs.v[f]->body, uses_any, &any);
+	if (!any)
+		return 0;
 	struct uctx u = { a, d, NULL, NULL, 0, 0, 0 };
 	for (uint32_t i = 0; i < p->probes.n && !u.errors; i++) {
 		u.ep = p->probes.v[i];
 		u.nseen = 0;
 		ast_visit(u.ep->cond, check, &u);
 		ast_visit(u.ep->body, check, &u);
+		for (uint32_t k = 0; k < u.nseen && !u.errors; k++)
+			ast_visit(u.seen[k]->body, check, &u);
 	}
 	return u.errors ? -1 : 0;
 }
