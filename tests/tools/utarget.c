@@ -8,8 +8,8 @@
  *                    a stack slot and a constant), utarget:text(ut_text)
  *                    N times, and ut_once() once; prints "done N"
  *   utarget sem      prints the guarded marker's semaphore ("sem=1" while a probe is attached)
- *   utarget wait     waits until the semaphore is set (at most 10 s), fires the guarded marker
- *                    three times, then prints "sem=N"
+ *   utarget wait     waits until the semaphore is set (at most 10 s) and a second more, fires
+ *                    the guarded marker three times (0, 1, 2), then prints "sem=N"
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -104,6 +104,9 @@ int main(int argc, char **argv)
 			nanosleep(&ts, NULL);
 		}
 		unsigned seen = GUARD();
+		/* the semaphore is set as the probe is being attached: give it time to finish */
+		struct timespec settle = { 1, 0 };
+		nanosleep(&settle, NULL);
 		for (int i = 0; i < 3; i++) {
 #ifdef HAVE_SDT
 			if (GUARD())
