@@ -160,7 +160,7 @@ static int resolve_function(const struct fctx *f, const struct proc_point *pt, u
 	}
 	if (!n) {
 		diag_error(f->d, &c[i].loc, "no function %s '%s' in %s%s", wild ? "matches" : "named",
-			   name, pt->file, u->nsyms ? "" : " (it has no symbol table)");
+			   name, pt->file, u->nsyms ? "" : " (it has no function symbols: stripped?)");
 		return -1;
 	}
 	return (int)n;
@@ -260,7 +260,7 @@ static int resolve_mark(const struct fctx *f, const struct proc_point *pt, uint3
 	}
 	if (!n) {
 		diag_error(f->d, &c[i].loc, "no marker %s '%s'%s%s%s in %s%s",
-			   is_wild(name) || is_wild(prov) ? "matches" : "named", name,
+			   is_wild(name) ? "matches" : "named", name,
 			   strcmp(prov, "*") ? " of provider '" : "", strcmp(prov, "*") ? prov : "",
 			   strcmp(prov, "*") ? "'" : "", pt->file,
 			   u->nnotes ? "" : " (it has no .note.stapsdt)");
