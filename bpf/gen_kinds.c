@@ -80,7 +80,21 @@ static void uprobe_entry(FILE *out, uint32_t gi, const struct attach_spec *at,
 		fprintf(out, "\tif (!bstap_perf_exe_match(%u))\n\t\treturn 0;\n", gi);
 }
 
+/* process.begin/end: the program's processes, the whole process or its other threads */
+static void proc_event_entry(FILE *out, uint32_t gi, const struct attach_spec *at,
+			     struct attach_spec *loader_at)
+{
+	(void)loader_at;
+	if (at->path)
+		fprintf(out, "\tif (!bstap_perf_exe_match(%u))\n\t\treturn 0;\n", gi);
+	if (at->arg == 1)
+		fprintf(out, "\tif (bstap_pid() != bstap_tid())\n\t\treturn 0;\n");
+	else if (at->arg == 2)
+		fprintf(out, "\tif (bstap_pid() == bstap_tid())\n\t\treturn 0;\n");
+}
+
 static const struct gen_kind kinds[] = {
+	{ PK_PROC_EVENT, tracepoint_section, "void *ctx", proc_event_entry },
 	{ PK_UPROBE, uprobe_section, "void *ctx", uprobe_entry },
 	{ PK_USDT, usdt_section, "void *ctx", NULL },
 	{ PK_TRACEPOINT, tracepoint_section, "void *ctx", NULL },

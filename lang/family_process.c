@@ -269,11 +269,54 @@ static int resolve_mark(const struct fctx *f, const struct proc_point *pt, uint3
 	return (int)n;
 }
 
+/*
+ * [.thread].begin / [.thread].end: a process starting to run the program (exec) and its end;
+ * a thread other than the main one ending. Scheduler tracepoints, in the task's own context.
+ */
+static int resolve_lifecycle(const struct fctx *f, const char *prog, const char *prefix,
+			     uint32_t i, struct pp_resolved_list *out)
+{
+	const struct pp_comp *c = f->c;
+	bool thread = !strcmp(c[i].functor, "thread");
+	if (thread && ++i >= f->pp->ncomps) {
+		diag_error(f->d, &c[i - 1].loc, "incomplete probe point: .thread needs .begin or .end");
+		return -1;
+	}
+	const char *ev = c[i].functor;
+	if ((strcmp(ev, "begin") && strcmp(ev, "end")) || !family_no_arg(f, &c[i])) {
+		if (!strcmp(ev, "begin") || !strcmp(ev, "end"))
+			return -1;
+		diag_error(f->d, &c[i].loc, "unexpected '%s': expected .begin or .end", ev);
+		return -1;
+	}
+	if (i + 1 < f->pp->ncomps) {
+		diag_error(f->d, &c[i + 1].loc, "unexpected '%s' after .%s", c[i + 1].functor, ev);
+		return -1;
+	}
+	if (thread && !strcmp(ev, "begin")) {
+		diag_error(f->d, &c[i].loc, "probe point '%s' is not supported by bstap yet: no "
+			   "scheduler tracepoint runs in a new thread", pp_to_string(f->a, f->pp));
+		return -1;
+	}
+	struct pp_resolved *r = pp_resolved_push(f->a, out);
+	r->at.kind = PK_PROC_EVENT;
+	r->at.target = !strcmp(ev, "begin") ? "sched:sched_process_exec" : "sched:sched_process_exit";
+	r->at.path = prog;
+	r->at.arg = !strcmp(ev, "begin") ? 0 : thread ? 2 : 1;
+	r->place = PLACE_KERNEL;
+	r->name = arena_printf(f->a, "%s%s.%s", prefix, thread ? ".thread" : "", ev);
+	return 1;
+}
+
 int resolve_process(const struct fctx *f, struct pp_resolved_list *out)
 {
 	const struct pp_comp *c = f->c;
 	struct proc_point pt = { 0 };
 	char why[512];
+	if (!c[0].arg && f->pp->ncomps > 1 &&
+	    (!strcmp(c[1].functor, "begin") || !strcmp(c[1].functor, "end") ||
+	     !strcmp(c[1].functor, "thread")))
+		return resolve_lifecycle(f, NULL, "process", 1, out);
 	if (c[0].arg && c[0].arg->kind == N_STR) {
 		const char *p = arena_strndup(f->a, c[0].arg->u.str.s, c[0].arg->u.str.len);
 		if (!uelf_find_program(f->a, p, &pt.prog, why, sizeof(why))) {
@@ -327,8 +370,10 @@ int resolve_process(const struct fctx *f, struct pp_resolved_list *out)
 		return resolve_statement(f, &pt, i, out);
 	if (!strcmp(fn, "mark") || !strcmp(fn, "provider"))
 		return resolve_mark(f, &pt, i, out);
-	if (!strcmp(fn, "begin") || !strcmp(fn, "end") || !strcmp(fn, "thread") ||
-	    !strcmp(fn, "syscall") || !strcmp(fn, "plt") || !strcmp(fn, "insn")) {
+	if (!pt.lib && (!strcmp(fn, "begin") || !strcmp(fn, "end") || !strcmp(fn, "thread")))
+		return resolve_lifecycle(f, pt.prog, arena_printf(f->a, "process(\"%s\")", pt.prog),
+					 i, out);
+	if (!strcmp(fn, "syscall") || !strcmp(fn, "plt") || !strcmp(fn, "insn")) {
 		diag_error(f->d, &c[i].loc, "probe point '%s' is not supported by bstap yet",
 			   pp_to_string(f->a, f->pp));
 		return -1;

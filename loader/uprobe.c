@@ -18,6 +18,8 @@
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 
+#include "prog/tracefs.h"
+
 /* The pid the probe attaches to: -1 for every process, else target(). */
 static int probe_pid(struct ldr *l, const struct meta_group *g, int *pid, char *why, size_t len)
 {
@@ -35,15 +37,16 @@ static int probe_pid(struct ldr *l, const struct meta_group *g, int *pid, char *
 	return -EINVAL;
 }
 
-/* A library's probe: which program's processes it keeps. */
-static int set_program(struct ldr *l, const struct meta_group *g, char *why, size_t len)
+/* A library's probe, process("PATH").begin/end: which program's processes it keeps. */
+static int set_program(struct ldr *l, const struct meta_group *g, const char *prog, char *why,
+		       size_t len)
 {
 	struct stat st;
 	unsigned gi;
 	int end = 0;
-	if (stat(g->at.target, &st)) {
+	if (stat(prog, &st)) {
 		int err = -errno;
-		snprintf(why, len, "cannot find program %s: %s", g->at.target, strerror(-err));
+		snprintf(why, len, "cannot find program %s: %s", prog, strerror(-err));
 		return err;
 	}
 	int fd = ldr_map_fd(l, BSTAP_MAP_PERF_EXE);
@@ -83,7 +86,7 @@ static int attach_uprobe(struct ldr *l, struct bpf_program *prog, const struct m
 	int pid, err;
 	if ((err = probe_pid(l, g, &pid, why, len)))
 		return err;
-	if (g->at.target && (err = set_program(l, g, why, len)))
+	if (g->at.target && (err = set_program(l, g, g->at.target, why, len)))
 		return err;
 	LIBBPF_OPTS(bpf_uprobe_opts, opts, .retprobe = (g->at.flags & ATTACH_RETURN) != 0);
 	struct bpf_link *link = bpf_program__attach_uprobe_opts(prog, pid, g->at.path,
@@ -114,7 +117,29 @@ static int attach_usdt(struct ldr *l, struct bpf_program *prog, const struct met
 	return keep(l, link, what, why, len);
 }
 
+/* process.begin/end: the scheduler's tracepoint, filtered in the program */
+static int attach_proc_event(struct ldr *l, struct bpf_program *prog, const struct meta_group *g,
+			     char *why, size_t len)
+{
+	int err;
+	if (g->at.path && (err = set_program(l, g, g->at.path, why, len)))
+		return err;
+	if (!tracefs_root(why, len))
+		return -ENOENT;
+	const char *colon = g->at.target ? strchr(g->at.target, ':') : NULL;
+	if (!colon) {
+		snprintf(why, len, "bad tracepoint name '%s'", g->at.target ? g->at.target : "");
+		return -EINVAL;
+	}
+	char sys[64];
+	snprintf(sys, sizeof(sys), "%.*s", (int)(colon - g->at.target), g->at.target);
+	return keep(l, bpf_program__attach_tracepoint(prog, sys, colon + 1), g->at.target, why, len);
+}
+
 static const struct ldr_kind uprobe_kind = { PK_UPROBE, "uprobe", attach_uprobe };
 static const struct ldr_kind usdt_kind = { PK_USDT, "usdt", attach_usdt };
 LDR_KIND(uprobe_kind)
+static const struct ldr_kind proc_event_kind = { PK_PROC_EVENT, "process event",
+						  attach_proc_event };
 LDR_KIND(usdt_kind)
+LDR_KIND(proc_event_kind)

@@ -27,6 +27,9 @@ enum probe_kind {
 			 * absolute path), arg = its file offset, target = the program whose processes
 			 * it keeps (a library's probe), or NULL: every process */
 	PK_USDT,	/* an SDT marker: path = the file, target = "provider:name" */
+	PK_PROC_EVENT,	/* process.begin/end: a scheduler tracepoint (target "sched:sched_process_exec")
+			 * kept for the processes of program path (NULL: every process); arg 1: only
+			 * the thread-group leader, 2: only the other threads */
 	PK__COUNT
 };
 
