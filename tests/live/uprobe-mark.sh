@@ -33,20 +33,24 @@ expect_file_eq "-l" got 'process("DIR/utarget").provider("utarget").mark("guarde
 expect_eq "semaphore unprobed" "$(./utarget sem)" "sem=0"
 cat >g.stp <<'STP'
 global n
-probe process("./utarget").mark("guarded") { n++; printf("guarded %d\n", $arg1); if (n == 3) exit() }
+probe process("./utarget").mark("guarded") { n++; printf("guarded %d %d\n", $arg1, pid() == target()); if (n == 3) exit() }
 probe end { printf("n=%d\n", n) }
 STP
 "$BSTAP" -c "./utarget sem" g.stp >out 2>err || { cat err; fail "bstap -c exited with $?"; }
 expect_file_eq "semaphore under -c" out 'sem=1
 n=0'
-# a running program sees it set when the probe attaches (-x), and its markers fire
+# a running program sees it set when the probe attaches (-x), and its markers fire; -x keeps
+# the markers of that process only, not those of a second process of the same program
 ./utarget wait >wout 2>&1 &
 pid=$!
+./utarget wait >wout2 2>&1 &
+pid2=$!
 "$BSTAP" -T 20 -x $pid g.stp >out 2>err || { cat err; fail "bstap -x exited with $?"; }
 wait $pid
-expect_file_eq "guarded markers" out 'guarded 0
-guarded 1
-guarded 2
+kill $pid2 2>/dev/null; wait $pid2
+expect_file_eq "guarded markers" out 'guarded 0 1
+guarded 1 1
+guarded 2 1
 n=3'
 expect_file_eq "semaphore of the running program" wout 'sem=1'
 expect_eq "semaphore after detach" "$(./utarget sem)" "sem=0"
