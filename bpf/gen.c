@@ -692,7 +692,12 @@ static const char *call_builtin(struct gen *g, struct node *n)
 		return "bstap_pp_str(S->ppidx)";
 	case B_STRLEN: return S(g, "bstap_strlen(BSTAP_T(%u), %s)", tmp(g, MAXSTR), ex(g, a->v[0]));
 	case B_TARGET: return "bstap_target()";
-	case B_PROBEFUNC: return "\"\"";	/* no kernel function probes yet: no function */
+	case B_PROBEFUNC:
+		/* a process(...).function probe's function; kernel functions have no probes yet */
+		if (!g->fn && g->ep && g->ep->at.kind == PK_UPROBE && g->ep->tvars &&
+		    g->ep->tvars->event)
+			return c_string(g, g->ep->tvars->event, strlen(g->ep->tvars->event));
+		return "\"\"";
 	case B_USER_STRING:
 	case B_USER_STRING_N:
 	case B_KERNEL_STRING:
