@@ -293,7 +293,8 @@ struct uelf *uelf_open(struct arena *a, const char *path, char *why, size_t len)
 	else if (dynsym)
 		read_syms(a, e, dynsym, &dynsh, u);
 	/* one symbol per name and address (local and global twins alike) */
-	qsort(u->syms, u->nsyms, sizeof(*u->syms), sym_cmp);
+	if (u->nsyms)
+		qsort(u->syms, u->nsyms, sizeof(*u->syms), sym_cmp);
 	uint32_t k = 0;
 	for (uint32_t i = 0; i < u->nsyms; i++)
 		if (!k || strcmp(u->syms[i].name, u->syms[k - 1].name) ||
