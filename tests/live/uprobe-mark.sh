@@ -23,6 +23,7 @@ text hello uprobe'
 
 "$BSTAP" -L 'process("./utarget").mark("*")' | sed "s|$PWD|DIR|" >got
 expect_file_eq "-L" got 'process("DIR/utarget").provider("utarget").mark("guarded") $arg1:long
+process("DIR/utarget").provider("utarget").mark("hot") $arg1:long
 process("DIR/utarget").provider("utarget").mark("kinds") $arg1:long $arg2:long $arg3:long
 process("DIR/utarget").provider("utarget").mark("pair") $arg1:long $arg2:long
 process("DIR/utarget").provider("utarget").mark("text") $arg1:long'

@@ -7,6 +7,8 @@
  *                    markers utarget:pair(i, -i), utarget:kinds(3 * i, 1234 + i, 42) (a register,
  *                    a stack slot and a constant), utarget:text(ut_text)
  *                    N times, and ut_once() once; prints "done N"
+ *   utarget loop N   calls ut_add() and passes marker utarget:hot N times, prints the ns per
+ *                    iteration (bench/uprobes.sh)
  *   utarget sem      prints the guarded marker's semaphore ("sem=1" while a probe is attached)
  *   utarget wait     waits until the semaphore is set (at most 10 s) and a second more, fires
  *                    the guarded marker three times (0, 1, 2), then prints "sem=N"
@@ -33,6 +35,7 @@ SEMAPHORE(pair);
 SEMAPHORE(kinds);
 SEMAPHORE(text);
 SEMAPHORE(guarded);
+SEMAPHORE(hot);
 #define GUARD() (utarget_guarded_semaphore)
 #else
 #define GUARD() 0
@@ -88,8 +91,27 @@ static void run(long n)
 	printf("done %ld\n", n);
 }
 
+static void loop(long n)
+{
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (long i = 0; i < n; i++) {
+		ut_sink += ut_add((int)i, 1);
+#ifdef HAVE_SDT
+		STAP_PROBE1(utarget, hot, i);
+#endif
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	double ns = (double)(t1.tv_sec - t0.tv_sec) * 1e9 + (double)(t1.tv_nsec - t0.tv_nsec);
+	printf("%.1f ns per iteration\n", n > 0 ? ns / (double)n : 0.0);
+}
+
 int main(int argc, char **argv)
 {
+	if (argc == 3 && !strcmp(argv[1], "loop")) {
+		loop(atol(argv[2]));
+		return 0;
+	}
 	if (argc == 3 && !strcmp(argv[1], "run")) {
 		run(atol(argv[2]));
 		return 0;
@@ -116,6 +138,6 @@ int main(int argc, char **argv)
 		printf("sem=%u\n", seen);
 		return 0;
 	}
-	fprintf(stderr, "usage: utarget run N | sem | wait\n");
+	fprintf(stderr, "usage: utarget run N | loop N | sem | wait\n");
 	return 2;
 }
