@@ -580,6 +580,33 @@ static __always_inline u64 bstap_uarg(const void *regs, s64 n)
 										  : (s64)_ur; \
 	})
 
+struct task_struct___bstap_tree {
+	struct task_struct___bstap_tree *real_parent;
+	int tgid;
+} __attribute__((preserve_access_index));
+
+/* process.function(...) under -c: is the current process target() or one it started? (its
+ * ancestors, up to 16 generations) */
+static __always_inline int bstap_target_tree(void)
+{
+	s64 target = bstap_target();
+	struct task_struct___bstap_tree *t = (void *)bpf_get_current_task();
+	if (!target)
+		return 0;
+#pragma unroll
+	for (int i = 0; i < 16; i++) {
+		if (!t)
+			return 0;
+		int tgid = BPF_CORE_READ(t, tgid);
+		if (tgid == target)
+			return 1;
+		if (tgid <= 1)
+			return 0;
+		t = BPF_CORE_READ(t, real_parent);
+	}
+	return 0;
+}
+
 /* ---- end of user-space probes ----------------------------------------------------------- */
 
 #endif

@@ -78,6 +78,8 @@ static void uprobe_entry(FILE *out, uint32_t gi, const struct attach_spec *at,
 	(void)loader_at;
 	if (at->target)
 		fprintf(out, "\tif (!bstap_perf_exe_match(%u))\n\t\treturn 0;\n", gi);
+	if (at->flags & ATTACH_TARGET_TREE)
+		fprintf(out, "\tif (!bstap_target_tree())\n\t\treturn 0;\n");
 }
 
 /* process.begin/end: the program's processes, the whole process or its other threads */
@@ -93,10 +95,20 @@ static void proc_event_entry(FILE *out, uint32_t gi, const struct attach_spec *a
 		fprintf(out, "\tif (bstap_pid() == bstap_tid())\n\t\treturn 0;\n");
 }
 
+/* a marker (target is its name): only the -c command's tree, when that is what it keeps */
+static void usdt_entry(FILE *out, uint32_t gi, const struct attach_spec *at,
+		       struct attach_spec *loader_at)
+{
+	(void)gi;
+	(void)loader_at;
+	if (at->flags & ATTACH_TARGET_TREE)
+		fprintf(out, "\tif (!bstap_target_tree())\n\t\treturn 0;\n");
+}
+
 static const struct gen_kind kinds[] = {
 	{ PK_PROC_EVENT, tracepoint_section, "void *ctx", proc_event_entry },
 	{ PK_UPROBE, uprobe_section, "void *ctx", uprobe_entry },
-	{ PK_USDT, usdt_section, "void *ctx", NULL },
+	{ PK_USDT, usdt_section, "void *ctx", usdt_entry },
 	{ PK_TRACEPOINT, tracepoint_section, "void *ctx", NULL },
 	{ PK_RAW_TRACEPOINT, raw_tracepoint_section, "void *ctx", NULL },
 	{ PK_TIMER, perf_event_section, "void *ctx", timer_entry },

@@ -10,8 +10,9 @@
  *
  * PATH without a '/' is looked up on $PATH, as stap does; functions come from the symbol table
  * (.symtab, else .dynsym) and markers from .note.stapsdt, so no debuginfo is needed. Names may
- * have wildcards (fnmatch). The probes see every process running the file, unless -x PID or
- * process.X without a path limits them to the target() process.
+ * have wildcards (fnmatch). The probes see every process running the file, unless -x PID
+ * limits them to that process; process.X without a path sees the -x process, or the -c
+ * command and its descendants.
  */
 #include "lang/probe_families.h"
 
@@ -335,7 +336,8 @@ int resolve_process(const struct fctx *f, struct pp_resolved_list *out)
 			return -1;
 		}
 		pt.prog = f->env->target_exe;
-		pt.flags |= ATTACH_TARGET;
+		/* -x: that process; -c: the command and the processes it starts, as stap */
+		pt.flags |= f->env->target_only ? ATTACH_TARGET : ATTACH_TARGET_TREE;
 	}
 	if (f->env->target_only)
 		pt.flags |= ATTACH_TARGET;

@@ -2,7 +2,8 @@
  * process(...) probes: uprobes and uretprobes by file offset, and SDT markers through libbpf's
  * USDT support (which decodes each note's argument spec for bpf_usdt_arg() and has the kernel
  * set the marker's semaphore while the probe is attached). Every process running the file,
- * or only target() with ATTACH_TARGET. A library's probe keeps the processes of its program:
+ * or only target() with ATTACH_TARGET (ATTACH_TARGET_TREE: every process, and the program
+ * keeps target() and its descendants). A library's probe keeps the processes of its program:
  * the program's (dev, inode) goes in the group's slot of map BSTAP_MAP_PERF_EXE, as perf's
  * .process("path") does.
  */
@@ -24,13 +25,15 @@
 static int probe_pid(struct ldr *l, const struct meta_group *g, int *pid, char *why, size_t len)
 {
 	*pid = -1;
-	if (!(g->at.flags & ATTACH_TARGET))
+	if (!(g->at.flags & (ATTACH_TARGET | ATTACH_TARGET_TREE)))
 		return 0;
 	struct bstap_state_val st;
 	uint32_t zero = 0;
 	int fd = ldr_map_fd(l, BSTAP_MAP_STATE);
 	if (fd >= 0 && !bpf_map_lookup_elem(fd, &zero, &st) && st.target) {
-		*pid = (int)st.target;
+		/* the target's tree: every process, and the program keeps those */
+		if (g->at.flags & ATTACH_TARGET)
+			*pid = (int)st.target;
 		return 0;
 	}
 	snprintf(why, len, "it probes the target process: give one with -c CMD or -x PID");

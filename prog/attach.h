@@ -39,6 +39,8 @@ enum attach_flag {
 	ATTACH_FREQ = 2,	/* perf: period_ns is a frequency in Hz (.hz(N)) */
 	ATTACH_TARGET = 4,	/* perf .process with no path: only the target() process; uprobes:
 				 * attached to the target() process alone */
+	ATTACH_TARGET_TREE = 8,	/* uprobes: every process, kept (in BPF) for target() and its
+				 * descendants: process.function(...) with -c CMD */
 };
 
 /*

@@ -2,7 +2,8 @@
 # $arg1..$argN from a register, a stack slot and a constant, $$name, $$provider, $$parms,
 # .provider("P").mark, user_string of a pointer argument, -l/-L listing the markers, and the
 # marker's semaphore: set while a probe is attached (a program started by -c sees it at once;
-# one already running under -x sees it set and its markers fire), clear again afterwards.
+# one already running under -x sees it set and its markers fire), clear again afterwards;
+# process.mark under -c keeps the command's process tree.
 # TIMEOUT: 60
 . "$LIVE_DIR/../lib.sh"
 cp "$(dirname "$BSTAP_OPT")/tests/utarget" . || skip "no build/tests/utarget (make)"
@@ -55,4 +56,15 @@ guarded 2 1
 n=3'
 expect_file_eq "semaphore of the running program" wout 'sem=1'
 expect_eq "semaphore after detach" "$(./utarget sem)" "sem=0"
+
+# process.mark under -c: the command's program (its first word), in the command's process tree
+# (here a child of the shell) and not in another process of the program running beside it
+./utarget wait >wout3 2>&1 &
+pid3=$!
+"$BSTAP" -c "./utarget wait; true" -e 'global n; probe process.mark("guarded") { n++ }
+	probe end { printf("n=%d\n", n) }' >out 2>err || { cat err; fail "bstap -c (tree) exited with $?"; }
+wait $pid3
+expect_file_eq "markers of the -c tree only" out 'sem=1
+n=3'
+expect_file_eq "the other process saw the semaphore" wout3 'sem=1'
 exit 0
