@@ -607,6 +607,30 @@ static __always_inline int bstap_target_tree(void)
 	return 0;
 }
 
+struct mm_struct___bstap_u {
+	unsigned long start_code;
+} __attribute__((preserve_access_index));
+
+struct task_struct___bstap_u {
+	struct mm_struct___bstap_u *mm;
+} __attribute__((preserve_access_index));
+
+/* usymname(): the current program's load base, given the lowest address of its code */
+static __always_inline u64 bstap_ubase(u64 text_vaddr)
+{
+	struct task_struct___bstap_u *t = (void *)bpf_get_current_task();
+	u64 start = BPF_CORE_READ(t, mm, start_code);
+	return start ? start - text_vaddr : 0;
+}
+
+/* "0x..." of v into dst (BSTAP_MAXSTR bytes): usymname() of an unknown address */
+static __always_inline char *bstap_hex(char *dst, u64 v)
+{
+	if (bpf_snprintf(dst, BSTAP_MAXSTR, "0x%llx", &v, sizeof(v)) < 0)
+		dst[0] = 0;
+	return dst;
+}
+
 /* ---- end of user-space probes ----------------------------------------------------------- */
 
 #endif

@@ -715,7 +715,9 @@ static const char *call_builtin(struct gen *g, struct node *n)
 	default:
 		if (gen_uprobe_builtin_known(n->u.call.builtin)) {
 			const char *why = NULL, *x = gen_uprobe_builtin(
-				g->a, n, a->n && a->v[0]->type != T_STRING ? ex(g, a->v[0]) : "0", &why);
+				g->a, n, a->n && a->v[0]->type != T_STRING ? ex(g, a->v[0]) : "0",
+				n->type == T_STRING ? S(g, "BSTAP_T(%u)", tmp(g, MAXSTR)) : NULL,
+				g->fn || !g->ep ? NULL : g->ep->tvars, &why);
 			if (x)
 				return x;
 			bad(g, &n->loc, "%s", why);

@@ -1,6 +1,8 @@
 /* User-space probe builtins in generated C (bpf/bstap.bpf.h has the helpers they use). */
 #include "bpf/gen_uprobe.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "prog/builtins.h"
@@ -22,7 +24,58 @@ static const struct { const char *name; unsigned off, bits; } regs[] = {
 
 bool gen_uprobe_builtin_known(int b)
 {
-	return builtin_uregs(b) || (b >= B_USER_CHAR && b <= B_USER_UINT64);
+	return builtin_uregs(b) || (b >= B_USER_CHAR && b <= B_USER_UINT64) || b == B_USYMNAME;
+}
+
+#define USYM_NAMELEN 48	/* bytes kept of each function name for usymname() */
+
+/*
+ * usymname(addr): the function of the probe's program that holds addr, found by binary search
+ * in a table of its functions (link-time addresses, sizes, names) once the program's load base
+ * (mm->start_code less its lowest code address) is taken off; else the address in hex, as stap.
+ */
+static const char *usymname(struct arena *a, const char *addr, const char *buf,
+			    const struct tvar_set *tv)
+{
+	if (!tv || !tv->nusyms)
+		return arena_printf(a, "bstap_hex(%s, (u64)(%s))", buf, addr);
+	struct strbuf_lite { char *s; size_t len; } t = { NULL, 0 };
+	FILE *f = open_memstream(&t.s, &t.len);
+	if (!f)
+		return NULL;
+	uint32_t n = tv->nusyms;
+	fprintf(f, "({ u64 _ua = (u64)(%s); char *_us = %s; static const u64 _uaddr[%u] = {", addr,
+		buf, n);
+	for (uint32_t i = 0; i < n; i++)
+		fprintf(f, "%s0x%llxULL", i ? ", " : " ", (unsigned long long)tv->usyms[i].addr);
+	fprintf(f, " }; static const u64 _usize[%u] = {", n);
+	/* a symbol of no size reaches to the next one; the last such holds nothing */
+	for (uint32_t i = 0; i < n; i++) {
+		uint64_t size = tv->usyms[i].size;
+		if (!size && i + 1 < n)
+			size = tv->usyms[i + 1].addr - tv->usyms[i].addr;
+		fprintf(f, "%s%llu", i ? ", " : " ", (unsigned long long)size);
+	}
+	fprintf(f, " }; static const char _uname[%u][%u] = {", n, USYM_NAMELEN);
+	for (uint32_t i = 0; i < n; i++) {
+		fprintf(f, "%s\"", i ? ", " : " ");
+		const char *nm = tv->usyms[i].name;
+		for (size_t k = 0; nm[k] && k < USYM_NAMELEN - 1; k++)
+			fputc(nm[k] == '"' || nm[k] == '\\' || (unsigned char)nm[k] < ' ' ||
+			      (unsigned char)nm[k] > '~' ? '?' : nm[k], f);
+		fprintf(f, "\"");
+	}
+	fprintf(f, " }; u64 _rel = _ua - bstap_ubase(0x%llxULL); u32 _lo = 0, _hi = %u; "
+		"for (int _i = 0; _i < 32 && _lo + 1 < _hi; _i++) { u32 _m = (_lo + _hi) / 2; "
+		"if (_m >= %u) break; if (_uaddr[_m] <= _rel) _lo = _m; else _hi = _m; } "
+		"if (_lo < %u && _uaddr[_lo] <= _rel && _rel - _uaddr[_lo] < _usize[_lo]) "
+		"bpf_probe_read_kernel_str(_us, %u, _uname[_lo]); "
+		"else bstap_hex(_us, _ua); _us; })",
+		(unsigned long long)tv->text_vaddr, n, n, n, USYM_NAMELEN);
+	fclose(f);
+	const char *r = arena_strdup(a, t.s ? t.s : "");
+	free(t.s);
+	return r;
 }
 
 /* The C type an n_arg() or user_X() builtin reads its value as. */
@@ -42,9 +95,15 @@ static const char *value_type(int b)
 }
 
 const char *gen_uprobe_builtin(struct arena *a, const struct node *n, const char *arg0,
-			       const char **why)
+			       const char *strbuf, const struct tvar_set *tv, const char **why)
 {
 	int b = n->u.call.builtin;
+	if (b == B_USYMNAME) {
+		const char *r = usymname(a, arg0, strbuf, tv);
+		if (!r)
+			*why = "out of memory";
+		return r;
+	}
 	if (b == B_RETURNVAL)
 		return "(s64)bstap_ureg(S->ctx, 80)";
 	if (b == B_U_REGISTER) {

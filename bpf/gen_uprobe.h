@@ -9,6 +9,7 @@
 #include "prog/arena.h"
 #include "prog/ast.h"
 #include "prog/program.h"
+#include "prog/tvar.h"
 
 /* Whether a kernel probe of the program is an SDT marker (its C includes libbpf's usdt.bpf.h). */
 bool gen_uses_usdt(const struct program *p);
@@ -16,10 +17,12 @@ bool gen_uses_usdt(const struct program *p);
 /* Whether builtin b is one of these. */
 bool gen_uprobe_builtin_known(int b);
 /*
- * The C expression for call n, whose first argument (if a number) is the C expression arg0.
- * NULL with *why set when it cannot be generated (u_register of an unknown register).
+ * The C expression for call n, whose first argument (if a number) is the C expression arg0;
+ * strbuf is a string temporary (for string results), tv the target variables of the probe
+ * whose handler it is in (NULL in a function). NULL with *why set when it cannot be generated
+ * (u_register of an unknown register).
  */
 const char *gen_uprobe_builtin(struct arena *a, const struct node *n, const char *arg0,
-			       const char **why);
+			       const char *strbuf, const struct tvar_set *tv, const char **why);
 
 #endif

@@ -19,6 +19,7 @@
 #include <fnmatch.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "lang/uelf.h"
@@ -39,7 +40,7 @@ static bool is_wild(const char *s)
 }
 
 /* The tvars of a function's return: $return, the value in the return register. */
-static const struct tvar_set *return_tvars(struct arena *a, const char *event)
+static struct tvar_set *return_tvars(struct arena *a, const char *event)
 {
 	struct tvar *v = arena_alloc(a, sizeof(*v));
 	memset(v, 0, sizeof(*v));
@@ -57,7 +58,7 @@ static const struct tvar_set *return_tvars(struct arena *a, const char *event)
 	return tv;
 }
 
-static const struct tvar_set *no_tvars(struct arena *a, const char *event)
+static struct tvar_set *no_tvars(struct arena *a, const char *event)
 {
 	struct tvar_set *tv = arena_alloc(a, sizeof(*tv));
 	memset(tv, 0, sizeof(*tv));
@@ -66,7 +67,7 @@ static const struct tvar_set *no_tvars(struct arena *a, const char *event)
 }
 
 /* $arg1..$argN of a marker, as its note's argument spec gives them (libbpf decodes them). */
-static const struct tvar_set *mark_tvars(struct arena *a, const struct uelf_note *n)
+static struct tvar_set *mark_tvars(struct arena *a, const struct uelf_note *n)
 {
 	struct tvar *v = arena_alloc(a, (n->nargs + 1) * sizeof(*v));
 	memset(v, 0, (n->nargs + 1) * sizeof(*v));
@@ -85,6 +86,31 @@ static const struct tvar_set *mark_tvars(struct arena *a, const struct uelf_note
 	tv->v = v;
 	tv->n = n->nargs;
 	return tv;
+}
+
+static int usym_cmp(const void *x, const void *y)
+{
+	const struct tvar_usym *a = x, *b = y;
+	return a->addr < b->addr ? -1 : a->addr > b->addr;
+}
+
+/* For usymname(): the program's functions by address, one per address (none for a library,
+ * whose load base the probe cannot know). */
+static void add_usyms(struct arena *a, struct tvar_set *tv, const struct uelf *u, bool lib)
+{
+	if (lib || !u->nsyms)
+		return;
+	struct tvar_usym *v = arena_alloc(a, u->nsyms * sizeof(*v));
+	for (uint32_t i = 0; i < u->nsyms; i++)
+		v[i] = (struct tvar_usym){ u->syms[i].addr, u->syms[i].size, u->syms[i].name };
+	qsort(v, u->nsyms, sizeof(*v), usym_cmp);
+	uint32_t n = 0;
+	for (uint32_t i = 0; i < u->nsyms; i++)
+		if (!n || v[i].addr != v[n - 1].addr)
+			v[n++] = v[i];
+	tv->usyms = v;
+	tv->nusyms = n;
+	tv->text_vaddr = u->text_vaddr;
 }
 
 struct proc_point {
@@ -154,7 +180,10 @@ static int resolve_function(const struct fctx *f, const struct proc_point *pt, u
 		r->at.flags = flags;
 		r->place = PLACE_KERNEL;
 		r->name = arena_printf(f->a, "%s.function(\"%s\")%s", pt->prefix, s->name, suffix);
-		r->tvars = flags & ATTACH_RETURN ? return_tvars(f->a, s->name) : no_tvars(f->a, s->name);
+		struct tvar_set *tv = flags & ATTACH_RETURN ? return_tvars(f->a, s->name)
+							    : no_tvars(f->a, s->name);
+		add_usyms(f->a, tv, u, pt->lib != NULL);
+		r->tvars = tv;
 		n++;
 		if (!wild)
 			break;
@@ -202,7 +231,9 @@ static int resolve_statement(const struct fctx *f, const struct proc_point *pt, 
 	r->at.flags = pt->flags;
 	r->place = PLACE_KERNEL;
 	r->name = arena_printf(f->a, "%s.statement(0x%" PRIx64 ")", pt->prefix, (uint64_t)addr);
-	r->tvars = no_tvars(f->a, "");
+	struct tvar_set *tv = no_tvars(f->a, "");
+	add_usyms(f->a, tv, u, pt->lib != NULL);
+	r->tvars = tv;
 	return 1;
 }
 
@@ -256,7 +287,9 @@ static int resolve_mark(const struct fctx *f, const struct proc_point *pt, uint3
 		r->place = PLACE_KERNEL;
 		r->name = arena_printf(f->a, "%s.provider(\"%s\").mark(\"%s\")", pt->prefix,
 				       m->provider, m->name);
-		r->tvars = mark_tvars(f->a, m);
+		struct tvar_set *tv = mark_tvars(f->a, m);
+		add_usyms(f->a, tv, u, false);
+		r->tvars = tv;
 		n++;
 	}
 	if (!n) {

@@ -23,7 +23,7 @@ struct uctx {
 
 static bool is_user_read(int b)
 {
-	return b >= B_USER_CHAR && b <= B_USER_UINT64;
+	return b >= B_USER_CHAR && b <= B_USYMNAME;	/* and usymname() */
 }
 
 /* A function the probe calls: walked later, once (a list, not recursion: chains are deep). */

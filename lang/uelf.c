@@ -163,6 +163,7 @@ static void read_syms(struct arena *a, Elf *e, Elf_Scn *scn, const GElf_Shdr *sh
 		y->name = arena_strndup(a, name, strcspn(name, "@"));
 		y->addr = s.st_value;
 		y->offset = off;
+		y->size = s.st_size;
 	}
 }
 
@@ -264,6 +265,8 @@ struct uelf *uelf_open(struct arena *a, const char *path, char *why, size_t len)
 	for (size_t i = 0; i < nph; i++) {
 		GElf_Phdr ph;
 		if (gelf_getphdr(e, (int)i, &ph) && ph.p_type == PT_LOAD) {
+			if ((ph.p_flags & PF_X) && (!u->text_vaddr || ph.p_vaddr < u->text_vaddr))
+				u->text_vaddr = ph.p_vaddr;
 			u->segs[u->nsegs].vaddr = ph.p_vaddr;
 			u->segs[u->nsegs].offset = ph.p_offset;
 			u->segs[u->nsegs].filesz = ph.p_filesz;

@@ -16,6 +16,7 @@ struct uelf_sym {
 	const char *name;
 	uint64_t addr;		/* its virtual address in the file (link time) */
 	uint64_t offset;	/* its offset in the file: what a uprobe attaches at */
+	uint64_t size;		/* st_size, 0 when unknown */
 };
 
 struct uelf_note {
@@ -34,6 +35,7 @@ struct uelf {
 	bool dyn;		/* ET_DYN: a PIE or a shared library */
 	struct { uint64_t vaddr, offset, filesz; } *segs;	/* its PT_LOAD segments */
 	uint32_t nsegs;
+	uint64_t text_vaddr;	/* lowest address of an executable PT_LOAD */
 };
 
 /* The program path names: itself when it has a '/', else the first executable file of that

@@ -68,6 +68,7 @@ const struct builtin_info builtin_table[B__COUNT] = {
 	[B_USER_UINT32] = { "user_uint32", T_LONG, 1, 1, T_LONG, true },
 	[B_USER_INT64] = { "user_int64", T_LONG, 1, 1, T_LONG, true },
 	[B_USER_UINT64] = { "user_uint64", T_LONG, 1, 1, T_LONG, true },
+	[B_USYMNAME] = { "usymname", T_STRING, 1, 1, T_LONG, true },
 };
 
 int builtin_lookup(const char *name)

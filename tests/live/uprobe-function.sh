@@ -1,7 +1,8 @@
 # process("PATH").function probes on the test program build/tests/utarget (tests/tools/utarget.c)
 # run under -c: exact call counts, integer arguments (int_arg, long_arg, u_register), $return
 # and returnval() in .return, .call, user_string/user_char of a known buffer, a wildcard over
-# the program's functions, probefunc(), .statement(ADDR), and the program found on $PATH by name.
+# the program's functions, probefunc(), usymname() (in the program, its caller on return, an
+# unknown address in hex), .statement(ADDR), and the program found on $PATH by name.
 # TIMEOUT: 60
 . "$LIVE_DIR/../lib.sh"
 cp "$(dirname "$BSTAP_OPT")/tests/utarget" . || skip "no build/tests/utarget (make)"
@@ -19,7 +20,8 @@ probe process("$PWD/utarget").function("ut_len") {
 }
 probe process("utarget").function("ut_*") { calls[pp()]++ }
 probe process("utarget").statement(0x$once) { st++ }
-probe process("utarget").function("ut_o*").return { printf("probefunc %s\n", probefunc()) }
+probe process("utarget").function("ut_once") { printf("usymname %s %s\n", usymname(u_register("rip")), usymname(0x1234)) }
+probe process("utarget").function("ut_o*").return { printf("probefunc %s %s\n", probefunc(), usymname(u_register("rip"))) }
 probe end { printf("sum=%d statement=%d\n", sum, st); foreach (p in calls+) printf("%s %d\n", p, calls[p]) }
 STP
 PATH=$PWD:$PATH "$BSTAP" -c "./utarget run 3" f.stp >out 2>err || { cat err; fail "bstap exited with $?"; }
@@ -36,7 +38,8 @@ add 3 6 rdi=3
 neg 3
 neg returns -3 -3
 len hello uprobe h hello 0
-probefunc ut_once
+usymname ut_once 0x1234
+probefunc ut_once run
 sum=18 statement=1
 process("DIR/utarget").function("ut_once") 1
 process("DIR/utarget").function("ut_add") 3
