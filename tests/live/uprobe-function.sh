@@ -1,7 +1,7 @@
 # process("PATH").function probes on the test program build/tests/utarget (tests/tools/utarget.c)
-# run under -c: exact call counts, integer arguments (int_arg, long_arg, u_register), $return
-# and returnval() in .return, .call, user_string/user_char of a known buffer, a wildcard over
-# the program's functions, probefunc(), usymname() (in the program, its caller on return, an
+# run under -c: exact call counts, integer arguments (int_arg, long_arg, u_register), $return,
+# returnval(), $$return and $$parms in .return, .call, user_string/user_char of a known buffer,
+# a wildcard over the program's functions, probefunc(), usymname() (in the program, its caller on return, an
 # unknown address in hex), .statement(ADDR), and the program found on $PATH by name.
 # TIMEOUT: 60
 . "$LIVE_DIR/../lib.sh"
@@ -13,7 +13,7 @@ global calls, sum, st
 probe process("utarget").function("ut_add") { printf("add %d %d rdi=%d\n", int_arg(1), int_arg(2), u_register("rdi")) }
 probe process("utarget").function("ut_add").return { sum += \$return }
 probe process("utarget").function("ut_neg").call { printf("neg %d\n", long_arg(1)) }
-probe process("utarget").function("ut_neg").return { printf("neg returns %d %d\n", \$return, returnval()) }
+probe process("utarget").function("ut_neg").return { printf("neg returns %d %d %s %s [%s]\n", \$return, returnval(), \$\$return, \$\$return\$, \$\$parms) }
 probe process("$PWD/utarget").function("ut_len") {
 	printf("len %s %c %s %d\n", user_string(pointer_arg(1)), user_char(pointer_arg(1)),
 	       user_string_n(pointer_arg(1), 5), user_long(0))
@@ -28,15 +28,15 @@ PATH=$PWD:$PATH "$BSTAP" -c "./utarget run 3" f.stp >out 2>err || { cat err; fai
 grep -v '^done 3$' out | sed "s|$PWD|DIR|" >got
 expect_file_eq "output" got 'add 1 2 rdi=1
 neg 1
-neg returns -1 -1
+neg returns -1 -1 return=0xffffffffffffffff return=-1 []
 len hello uprobe h hello 0
 add 2 4 rdi=2
 neg 2
-neg returns -2 -2
+neg returns -2 -2 return=0xfffffffffffffffe return=-2 []
 len hello uprobe h hello 0
 add 3 6 rdi=3
 neg 3
-neg returns -3 -3
+neg returns -3 -3 return=0xfffffffffffffffd return=-3 []
 len hello uprobe h hello 0
 usymname ut_once 0x1234
 probefunc ut_once run
