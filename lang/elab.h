@@ -38,6 +38,10 @@ int types_check(struct arena *a, struct diag *d, struct program *p, struct stp_f
  */
 int placement_decide(struct arena *a, struct diag *d, struct program *p);
 
+/* @entry(expr) in process(...).function(...).return probes: a hidden global written by an
+ * added entry probe (lang/uentry.c). Before types_check. -1 after reporting. */
+int uentry_rewrite(struct arena *a, struct diag *d, struct program *p, struct stp_file *user);
+
 /* User-space probe builtins (int_arg(), returnval(), user_long(), ...) only where they can run
  * (lang/ucontext.c). -1 after reporting. */
 int ucontext_check(struct arena *a, struct diag *d, struct program *p);
