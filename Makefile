@@ -57,6 +57,13 @@ $(O)/tests/syswork: tests/tools/syswork.c
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(CFLAGS) -std=c11 -D_GNU_SOURCE $(WARN) -static $< -o $@
 
+# the user-space probe tests' program: a PIE linked with libc, SDT markers where sys/sdt.h is
+all: $(O)/tests/utarget
+$(O)/tests/utarget: tests/tools/utarget.c
+	$(call msg,CC,$@)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) -O1 -g -std=gnu11 $(WARN) -fno-inline -pie -fPIE $< -o $@
+
 # one file to copy onto a host (or into a VM) with no libraries installed
 $(O)/bstap-run-static: $(patsubst %.c,$(O)/obj/%.o,$(RUN_SRCS))
 	$(call msg,LINK,$@)

@@ -58,7 +58,7 @@ attach_times() {	# NAME WANT CMD...: appends "NAME attach_ms detach_ms" per roun
 			sleep 0.02
 		done
 		_a=$(date +%s%N)
-		kill -INT $_p
+		kill -TERM $_p
 		wait $_p 2>/dev/null
 		_e=$(date +%s%N)
 		echo "$_n $(((_a - _s) / 1000000)) $(((_e - _a) / 1000000))" >>"$W/attach.runs"
@@ -100,7 +100,7 @@ traced_ns() {	# WANT CMD...: runs the loop once CMD has attached WANT tracepoint
 		sleep 0.1
 	done
 	loop_ns
-	kill -INT $_p 2>/dev/null
+	kill -TERM $_p 2>/dev/null
 	wait $_p 2>/dev/null
 }
 for i in $(seq "$R"); do

@@ -1222,4 +1222,98 @@ static __always_inline int bstap_perf_target_match(void)
 
 /* ---- end of perf.* probes ------------------------------------------------------------- */
 
+/* ---- user-space probes (process(...)) ------------------------------------------------- */
+
+/*
+ * A uprobe's context is the user registers as struct pt_regs (x86-64: rax at 80, rdi at 112,
+ * ...). Handlers and functions reach it through S->ctx, which is no longer the verifier's
+ * context pointer, so registers are read with a probe read.
+ */
+static __always_inline u64 bstap_ureg(const void *regs, u32 off)
+{
+	u64 v = 0;
+	bpf_probe_read_kernel(&v, sizeof(v), (const char *)regs + off);
+	return v;
+}
+
+/* Integer argument n (1-based) of a function entered just now: System V x86-64 registers,
+ * then the stack above the return address. 0 when it cannot be read. */
+static __always_inline u64 bstap_uarg(const void *regs, s64 n)
+{
+	switch (n) {
+	case 1: return bstap_ureg(regs, 112);	/* rdi */
+	case 2: return bstap_ureg(regs, 104);	/* rsi */
+	case 3: return bstap_ureg(regs, 96);	/* rdx */
+	case 4: return bstap_ureg(regs, 88);	/* rcx */
+	case 5: return bstap_ureg(regs, 72);	/* r8 */
+	case 6: return bstap_ureg(regs, 64);	/* r9 */
+	}
+	if (n < 1 || n > 64)
+		return 0;
+	u64 v = 0, sp = bstap_ureg(regs, 152);
+	bpf_probe_read_user(&v, sizeof(v), (const void *)(sp + 8 * (n - 6)));
+	return v;
+}
+
+/* user_int() and friends: the value at a user address, 0 when it cannot be read (as stap) */
+#define BSTAP_USER_READ(T, addr)                                                       \
+	({                                                                             \
+		T _ur = 0;                                                             \
+		bpf_probe_read_user(&_ur, sizeof(_ur), (const void *)(u64)(addr)) ? (s64)0 \
+										  : (s64)_ur; \
+	})
+
+struct task_struct___bstap_tree {
+	struct task_struct___bstap_tree *real_parent;
+	int tgid;
+} __attribute__((preserve_access_index));
+
+/* process.function(...) under -c: is the current process target() or one it started? (its
+ * ancestors, up to 16 generations) */
+static __always_inline int bstap_target_tree(void)
+{
+	s64 target = bstap_target();
+	struct task_struct___bstap_tree *t = (void *)bpf_get_current_task();
+	if (!target)
+		return 0;
+#pragma unroll
+	for (int i = 0; i < 16; i++) {
+		if (!t)
+			return 0;
+		int tgid = BPF_CORE_READ(t, tgid);
+		if (tgid == target)
+			return 1;
+		if (tgid <= 1)
+			return 0;
+		t = BPF_CORE_READ(t, real_parent);
+	}
+	return 0;
+}
+
+struct mm_struct___bstap_u {
+	unsigned long start_code;
+} __attribute__((preserve_access_index));
+
+struct task_struct___bstap_u {
+	struct mm_struct___bstap_u *mm;
+} __attribute__((preserve_access_index));
+
+/* usymname(): the current program's load base, given the lowest address of its code */
+static __always_inline u64 bstap_ubase(u64 text_vaddr)
+{
+	struct task_struct___bstap_u *t = (void *)bpf_get_current_task();
+	u64 start = BPF_CORE_READ(t, mm, start_code);
+	return start ? start - text_vaddr : 0;
+}
+
+/* "0x..." of v into dst (BSTAP_MAXSTR bytes): usymname() of an unknown address */
+static __always_inline char *bstap_hex(char *dst, u64 v)
+{
+	if (bpf_snprintf(dst, BSTAP_MAXSTR, "0x%llx", &v, sizeof(v)) < 0)
+		dst[0] = 0;
+	return dst;
+}
+
+/* ---- end of user-space probes ----------------------------------------------------------- */
+
 #endif

@@ -30,6 +30,8 @@ static const char *const sys_headers[] = {
 	"/usr/include/bpf/bpf_helpers.h",
 	"/usr/include/bpf/bpf_helper_defs.h",
 	"/usr/include/bpf/bpf_core_read.h",
+	"/usr/include/bpf/usdt.bpf.h",	/* process(...).mark probes */
+	"/usr/include/bpf/bpf_tracing.h",
 };
 
 struct cache {

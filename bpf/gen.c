@@ -3,6 +3,7 @@
 #include "gen_funcs.h"
 #include "gen_kinds.h"
 #include "gen_tvars.h"
+#include "gen_uprobe.h"
 #include "prog/visit.h"
 
 #include <errno.h>
@@ -805,7 +806,12 @@ static const char *call_builtin(struct gen *g, struct node *n)
 		return "bstap_pp_str(S->ppidx)";
 	case B_STRLEN: return S(g, "bstap_strlen(BSTAP_T(%u), %s)", tmp(g, MAXSTR), ex(g, a->v[0]));
 	case B_TARGET: return "bstap_target()";
-	case B_PROBEFUNC: return "\"\"";	/* no kernel function probes yet: no function */
+	case B_PROBEFUNC:
+		/* a process(...).function probe's function; kernel functions have no probes yet */
+		if (!g->fn && g->ep && g->ep->at.kind == PK_UPROBE && g->ep->tvars &&
+		    g->ep->tvars->event)
+			return c_string(g, g->ep->tvars->event, strlen(g->ep->tvars->event));
+		return "\"\"";
 	case B_USER_STRING:
 	case B_USER_STRING_N:
 	case B_KERNEL_STRING:
@@ -821,6 +827,16 @@ static const char *call_builtin(struct gen *g, struct node *n)
 			 has_n ? ex(g, a->v[1]) : "-1", user, site, dflt, g->abort, k);
 	}
 	default: {
+		if (gen_uprobe_builtin_known(n->u.call.builtin)) {
+			const char *why = NULL, *x = gen_uprobe_builtin(
+				g->a, n, a->n && a->v[0]->type != T_STRING ? ex(g, a->v[0]) : "0",
+				n->type == T_STRING ? S(g, "BSTAP_T(%u)", tmp(g, MAXSTR)) : NULL,
+				g->fn || !g->ep ? NULL : g->ep->tvars, &why);
+			if (x)
+				return x;
+			bad(g, &n->loc, "%s", why);
+			return "0";
+		}
 		struct gen_api api = { g, g->a, api_ex, api_full, api_tmp, api_site, api_printf,
 				       api_uniq, g->abort };
 		const char *r = gen_func_call(&api, n);
@@ -1953,12 +1969,13 @@ int gen_bpf_c(struct arena *a, struct diag *d, const struct program *p, struct g
 		"#define BSTAP_MAXSTR %u\n"
 		"#define BSTAP_MAXACTION %u\n"
 		"#define BSTAP_SCRATCH_SIZE %u\n"
-		"#include \"bstap.bpf.h\"\n\n"
+		"#include \"bstap.bpf.h\"\n%s\n"
 		"static __attribute__((unused)) long bstap_delete_cb(void *map, const void *key, void *val, void *ctx)\n"
 		"{\n\tbpf_map_delete_elem(map, key);\n\treturn 0;\n}\n\n"
 		"%s\n%s%s%s%s",
 		/* one string of slack: the verifier bounds dst + n and the length separately */
-		p->script_path, MAXSTR, p->maxaction ? p->maxaction : BSTAP_MAXACTION, top + MAXSTR, decl_text ? decl_text : "",
+		p->script_path, MAXSTR, p->maxaction ? p->maxaction : BSTAP_MAXACTION, top + MAXSTR,
+		gen_uses_usdt(p) ? "#include <stdbool.h>\n#include <asm/ptrace.h>\n#include <bpf/usdt.bpf.h>\n" : "", decl_text ? decl_text : "",
 		kinds, pps, cb_text ? cb_text : "", body_text ? body_text : "");
 	res->c_len = strlen(res->c_text);
 	free(decl_text);

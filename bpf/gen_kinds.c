@@ -57,7 +57,58 @@ static void perf_entry(FILE *out, uint32_t gi, const struct attach_spec *at,
 		fprintf(out, "\tif (!bstap_perf_target_match())\n\t\treturn 0;\n");
 }
 
+/* uprobe: a kprobe-type program, attached by offset (loader/uprobe.c) */
+static const char *uprobe_section(struct arena *a, const struct attach_spec *at)
+{
+	(void)a;
+	return at->flags & ATTACH_RETURN ? "uretprobe" : "uprobe";
+}
+
+static const char *usdt_section(struct arena *a, const struct attach_spec *at)
+{
+	(void)a;
+	(void)at;
+	return "usdt";
+}
+
+/* a library's probe keeps the processes of its program (map bstap_perf_exe, slot gi) */
+static void uprobe_entry(FILE *out, uint32_t gi, const struct attach_spec *at,
+			 struct attach_spec *loader_at)
+{
+	(void)loader_at;
+	if (at->target)
+		fprintf(out, "\tif (!bstap_perf_exe_match(%u))\n\t\treturn 0;\n", gi);
+	if (at->flags & ATTACH_TARGET_TREE)
+		fprintf(out, "\tif (!bstap_target_tree())\n\t\treturn 0;\n");
+}
+
+/* process.begin/end: the program's processes, the whole process or its other threads */
+static void proc_event_entry(FILE *out, uint32_t gi, const struct attach_spec *at,
+			     struct attach_spec *loader_at)
+{
+	(void)loader_at;
+	if (at->path)
+		fprintf(out, "\tif (!bstap_perf_exe_match(%u))\n\t\treturn 0;\n", gi);
+	if (at->arg == 1)
+		fprintf(out, "\tif (bstap_pid() != bstap_tid())\n\t\treturn 0;\n");
+	else if (at->arg == 2)
+		fprintf(out, "\tif (bstap_pid() == bstap_tid())\n\t\treturn 0;\n");
+}
+
+/* a marker (target is its name): only the -c command's tree, when that is what it keeps */
+static void usdt_entry(FILE *out, uint32_t gi, const struct attach_spec *at,
+		       struct attach_spec *loader_at)
+{
+	(void)gi;
+	(void)loader_at;
+	if (at->flags & ATTACH_TARGET_TREE)
+		fprintf(out, "\tif (!bstap_target_tree())\n\t\treturn 0;\n");
+}
+
 static const struct gen_kind kinds[] = {
+	{ PK_PROC_EVENT, tracepoint_section, "void *ctx", proc_event_entry },
+	{ PK_UPROBE, uprobe_section, "void *ctx", uprobe_entry },
+	{ PK_USDT, usdt_section, "void *ctx", usdt_entry },
 	{ PK_TRACEPOINT, tracepoint_section, "void *ctx", NULL },
 	{ PK_RAW_TRACEPOINT, raw_tracepoint_section, "void *ctx", NULL },
 	{ PK_TIMER, perf_event_section, "void *ctx", timer_entry },

@@ -83,6 +83,11 @@ const char *gen_tvar_read(struct arena *a, const struct tvar_set *tv, uint32_t i
 		return arena_printf(a, "if (bpf_probe_read_kernel(%s, %u, %s)) %s[0] = 0; %s[%u] = 0;",
 				    dst, n, src, dst, dst, n);
 	}
+	case TV_UREG:
+		return arena_printf(a, "%s = (s64)bstap_ureg(ctx, %u);", dst, v->offset);
+	case TV_USDT_ARG:
+		return arena_printf(a, "{ long _ua = 0; bpf_usdt_arg(ctx, %u, &_ua); %s = (s64)_ua; }",
+				    v->offset, dst);
 	case TV_DATALOC: {
 		/* offset | length << 16 of the string, from the start of the record */
 		const char *loc = rec ? arena_printf(a, "(u32)%s", rec)

@@ -22,6 +22,7 @@
 #include "bpf/gen.h"
 #include "lang/elab.h"
 #include "lang/tracepoints.h"
+#include "lang/uelf.h"
 #include "prog/strbuf.h"
 #include "lang/parse.h"
 #include "lang/tapsets.h"
@@ -373,8 +374,11 @@ static int pass2_elaborate(struct driver *r)
 		settings[i].name = arena_strndup(r->a, o->sess.gvars[i], (size_t)(eq - o->sess.gvars[i]));
 		settings[i].number = gvar_long(eq + 1, &num);
 	}
-	struct family_env env = { o->verbose, o->kernel_btf, driver_kconfig, r };
-	struct program *prog = elaborate(r->a, r->d, r->lib.files, r->lib.nfiles, settings, o->sess.ngvars, &env);
+	struct family_env env = { o->verbose, o->kernel_btf, driver_kconfig, r,
+				  uelf_target_exe(r->a, o->sess.target_cmd, o->sess.target_pid),
+				  o->sess.target_pid && !o->sess.target_cmd };
+	struct program *prog = elaborate(r->a, r->d, r->lib.files, r->lib.nfiles, settings,
+					 o->sess.ngvars, &env);
 	tp_catalog_release();
 	if (!prog)
 		return PASS_FAILED;

@@ -321,13 +321,13 @@ struct program *elaborate(struct arena *a, struct diag *d, struct stp_file **fil
 		diag_semantic(d, "no probes found");
 		return NULL;
 	}
-	if (targets_resolve(a, d, e.prog) < 0)
+	if (uentry_rewrite(a, d, e.prog, files[0]) < 0 || targets_resolve(a, d, e.prog) < 0)
 		return NULL;
 	if (types_check(a, d, e.prog, files, nfiles, settings, nsettings) < 0 || diag_error_count(d))
 		return NULL;
 	funcs_fold(a, e.prog, e.env);
 	prune_dead_stores(a, e.prog);
-	if (placement_decide(a, d, e.prog) < 0)
+	if (placement_decide(a, d, e.prog) < 0 || ucontext_check(a, d, e.prog) < 0)
 		return NULL;
 	guards_find(e.prog);
 	assign_groups(e.prog);

@@ -49,6 +49,13 @@ void prune_dead_stores(struct arena *a, struct program *p);
 
 /* Each kernel probe's leading `if ($field != N) next`, for the generator's dispatch (lang/guards.c). */
 void guards_find(struct program *p);
+/* @entry(expr) in process(...).function(...).return probes: a hidden global written by an
+ * added entry probe (lang/uentry.c). Before types_check. -1 after reporting. */
+int uentry_rewrite(struct arena *a, struct diag *d, struct program *p, struct stp_file *user);
+
+/* User-space probe builtins (int_arg(), returnval(), user_long(), ...) only where they can run
+ * (lang/ucontext.c). -1 after reporting. */
+int ucontext_check(struct arena *a, struct diag *d, struct program *p);
 
 /* -p2 output: globals, functions and the resolved probes with their alias chains. */
 void program_print(FILE *out, const struct program *p);

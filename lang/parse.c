@@ -236,6 +236,16 @@ static struct node *parse_statop(struct parser *p)
 	for (size_t i = 0; i < sizeof(statops) / sizeof(statops[0]); i++)
 		if (strcmp(t->text, statops[i].name) == 0)
 			op = statops[i].op;
+	if (op == OP_NONE && !strcmp(t->text, "@entry")) {
+		/* @entry(expr): its value at the function's entry, in a .return (lang/uentry.c) */
+		expect_op(p, "(", "after '@entry'");
+		struct node *n = node_new(p->a, N_CALL, t->loc);
+		n->u.call.name = "@entry";
+		n->u.call.builtin = -1;
+		ARENA_LIST_PUSH(p->a, &n->u.call.args, parse_expr(p));
+		expect_op(p, ")", "after '@entry' argument");
+		return n;
+	}
 	if (op == OP_NONE)
 		fail(p, t, "unknown operator or undefined macro '%s'", t->text);
 	expect_op(p, "(", arena_printf(p->a, "after '%s'", t->text));

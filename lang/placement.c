@@ -135,6 +135,9 @@ static bool need(struct node *n, void *ctx)
 		break;
 	}
 	default:
+		if (builtin_uregs(n->u.call.builtin) ||
+		    (n->u.call.builtin >= B_USER_CHAR && n->u.call.builtin <= B_USYMNAME))
+			w->flags |= NEED_TASK;
 		break;
 	}
 	return true;

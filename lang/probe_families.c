@@ -202,7 +202,7 @@ static const struct probe_family families[] = {
 	{ "kernel", resolve_not_yet },
 	{ "kernel.trace", resolve_kernel_trace },
 	{ "module", resolve_not_yet },
-	{ "process", resolve_not_yet },
+	{ "process", resolve_process },
 	{ "perf", resolve_perf },
 	{ "procfs", resolve_not_yet },
 	{ "netfilter", resolve_not_yet },

@@ -34,6 +34,9 @@ struct family_env {
 	/* the target kernel's configuration, read on first use (NULL: none is read) */
 	const struct kconfig *(*kconfig)(void *ctx);
 	void *kconfig_ctx;
+	const char *target_exe;	/* process.function(...): the -c command's or -x process's
+				 * program, or NULL */
+	bool target_only;	/* -x PID: process probes attach to that process alone */
 };
 
 /*
@@ -64,5 +67,6 @@ bool family_no_arg(const struct fctx *f, const struct pp_comp *c);
 /* Families defined in files of their own. */
 int resolve_kernel_trace(const struct fctx *f, struct pp_resolved_list *out);
 int resolve_perf(const struct fctx *f, struct pp_resolved_list *out);
+int resolve_process(const struct fctx *f, struct pp_resolved_list *out);
 
 #endif

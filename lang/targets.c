@@ -70,6 +70,8 @@ static struct node *parms_expr(struct tctx *t, struct loc loc, bool pretty)
 		ARENA_LIST_PUSH(t->a, &args, NULL);	/* the format, set below */
 		for (uint32_t used = 0; i < tv->n; i++) {
 			const struct tvar *v = &tv->v[i];
+			if (v->kind == TV_UREG)
+				continue;	/* $return: $$return's, not a parameter */
 			uint32_t need = v->kind != TV_ARRAY ? 1 : pretty ? v->count : 0;
 			if (used && used + need > 8)
 				break;
@@ -139,6 +141,16 @@ static bool resolve(struct node *n, void *ctx)
 		bool pretty = meta[ml] == '$';
 		if (!strcmp(meta, "name")) {
 			*n = *str_node(t->a, loc, tv->event);
+		} else if (!strcmp(meta, "provider") && tv->provider) {
+			*n = *str_node(t->a, loc, tv->provider);
+		} else if (ml == 6 && !strncmp(meta, "return", 6) && tv->n && tv->v[0].kind == TV_UREG) {
+			/* a user function's .return: "return=0x..." ($$return$: in decimal) */
+			struct node *call = node_new(t->a, N_CALL, loc);
+			call->u.call.name = "sprintf";
+			ARENA_LIST_PUSH(t->a, &call->u.call.args,
+					str_node(t->a, loc, pretty ? "return=%d" : "return=0x%x"));
+			ARENA_LIST_PUSH(t->a, &call->u.call.args, field_node(t->a, loc, tv, 0, UINT32_MAX));
+			*n = *call;
 		} else if ((ml == 5 && !strncmp(meta, "parms", 5)) ||
 			   (ml == 4 && !strncmp(meta, "vars", 4))) {
 			*n = *parms_expr(t, loc, pretty);

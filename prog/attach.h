@@ -23,6 +23,13 @@ enum probe_kind {
 				 * "subsystem:event"; chosen when the handlers read no field */
 	PK_PERF,	/* a perf counter on every online CPU: perf_type, arg = config, period_ns =
 			 * the sample period (a frequency with ATTACH_FREQ); path: .process("path") */
+	PK_UPROBE,	/* a uprobe (uretprobe with ATTACH_RETURN): path = the file it is in (an
+			 * absolute path), arg = its file offset, target = the program whose processes
+			 * it keeps (a library's probe), or NULL: every process */
+	PK_USDT,	/* an SDT marker: path = the file, target = "provider:name" */
+	PK_PROC_EVENT,	/* process.begin/end: a scheduler tracepoint (target "sched:sched_process_exec")
+			 * kept for the processes of program path (NULL: every process); arg 1: only
+			 * the thread-group leader, 2: only the other threads */
 	PK__COUNT
 };
 
@@ -30,7 +37,10 @@ enum probe_kind {
 enum attach_flag {
 	ATTACH_RETURN = 1,	/* the function's return, not its entry */
 	ATTACH_FREQ = 2,	/* perf: period_ns is a frequency in Hz (.hz(N)) */
-	ATTACH_TARGET = 4,	/* perf .process with no path: only the target() process */
+	ATTACH_TARGET = 4,	/* perf .process with no path: only the target() process; uprobes:
+				 * attached to the target() process alone */
+	ATTACH_TARGET_TREE = 8,	/* uprobes: every process, kept (in BPF) for target() and its
+				 * descendants: process.function(...) with -c CMD */
 };
 
 /*

@@ -26,6 +26,13 @@ enum builtin {
 	B_ANSI_CLEAR_SCREEN, B_ANSI_SET_COLOR, B_ANSI_RESET_COLOR, B_ANSI_NEW_LINE,
 	B_ANSI_CURSOR_MOVE, B_ANSI_CURSOR_HIDE, B_ANSI_CURSOR_SHOW, B_ANSI_CURSOR_SAVE,
 	B_ANSI_CURSOR_RESTORE, B_TOKENIZE, B_KERNEL_STRING_QUOTED, B_KERNEL_BUFFER_QUOTED,
+	/* user-space probes (process(...)): arguments and registers, and user memory */
+	B_INT_ARG, B_UINT_ARG, B_LONG_ARG, B_ULONG_ARG, B_LONGLONG_ARG, B_ULONGLONG_ARG,
+	B_POINTER_ARG, B_S32_ARG, B_U32_ARG, B_S64_ARG, B_U64_ARG, B_SHORT_ARG, B_USHORT_ARG,
+	B_CHAR_ARG, B_UCHAR_ARG, B_U_REGISTER, B_RETURNVAL,
+	B_USER_CHAR, B_USER_SHORT, B_USER_USHORT, B_USER_INT, B_USER_LONG, B_USER_INT8,
+	B_USER_UINT8, B_USER_INT16, B_USER_UINT16, B_USER_INT32, B_USER_UINT32, B_USER_INT64,
+	B_USER_UINT64, B_USYMNAME,
 	B__COUNT
 };
 
@@ -46,6 +53,12 @@ struct builtin_info {
 };
 
 extern const struct builtin_info builtin_table[B__COUNT];
+
+/* Reads the registers of a user-space probe (int_arg(), u_register(), returnval()). */
+static inline bool builtin_uregs(int b)
+{
+	return b >= B_INT_ARG && b <= B_RETURNVAL;
+}
 
 /* -1 if NAME is not a builtin. */
 int builtin_lookup(const char *name);

@@ -14,6 +14,8 @@ enum tvar_kind {
 	TV_DATALOC,	/* __data_loc char[] name: a u32 locator (offset | length << 16) of a
 			 * string later in the record */
 	TV_ARRAY,	/* an array of integers (unsigned long args[6]): $name[N] reads one */
+	TV_UREG,	/* a user probe's register: offset in struct pt_regs, size bytes ($return) */
+	TV_USDT_ARG,	/* an SDT marker's argument number offset (0-based), as its note says */
 };
 
 struct tvar {
@@ -30,8 +32,20 @@ struct tvar {
 					 * "enum pid_type", "u64 [6]" */
 };
 
+/* A function of a user-space program, for usymname(): link-time address, size, name. */
+struct tvar_usym {
+	uint64_t addr, size;
+	const char *name;
+};
+
 struct tvar_set {
 	const char *event;	/* $$name: "sched_switch" */
+	const char *provider;	/* $$provider of an SDT marker, else NULL */
+	const struct tvar_usym *usyms;	/* process(...) probes: the program's functions by
+					 * address, for usymname(); NULL for libraries */
+	uint32_t nusyms;
+	uint64_t text_vaddr;	/* the lowest address of the program's code segments: its load
+				 * base is mm->start_code minus this */
 	const char *btf_struct;	/* the record's BTF struct ("trace_event_raw_sched_switch"), or
 				 * NULL when the kernel's BTF has none (offsets from tracefs) */
 	const struct tvar *v;

@@ -1,8 +1,9 @@
 #!/bin/sh
 # Install the Debian packages bstap needs to build and test, only those that are missing.
 set -e
+# systemtap-sdt-dev: <sys/sdt.h> for the user-space probe test program
 # libclang-rt-14-dev: the libFuzzer, ASan and UBSan runtimes of clang 14 (make fuzz, the fuzz tests)
-need="clang llvm libclang-rt-14-dev libbpf-dev libelf-dev zlib1g-dev bpftool pkg-config make gcc libc6-dev strace"
+need="clang llvm libclang-rt-14-dev libbpf-dev libelf-dev zlib1g-dev bpftool pkg-config make gcc libc6-dev strace systemtap-sdt-dev"
 missing=""
 for p in $need; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing="$missing $p"
