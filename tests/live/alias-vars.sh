@@ -9,7 +9,7 @@ awk '
 	/^ \* probe [^ ]+ - / { name = $3; body = ""; next }
 	name != "" && /^ \* @[A-Za-z_0-9]+:/ { v = $2; sub(/^@/, "", v); sub(/:$/, "", v); body = body "println(" v ") "; next }
 	name != "" && /^ \*\// { print name "\t" body; name = "" }
-' "$ALIASES"/*.stp >list
+' $(ls "$ALIASES"/*.stp | grep -v /syscalls.stp) >list
 [ "$(wc -l <list)" -ge 50 ] || fail "only $(wc -l <list) documented aliases found"
 : >fails
 while IFS='	' read -r name body; do
