@@ -29,6 +29,21 @@ BS='probe syscall.* { } probe begin { println("ready") }'
 BT='tracepoint:syscalls:sys_enter_* { } BEGIN { printf("ready\n"); }'
 command -v bpftool >/dev/null 2>&1 || { echo "syscalls.sh: needs bpftool (make deps)"; exit 1; }
 
+# the libraries cost a script that needs none nothing: a copy of bstap with no library beside it
+mkdir -p "$W/bare/bin" && cp "$BSTAP" "$W/bare/bin/bstap"
+ONE='global n; probe timer.ms(100) { n++ }'
+lib_cost() {	# BINARY EXTRA-ARGS: median ms of -p4 of a one-probe script
+	for i in $(seq "$((R * 3))"); do
+		s=$(date +%s%N); "$1" -p4 $2 -e "$ONE" >/dev/null 2>&1; e=$(date +%s%N)
+		echo $(((e - s) / 100000))
+	done | median | awk '{ printf "%.1f", $1 / 10 }'
+}
+echo "one-probe script, -p4, the full alias library present vs none:"
+echo "  no cache: $(lib_cost "$BSTAP" --no-cache) ms vs $(lib_cost "$W/bare/bin/bstap" --no-cache) ms"
+"$BSTAP" -p4 -e "$ONE" >/dev/null 2>&1
+"$W/bare/bin/bstap" -p4 -e "$ONE" >/dev/null 2>&1
+echo "  cached:   $(lib_cost "$BSTAP" "") ms vs $(lib_cost "$W/bare/bin/bstap" "") ms"
+
 echo "syscall.* with an empty handler, Linux $(uname -r), $(nproc) CPUs, $R rounds (medians)"
 # compile: cold (no cache) and cached
 for i in $(seq "$R"); do
