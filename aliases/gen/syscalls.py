@@ -68,10 +68,9 @@ OVERRIDES = {
         "rename": {"parent_tidptr": "parent_tid", "child_tidptr": "child_tid"},
         "hexvars": ["newsp", "tls"],
     },
-    "kill": {"vars": ["sig_str = _signal_name(sig)"], "argstr": 'sprintf("%d, %s", pid, sig_str)'},
-    "tkill": {"vars": ["sig_str = _signal_name(sig)"], "argstr": 'sprintf("%d, %s", pid, sig_str)'},
-    "tgkill": {"vars": ["sig_str = _signal_name(sig)"],
-               "argstr": 'sprintf("%d, %d, %s", tgid, pid, sig_str)'},
+    "kill": {"argstr": 'sprintf("%d, %s", pid, sig_str)'},
+    "tkill": {"argstr": 'sprintf("%d, %s", pid, sig_str)'},
+    "tgkill": {"argstr": 'sprintf("%d, %d, %s", tgid, pid, sig_str)'},
     "brk": {"retfmt": 2},
     "munmap": {"argstr": 'sprintf("%p, %u", addr, len)', "hexvars": ["addr"]},
 }
@@ -110,6 +109,13 @@ def arg_var(sc, i, ctype, name, renames, fix):
         if bare in ("char*",) and STRING_NAMES.search(name):
             return [(var + "_uaddr", raw), (var, "user_string_quoted(%s_uaddr)" % var)], "%s", var
         return [(var + "_uaddr", raw)], "%p", var + "_uaddr"
+    if name in ("sig", "signum") and ctype in SIGNED32:
+        # a signal number: its name, as stap prints it (SIGTERM)
+        return [(var, "__int32(%s)" % raw), (var + "_str", "_signal_name(%s)" % var)], "%s", var + "_str"
+    if name in ("addr", "brk", "start", "uaddr", "uaddr2", "new_addr", "old_addr") and \
+            ctype in UNSIGNED64:
+        # an address held in an integer: printed as a pointer
+        return [(var, raw)], "%p", var
     if fix.get(name) == "__int32" or ctype in SIGNED32 or name in ("fd", "dfd", "olddfd", "newdfd"):
         return [(var, "__int32(%s)" % raw)], "%d", var
     if ctype in SIGNED64:
