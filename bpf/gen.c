@@ -691,7 +691,11 @@ static const char *call_builtin(struct gen *g, struct node *n)
 		return "bstap_pp_str(S->ppidx)";
 	case B_STRLEN: return S(g, "bstap_strlen(BSTAP_T(%u), %s)", tmp(g, MAXSTR), ex(g, a->v[0]));
 	case B_TARGET: return "bstap_target()";
-	case B_PROBEFUNC: return "\"\"";	/* no kernel function probes yet: no function */
+	case B_PROBEFUNC:
+		/* a kernel function probe is in its function; timers and tracepoints in none */
+		if (g->ep && g->ep->at.kind == PK_KPROBE && g->ep->at.target)
+			return c_string(g, g->ep->at.target, strlen(g->ep->at.target));
+		return "\"\"";
 	case B_USER_STRING:
 	case B_USER_STRING_N:
 	case B_KERNEL_STRING:
@@ -1586,6 +1590,7 @@ int gen_bpf_c(struct arena *a, struct diag *d, const struct program *p, struct g
 		mg->prog = S(&g, "group_%u", gi);
 		mg->pp = first->pp;
 		mg->optional = true;
+		mg->loc = first->loc;
 		for (uint32_t i = 0; i < p->probes.n; i++)
 			if (is_kernel(p->probes.v[i]) && p->probes.v[i]->group == gi &&
 			    !p->probes.v[i]->optional)

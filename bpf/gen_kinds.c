@@ -57,7 +57,15 @@ static void perf_entry(FILE *out, uint32_t gi, const struct attach_spec *at,
 		fprintf(out, "\tif (!bstap_perf_target_match())\n\t\treturn 0;\n");
 }
 
+/* kprobe/FN, kretprobe/FN: the context is the registers (struct pt_regs) */
+static const char *kprobe_section(struct arena *a, const struct attach_spec *at)
+{
+	return arena_printf(a, "%s/%s", at->flags & ATTACH_RETURN ? "kretprobe" : "kprobe",
+			    at->target);
+}
+
 static const struct gen_kind kinds[] = {
+	{ PK_KPROBE, kprobe_section, "void *ctx", NULL },
 	{ PK_TRACEPOINT, tracepoint_section, "void *ctx", NULL },
 	{ PK_RAW_TRACEPOINT, raw_tracepoint_section, "void *ctx", NULL },
 	{ PK_TIMER, perf_event_section, "void *ctx", timer_entry },

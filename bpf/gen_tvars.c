@@ -22,6 +22,84 @@ static bool seen(const char **v, uint32_t n, const char *s)
 	return false;
 }
 
+/* "struct dentry *" -> "struct dentry___bstap *": chased structs are local CO-RE flavours */
+static const char *local_type(struct arena *a, const char *t)
+{
+	if (strncmp(t, "struct ", 7) && strncmp(t, "union ", 6))
+		return t;
+	const char *sp = strchr(t, ' ') + 1;
+	size_t n = strcspn(sp, " *");
+	return arena_printf(a, "%.*s___bstap%s", (int)(sp - t + n), t, sp + n);
+}
+
+/* The members chases read, over all probes: one local struct each, embedded ones first. */
+static void chase_decls(struct arena *a, FILE *o, const struct program *p)
+{
+	uint32_t n = 0;
+	for (uint32_t i = 0; i < p->probes.n; i++)
+		if (p->probes.v[i]->place == PLACE_KERNEL && p->probes.v[i]->tvars)
+			n += p->probes.v[i]->tvars->nmembers;
+	if (!n)
+		return;
+	const struct tvar_member **m = arena_alloc(a, n * sizeof(*m));
+	uint32_t k = 0;
+	for (uint32_t i = 0; i < p->probes.n; i++) {
+		const struct tvar_set *tv = p->probes.v[i]->tvars;
+		if (p->probes.v[i]->place != PLACE_KERNEL || !tv)
+			continue;
+		for (uint32_t j = 0; j < tv->nmembers; j++) {
+			bool dup = false;
+			for (uint32_t x = 0; x < k && !dup; x++)
+				dup = !strcmp(m[x]->sname, tv->members[j].sname) &&
+				      !strcmp(m[x]->mname, tv->members[j].mname);
+			if (!dup)
+				m[k++] = &tv->members[j];
+		}
+	}
+	/* the structs, in first-use order */
+	const char **s = arena_alloc(a, k * sizeof(*s));
+	bool *done = arena_alloc(a, k * sizeof(*done));
+	uint32_t ns = 0;
+	for (uint32_t x = 0; x < k; x++)
+		if (!seen(s, ns, m[x]->sname)) {
+			s[ns++] = m[x]->sname;
+			fprintf(o, "struct %s___bstap;\n", m[x]->sname);
+		}
+	/* a struct is complete once every struct it embeds is: repeat until all are */
+	for (uint32_t left = ns, progress = 1; left && progress;) {
+		progress = 0;
+		for (uint32_t si = 0; si < ns; si++) {
+			if (done[si])
+				continue;
+			bool ready = true;
+			for (uint32_t x = 0; x < k && ready; x++) {
+				const char *t = m[x]->mtype;
+				if (strcmp(m[x]->sname, s[si]) || strchr(t, '*') || strncmp(t, "struct ", 7))
+					continue;
+				for (uint32_t sj = 0; sj < ns; sj++)
+					if (!strcmp(s[sj], t + 7) && !done[sj])
+						ready = false;
+			}
+			if (!ready)
+				continue;
+			fprintf(o, "struct %s___bstap {", s[si]);
+			for (uint32_t x = 0; x < k; x++) {
+				if (strcmp(m[x]->sname, s[si]))
+					continue;
+				if (!strcmp(m[x]->mtype, "enum"))
+					fprintf(o, " enum { %s___bstap_%s_0 } %s;", s[si], m[x]->mname,
+						m[x]->mname);
+				else
+					fprintf(o, " %s;", declare(a, local_type(a, m[x]->mtype), m[x]->mname));
+			}
+			fprintf(o, " } __attribute__((preserve_access_index));\n");
+			done[si] = true;
+			left--;
+			progress = 1;
+		}
+	}
+}
+
 void gen_tvars_decls(struct arena *a, FILE *o, const struct program *p)
 {
 	const char **done = arena_alloc(a, (2 * p->probes.n + 1) * sizeof(*done));
@@ -40,18 +118,62 @@ void gen_tvars_decls(struct arena *a, FILE *o, const struct program *p)
 				done[ndone++] = t;
 			}
 		}
+		/* every member any probe reads from this struct (kernel functions: each its own
+		 * registers) */
+		const char **mem = arena_alloc(a, 1 * sizeof(*mem));
+		uint32_t nmem = 0;
 		fprintf(o, "struct %s___bstap {", tv->btf_struct);
-		for (uint32_t k = 0; k < tv->n; k++)
-			if (tv->v[k].member)
-				fprintf(o, " %s;", declare(a, tv->v[k].member_type, tv->v[k].member));
+		for (uint32_t j = i; j < p->probes.n; j++) {
+			const struct tvar_set *tj = p->probes.v[j]->tvars;
+			if (p->probes.v[j]->place != PLACE_KERNEL || !tj || !tj->btf_struct ||
+			    strcmp(tj->btf_struct, tv->btf_struct))
+				continue;
+			for (uint32_t k = 0; k < tj->n; k++) {
+				if (!tj->v[k].member || tj->v[k].nsteps || seen(mem, nmem, tj->v[k].member))
+					continue;
+				mem = arena_realloc(a, mem, (nmem + 1) * sizeof(*mem), (nmem + 2) * sizeof(*mem));
+				mem[nmem++] = tj->v[k].member;
+				fprintf(o, " %s;", declare(a, tj->v[k].member_type, tj->v[k].member));
+			}
+		}
 		fprintf(o, " } __attribute__((preserve_access_index));\n");
 	}
+	chase_decls(a, o, p);
+}
+
+/* A chase: from the base value, one bpf_probe_read_kernel per step, each at a CO-RE
+ * relocated address; 0 (or "") when a pointer on the way is NULL or a read faults. */
+static const char *chase_read(struct arena *a, const struct tvar_set *tv, const struct tvar *v,
+			      const char *dst, uint32_t maxstr)
+{
+	const struct tvar *b = &tv->v[v->base];
+	const char *s = arena_printf(a, "{ const void *q = (const void *)((struct %s___bstap *)ctx)->%s; "
+				     "int ok = q != 0;", tv->btf_struct, b->member);
+	for (uint32_t i = 0; i + 1 < v->nsteps; i++)
+		s = arena_printf(a, "%s ok = ok && !bpf_probe_read_kernel(&q, sizeof(q), "
+			 "&((struct %s___bstap *)q)->%s) && q != 0;", s, v->steps[i].sname,
+			 v->steps[i].path);
+	const struct tvar_step *l = &v->steps[v->nsteps - 1];
+	if (v->kind == TV_CHARS) {
+		uint32_t n = v->size < maxstr - 1 ? v->size : maxstr - 1;
+		return arena_printf(a, "%s if (!ok || bpf_probe_read_kernel(%s, %u, "
+				    "&((struct %s___bstap *)q)->%s)) %s[0] = 0; %s[%u] = 0; }", s, dst, n,
+				    l->sname, l->path, dst, dst, n);
+	}
+	const char *t = tvar_int_type(v->size, v->is_signed);
+	if (!t)
+		return NULL;
+	return arena_printf(a, "%s u64 r = 0; ok = ok && !bpf_probe_read_kernel(&r, %u, "
+			    "&((struct %s___bstap *)q)->%s); %s = ok ? (s64)(%s)r : 0; }", s, v->size,
+			    l->sname, l->path, dst, t);
 }
 
 const char *gen_tvar_read(struct arena *a, const struct tvar_set *tv, uint32_t i, uint32_t elem,
 			  const char *dst, uint32_t maxstr)
 {
 	const struct tvar *v = &tv->v[i];
+	if (v->nsteps)
+		return chase_read(a, tv, v, dst, maxstr);
 	/* where the field is: a CO-RE relocated member, or the format's offset on this kernel */
 	const char *rec = v->member ? arena_printf(a, "((struct %s___bstap *)ctx)->%s",
 						   tv->btf_struct, v->member)

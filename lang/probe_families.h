@@ -64,5 +64,6 @@ bool family_no_arg(const struct fctx *f, const struct pp_comp *c);
 /* Families defined in files of their own. */
 int resolve_kernel_trace(const struct fctx *f, struct pp_resolved_list *out);
 int resolve_perf(const struct fctx *f, struct pp_resolved_list *out);
+int resolve_kernel_function(const struct fctx *f, struct pp_resolved_list *out);
 
 #endif

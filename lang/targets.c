@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lang/kfuncs.h"
 #include "prog/strbuf.h"
 #include "prog/visit.h"
 
@@ -155,9 +156,33 @@ static bool resolve(struct node *n, void *ctx)
 	const char *rest = name + nl;
 	for (uint32_t i = 0; i < tv->n; i++) {
 		const struct tvar *v = &tv->v[i];
-		if (strlen(v->name) != nl || strncmp(v->name, name, nl))
+		if (v->nsteps || strlen(v->name) != nl || strncmp(v->name, name, nl))
 			continue;
-		if (!strncmp(rest, "->", 2)) {
+		if (!strncmp(rest, "->", 2) && kf_is_function_set(tv)) {
+			/* $ptr->member->member: a CO-RE chase, one target variable of its own */
+			size_t cl = strcspn(rest, "[$");
+			const char *whole = arena_strndup(t->a, name, nl + cl);
+			int idx = -1;
+			for (uint32_t k = 0; k < tv->n && idx < 0; k++)
+				if (tv->v[k].nsteps && !strcmp(tv->v[k].name, whole))
+					idx = (int)k;
+			if (idx < 0)
+				idx = kf_chase(t->a, t->d, &loc, (struct tvar_set *)tv, i,
+					       arena_strndup(t->a, rest, cl));
+			if (idx < 0) {
+				t->errors++;
+				return false;
+			}
+			v = &tv->v[idx];
+			i = (uint32_t)idx;
+			rest += cl;
+			if (rest[0] == '[') {
+				diag_error(t->d, &loc, "'$%s' is %s: bstap cannot index it", v->name,
+					   v->ctype);
+				t->errors++;
+				return false;
+			}
+		} else if (!strncmp(rest, "->", 2)) {
 			diag_error(t->d, &loc, "'$%s' is %s, not a pointer to a struct: '->' cannot follow "
 				   "it here", v->name, v->ctype);
 			t->errors++;
@@ -213,6 +238,12 @@ int targets_resolve(struct arena *a, struct diag *d, struct program *p)
 	struct tctx t = { a, d, NULL, 0 };
 	for (uint32_t i = 0; i < p->probes.n; i++) {
 		t.ep = p->probes.v[i];
+		if (kf_is_function_set(t.ep->tvars)) {
+			/* chases add target variables: each probe gets its own set */
+			struct tvar_set *own = arena_alloc(a, sizeof(*own));
+			*own = *t.ep->tvars;
+			p->probes.v[i]->tvars = own;
+		}
 		ast_visit(t.ep->cond, resolve, &t);
 		ast_visit(t.ep->body, resolve, &t);
 	}

@@ -23,6 +23,8 @@ enum probe_kind {
 				 * "subsystem:event"; chosen when the handlers read no field */
 	PK_PERF,	/* a perf counter on every online CPU: perf_type, arg = config, period_ns =
 			 * the sample period (a frequency with ATTACH_FREQ); path: .process("path") */
+	PK_KPROBE,	/* kernel.function / kprobe.function: target "vfs_read", path the module or
+			 * NULL; ATTACH_RETURN for .return; arg = .maxactive(N), 0: the default */
 	PK__COUNT
 };
 
@@ -31,6 +33,7 @@ enum attach_flag {
 	ATTACH_RETURN = 1,	/* the function's return, not its entry */
 	ATTACH_FREQ = 2,	/* perf: period_ns is a frequency in Hz (.hz(N)) */
 	ATTACH_TARGET = 4,	/* perf .process with no path: only the target() process */
+	ATTACH_FENTRY = 8,	/* kprobe: attach as fentry/fexit (BTF trampoline), not kprobe */
 };
 
 /*

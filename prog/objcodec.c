@@ -615,6 +615,7 @@ static void meta(struct cx *c, struct meta *m)
 		str(c, &g->prog);
 		str(c, &g->pp);
 		flag(c, &g->optional);
+		loc(c, &g->loc);
 		if (!c->wr && !c->bad && (!g->prog || !*g->prog || !g->pp))
 			fail(c, "probe group without a program name or probe point");
 		if (!c->wr && !c->bad && (g->at.kind == PK_TRACEPOINT || g->at.kind == PK_RAW_TRACEPOINT) &&
