@@ -144,7 +144,7 @@ const char **kf_match(struct kf_catalog *c, const char *pattern, uint32_t *n)
 	const char **v = arena_alloc(c->a, (c->n + 1) * sizeof(*v));
 	for (uint32_t i = 0; i < c->n; i++)
 		if (!fnmatch(pattern, c->fns[i].name, 0))
-			v[(*n)++] = c->fns[i].name;
+			v[(*n)++] = arena_strdup(c->a, c->fns[i].name);
 	return v;
 }
 
