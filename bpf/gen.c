@@ -1304,7 +1304,19 @@ static void tvars_collect(struct gen *g, const struct eprobe *ep, struct tvars_u
 
 static void tvars_read(struct gen *g, const struct eprobe *ep, const struct tvars_used *tu)
 {
+	uint32_t slot = 0;
 	for (uint32_t i = 0; i < tu->n; i++) {
+		if (ep->tvars->v[tu->idx[i]].entry) {
+			/* saved by the entry program (gen_entry_prog) */
+			if (!slot)
+				line(g, NULL, "u64 EID = bpf_get_current_pid_tgid(); struct bstap_entry_%u "
+				     "*E = bpf_map_lookup_elem(&bstap_entry_%u, &EID);", ep->id, ep->id);
+			if (ep->tvars->v[tu->idx[i]].kind != TV_INT)
+				bad(g, &ep->loc, "'$%s' of %s is a string: bstap keeps only numbers from "
+				    "a function's entry", ep->tvars->v[tu->idx[i]].name, ep->pp);
+			line(g, NULL, "L->tv%u_%u = E ? E->v[%u] : 0;", tu->idx[i], tu->elem[i], slot++);
+			continue;
+		}
 		const char *st = gen_tvar_read(g->a, ep->tvars, tu->idx[i], tu->elem[i],
 					       S(g, "L->tv%u_%u", tu->idx[i], tu->elem[i]), MAXSTR);
 		if (!st)
@@ -1313,6 +1325,25 @@ static void tvars_read(struct gen *g, const struct eprobe *ep, const struct tvar
 		else
 			line(g, NULL, "%s", st);
 	}
+	if (slot)
+		line(g, NULL, "if (E) bpf_map_delete_elem(&bstap_entry_%u, &EID);", ep->id);
+}
+
+/* The entry values a .return probe reads (in tvars_read's slot order); how many. */
+static uint32_t entry_values(struct gen *g, const struct eprobe *ep, uint32_t **idx,
+			     uint32_t **elem)
+{
+	struct tvars_used tu = { 0 };
+	tvars_collect(g, ep, &tu);
+	uint32_t n = 0;
+	*idx = arena_alloc(g->a, (tu.n + 1) * sizeof(uint32_t));
+	*elem = arena_alloc(g->a, (tu.n + 1) * sizeof(uint32_t));
+	for (uint32_t i = 0; i < tu.n; i++)
+		if (ep->tvars->v[tu.idx[i]].entry) {
+			(*idx)[n] = tu.idx[i];
+			(*elem)[n++] = tu.elem[i];
+		}
+	return n;
 }
 
 static bool is_kernel(const struct eprobe *ep)
@@ -1384,6 +1415,9 @@ static int gen_probe(struct gen *g, const struct eprobe *ep, struct probe_code *
 	struct tvars_used tu = { 0 };
 	tvars_collect(g, ep, &tu);
 	decl_locals(g, pd, "probe_\001_locals", NULL, &ep->locals, T_VOID, tu.members);
+	uint32_t *eidx, *eelem, nentry = entry_values(g, ep, &eidx, &eelem);
+	if (nentry)
+		gen_entry_map(pd, ep->id, nentry);
 	g->off = g->hi = g->probe_base + locals_size(NULL, &ep->locals, T_VOID) + tu.size;
 	g->fn = NULL;
 	g->ep = ep;
@@ -1570,7 +1604,7 @@ int gen_bpf_c(struct arena *a, struct diag *d, const struct program *p, struct g
 	place_probes(&g, codes, ncodes, decl, cbs, body);
 
 	/* one program per kernel event group, calling its probes in script order */
-	m->groups = arena_alloc(a, (p->ngroups + 1) * sizeof(*m->groups));
+	m->groups = arena_alloc(a, (p->ngroups + p->probes.n + 1) * sizeof(*m->groups));
 	for (uint32_t gi = 0; gi < p->ngroups; gi++) {
 		const struct eprobe *first = NULL;
 		for (uint32_t i = 0; i < p->probes.n; i++)
@@ -1616,6 +1650,17 @@ int gen_bpf_c(struct arena *a, struct diag *d, const struct program *p, struct g
 		fprintf(body, "\tu32 *D;\n\tstruct bstap_scratch *S = bstap_enter(&D);\n"
 			"\tif (!S)\n\t\treturn 0;\n\tS->ctx = ctx;\n\tgroup_%u_run(ctx, S);\n"
 			"\tbstap_leave(D);\n\treturn 0;\n}\n\n", gi);
+	}
+	/* .return probes that read values from their function's entry: its entry program */
+	for (uint32_t i = 0; i < p->probes.n; i++) {
+		const struct eprobe *ep = p->probes.v[i];
+		uint32_t *eidx, *eelem, n;
+		if (!is_kernel(ep) || !ep->tvars || !(n = entry_values(&g, ep, &eidx, &eelem)))
+			continue;
+		if (gen_entry_prog(a, body, ep, eidx, eelem, n, MAXSTR, &m->groups[m->ngroups]))
+			bad(&g, &ep->loc, "%s: an entry value has a size bstap cannot read", ep->pp);
+		else
+			m->ngroups++;
 	}
 	fclose(decl);
 	fclose(body);

@@ -215,3 +215,37 @@ const char *gen_tvar_read(struct arena *a, const struct tvar_set *tv, uint32_t i
 	}
 	return NULL;
 }
+
+void gen_entry_map(FILE *o, uint32_t id, uint32_t n)
+{
+	fprintf(o, "struct bstap_entry_%u { s64 v[%u]; };\n"
+		"struct {\n\t__uint(type, BPF_MAP_TYPE_HASH);\n\t__uint(max_entries, 10240);\n"
+		"\t__uint(map_flags, BPF_F_NO_PREALLOC);\n\t__type(key, u64);\n"
+		"\t__type(value, struct bstap_entry_%u);\n} bstap_entry_%u SEC(\".maps\");\n",
+		id, n, id, id);
+}
+
+int gen_entry_prog(struct arena *a, FILE *o, const struct eprobe *ep, const uint32_t *idx,
+		   const uint32_t *elem, uint32_t n, uint32_t maxstr, struct meta_group *mg)
+{
+	fprintf(o, "SEC(\"kprobe/%s\")\nint entry_%u(void *ctx)\n{\n"
+		"\tstruct bstap_entry_%u e = { 0 };\n", ep->at.target, ep->id, ep->id);
+	for (uint32_t k = 0; k < n; k++) {
+		const char *st = gen_tvar_read(a, ep->tvars, idx[k], elem[k],
+					       arena_printf(a, "e.v[%u]", k), maxstr);
+		if (!st)
+			return -1;
+		fprintf(o, "\t%s\n", st);
+	}
+	fprintf(o, "\tu64 id = bpf_get_current_pid_tgid();\n"
+		"\tbpf_map_update_elem(&bstap_entry_%u, &id, &e, BPF_ANY);\n\treturn 0;\n}\n\n",
+		ep->id);
+	memset(mg, 0, sizeof(*mg));
+	mg->at = ep->at;
+	mg->at.flags &= ~(uint32_t)ATTACH_RETURN;
+	mg->prog = arena_printf(a, "entry_%u", ep->id);
+	mg->pp = ep->pp;
+	mg->optional = ep->optional;
+	mg->loc = ep->loc;
+	return 0;
+}

@@ -68,10 +68,10 @@ int resolve_kernel_function(const struct fctx *f, struct pp_resolved_list *out)
 				return -1;
 			}
 		} else {
-			if (!c[i].arg || strcmp(fn, "maxactive"))
-				diag_error(f->d, &c[i].loc, "unexpected '%s' after %s.function(\"%s\"): "
-					   "expected %s", fn, c[0].functor, pattern,
-					   kprobe ? ".return" : ".call, .return or .return.maxactive(N)");
+			diag_error(f->d, &c[i].loc, "unexpected '%s' after %s.function(\"%s\")%s: "
+				   "expected %s", fn, c[0].functor, pattern,
+				   flags & ATTACH_RETURN ? ".return" : call ? ".call" : "",
+				   kprobe ? ".return" : ".call, .return or .return.maxactive(N)");
 			return -1;
 		}
 	}

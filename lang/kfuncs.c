@@ -43,6 +43,7 @@ void kf_catalog_release(void)
 		btf__free(cache[i]->btf);
 		btf__free(cache[i]->base);
 		free(cache[i]->fns);
+		free(cache[i]);
 	}
 	ncache = 0;
 	cache_arena = NULL;
@@ -89,7 +90,15 @@ struct kf_catalog *kf_catalog_get(struct arena *a, const char *kernel_btf, const
 			return NULL;
 		}
 	}
-	struct kf_catalog *c = arena_alloc(a, sizeof(*c));
+	/* the catalog outlives no arena: kf_catalog_release frees it (its strings are the
+	 * arena's, but the arena changes only after a release) */
+	struct kf_catalog *c = calloc(1, sizeof(*c));
+	if (!c) {
+		btf__free(btf);
+		btf__free(base);
+		snprintf(why, whylen, "out of memory");
+		return NULL;
+	}
 	c->a = a;
 	c->btf = btf;
 	c->base = base;
@@ -115,6 +124,7 @@ struct kf_catalog *kf_catalog_get(struct arena *a, const char *kernel_btf, const
 	if (!c->fns) {
 		btf__free(btf);
 		btf__free(base);
+		free(c);
 		snprintf(why, whylen, "out of memory");
 		return NULL;
 	}
@@ -253,8 +263,8 @@ struct tvar_set *kf_params(struct kf_catalog *c, const char *fn, bool ret)
 	tv->btf_struct = "pt_regs";
 	tv->v = v;
 	/* at a return the argument registers hold whatever the function left there: parameters
-	 * are read at entry (@entry) */
-	for (uint32_t i = 0; i < np && i < 6 && !ret; i++) {
+	 * are read at its entry and kept for the return, as stap's @entry */
+	for (uint32_t i = 0; i < np && i < 6; i++) {
 		const char *name = btf__name_by_offset(c->btf, p[i].name_off);
 		uint32_t size;
 		bool sign;
@@ -270,6 +280,7 @@ struct tvar_set *kf_params(struct kf_catalog *c, const char *fn, bool ret)
 		f->member_type = "unsigned long";
 		f->btf_id = p[i].type;
 		f->offset = i;	/* the argument's position (fentry reads it from there) */
+		f->entry = ret;
 	}
 	uint32_t size;
 	bool sign;
@@ -521,6 +532,7 @@ int kf_chase(struct arena *a, struct diag *d, const struct loc *loc, struct tvar
 		goto out;
 	}
 	nv.btf_id = cur;
+	nv.entry = bv->entry;
 	nv.base = base;
 	nv.steps = steps;
 	nv.nsteps = nsteps;

@@ -246,6 +246,28 @@ static struct node *parse_statop(struct parser *p)
 	return n;
 }
 
+static struct node *parse_value(struct parser *p);
+
+/*
+ * '@entry' '(' $target ')': in a .return probe, the target variable's value at the function's
+ * entry (saved there). bstap takes a target variable expression only, kept as one name
+ * "@entry($file->f_path)" for the BTF-aware pass.
+ */
+static struct node *parse_entry(struct parser *p)
+{
+	struct token *t = next(p);
+	expect_op(p, "(", "after '@entry'");
+	struct token *vt = peek(p);
+	struct node *v = parse_value(p);
+	if (v->kind != N_TARGET)
+		fail(p, vt, "bstap takes only a target variable in @entry, as in @entry($file->f_pos)");
+	expect_op(p, ")", "after '@entry' argument");
+	struct node *n = node_new(p->a, N_TARGET, span(t, prev(p)));
+	n->u.var.name = arena_printf(p->a, "@entry(%s)", v->u.var.name);
+	n->u.var.tvar = -1;
+	return n;
+}
+
 /*
  * value: '(' expr ')' | NUMBER | STRING | '$target' ('->' IDENT)* | statop
  *      | IDENT '(' [expr_list] ')' | IDENT '[' expr_list ']' | IDENT
@@ -283,6 +305,8 @@ static struct node *parse_value(struct parser *p)
 		return n;
 	}
 	case TK_AT:
+		if (!strcmp(t->text, "@entry"))
+			return parse_entry(p);
 		return parse_statop(p);
 	case TK_OP:
 		if (tok_is_op(t, "(")) {

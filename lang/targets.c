@@ -119,7 +119,8 @@ static void list_fields(struct tctx *t, const struct loc *loc)
 	const struct tvar_set *tv = t->ep->tvars;
 	struct strbuf sb = { 0 };
 	for (uint32_t i = 0; i < tv->n; i++)
-		strbuf_printf(&sb, "%s$%s:%s", i ? " " : "", tv->v[i].name, tv->v[i].ctype);
+		if (!tv->v[i].nsteps)	/* not the chases found so far */
+			strbuf_printf(&sb, "%s$%s:%s", i ? " " : "", tv->v[i].name, tv->v[i].ctype);
 	diag_note(t->d, loc, "%s has: %s", t->ep->pp, tv->n ? strbuf_str(&sb) : "no fields");
 	strbuf_free(&sb);
 }
@@ -134,6 +135,17 @@ static bool resolve(struct node *n, void *ctx)
 		return true;	/* type inference says the probe has no target variables */
 	const char *name = n->u.var.name + 1;	/* past '$' */
 	struct loc loc = n->loc;
+	bool at_entry = !strncmp(n->u.var.name, "@entry(", 7);
+	if (at_entry) {
+		/* @entry($var...): the value at the function's entry, in a .return probe */
+		name = arena_strndup(t->a, n->u.var.name + 8, strlen(n->u.var.name) - 9);
+		if (!kf_is_function_set(tv) || !(t->ep->at.flags & ATTACH_RETURN)) {
+			diag_error(t->d, &loc, "@entry is only for the .return probes of kernel "
+				   "functions");
+			t->errors++;
+			return false;
+		}
+	}
 	if (name[0] == '$') {
 		const char *meta = name + 1;
 		size_t ml = strcspn(meta, "$");
@@ -223,6 +235,11 @@ static bool resolve(struct node *n, void *ctx)
 			*n = *call;
 		} else {
 			n->u.var.tvar = (int32_t)i;
+		}
+		if (at_entry && !v->entry) {
+			diag_error(t->d, &loc, "@entry($%s): $%s is not a value at the function's entry",
+				   name, v->name);
+			t->errors++;
 		}
 		return false;
 	}

@@ -730,7 +730,8 @@ static const char *program_problem(const struct program *p, const struct meta *m
 		if (t->period_ns < 10000 || t->period_ns > INT64_MAX / 2 || t->randomize_ns >= t->period_ns)
 			return "user timer's period out of range";
 	}
-	if (m->ngroups > p->ngroups)
+	/* one per event group, and one entry program per .return probe at most */
+	if (m->ngroups > p->ngroups + p->probes.n)
 		return "more probe groups than the program has";
 	return NULL;
 }

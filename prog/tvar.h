@@ -31,6 +31,8 @@ struct tvar {
 	/* kernel functions: a parameter's BTF type id (what '->' chases from), and a chase:
 	 * the value of tvar 'base' followed through steps, each a CO-RE relocated read */
 	uint32_t btf_id;
+	bool entry;		/* read at the function's entry and kept for its return (.return
+				 * probes: parameters, @entry(...)) */
 	uint32_t base;		/* with nsteps > 0: the tvar the chase starts from */
 	const struct tvar_step *steps;
 	uint32_t nsteps;
