@@ -710,6 +710,20 @@ static const char *call_builtin(struct gen *g, struct node *n)
 			 "if (S->err) { %s; } _s%u; })", k, tmp(g, MAXSTR), ex(g, a->v[0]),
 			 has_n ? ex(g, a->v[1]) : "-1", user, site, dflt, g->abort, k);
 	}
+	case B_KERNEL_LONG:
+	case B_KERNEL_INT:
+	case B_KERNEL_SHORT:
+	case B_KERNEL_CHAR:
+	case B_KERNEL_POINTER: {
+		/* kernel_long(addr) and friends: a fault is an error at the call, as in stap */
+		uint32_t b = (uint32_t)n->u.call.builtin - B_KERNEL_LONG;
+		static const unsigned sizes[] = { 8, 4, 2, 1, 8 };
+		uint32_t site = add_err(g, ERR_FAULT, S(g, "identifier '%s'", n->u.call.name), &n->loc);
+		uint32_t k = g->uniq++;
+		return S(g, "({ s64 _k%u = bstap_read_kernel_num(S, (u64)(%s), %u, %u, %u); "
+			 "if (S->err) { %s; } _k%u; })", k, ex(g, a->v[0]), sizes[b], b, site,
+			 g->abort, k);
+	}
 	default:
 		bad(g, &n->loc, "'%s' cannot run in a kernel probe", n->u.call.name);
 		return "0";

@@ -57,11 +57,14 @@ static void perf_entry(FILE *out, uint32_t gi, const struct attach_spec *at,
 		fprintf(out, "\tif (!bstap_perf_target_match())\n\t\treturn 0;\n");
 }
 
-/* kprobe/FN, kretprobe/FN: the context is the registers (struct pt_regs) */
+/* kprobe/FN, kretprobe/FN: the context is the registers (struct pt_regs); fentry/FN,
+ * fexit/FN: the arguments (then the return value) as u64s */
 static const char *kprobe_section(struct arena *a, const struct attach_spec *at)
 {
-	return arena_printf(a, "%s/%s", at->flags & ATTACH_RETURN ? "kretprobe" : "kprobe",
-			    at->target);
+	bool ret = at->flags & ATTACH_RETURN;
+	if (at->flags & ATTACH_FENTRY)
+		return arena_printf(a, "%s/%s", ret ? "fexit" : "fentry", at->target);
+	return arena_printf(a, "%s/%s", ret ? "kretprobe" : "kprobe", at->target);
 }
 
 static const struct gen_kind kinds[] = {

@@ -147,8 +147,11 @@ static const char *chase_read(struct arena *a, const struct tvar_set *tv, const 
 			      const char *dst, uint32_t maxstr)
 {
 	const struct tvar *b = &tv->v[v->base];
-	const char *s = arena_printf(a, "{ const void *q = (const void *)((struct %s___bstap *)ctx)->%s; "
-				     "int ok = q != 0;", tv->btf_struct, b->member);
+	const char *base = b->member ? arena_printf(a, "((struct %s___bstap *)ctx)->%s",
+						    tv->btf_struct, b->member)
+				     : arena_printf(a, "*(u64 *)((char *)ctx + %u)", b->offset);
+	const char *s = arena_printf(a, "{ const void *q = (const void *)%s; int ok = q != 0;",
+				     base);
 	for (uint32_t i = 0; i + 1 < v->nsteps; i++)
 		s = arena_printf(a, "%s ok = ok && !bpf_probe_read_kernel(&q, sizeof(q), "
 			 "&((struct %s___bstap *)q)->%s) && q != 0;", s, v->steps[i].sname,

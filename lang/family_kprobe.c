@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "lang/kfuncs.h"
+#include "prog/kfeatures.h"
 
 static bool str_arg(const struct fctx *f, const struct pp_comp *c, const char *example)
 {
@@ -81,6 +82,20 @@ int resolve_kernel_function(const struct fctx *f, struct pp_resolved_list *out)
 		diag_error(f->d, &c[module ? 0 : 1].loc, "cannot list the kernel's functions: %s", why);
 		return -1;
 	}
+	/* fentry/fexit where the kernel runs them (tried, not guessed); kprobe.function is kprobes */
+	bool fentry = false;
+	const char *how = "kprobes (kprobe.function)";
+	if (!kprobe && f->env->fentry > 0) {
+		fentry = true, how = "fentry/fexit (--fentry)";
+	} else if (!kprobe && f->env->fentry < 0) {
+		how = "kprobes (--kprobes)";
+	} else if (!kprobe && f->env->kernel_btf) {
+		how = "kprobes (--kernel-btf: the target kernel cannot be tried; --fentry forces them)";
+	} else if (!kprobe) {
+		fentry = kernel_fentry_works(why, sizeof(why));
+		how = fentry ? "fentry/fexit (the running kernel attaches them)"
+			     : arena_printf(f->a, "kprobes (no fentry: %s)", why);
+	}
 	uint32_t n;
 	const char **hits = kf_match(cat, pattern, &n);
 	const char *head = module ? arena_printf(f->a, "module(\"%s\")", module) : c[0].functor;
@@ -93,15 +108,15 @@ int resolve_kernel_function(const struct fctx *f, struct pp_resolved_list *out)
 		r->at.kind = PK_KPROBE;
 		r->at.target = hits[i];
 		r->at.path = module;
-		r->at.flags = flags;
+		r->at.flags = flags | (fentry ? ATTACH_FENTRY : 0);
 		r->at.arg = (uint64_t)maxactive;
 		r->place = PLACE_KERNEL;
 		r->name = arena_printf(f->a, "%s.function(\"%s\")%s", head, hits[i], tail);
 		/* kprobe.function offers no target variables, as in stap */
-		r->tvars = kprobe ? NULL : kf_params(cat, hits[i], flags & ATTACH_RETURN);
+		r->tvars = kprobe ? NULL : kf_params(cat, hits[i], flags & ATTACH_RETURN, fentry);
 	}
 	if (f->env->verbose)
-		fprintf(stderr, "%s: %u function%s in the kernel's BTF\n", pp_to_string(f->a, f->pp),
-			n, n == 1 ? "" : "s");
+		fprintf(stderr, "%s: %u function%s in the kernel's BTF, as %s\n",
+			pp_to_string(f->a, f->pp), n, n == 1 ? "" : "s", how);
 	return (int)n;
 }

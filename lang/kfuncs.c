@@ -246,7 +246,7 @@ static bool scalar(const struct btf *btf, uint32_t id, uint32_t *size, bool *sig
 
 static const char *const regs[] = { "di", "si", "dx", "cx", "r8", "r9" };
 
-struct tvar_set *kf_params(struct kf_catalog *c, const char *fn, bool ret)
+struct tvar_set *kf_params(struct kf_catalog *c, const char *fn, bool ret, bool fentry)
 {
 	struct kf_fn key = { fn, 0 };
 	struct kf_fn *hit = bsearch(&key, c->fns, c->n, sizeof(key), cmp_fn);
@@ -260,7 +260,8 @@ struct tvar_set *kf_params(struct kf_catalog *c, const char *fn, bool ret)
 	struct tvar *v = arena_alloc(c->a, (np + 2) * sizeof(*v));
 	struct tvar_set *tv = arena_alloc(c->a, sizeof(*tv));
 	tv->event = arena_strdup(c->a, fn);
-	tv->btf_struct = "pt_regs";
+	tv->btf_struct = fentry ? NULL : "pt_regs";	/* fentry: u64 args[], at offsets */
+	tv->kfunc = true;
 	tv->v = v;
 	/* at a return the argument registers hold whatever the function left there: parameters
 	 * are read at its entry and kept for the return, as stap's @entry */
@@ -276,11 +277,11 @@ struct tvar_set *kf_params(struct kf_catalog *c, const char *fn, bool ret)
 		f->kind = TV_INT;
 		f->size = size;
 		f->is_signed = sign;
-		f->member = regs[i];
-		f->member_type = "unsigned long";
+		f->member = fentry ? NULL : regs[i];
+		f->member_type = fentry ? NULL : "unsigned long";
 		f->btf_id = p[i].type;
-		f->offset = i;	/* the argument's position (fentry reads it from there) */
-		f->entry = ret;
+		f->offset = 8 * i;	/* fentry/fexit: where the trampoline puts it */
+		f->entry = ret && !fentry;	/* fexit still has them */
 	}
 	uint32_t size;
 	bool sign;
@@ -291,17 +292,17 @@ struct tvar_set *kf_params(struct kf_catalog *c, const char *fn, bool ret)
 		f->kind = TV_INT;
 		f->size = size;
 		f->is_signed = sign;
-		f->member = "ax";
-		f->member_type = "unsigned long";
+		f->member = fentry ? NULL : "ax";
+		f->member_type = fentry ? NULL : "unsigned long";
 		f->btf_id = proto->type;
-		f->offset = np;
+		f->offset = 8 * np;	/* fexit: after the arguments */
 	}
 	return tv;
 }
 
 bool kf_is_function_set(const struct tvar_set *tv)
 {
-	return tv && tv->btf_struct && !strcmp(tv->btf_struct, "pt_regs");
+	return tv && tv->kfunc;
 }
 
 /* Edit distance, for "did you mean". */

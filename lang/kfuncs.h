@@ -29,9 +29,10 @@ const char **kf_match(struct kf_catalog *c, const char *pattern, uint32_t *n);
 
 /*
  * The target variables of function fn: its parameters (each read from the register the
- * x86-64 calling convention puts it in), and with ret $return. NULL if fn has no prototype.
+ * x86-64 calling convention puts it in, or with fentry from the trampoline's argument array),
+ * and with ret $return. NULL if fn has no prototype.
  */
-struct tvar_set *kf_params(struct kf_catalog *c, const char *fn, bool ret);
+struct tvar_set *kf_params(struct kf_catalog *c, const char *fn, bool ret, bool fentry);
 
 /*
  * $base->a->b: append to tv (a per-probe copy) a target variable that chases from tv->v[base]

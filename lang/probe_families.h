@@ -34,6 +34,8 @@ struct family_env {
 	/* the target kernel's configuration, read on first use (NULL: none is read) */
 	const struct kconfig *(*kconfig)(void *ctx);
 	void *kconfig_ctx;
+	int fentry;		/* kernel.function: 1 fentry/fexit, -1 kprobes, 0 whichever the
+				 * running kernel accepts (kf_fentry_works) */
 };
 
 /*

@@ -1,4 +1,4 @@
-/* kernel.function / kprobe.function probes: kprobes and kretprobes. */
+/* kernel.function / kprobe.function probes: kprobes and kretprobes, fentry and fexit. */
 #include "loader/kind.h"
 
 #include <bpf/libbpf.h>
@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "prog/kfeatures.h"
 #include "prog/tracefs.h"
 
 /*
@@ -15,7 +16,8 @@
  */
 static bool kprobe_supported(const struct meta_group *g, char *why, size_t len)
 {
-	(void)g;
+	if (g->at.flags & ATTACH_FENTRY)
+		return kernel_fentry_works(why, len);
 	if (!access("/sys/bus/event_source/devices/kprobe", F_OK))
 		return true;
 	char troot[256];
@@ -34,7 +36,9 @@ static int attach_kprobe(struct ldr *l, struct bpf_program *prog, const struct m
 			 char *why, size_t len)
 {
 	bool ret = g->at.flags & ATTACH_RETURN;
-	struct bpf_link *link = bpf_program__attach_kprobe(prog, ret, g->at.target);
+	/* fentry/fexit: libbpf found the function's BTF id in the running kernel at load */
+	struct bpf_link *link = g->at.flags & ATTACH_FENTRY ? bpf_program__attach_trace(prog)
+							     : bpf_program__attach_kprobe(prog, ret, g->at.target);
 	if (!link) {
 		int err = -errno;
 		if (err == -ENOENT || err == -EINVAL)

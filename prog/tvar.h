@@ -61,6 +61,7 @@ struct tvar_set {
 	const struct tvar_member *members;	/* what chases read (the generator declares the
 						 * union of them over all probes) */
 	uint32_t nmembers;
+	bool kfunc;		/* a kernel function's: '->' may chase its parameters */
 	bool raw_ok;		/* the kernel has a raw tracepoint of the same name (BTF
 				 * btf_trace_<event>): the cheaper attach when no field is read */
 };

@@ -33,6 +33,18 @@ run -v o.stp
 expect_grep "? -v" err "^bstap: note: skipping optional probe 'kernel\.function\(\"vfs_read\"\)': $why\$"
 expect_grep "? -v kprobe" err "^bstap: note: skipping optional probe 'kprobe\.function\(\"vfs_write\"\)': $why\$"
 
+# fentry: tried at compile time (-v says what was chosen and why); forced with --fentry, the
+# object loads (the tracing program is left out) and attaching says why
+run -v -p2 k.stp
+expect_grep "-v kprobes" err '^kernel\.function\("vfs_read"\): 1 function in the kernel.s BTF, as kprobes \(no fentry: the kernel (refuses|cannot attach) fentry programs \(.*\)\)$'
+run -v -p2 --kprobes k.stp
+expect_grep "-v --kprobes" err '^kernel\.function\("vfs_read"\): 1 function in the kernel.s BTF, as kprobes \(--kprobes\)$'
+run --fentry k.stp
+expect_eq "--fentry status" $rc 1
+expect_eq "--fentry stderr lines" "$(wc -l <err)" 2
+expect_grep "--fentry" err "^k\.stp:2:7: error: cannot attach probe 'kernel\.function\(\"vfs_read\"\)': the kernel (refuses|cannot attach) fentry programs \(.*\)\$"
+"$BSTAP" --fentry -p3 k.stp | grep -q 'SEC("fexit/vfs_read")' || fail "--fentry: no fexit section"
+
 # bstap-run reports the same for an object compiled with -p4
 obj=$("$BSTAP" -p4 k.stp) || fail "-p4 failed"
 "${BSTAP_RUN:-$(dirname "$BSTAP_OPT")/bstap-run}" "$obj" >out 2>err
