@@ -97,7 +97,9 @@ int resolve_kernel_function(const struct fctx *f, struct pp_resolved_list *out)
 			     : arena_printf(f->a, "kprobes (no fentry: %s)", why);
 	}
 	uint32_t n;
-	const char **hits = kf_match(cat, pattern, &n);
+	bool wild = strpbrk(pattern, "*?[") != NULL;
+	/* a wildcard names what the running kernel can trace, when it says (ftrace's list) */
+	const char **hits = kf_match(cat, pattern, wild && !f->env->kernel_btf, &n);
 	const char *head = module ? arena_printf(f->a, "module(\"%s\")", module) : c[0].functor;
 	const char *tail = arena_printf(f->a, "%s%s%s", call ? ".call" : "",
 					flags & ATTACH_RETURN ? ".return" : "",
@@ -114,6 +116,7 @@ int resolve_kernel_function(const struct fctx *f, struct pp_resolved_list *out)
 		r->name = arena_printf(f->a, "%s.function(\"%s\")%s", head, hits[i], tail);
 		/* kprobe.function offers no target variables, as in stap */
 		r->tvars = kprobe ? NULL : kf_params(cat, hits[i], flags & ATTACH_RETURN, fentry);
+		r->may_skip = wild;
 	}
 	if (f->env->verbose)
 		fprintf(stderr, "%s: %u function%s in the kernel's BTF, as %s\n",

@@ -8,7 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lang/readfile.h"
 #include "prog/strbuf.h"
+#include "prog/tracefs.h"
 
 struct kf_fn {
 	const char *name;
@@ -22,6 +24,9 @@ struct kf_catalog {
 	const char *module;
 	struct kf_fn *fns;	/* sorted by name, one per name */
 	uint32_t n;
+	const char **traceable;	/* ftrace's list, sorted (NULL: not read or unreadable) */
+	uint32_t ntraceable;
+	bool traceable_read;
 };
 
 /* One catalog per module per compile (the kernel's is the one with module NULL). */
@@ -139,8 +144,51 @@ struct kf_catalog *kf_catalog_get(struct arena *a, const char *kernel_btf, const
 	return last = c;
 }
 
-const char **kf_match(struct kf_catalog *c, const char *pattern, uint32_t *n)
+static int cmp_str(const void *x, const void *y)
 {
+	return strcmp(*(const char *const *)x, *(const char *const *)y);
+}
+
+/* ftrace's traceable functions of the catalog's kernel or module, sorted; NULL: unreadable */
+static void load_traceable(struct kf_catalog *c)
+{
+	c->traceable_read = true;
+	char rootbuf[256];
+	const char *root = tracefs_root(rootbuf, sizeof(rootbuf));
+	if (!root)
+		return;
+	char path[512];
+	snprintf(path, sizeof(path), "%s/available_filter_functions", root);
+	char *text = file_text(c->a, path, NULL);
+	if (!text)
+		return;
+	uint32_t cap = 4096, n = 0;
+	const char **v = arena_alloc(c->a, cap * sizeof(*v));
+	for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
+		char *sp = strchr(line, ' ');
+		const char *mod = sp ? strchr(sp, '[') : NULL;
+		if (sp)
+			*sp = 0;
+		/* "name [module]": only the catalog's module's; plain names: the kernel's */
+		if (c->module ? !mod || strncmp(mod + 1, c->module, strlen(c->module)) ||
+					mod[1 + strlen(c->module)] != ']'
+			      : mod != NULL)
+			continue;
+		if (n == cap) {
+			v = arena_realloc(c->a, v, cap * sizeof(*v), 2 * cap * sizeof(*v));
+			cap *= 2;
+		}
+		v[n++] = line;
+	}
+	qsort(v, n, sizeof(*v), cmp_str);
+	c->traceable = v;
+	c->ntraceable = n;
+}
+
+const char **kf_match(struct kf_catalog *c, const char *pattern, bool traceable, uint32_t *n)
+{
+	if (traceable && !c->traceable_read)
+		load_traceable(c);
 	*n = 0;
 	if (!strpbrk(pattern, "*?[")) {
 		struct kf_fn key = { pattern, 0 };
@@ -153,7 +201,9 @@ const char **kf_match(struct kf_catalog *c, const char *pattern, uint32_t *n)
 	}
 	const char **v = arena_alloc(c->a, (c->n + 1) * sizeof(*v));
 	for (uint32_t i = 0; i < c->n; i++)
-		if (!fnmatch(pattern, c->fns[i].name, 0))
+		if (!fnmatch(pattern, c->fns[i].name, 0) &&
+		    (!traceable || !c->traceable ||
+		     bsearch(&c->fns[i].name, c->traceable, c->ntraceable, sizeof(char *), cmp_str)))
 			v[(*n)++] = arena_strdup(c->a, c->fns[i].name);
 	return v;
 }

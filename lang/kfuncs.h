@@ -24,8 +24,12 @@ struct kf_catalog *kf_catalog_get(struct arena *a, const char *kernel_btf, const
 /* Free what kf_catalog_get read (tp_catalog_release calls it). */
 void kf_catalog_release(void);
 
-/* The functions whose names match the glob pattern, sorted; *n is how many. */
-const char **kf_match(struct kf_catalog *c, const char *pattern, uint32_t *n);
+/*
+ * The functions whose names match the glob pattern, sorted; *n is how many. With traceable,
+ * only those the running kernel lists in tracefs available_filter_functions (when it lets
+ * bstap read that list): inlined and notrace functions cannot be probed.
+ */
+const char **kf_match(struct kf_catalog *c, const char *pattern, bool traceable, uint32_t *n);
 
 /*
  * The target variables of function fn: its parameters (each read from the register the

@@ -20,6 +20,8 @@ struct pp_resolved {
 	const char *name;	/* pp() of the concrete event ("kernel.trace(\"sched:sched_switch\")"),
 				 * or NULL: the point as written */
 	const struct tvar_set *tvars;	/* the event's target variables, or NULL */
+	bool may_skip;		/* one of a wildcard's functions: skipped, like a '?' point, when
+				 * the kernel will not attach it */
 };
 
 struct pp_resolved_list {
