@@ -710,6 +710,27 @@ static const char *call_builtin(struct gen *g, struct node *n)
 			 "if (S->err) { %s; } _s%u; })", k, tmp(g, MAXSTR), ex(g, a->v[0]),
 			 has_n ? ex(g, a->v[1]) : "-1", user, site, dflt, g->abort, k);
 	}
+	case B_CAST:
+	case B_CAST_STRING: {
+		/* @cast(ptr, "struct")->a->b: the chase pass 2 added to the probe's target variables */
+		const struct tvar_set *tv = g->ep ? g->ep->tvars : NULL;
+		int64_t i = a->v[1]->kind == N_NUM ? a->v[1]->u.num : -1;
+		bool str = n->u.call.builtin == B_CAST_STRING;
+		uint32_t k = g->uniq++;
+		const char *dst = str ? S(g, "((char *)BSTAP_T(%u))", tmp(g, MAXSTR)) : S(g, "_c%u", k);
+		uint32_t site = add_err(g, ERR_FAULT, "identifier '@cast'", &n->loc);
+		const char *fault = S(g, "bstap_read_fault(S, fa, %u);", site);
+		const char *st = tv && g->fn == NULL && i >= 0 && (uint32_t)i < tv->n
+				 ? gen_cast_read(g->a, tv, (uint32_t)i, ex(g, a->v[0]), dst, MAXSTR, fault)
+				 : NULL;
+		if (!st) {
+			bad(g, &n->loc, "@cast here cannot be read (only in a probe's own handler)");
+			return "0";
+		}
+		if (str)
+			return S(g, "({ %s if (S->err) { %s; } %s; })", st, g->abort, dst);
+		return S(g, "({ s64 _c%u = 0; %s if (S->err) { %s; } _c%u; })", k, st, g->abort, k);
+	}
 	case B_KERNEL_LONG:
 	case B_KERNEL_INT:
 	case B_KERNEL_SHORT:
@@ -1276,6 +1297,7 @@ static void init_locals(struct gen *g, const struct sym_list *locals)
 struct tvars_used {
 	struct gen *g;
 	uint32_t *idx, *elem, n, cap;
+	struct loc *locs;	/* where each is first used: a chase's fault is reported there */
 	const char *members;	/* their declarations in the locals struct */
 	uint32_t size;
 };
@@ -1292,9 +1314,11 @@ static bool tvar_seen(struct node *n, void *ctx)
 		uint32_t cap = tu->cap ? 2 * tu->cap : 8;
 		tu->idx = arena_realloc(tu->g->a, tu->idx, tu->cap * sizeof(uint32_t), cap * sizeof(uint32_t));
 		tu->elem = arena_realloc(tu->g->a, tu->elem, tu->cap * sizeof(uint32_t), cap * sizeof(uint32_t));
+		tu->locs = arena_realloc(tu->g->a, tu->locs, tu->cap * sizeof(struct loc), cap * sizeof(struct loc));
 		tu->cap = cap;
 	}
 	tu->idx[tu->n] = (uint32_t)n->u.var.tvar;
+	tu->locs[tu->n] = n->loc;
 	tu->elem[tu->n++] = n->u.var.elem;
 	return true;
 }
@@ -1331,8 +1355,13 @@ static void tvars_read(struct gen *g, const struct eprobe *ep, const struct tvar
 			line(g, NULL, "L->tv%u_%u = E ? E->v[%u] : 0;", tu->idx[i], tu->elem[i], slot++);
 			continue;
 		}
+		const struct tvar *v = &ep->tvars->v[tu->idx[i]];
+		const char *fault = v->nsteps
+			? S(g, "bstap_read_fault(S, fa, %u); %s;",
+			    add_err(g, ERR_FAULT, S(g, "identifier '$%s'", v->name), &tu->locs[i]), g->abort)
+			: NULL;
 		const char *st = gen_tvar_read(g->a, ep->tvars, tu->idx[i], tu->elem[i],
-					       S(g, "L->tv%u_%u", tu->idx[i], tu->elem[i]), MAXSTR);
+					       S(g, "L->tv%u_%u", tu->idx[i], tu->elem[i]), MAXSTR, fault);
 		if (!st)
 			bad(g, &ep->loc, "field '$%s' of %s (%s) has a size bstap cannot read",
 			    ep->tvars->v[tu->idx[i]].name, ep->pp, ep->tvars->v[tu->idx[i]].ctype);

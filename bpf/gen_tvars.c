@@ -142,41 +142,44 @@ void gen_tvars_decls(struct arena *a, FILE *o, const struct program *p)
 }
 
 /* A chase: from the base value, one bpf_probe_read_kernel per step, each at a CO-RE
- * relocated address; 0 (or "") when a pointer on the way is NULL or a read faults. */
+ * relocated address (fa); when one faults (a NULL pointer on the way included), on_fault runs
+ * with fa set, or dst is 0 (or "") without one. */
 static const char *chase_read(struct arena *a, const struct tvar_set *tv, const struct tvar *v,
-			      const char *dst, uint32_t maxstr)
+			      const char *dst, uint32_t maxstr, const char *base, const char *on_fault)
 {
-	const struct tvar *b = &tv->v[v->base];
-	const char *base = b->member ? arena_printf(a, "((struct %s___bstap *)ctx)->%s",
-						    tv->btf_struct, b->member)
-				     : arena_printf(a, "*(u64 *)((char *)ctx + %u)", b->offset);
-	const char *s = arena_printf(a, "{ const void *q = (const void *)%s; int ok = q != 0;",
+	const struct tvar *b = base ? NULL : &tv->v[v->base];
+	if (b)
+		base = b->member ? arena_printf(a, "((struct %s___bstap *)ctx)->%s", tv->btf_struct,
+						b->member)
+				 : arena_printf(a, "*(u64 *)((char *)ctx + %u)", b->offset);
+	const char *s = arena_printf(a, "{ const void *q = (const void *)%s; u64 fa = 0; int ok = 1;",
 				     base);
 	for (uint32_t i = 0; i + 1 < v->nsteps; i++)
-		s = arena_printf(a, "%s ok = ok && !bpf_probe_read_kernel(&q, sizeof(q), "
-			 "&((struct %s___bstap *)q)->%s) && q != 0;", s, v->steps[i].sname,
-			 v->steps[i].path);
+		s = arena_printf(a, "%s ok = ok && (fa = (u64)&((struct %s___bstap *)q)->%s, "
+			 "!bpf_probe_read_kernel(&q, sizeof(q), (const void *)fa));", s,
+			 v->steps[i].sname, v->steps[i].path);
 	const struct tvar_step *l = &v->steps[v->nsteps - 1];
+	const char *last = arena_printf(a, "(fa = (u64)&((struct %s___bstap *)q)->%s, (const void *)fa)",
+					l->sname, l->path);
+	const char *fault = on_fault ? arena_printf(a, " if (!ok) { %s }", on_fault) : "";
 	if (v->kind == TV_CHARS) {
 		uint32_t n = v->size < maxstr - 1 ? v->size : maxstr - 1;
-		return arena_printf(a, "%s if (!ok || bpf_probe_read_kernel(%s, %u, "
-				    "&((struct %s___bstap *)q)->%s)) %s[0] = 0; %s[%u] = 0; }", s, dst, n,
-				    l->sname, l->path, dst, dst, n);
+		return arena_printf(a, "%s ok = ok && !bpf_probe_read_kernel(%s, %u, %s); if (!ok) "
+				    "%s[0] = 0; %s[%u] = 0;%s }", s, dst, n, last, dst, dst, n, fault);
 	}
 	const char *t = tvar_int_type(v->size, v->is_signed);
 	if (!t)
 		return NULL;
-	return arena_printf(a, "%s u64 r = 0; ok = ok && !bpf_probe_read_kernel(&r, %u, "
-			    "&((struct %s___bstap *)q)->%s); %s = ok ? (s64)(%s)r : 0; }", s, v->size,
-			    l->sname, l->path, dst, t);
+	return arena_printf(a, "%s u64 r = 0; ok = ok && !bpf_probe_read_kernel(&r, %u, %s); "
+			    "%s = ok ? (s64)(%s)r : 0;%s }", s, v->size, last, dst, t, fault);
 }
 
 const char *gen_tvar_read(struct arena *a, const struct tvar_set *tv, uint32_t i, uint32_t elem,
-			  const char *dst, uint32_t maxstr)
+			  const char *dst, uint32_t maxstr, const char *on_fault)
 {
 	const struct tvar *v = &tv->v[i];
 	if (v->nsteps)
-		return chase_read(a, tv, v, dst, maxstr);
+		return v->base == UINT32_MAX ? NULL : chase_read(a, tv, v, dst, maxstr, NULL, on_fault);
 	/* where the field is: a CO-RE relocated member, or the format's offset on this kernel */
 	const char *rec = v->member ? arena_printf(a, "((struct %s___bstap *)ctx)->%s",
 						   tv->btf_struct, v->member)
@@ -219,6 +222,15 @@ const char *gen_tvar_read(struct arena *a, const struct tvar_set *tv, uint32_t i
 	return NULL;
 }
 
+const char *gen_cast_read(struct arena *a, const struct tvar_set *tv, uint32_t i,
+			  const char *base_expr, const char *dst, uint32_t maxstr, const char *on_fault)
+{
+	const struct tvar *v = &tv->v[i];
+	if (!v->nsteps || v->base != UINT32_MAX)
+		return NULL;
+	return chase_read(a, tv, v, dst, maxstr, arena_printf(a, "(%s)", base_expr), on_fault);
+}
+
 void gen_entry_map(FILE *o, uint32_t id, uint32_t n)
 {
 	fprintf(o, "struct bstap_entry_%u { s64 v[%u]; };\n"
@@ -234,8 +246,9 @@ int gen_entry_prog(struct arena *a, FILE *o, const struct eprobe *ep, const uint
 	fprintf(o, "SEC(\"kprobe/%s\")\nint entry_%u(void *ctx)\n{\n"
 		"\tstruct bstap_entry_%u e = { 0 };\n", ep->at.target, ep->id, ep->id);
 	for (uint32_t k = 0; k < n; k++) {
+		/* a fault here gives 0: the return probe has no error site to report it at */
 		const char *st = gen_tvar_read(a, ep->tvars, idx[k], elem[k],
-					       arena_printf(a, "e.v[%u]", k), maxstr);
+					       arena_printf(a, "e.v[%u]", k), maxstr, NULL);
 		if (!st)
 			return -1;
 		fprintf(o, "\t%s\n", st);

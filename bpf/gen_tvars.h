@@ -17,10 +17,15 @@ void gen_tvars_decls(struct arena *a, FILE *o, const struct program *p);
 /*
  * A statement setting dst (an s64 lvalue, or a char[maxstr] for string fields) from field i
  * (element elem of an array field) of the record at ctx. NULL: the field's size is not one
- * bstap can read.
+ * bstap can read. A chase ($p->a->b) that faults runs on_fault (C statements; the faulting
+ * address is in u64 fa), or gives 0 or "" when it is NULL.
  */
 const char *gen_tvar_read(struct arena *a, const struct tvar_set *tv, uint32_t i, uint32_t elem,
-			  const char *dst, uint32_t maxstr);
+			  const char *dst, uint32_t maxstr, const char *on_fault);
+
+/* @cast(ptr, ...)->...: statement setting dst from tv->v[i] (a chase from base_expr). */
+const char *gen_cast_read(struct arena *a, const struct tvar_set *tv, uint32_t i,
+			  const char *base_expr, const char *dst, uint32_t maxstr, const char *on_fault);
 
 /*
  * .return probes read their function's parameters (and @entry(...)) as they were at its entry:

@@ -445,19 +445,44 @@ static void add_member(struct arena *a, struct tvar_set *tv, const char *sname, 
 int kf_chase(struct arena *a, struct diag *d, const struct loc *loc, struct tvar_set *tv,
 	     uint32_t base, const char *chase)
 {
+	return kf_cast(a, d, loc, tv, base, NULL, chase);
+}
+
+int kf_cast(struct arena *a, struct diag *d, const struct loc *loc, struct tvar_set *tv,
+	    uint32_t base, const char *cast, const char *chase)
+{
 	if (!last) {
-		diag_error(d, loc, "no kernel BTF to chase '%s' in", chase);
-		return -1;
+		char why[256];
+		if (!cast || !kf_catalog_get(a, NULL, NULL, why, sizeof(why))) {
+			diag_error(d, loc, "no kernel BTF to chase '%s' in", chase);
+			return -1;
+		}
 	}
 	const struct btf *btf = last->btf;
-	const struct tvar *bv = &tv->v[base];
-	uint32_t cur = bv->btf_id;
-	const char *curtext = bv->ctype;
+	const struct tvar *bv = cast ? NULL : &tv->v[base];
+	uint32_t cur = bv ? bv->btf_id : 0;
+	const char *curtext = bv ? bv->ctype : NULL;
 	struct tvar_step *steps = arena_alloc(a, (strlen(chase) / 2 + 1) * sizeof(*steps));
 	uint32_t nsteps = 0;
 	const char *sname = NULL;	/* the struct the current path is in */
 	struct strbuf path = { 0 };
-	const char *walked = arena_printf(a, "$%s", bv->name);
+	const char *walked = bv ? arena_printf(a, "$%s", bv->name) : NULL;
+	if (cast) {
+		/* @cast(ptr, "name"): as if ptr pointed to struct (or union) name */
+		const char *sn = !strncmp(cast, "struct ", 7) ? cast + 7 : cast;
+		int id = btf__find_by_name_kind(btf, sn, BTF_KIND_STRUCT);
+		if (id < 0)
+			id = btf__find_by_name_kind(btf, sn, BTF_KIND_UNION);
+		if (id < 0) {
+			diag_error(d, loc, "@cast: the kernel's BTF has no struct or union '%s'", sn);
+			return -1;
+		}
+		cur = (uint32_t)id;
+		sname = arena_strdup(a, sn);
+		curtext = arena_printf(a, "struct %s", sn);
+		walked = arena_printf(a, "@cast(..., \"%s\")", sn);
+		base = UINT32_MAX;
+	}
 	const char *p = chase;
 	int ret = -1;
 	while (!strncmp(p, "->", 2)) {
@@ -506,7 +531,7 @@ int kf_chase(struct arena *a, struct diag *d, const struct loc *loc, struct tvar
 		if (!sname) {
 			sname = arena_strdup(a, stn);
 			strbuf_free(&path);
-		} else {
+		} else if (strbuf_str(&path)[0]) {
 			strbuf_puts(&path, ".");
 		}
 		strbuf_puts(&path, mname);
@@ -565,7 +590,7 @@ int kf_chase(struct arena *a, struct diag *d, const struct loc *loc, struct tvar
 	}
 	/* the value: an integer or pointer, or a char array read as a string */
 	struct tvar nv = { 0 };
-	nv.name = arena_strdup(a, walked + 1);
+	nv.name = arena_strdup(a, walked + (walked[0] == '$'));
 	nv.ctype = curtext;
 	uint32_t id = cur;
 	const struct btf_type *t = skip_mods(btf, &id);
@@ -583,7 +608,7 @@ int kf_chase(struct arena *a, struct diag *d, const struct loc *loc, struct tvar
 		goto out;
 	}
 	nv.btf_id = cur;
-	nv.entry = bv->entry;
+	nv.entry = bv && bv->entry;
 	nv.base = base;
 	nv.steps = steps;
 	nv.nsteps = nsteps;

@@ -45,6 +45,14 @@ struct tvar_set *kf_params(struct kf_catalog *c, const char *fn, bool ret, bool 
 int kf_chase(struct arena *a, struct diag *d, const struct loc *loc, struct tvar_set *tv,
 	     uint32_t base, const char *chase);
 
+/*
+ * @cast(ptr, "name")->a->b: the same from a pointer the handler computes: the new target
+ * variable has base UINT32_MAX (the generator reads from the expression). With cast NULL,
+ * kf_chase.
+ */
+int kf_cast(struct arena *a, struct diag *d, const struct loc *loc, struct tvar_set *tv,
+	    uint32_t base, const char *cast, const char *chase);
+
 /* Is the tvar set a kernel function's (so '->' may follow a parameter)? */
 bool kf_is_function_set(const struct tvar_set *tv);
 

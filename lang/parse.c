@@ -269,6 +269,49 @@ static struct node *parse_entry(struct parser *p)
 }
 
 /*
+ * '@cast' '(' expr ',' STRING [',' STRING] ')' ('->' IDENT)+: the expression as a pointer to the
+ * kernel's struct STRING, followed through members. A call "@cast"(expr, "struct", "->a->b")
+ * until pass 2 resolves it against BTF (lang/targets.c).
+ */
+static struct node *parse_cast(struct parser *p)
+{
+	struct token *t = next(p);
+	expect_op(p, "(", "after '@cast'");
+	struct node *n = node_new(p->a, N_CALL, t->loc);
+	n->u.call.name = "@cast";
+	n->u.call.builtin = -1;
+	ARENA_LIST_PUSH(p->a, &n->u.call.args, parse_expr(p));
+	expect_op(p, ",", "after '@cast' pointer");
+	struct token *st = peek(p);
+	if (st->kind != TK_STR)
+		fail(p, st, "@cast needs a struct name string, as in @cast(p, \"task_struct\")");
+	ARENA_LIST_PUSH(p->a, &n->u.call.args, string_literal(p));
+	if (accept_op(p, ",")) {
+		struct token *mt = peek(p);
+		if (mt->kind != TK_STR)
+			fail(p, mt, "@cast's third argument is a string: \"kernel\"");
+		struct node *m = string_literal(p);
+		if (strncmp(m->u.str.s, "kernel", 6))
+			fail(p, mt, "bstap reads the kernel's BTF only: @cast's third argument must be "
+			     "\"kernel\"");
+	}
+	expect_op(p, ")", "after '@cast' arguments");
+	const char *chase = "";
+	while (tok_is_op(peek(p), "->") && peek_at(p, 1)->kind == TK_IDENT) {
+		next(p);
+		chase = arena_printf(p->a, "%s->%s", chase, next(p)->text);
+	}
+	if (!*chase)
+		fail(p, peek(p), "@cast(...) must be followed by '->member'");
+	struct node *c = node_new(p->a, N_STR, t->loc);
+	c->u.str.s = chase;
+	c->u.str.len = (uint32_t)strlen(chase);
+	ARENA_LIST_PUSH(p->a, &n->u.call.args, c);
+	n->loc = span(t, prev(p));
+	return n;
+}
+
+/*
  * value: '(' expr ')' | NUMBER | STRING | '$target' ('->' IDENT)* | statop
  *      | IDENT '(' [expr_list] ')' | IDENT '[' expr_list ']' | IDENT
  */
@@ -307,6 +350,8 @@ static struct node *parse_value(struct parser *p)
 	case TK_AT:
 		if (!strcmp(t->text, "@entry"))
 			return parse_entry(p);
+		if (!strcmp(t->text, "@cast"))
+			return parse_cast(p);
 		return parse_statop(p);
 	case TK_OP:
 		if (tok_is_op(t, "(")) {

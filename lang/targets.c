@@ -14,12 +14,46 @@
 #include "prog/strbuf.h"
 #include "prog/visit.h"
 
+static bool resolve(struct node *n, void *ctx);
+
 struct tctx {
 	struct arena *a;
 	struct diag *d;
 	const struct eprobe *ep;
 	int errors;
+	struct eprobe *epm;	/* ep, to give it a target variable set of its own */
 };
+
+/*
+ * "@cast"(ptr, "struct", "->a->b") as parsed: a chase from ptr, appended to the probe's own
+ * target variables; the call becomes @cast(ptr, index) (or @cast$string for a char array).
+ */
+static bool resolve_cast(struct tctx *t, struct node *n)
+{
+	struct node_list *args = &n->u.call.args;
+	if (args->n != 3 || args->v[1]->kind != N_STR || args->v[2]->kind != N_STR)
+		return true;
+	ast_visit(args->v[0], resolve, t);
+	struct tvar_set *tv = (struct tvar_set *)t->epm->tvars;
+	if (!tv) {
+		tv = arena_alloc(t->a, sizeof(*tv));
+		tv->event = "";
+		tv->v = arena_alloc(t->a, sizeof(*tv->v));
+		t->epm->tvars = tv;
+	}
+	int idx = kf_cast(t->a, t->d, &n->loc, tv, 0, args->v[1]->u.str.s, args->v[2]->u.str.s);
+	if (idx < 0) {
+		t->errors++;
+		return false;
+	}
+	struct node *num = node_new(t->a, N_NUM, n->loc);
+	num->u.num = idx;
+	args->v[1] = num;
+	args->n = 2;
+	n->u.call.name = tv->v[idx].kind == TV_CHARS ? "@cast$string" : "@cast";
+	n->u.call.builtin = 0;
+	return false;
+}
 
 static struct node *str_node(struct arena *a, struct loc loc, const char *s)
 {
@@ -71,6 +105,8 @@ static struct node *parms_expr(struct tctx *t, struct loc loc, bool pretty)
 		ARENA_LIST_PUSH(t->a, &args, NULL);	/* the format, set below */
 		for (uint32_t used = 0; i < tv->n; i++) {
 			const struct tvar *v = &tv->v[i];
+			if (v->nsteps)
+				continue;	/* a chase or a cast, not a field */
 			uint32_t need = v->kind != TV_ARRAY ? 1 : pretty ? v->count : 0;
 			if (used && used + need > 8)
 				break;
@@ -128,6 +164,8 @@ static void list_fields(struct tctx *t, const struct loc *loc)
 static bool resolve(struct node *n, void *ctx)
 {
 	struct tctx *t = ctx;
+	if (n->kind == N_CALL && !strcmp(n->u.call.name, "@cast"))
+		return resolve_cast(t, n);
 	if (n->kind != N_TARGET || n->u.var.tvar >= 0)
 		return true;
 	const struct tvar_set *tv = t->ep->tvars;
@@ -252,11 +290,12 @@ static bool resolve(struct node *n, void *ctx)
 
 int targets_resolve(struct arena *a, struct diag *d, struct program *p)
 {
-	struct tctx t = { a, d, NULL, 0 };
+	struct tctx t = { a, d, NULL, 0, NULL };
 	for (uint32_t i = 0; i < p->probes.n; i++) {
 		t.ep = p->probes.v[i];
-		if (kf_is_function_set(t.ep->tvars)) {
-			/* chases add target variables: each probe gets its own set */
+		t.epm = p->probes.v[i];
+		if (t.ep->tvars) {
+			/* chases and casts add target variables: each probe gets its own set */
 			struct tvar_set *own = arena_alloc(a, sizeof(*own));
 			*own = *t.ep->tvars;
 			p->probes.v[i]->tvars = own;

@@ -35,6 +35,9 @@ const struct builtin_info builtin_table[B__COUNT] = {
 	[B_KERNEL_SHORT] = { "kernel_short", T_LONG, 1, 1, T_LONG, true },
 	[B_KERNEL_CHAR] = { "kernel_char", T_LONG, 1, 1, T_LONG, true },
 	[B_KERNEL_POINTER] = { "kernel_pointer", T_LONG, 1, 1, T_LONG, true },
+	/* @cast(ptr, "struct")->chase after pass 2: (ptr, index of its target variable) */
+	[B_CAST] = { "@cast", T_LONG, 2, 2, T_LONG, false },
+	[B_CAST_STRING] = { "@cast$string", T_STRING, 2, 2, T_LONG, false },
 	[B_TARGET] = { "target", T_LONG, 0, 0, T_UNKNOWN, true },
 	[B_SPRINT] = { "sprint", T_STRING, 0, -1, T_UNKNOWN, false },
 	[B_SPRINTLN] = { "sprintln", T_STRING, 0, -1, T_UNKNOWN, false },

@@ -498,6 +498,11 @@ static __attribute__((noinline)) int call_builtin(struct eval *e, struct node *n
 		rc = fail_at(e, n, msg);
 		break;
 	}
+	case B_CAST:
+	case B_CAST_STRING:
+		/* as kernel_long: no kernel memory to read in userspace */
+		rc = fail_at(e, n, "kernel read fault -14 in @cast [man error::fault]");
+		break;
 	default:
 		rc = fail_at(e, n, "unknown function");
 		break;
