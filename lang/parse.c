@@ -268,6 +268,23 @@ static struct node *parse_entry(struct parser *p)
 	return n;
 }
 
+/* '@defined' '(' $target ')': 1 if the probe has the target variable, else 0 (pass 2 decides) */
+static struct node *parse_defined(struct parser *p)
+{
+	struct token *t = next(p);
+	expect_op(p, "(", "after '@defined'");
+	struct token *vt = peek(p);
+	struct node *v = parse_value(p);
+	if (v->kind != N_TARGET)
+		fail(p, vt, "@defined takes a target variable, as in @defined($file)");
+	expect_op(p, ")", "after '@defined' argument");
+	struct node *n = node_new(p->a, N_CALL, span(t, prev(p)));
+	n->u.call.name = "@defined";
+	n->u.call.builtin = -1;
+	ARENA_LIST_PUSH(p->a, &n->u.call.args, v);
+	return n;
+}
+
 /*
  * '@cast' '(' expr ',' STRING [',' STRING] ')' ('->' IDENT)+: the expression as a pointer to the
  * kernel's struct STRING, followed through members. A call "@cast"(expr, "struct", "->a->b")
@@ -352,6 +369,8 @@ static struct node *parse_value(struct parser *p)
 			return parse_entry(p);
 		if (!strcmp(t->text, "@cast"))
 			return parse_cast(p);
+		if (!strcmp(t->text, "@defined"))
+			return parse_defined(p);
 		return parse_statop(p);
 	case TK_OP:
 		if (tok_is_op(t, "(")) {

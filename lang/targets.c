@@ -16,6 +16,15 @@
 
 static bool resolve(struct node *n, void *ctx);
 
+static void node_reset_num(struct node *n, struct loc loc, int64_t v)
+{
+	memset(n, 0, sizeof(*n));
+	n->kind = N_NUM;
+	n->loc = loc;
+	n->u.num = v;
+}
+
+
 struct tctx {
 	struct arena *a;
 	struct diag *d;
@@ -23,6 +32,47 @@ struct tctx {
 	int errors;
 	struct eprobe *epm;	/* ep, to give it a target variable set of its own */
 };
+
+/*
+ * @defined($var...): 1 when the probe's event has $var (its name before any '->', '[' or
+ * '$'), else 0, with no error either way; what follows $var is checked where it is read.
+ */
+static bool resolve_defined(struct tctx *t, struct node *n)
+{
+	const struct node *v = n->u.call.args.n == 1 ? n->u.call.args.v[0] : NULL;
+	if (!v || v->kind != N_TARGET)
+		return true;
+	const char *name = v->u.var.name;
+	if (!strncmp(name, "@entry(", 7))
+		name += 7;
+	name++;	/* past '$' */
+	size_t nl = strcspn(name, "[$-)");
+	bool has = false;
+	const struct tvar_set *tv = t->ep->tvars;
+	for (uint32_t i = 0; tv && i < tv->n && !has; i++)
+		has = !tv->v[i].nsteps && strlen(tv->v[i].name) == nl &&
+		      !strncmp(tv->v[i].name, name, nl);
+	struct loc loc = n->loc;
+	node_reset_num(n, loc, has);
+	return false;
+}
+
+/* A condition that is @defined(...) or !@defined(...): resolve it, its value in *v. */
+static bool defined_cond(struct tctx *t, struct node *c, int64_t *v)
+{
+	bool neg = false;
+	if (c && c->kind == N_UNOP && c->u.un.op == OP_NOT) {
+		neg = true;
+		c = c->u.un.e;
+	}
+	if (!c || c->kind != N_CALL || strcmp(c->u.call.name, "@defined"))
+		return false;
+	resolve_defined(t, c);
+	if (c->kind != N_NUM)
+		return false;
+	*v = neg ? !c->u.num : c->u.num;
+	return true;
+}
 
 /*
  * "@cast"(ptr, "struct", "->a->b") as parsed: a chase from ptr, appended to the probe's own
@@ -166,6 +216,27 @@ static bool resolve(struct node *n, void *ctx)
 	struct tctx *t = ctx;
 	if (n->kind == N_CALL && !strcmp(n->u.call.name, "@cast"))
 		return resolve_cast(t, n);
+	if (n->kind == N_CALL && !strcmp(n->u.call.name, "@defined"))
+		return resolve_defined(t, n);
+	if (n->kind == N_IF || n->kind == N_TERNARY) {
+		/* if (@defined($x)) ... / @defined($x) ? ... : ...: the branch that is not taken
+		 * is dropped unchecked, as stap does, so that it may name what the event lacks */
+		int64_t c;
+		if (!defined_cond(t, n->kind == N_IF ? n->u.ifs.cond : n->u.tern.cond, &c))
+			return true;
+		struct node *keep = n->kind == N_IF ? (c ? n->u.ifs.then : n->u.ifs.els)
+						    : (c ? n->u.tern.t : n->u.tern.f);
+		if (!keep) {
+			struct loc loc = n->loc;
+			memset(n, 0, sizeof(*n));
+			n->kind = N_EMPTY;
+			n->loc = loc;
+			return false;
+		}
+		*n = *keep;
+		ast_visit(n, resolve, t);
+		return false;
+	}
 	if (n->kind != N_TARGET || n->u.var.tvar >= 0)
 		return true;
 	const struct tvar_set *tv = t->ep->tvars;
