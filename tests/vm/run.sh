@@ -15,14 +15,16 @@
 #
 # Prints "PASS vm/NAME", "FAIL vm/NAME" (with why, indented) or "SKIP vm: reason" lines.
 # The kernel package and the vmlinuz extracted from it are cached in $BSTAP_VM_CACHE (default
-# ~/.cache/bstap-vm). Environment: TESTS=substr selects tests; KEEP=1 keeps the scratch directory.
+# ~/.cache/bstap-vm). Environment: TESTS=substr selects tests; KEEP=1 keeps the scratch directory;
+# BSTAP_VM_DIR=dir runs dir/*.stp instead (bench/vm: the benchmark); BSTAP_VM_BIN="file ..." adds
+# static programs to the VM's /bin; SHOW=1 prints each test's output.
 
 set -u
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$ROOT" || exit 1
 B=$(cd "${1:-build}" 2>/dev/null && pwd) || B="$ROOT/build"
 CACHE=${BSTAP_VM_CACHE:-${HOME:-/root}/.cache/bstap-vm}
-VMDIR=$ROOT/tests/vm
+VMDIR=${BSTAP_VM_DIR:-$ROOT/tests/vm}
 
 skip_all() { echo "SKIP vm: $1"; exit 0; }
 selected() { case "$1" in *"${TESTS:-}"*) return 0 ;; esac; return 1; }
@@ -35,7 +37,7 @@ for t in "$VMDIR"/*.stp; do
 	n=$(basename "$t" .stp)
 	selected "vm/$n" && TESTS_LIST="$TESTS_LIST $t"
 done
-if [ -f "$VMDIR/LIVE" ]; then
+if [ -z "${BSTAP_VM_DIR:-}" ] && [ -f "$VMDIR/LIVE" ]; then
 	for n in $(grep -v '^#' "$VMDIR/LIVE"); do
 		selected "vm/live-$n" && TESTS_LIST="$TESTS_LIST $ROOT/tests/live/$n.stp"
 	done
@@ -82,6 +84,7 @@ mkdir -p "$R/bin" "$R/t" "$R/proc" "$R/sys" "$R/dev" "$R/tmp"
 cp "$BUSYBOX" "$R/bin/busybox"
 cp "$B/bstap-run-static" "$R/bin/bstap-run"
 for a in sh mount mkdir cat echo dd poweroff sleep ip nc true ls seq; do ln -s busybox "$R/bin/$a"; done
+for f in ${BSTAP_VM_BIN:-}; do cp "$f" "$R/bin/" || skip_all "cannot copy $f"; done
 # the workloads' data: 100 bytes
 printf '%0100d' 0 >"$R/t/data"
 
@@ -186,6 +189,7 @@ for t in $ran; do
 	while IFS= read -r line; do
 		[ -n "$line" ] && ! grep -qF -- "$line" "$SCRATCH/$n.err" && why="${why:+$why; }stderr lacks: $line"
 	done <"$SCRATCH/$n.want-err"
+	[ "${SHOW:-0}" = 1 ] && sed "s|^|  vm/$n: |" "$SCRATCH/$n.out"
 	if [ -z "$why" ]; then
 		echo "PASS vm/$n"
 	else
