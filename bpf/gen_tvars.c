@@ -60,11 +60,21 @@ static void chase_decls(struct arena *a, FILE *o, const struct program *p)
 	const char **s = arena_alloc(a, k * sizeof(*s));
 	bool *done = arena_alloc(a, k * sizeof(*done));
 	uint32_t ns = 0;
+	s = arena_alloc(a, 2 * k * sizeof(*s));
+	done = arena_alloc(a, 2 * k * sizeof(*done));
 	for (uint32_t x = 0; x < k; x++)
 		if (!seen(s, ns, m[x]->sname)) {
 			s[ns++] = m[x]->sname;
 			fprintf(o, "struct %s___bstap;\n", m[x]->sname);
 		}
+	/* an embedded struct none of whose members is read (&$file->f_path) is defined empty */
+	for (uint32_t x = 0; x < k; x++) {
+		const char *t = m[x]->mtype;
+		if (!strncmp(t, "struct ", 7) && !strchr(t, '*') && !seen(s, ns, t + 7)) {
+			s[ns++] = t + 7;
+			fprintf(o, "struct %s___bstap;\n", t + 7);
+		}
+	}
 	/* a struct is complete once every struct it embeds is: repeat until all are */
 	for (uint32_t left = ns, progress = 1; left && progress;) {
 		progress = 0;
@@ -162,6 +172,8 @@ static const char *chase_read(struct arena *a, const struct tvar_set *tv, const 
 	const char *last = arena_printf(a, "(fa = (u64)&((struct %s___bstap *)q)->%s, (const void *)fa)",
 					l->sname, l->path);
 	const char *fault = on_fault ? arena_printf(a, " if (!ok) { %s }", on_fault) : "";
+	if (v->addr)	/* &$p->member: where it is, nothing read there */
+		return arena_printf(a, "%s %s = ok ? (s64)(u64)%s : 0;%s }", s, dst, last, fault);
 	if (v->kind == TV_CHARS) {
 		uint32_t n = v->size < maxstr - 1 ? v->size : maxstr - 1;
 		return arena_printf(a, "%s ok = ok && !bpf_probe_read_kernel(%s, %u, %s); if (!ok) "

@@ -443,13 +443,13 @@ static void add_member(struct arena *a, struct tvar_set *tv, const char *sname, 
 }
 
 int kf_chase(struct arena *a, struct diag *d, const struct loc *loc, struct tvar_set *tv,
-	     uint32_t base, const char *chase)
+	     uint32_t base, const char *chase, bool addr)
 {
-	return kf_cast(a, d, loc, tv, base, NULL, chase);
+	return kf_cast(a, d, loc, tv, base, NULL, chase, addr);
 }
 
 int kf_cast(struct arena *a, struct diag *d, const struct loc *loc, struct tvar_set *tv,
-	    uint32_t base, const char *cast, const char *chase)
+	    uint32_t base, const char *cast, const char *chase, bool addr)
 {
 	if (!last) {
 		char why[256];
@@ -584,7 +584,11 @@ int kf_cast(struct arena *a, struct diag *d, const struct loc *loc, struct tvar_
 			sname = NULL;
 		}	/* else an embedded struct: the path goes on inside it */
 	}
-	if (sname) {
+	if (sname && addr && nsteps < (uint32_t)(strlen(chase) / 2 + 1) && strbuf_str(&path)[0]) {
+		/* &$p->embedded: the address of a struct inside the last one */
+		steps[nsteps++] = (struct tvar_step){ sname, arena_strdup(a, strbuf_str(&path)) };
+		sname = NULL;
+	} else if (sname) {
 		diag_error(d, loc, "'%s' is %s, a struct: read one of its members", walked, curtext);
 		goto out;
 	}
@@ -596,7 +600,17 @@ int kf_cast(struct arena *a, struct diag *d, const struct loc *loc, struct tvar_
 	const struct btf_type *t = skip_mods(btf, &id);
 	uint32_t size;
 	bool sign;
-	if (t && btf_is_array(t)) {
+	if (addr) {
+		if (!nsteps) {
+			diag_error(d, loc, "'&%s': '&' takes a member, as in &$file->f_pos", walked);
+			goto out;
+		}
+		nv.name = arena_printf(a, "&%s", nv.name);
+		nv.ctype = arena_printf(a, "%s *", curtext);
+		nv.kind = TV_INT;
+		nv.size = 8;
+		nv.addr = true;
+	} else if (t && btf_is_array(t)) {
 		nv.kind = TV_CHARS;
 		nv.size = btf_array(t)->nelems;
 	} else if (scalar(btf, cur, &size, &sign)) {
@@ -607,7 +621,7 @@ int kf_cast(struct arena *a, struct diag *d, const struct loc *loc, struct tvar_
 		diag_error(d, loc, "'%s' is %s, which bstap cannot read", walked, curtext);
 		goto out;
 	}
-	nv.btf_id = cur;
+	nv.btf_id = addr ? 0 : cur;
 	nv.entry = bv && bv->entry;
 	nv.base = base;
 	nv.steps = steps;

@@ -41,9 +41,10 @@ struct tvar_set *kf_params(struct kf_catalog *c, const char *fn, bool ret, bool 
 /*
  * $base->a->b: append to tv (a per-probe copy) a target variable that chases from tv->v[base]
  * through the members of chase ("->a->b"). Returns its index, or -1 after an error at loc.
+ * With addr (&$p->a->b): the last member's address.
  */
 int kf_chase(struct arena *a, struct diag *d, const struct loc *loc, struct tvar_set *tv,
-	     uint32_t base, const char *chase);
+	     uint32_t base, const char *chase, bool addr);
 
 /*
  * @cast(ptr, "name")->a->b: the same from a pointer the handler computes: the new target
@@ -51,7 +52,7 @@ int kf_chase(struct arena *a, struct diag *d, const struct loc *loc, struct tvar
  * kf_chase.
  */
 int kf_cast(struct arena *a, struct diag *d, const struct loc *loc, struct tvar_set *tv,
-	    uint32_t base, const char *cast, const char *chase);
+	    uint32_t base, const char *cast, const char *chase, bool addr);
 
 /* Is the tvar set a kernel function's (so '->' may follow a parameter)? */
 bool kf_is_function_set(const struct tvar_set *tv);

@@ -447,6 +447,12 @@ static struct node *parse_unary(struct parser *p)
 		struct token *num = next(p);
 		n = node_new(p->a, N_NUM, span(t, num));
 		n->u.num = (int64_t)(0 - num->num);
+	} else if (tok_is_op(t, "&") && peek_at(p, 1)->kind == TK_TARGET) {
+		/* &$p->member: the member's address, kept as one name for the BTF-aware pass */
+		next(p);
+		n = parse_value(p);
+		n->u.var.name = arena_printf(p->a, "&%s", n->u.var.name);
+		n->loc = span(t, prev(p));
 	} else if (tok_is_op(t, "-") || tok_is_op(t, "+") || tok_is_op(t, "!") || tok_is_op(t, "~")) {
 		next(p);
 		n = node_new(p->a, N_UNOP, t->loc);

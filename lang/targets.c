@@ -91,7 +91,8 @@ static bool resolve_cast(struct tctx *t, struct node *n)
 		tv->v = arena_alloc(t->a, sizeof(*tv->v));
 		t->epm->tvars = tv;
 	}
-	int idx = kf_cast(t->a, t->d, &n->loc, tv, 0, args->v[1]->u.str.s, args->v[2]->u.str.s);
+	int idx = kf_cast(t->a, t->d, &n->loc, tv, 0, args->v[1]->u.str.s, args->v[2]->u.str.s,
+			  false);
 	if (idx < 0) {
 		t->errors++;
 		return false;
@@ -244,6 +245,16 @@ static bool resolve(struct node *n, void *ctx)
 		return true;	/* type inference says the probe has no target variables */
 	const char *name = n->u.var.name + 1;	/* past '$' */
 	struct loc loc = n->loc;
+	bool addr = n->u.var.name[0] == '&';
+	if (addr) {
+		if (!strchr(name, '>') || !kf_is_function_set(tv)) {
+			diag_error(t->d, &loc, "'%s': '&' takes a member of a kernel function's "
+				   "parameter, as in &$file->f_pos", n->u.var.name);
+			t->errors++;
+			return false;
+		}
+		name++;	/* past "&$" */
+	}
 	bool at_entry = !strncmp(n->u.var.name, "@entry(", 7);
 	if (at_entry) {
 		/* @entry($var...): the value at the function's entry, in a .return probe */
@@ -282,14 +293,15 @@ static bool resolve(struct node *n, void *ctx)
 		if (!strncmp(rest, "->", 2) && kf_is_function_set(tv)) {
 			/* $ptr->member->member: a CO-RE chase, one target variable of its own */
 			size_t cl = strcspn(rest, "[$");
-			const char *whole = arena_strndup(t->a, name, nl + cl);
+			const char *whole = arena_printf(t->a, "%s%.*s", addr ? "&" : "", (int)(nl + cl),
+							 name);
 			int idx = -1;
 			for (uint32_t k = 0; k < tv->n && idx < 0; k++)
 				if (tv->v[k].nsteps && !strcmp(tv->v[k].name, whole))
 					idx = (int)k;
 			if (idx < 0)
 				idx = kf_chase(t->a, t->d, &loc, (struct tvar_set *)tv, i,
-					       arena_strndup(t->a, rest, cl));
+					       arena_strndup(t->a, rest, cl), addr);
 			if (idx < 0) {
 				t->errors++;
 				return false;

@@ -33,7 +33,9 @@ struct tvar {
 	uint32_t btf_id;
 	bool entry;		/* read at the function's entry and kept for its return (.return
 				 * probes: parameters, @entry(...)) */
-	uint32_t base;		/* with nsteps > 0: the tvar the chase starts from */
+	uint32_t base;		/* with nsteps > 0: the tvar the chase starts from (UINT32_MAX:
+				 * an @cast's pointer, which the handler computes) */
+	bool addr;		/* &$p->member: the chase's last address, not what is there */
 	const struct tvar_step *steps;
 	uint32_t nsteps;
 };
