@@ -443,13 +443,13 @@ static void add_member(struct arena *a, struct tvar_set *tv, const char *sname, 
 }
 
 int kf_chase(struct arena *a, struct diag *d, const struct loc *loc, struct tvar_set *tv,
-	     uint32_t base, const char *chase, bool addr)
+	     uint32_t base, const char *chase, bool addr, int64_t index)
 {
-	return kf_cast(a, d, loc, tv, base, NULL, chase, addr);
+	return kf_cast(a, d, loc, tv, base, NULL, chase, addr, index);
 }
 
 int kf_cast(struct arena *a, struct diag *d, const struct loc *loc, struct tvar_set *tv,
-	    uint32_t base, const char *cast, const char *chase, bool addr)
+	    uint32_t base, const char *cast, const char *chase, bool addr, int64_t index)
 {
 	if (!last) {
 		char why[256];
@@ -467,6 +467,7 @@ int kf_cast(struct arena *a, struct diag *d, const struct loc *loc, struct tvar_
 	const char *sname = NULL;	/* the struct the current path is in */
 	struct strbuf path = { 0 };
 	const char *walked = bv ? arena_printf(a, "$%s", bv->name) : NULL;
+	bool indexed = false;
 	if (cast) {
 		/* @cast(ptr, "name"): as if ptr pointed to struct (or union) name */
 		const char *sn = !strncmp(cast, "struct ", 7) ? cast + 7 : cast;
@@ -556,6 +557,25 @@ int kf_cast(struct arena *a, struct diag *d, const struct loc *loc, struct tvar_
 			mtype = pt && btf_is_composite(pt) && pn && *pn
 					? arena_printf(a, "%s %s *", btf_is_union(pt) ? "union" : "struct", pn)
 					: "void *";
+		} else if (m && btf_is_array(m) && index >= 0 && !*p) {
+			/* ->member[N]: one element of an array of integers or pointers */
+			uint32_t esize;
+			bool esign;
+			if (!scalar(btf, btf_array(m)->type, &esize, &esign)) {
+				diag_error(d, loc, "'%s->%s' is %s: bstap indexes only arrays of integers "
+					   "and pointers", walked, mname, type_text(a, btf, mt));
+				goto out;
+			}
+			if ((uint64_t)index >= btf_array(m)->nelems) {
+				diag_error(d, loc, "index %lld is past the end of '%s->%s' (%s)",
+					   (long long)index, walked, mname, type_text(a, btf, mt));
+				goto out;
+			}
+			mtype = arena_printf(a, "%s [%u]", esize == 8 && !esign ? "u64" :
+					     tvar_int_type(esize, esign), btf_array(m)->nelems);
+			strbuf_printf(&path, "[%lld]", (long long)index);
+			mt = btf_array(m)->type;	/* the value is the element */
+			indexed = true;
 		} else if (m && btf_is_array(m)) {
 			uint32_t eid = btf_array(m)->type;
 			const struct btf_type *et = skip_mods(btf, &eid);
@@ -594,6 +614,13 @@ int kf_cast(struct arena *a, struct diag *d, const struct loc *loc, struct tvar_
 	}
 	/* the value: an integer or pointer, or a char array read as a string */
 	struct tvar nv = { 0 };
+	if (index >= 0 && !indexed) {
+		diag_error(d, loc, "'%s' is %s, not an array: bstap indexes only array members",
+			   walked, curtext);
+		goto out;
+	}
+	if (index >= 0)
+		walked = arena_printf(a, "%s[%lld]", walked, (long long)index);
 	nv.name = arena_strdup(a, walked + (walked[0] == '$'));
 	nv.ctype = curtext;
 	uint32_t id = cur;

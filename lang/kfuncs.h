@@ -41,10 +41,11 @@ struct tvar_set *kf_params(struct kf_catalog *c, const char *fn, bool ret, bool 
 /*
  * $base->a->b: append to tv (a per-probe copy) a target variable that chases from tv->v[base]
  * through the members of chase ("->a->b"). Returns its index, or -1 after an error at loc.
- * With addr (&$p->a->b): the last member's address.
+ * With addr (&$p->a->b): the last member's address; index >= 0 ($p->a->b[N]): element N of
+ * the last member, an array.
  */
 int kf_chase(struct arena *a, struct diag *d, const struct loc *loc, struct tvar_set *tv,
-	     uint32_t base, const char *chase, bool addr);
+	     uint32_t base, const char *chase, bool addr, int64_t index);
 
 /*
  * @cast(ptr, "name")->a->b: the same from a pointer the handler computes: the new target
@@ -52,7 +53,7 @@ int kf_chase(struct arena *a, struct diag *d, const struct loc *loc, struct tvar
  * kf_chase.
  */
 int kf_cast(struct arena *a, struct diag *d, const struct loc *loc, struct tvar_set *tv,
-	    uint32_t base, const char *cast, const char *chase, bool addr);
+	    uint32_t base, const char *cast, const char *chase, bool addr, int64_t index);
 
 /* Is the tvar set a kernel function's (so '->' may follow a parameter)? */
 bool kf_is_function_set(const struct tvar_set *tv);

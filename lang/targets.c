@@ -92,7 +92,7 @@ static bool resolve_cast(struct tctx *t, struct node *n)
 		t->epm->tvars = tv;
 	}
 	int idx = kf_cast(t->a, t->d, &n->loc, tv, 0, args->v[1]->u.str.s, args->v[2]->u.str.s,
-			  false);
+			  false, -1);
 	if (idx < 0) {
 		t->errors++;
 		return false;
@@ -293,15 +293,19 @@ static bool resolve(struct node *n, void *ctx)
 		if (!strncmp(rest, "->", 2) && kf_is_function_set(tv)) {
 			/* $ptr->member->member: a CO-RE chase, one target variable of its own */
 			size_t cl = strcspn(rest, "[$");
-			const char *whole = arena_printf(t->a, "%s%.*s", addr ? "&" : "", (int)(nl + cl),
-							 name);
+			/* ...->member[N]: one element */
+			long long index = rest[cl] == '[' ? strtoll(rest + cl + 1, NULL, 10) : -1;
+			const char *whole = arena_printf(t->a, "%s%.*s%s", addr ? "&" : "",
+							 (int)(nl + cl), name,
+							 index >= 0 ? arena_printf(t->a, "[%lld]", index)
+								    : "");
 			int idx = -1;
 			for (uint32_t k = 0; k < tv->n && idx < 0; k++)
 				if (tv->v[k].nsteps && !strcmp(tv->v[k].name, whole))
 					idx = (int)k;
 			if (idx < 0)
 				idx = kf_chase(t->a, t->d, &loc, (struct tvar_set *)tv, i,
-					       arena_strndup(t->a, rest, cl), addr);
+					       arena_strndup(t->a, rest, cl), addr, index);
 			if (idx < 0) {
 				t->errors++;
 				return false;
@@ -309,12 +313,8 @@ static bool resolve(struct node *n, void *ctx)
 			v = &tv->v[idx];
 			i = (uint32_t)idx;
 			rest += cl;
-			if (rest[0] == '[') {
-				diag_error(t->d, &loc, "'$%s' is %s: bstap cannot index it", v->name,
-					   v->ctype);
-				t->errors++;
-				return false;
-			}
+			if (rest[0] == '[')
+				rest += strcspn(rest, "]") + (strchr(rest, ']') != NULL);
 		} else if (!strncmp(rest, "->", 2)) {
 			diag_error(t->d, &loc, "'$%s' is %s, not a pointer to a struct: '->' cannot follow "
 				   "it here", v->name, v->ctype);
