@@ -721,7 +721,7 @@ static const char *call_builtin(struct gen *g, struct node *n)
 		uint32_t site = add_err(g, ERR_FAULT, "identifier '@cast'", &n->loc);
 		const char *fault = S(g, "bstap_read_fault(S, fa, %u);", site);
 		const char *st = tv && g->fn == NULL && i >= 0 && (uint32_t)i < tv->n
-				 ? gen_cast_read(g->a, tv, (uint32_t)i, ex(g, a->v[0]), dst, MAXSTR, fault)
+				 ? gen_chase_from(g->a, tv, (uint32_t)i, ex(g, a->v[0]), dst, MAXSTR, fault)
 				 : NULL;
 		if (!st) {
 			bad(g, &n->loc, "@cast here cannot be read (only in a probe's own handler)");
@@ -1330,6 +1330,15 @@ static void tvars_collect(struct gen *g, const struct eprobe *ep, struct tvars_u
 		return;
 	ast_visit(ep->body, tvar_seen, tu);
 	ast_visit(ep->cond, tvar_seen, tu);
+	/* a chase at a return from a parameter kept from the entry needs that parameter */
+	for (uint32_t i = 0, n = tu->n; i < n; i++) {
+		const struct tvar *v = &ep->tvars->v[tu->idx[i]];
+		if (!v->nsteps || v->entry || v->base >= ep->tvars->n || !ep->tvars->v[v->base].entry)
+			continue;
+		struct node fake = { .kind = N_TARGET, .loc = tu->locs[i] };
+		fake.u.var.tvar = (int32_t)v->base;
+		tvar_seen(&fake, tu);
+	}
 	tu->members = "";
 	for (uint32_t i = 0; i < tu->n; i++) {
 		enum tvar_kind k = ep->tvars->v[tu->idx[i]].kind;
@@ -1343,33 +1352,44 @@ static void tvars_collect(struct gen *g, const struct eprobe *ep, struct tvars_u
 static void tvars_read(struct gen *g, const struct eprobe *ep, const struct tvars_used *tu)
 {
 	uint32_t slot = 0;
+	/* the values kept from the entry first: chases at the return start from them */
 	for (uint32_t i = 0; i < tu->n; i++) {
 		if (ep->tvars->v[tu->idx[i]].entry) {
 			/* saved by the entry program (gen_entry_prog) */
+			/* a return whose entry was not seen (it began before the probes attached)
+			 * is skipped */
 			if (!slot)
 				line(g, NULL, "u64 EID = bpf_get_current_pid_tgid(); struct bstap_entry_%u "
-				     "*E = bpf_map_lookup_elem(&bstap_entry_%u, &EID);", ep->id, ep->id);
+				     "*E = bpf_map_lookup_elem(&bstap_entry_%u, &EID); if (!E) return 0;",
+				     ep->id, ep->id);
 			if (ep->tvars->v[tu->idx[i]].kind != TV_INT)
 				bad(g, &ep->loc, "'$%s' of %s is a string: bstap keeps only numbers from "
 				    "a function's entry", ep->tvars->v[tu->idx[i]].name, ep->pp);
-			line(g, NULL, "L->tv%u_%u = E ? E->v[%u] : 0;", tu->idx[i], tu->elem[i], slot++);
-			continue;
+			line(g, NULL, "L->tv%u_%u = E->v[%u];", tu->idx[i], tu->elem[i], slot++);
 		}
+	}
+	if (slot)
+		line(g, NULL, "bpf_map_delete_elem(&bstap_entry_%u, &EID);", ep->id);
+	for (uint32_t i = 0; i < tu->n; i++) {
 		const struct tvar *v = &ep->tvars->v[tu->idx[i]];
+		if (v->entry)
+			continue;
 		const char *fault = v->nsteps
 			? S(g, "bstap_read_fault(S, fa, %u); %s;",
 			    add_err(g, ERR_FAULT, S(g, "identifier '$%s'", v->name), &tu->locs[i]), g->abort)
 			: NULL;
-		const char *st = gen_tvar_read(g->a, ep->tvars, tu->idx[i], tu->elem[i],
-					       S(g, "L->tv%u_%u", tu->idx[i], tu->elem[i]), MAXSTR, fault);
+		const char *dst = S(g, "L->tv%u_%u", tu->idx[i], tu->elem[i]);
+		bool from_entry = v->nsteps && v->base < ep->tvars->n && ep->tvars->v[v->base].entry;
+		const char *st = from_entry
+			? gen_chase_from(g->a, ep->tvars, tu->idx[i], S(g, "L->tv%u_0", v->base), dst,
+					 MAXSTR, fault)
+			: gen_tvar_read(g->a, ep->tvars, tu->idx[i], tu->elem[i], dst, MAXSTR, fault);
 		if (!st)
 			bad(g, &ep->loc, "field '$%s' of %s (%s) has a size bstap cannot read",
 			    ep->tvars->v[tu->idx[i]].name, ep->pp, ep->tvars->v[tu->idx[i]].ctype);
 		else
 			line(g, NULL, "%s", st);
 	}
-	if (slot)
-		line(g, NULL, "if (E) bpf_map_delete_elem(&bstap_entry_%u, &EID);", ep->id);
 }
 
 /* The entry values a .return probe reads (in tvars_read's slot order); how many. */

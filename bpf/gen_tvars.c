@@ -234,11 +234,11 @@ const char *gen_tvar_read(struct arena *a, const struct tvar_set *tv, uint32_t i
 	return NULL;
 }
 
-const char *gen_cast_read(struct arena *a, const struct tvar_set *tv, uint32_t i,
-			  const char *base_expr, const char *dst, uint32_t maxstr, const char *on_fault)
+const char *gen_chase_from(struct arena *a, const struct tvar_set *tv, uint32_t i,
+			   const char *base_expr, const char *dst, uint32_t maxstr, const char *on_fault)
 {
 	const struct tvar *v = &tv->v[i];
-	if (!v->nsteps || v->base != UINT32_MAX)
+	if (!v->nsteps)
 		return NULL;
 	return chase_read(a, tv, v, dst, maxstr, arena_printf(a, "(%s)", base_expr), on_fault);
 }
@@ -255,8 +255,10 @@ void gen_entry_map(FILE *o, uint32_t id, uint32_t n)
 int gen_entry_prog(struct arena *a, FILE *o, const struct eprobe *ep, const uint32_t *idx,
 		   const uint32_t *elem, uint32_t n, uint32_t maxstr, struct meta_group *mg)
 {
-	fprintf(o, "SEC(\"kprobe/%s\")\nint entry_%u(void *ctx)\n{\n"
-		"\tstruct bstap_entry_%u e = { 0 };\n", ep->at.target, ep->id, ep->id);
+	/* fexit keeps the parameters, so only @entry chases need it, from an fentry program */
+	fprintf(o, "SEC(\"%s/%s\")\nint entry_%u(void *ctx)\n{\n"
+		"\tstruct bstap_entry_%u e = { 0 };\n", ep->at.flags & ATTACH_FENTRY ? "fentry" : "kprobe",
+		ep->at.target, ep->id, ep->id);
 	for (uint32_t k = 0; k < n; k++) {
 		/* a fault here gives 0: the return probe has no error site to report it at */
 		const char *st = gen_tvar_read(a, ep->tvars, idx[k], elem[k],

@@ -23,8 +23,9 @@ void gen_tvars_decls(struct arena *a, FILE *o, const struct program *p);
 const char *gen_tvar_read(struct arena *a, const struct tvar_set *tv, uint32_t i, uint32_t elem,
 			  const char *dst, uint32_t maxstr, const char *on_fault);
 
-/* @cast(ptr, ...)->...: statement setting dst from tv->v[i] (a chase from base_expr). */
-const char *gen_cast_read(struct arena *a, const struct tvar_set *tv, uint32_t i,
+/* A chase (tv->v[i]: @cast(ptr, ...)->..., or $p->... of a parameter kept from the entry) from
+ * the pointer base_expr: a statement setting dst. */
+const char *gen_chase_from(struct arena *a, const struct tvar_set *tv, uint32_t i,
 			  const char *base_expr, const char *dst, uint32_t maxstr, const char *on_fault);
 
 /*

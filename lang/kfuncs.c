@@ -649,7 +649,7 @@ int kf_cast(struct arena *a, struct diag *d, const struct loc *loc, struct tvar_
 		goto out;
 	}
 	nv.btf_id = addr ? 0 : cur;
-	nv.entry = bv && bv->entry;
+	nv.entry = false;	/* the chase runs where it is read; @entry(...) sets it (targets.c) */
 	nv.base = base;
 	nv.steps = steps;
 	nv.nsteps = nsteps;

@@ -295,17 +295,27 @@ static bool resolve(struct node *n, void *ctx)
 			size_t cl = strcspn(rest, "[$");
 			/* ...->member[N]: one element */
 			long long index = rest[cl] == '[' ? strtoll(rest + cl + 1, NULL, 10) : -1;
-			const char *whole = arena_printf(t->a, "%s%.*s%s", addr ? "&" : "",
-							 (int)(nl + cl), name,
+			const char *whole = arena_printf(t->a, "%s%s%.*s%s", at_entry ? "@entry " : "",
+							 addr ? "&" : "", (int)(nl + cl), name,
 							 index >= 0 ? arena_printf(t->a, "[%lld]", index)
 								    : "");
 			int idx = -1;
 			for (uint32_t k = 0; k < tv->n && idx < 0; k++)
 				if (tv->v[k].nsteps && !strcmp(tv->v[k].name, whole))
 					idx = (int)k;
-			if (idx < 0)
+			if (idx < 0) {
 				idx = kf_chase(t->a, t->d, &loc, (struct tvar_set *)tv, i,
 					       arena_strndup(t->a, rest, cl), addr, index);
+				/*
+				 * @entry($p->a): chased at the entry (an entry program saves it);
+				 * $p->a in a .return: $p from the entry, chased at the return, as stap
+				 */
+				if (idx >= 0 && at_entry) {
+					struct tvar *nv = (struct tvar *)&tv->v[idx];
+					nv->entry = true;
+					nv->name = whole;
+				}
+			}
 			if (idx < 0) {
 				t->errors++;
 				return false;
@@ -357,7 +367,9 @@ static bool resolve(struct node *n, void *ctx)
 		} else {
 			n->u.var.tvar = (int32_t)i;
 		}
-		if (at_entry && !v->entry) {
+		/* @entry of what the entry has: not $return (fexit keeps the parameters itself) */
+		const struct tvar *root = v->nsteps && v->base < tv->n ? &tv->v[v->base] : v;
+		if (at_entry && !root->entry && !strcmp(root->name, "return")) {
 			diag_error(t->d, &loc, "@entry($%s): $%s is not a value at the function's entry",
 				   name, v->name);
 			t->errors++;
