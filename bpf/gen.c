@@ -35,6 +35,7 @@ struct gen {
 	const char *tag;	/* in names of callbacks: "fnN" in function N, \001 in a probe
 				 * (replaced when the probe's code is placed: see place_probes) */
 	bool uses_pp;		/* a kernel handler calls pp(): emit the table of names */
+	bool uses_pf;		/* ... probefunc(): the table of kernel functions */
 	uint32_t probe_base;	/* scratch offset of the probe locals */
 	const struct src_file *last_src;	/* last script line quoted as a comment */
 	uint32_t last_line;
@@ -692,10 +693,10 @@ static const char *call_builtin(struct gen *g, struct node *n)
 	case B_STRLEN: return S(g, "bstap_strlen(BSTAP_T(%u), %s)", tmp(g, MAXSTR), ex(g, a->v[0]));
 	case B_TARGET: return "bstap_target()";
 	case B_PROBEFUNC:
-		/* a kernel function probe is in its function; timers and tracepoints in none */
-		if (g->ep && g->ep->at.kind == PK_KPROBE && g->ep->at.target)
-			return c_string(g, g->ep->at.target, strlen(g->ep->at.target));
-		return "\"\"";
+		/* a kernel function probe is in its function, timers and tracepoints in none: from
+		 * a table, as pp(), so that script functions and shared code say it too */
+		g->uses_pf = true;
+		return "bstap_pf_str(S->ppidx)";
 	case B_USER_STRING:
 	case B_USER_STRING_N:
 	case B_KERNEL_STRING:
@@ -1566,6 +1567,24 @@ static const char *pp_table(struct gen *g)
 		 "\treturn bstap_pps[i < %u ? i : 0];\n}\n\n", t, p->probes.n);
 }
 
+/* probefunc() of each probe: its kernel function, or "" */
+static const char *pf_table(struct gen *g)
+{
+	const struct program *p = g->p;
+	size_t w = 1;
+	for (uint32_t i = 0; i < p->probes.n; i++)
+		if (p->probes.v[i]->at.kind == PK_KPROBE && strlen(p->probes.v[i]->at.target) + 1 > w)
+			w = strlen(p->probes.v[i]->at.target) + 1;
+	const char *t = S(g, "static const char bstap_pfs[%u][%zu] = {", p->probes.n, w);
+	for (uint32_t i = 0; i < p->probes.n; i++) {
+		const struct eprobe *ep = p->probes.v[i];
+		const char *f = is_kernel(ep) && ep->at.kind == PK_KPROBE ? ep->at.target : "";
+		t = S(g, "%s\n\t%s,", t, c_string(g, f, strlen(f)));
+	}
+	return S(g, "%s\n};\n\nstatic __always_inline const char *bstap_pf_str(u32 i)\n{\n"
+		 "\treturn bstap_pfs[i < %u ? i : 0];\n}\n\n", t, p->probes.n);
+}
+
 int gen_bpf_c(struct arena *a, struct diag *d, const struct program *p, struct gen_result *res)
 {
 	struct gen g = { .a = a, .d = d, .p = p };
@@ -1734,6 +1753,8 @@ int gen_bpf_c(struct arena *a, struct diag *d, const struct program *p, struct g
 		    "the %u bstap allows", top, SCRATCH_LIMIT);
 
 	const char *pps = g.uses_pp ? pp_table(&g) : "";
+	if (g.uses_pf)
+		pps = S(&g, "%s%s", pps, pf_table(&g));
 	/* catch(msg) needs each error site's kind to say what went wrong */
 	const char *kinds = "";
 	if (g.uses_try) {
