@@ -142,11 +142,12 @@ static const char *int_fmt(const struct tvar *v, bool pretty)
  * itself, not its address), arrays as [a, b, ...] when pretty, else '?'. sprintf takes at
  * most a few arguments per call in BPF, so the text is a concatenation of several.
  */
-static struct node *parms_expr(struct tctx *t, struct loc loc, bool pretty)
+static struct node *parms_expr(struct tctx *t, struct loc loc, bool pretty, bool ret)
 {
 	const struct tvar_set *tv = t->ep->tvars;
 	struct node *all = NULL;
 	uint32_t i = 0;
+	bool any = false;	/* a name=value written: the next one after a space */
 	while (i < tv->n || !all) {
 		struct node *call = node_new(t->a, N_CALL, loc);
 		call->u.call.name = "sprintf";
@@ -158,10 +159,14 @@ static struct node *parms_expr(struct tctx *t, struct loc loc, bool pretty)
 			const struct tvar *v = &tv->v[i];
 			if (v->nsteps)
 				continue;	/* a chase or a cast, not a field */
+			/* a kernel function's $return is $$return's, not $$parms' */
+			if (tv->kfunc && ret != !strcmp(v->name, "return"))
+				continue;
 			uint32_t need = v->kind != TV_ARRAY ? 1 : pretty ? v->count : 0;
 			if (used && used + need > 8)
 				break;
-			strbuf_printf(&fmt, "%s%s=", i ? " " : "", v->name);
+			strbuf_printf(&fmt, "%s%s=", any ? " " : "", v->name);
+			any = true;
 			if (v->kind == TV_CHARS || v->kind == TV_DATALOC) {
 				strbuf_printf(&fmt, "\"%%s\"");
 				ARENA_LIST_PUSH(t->a, &args, field_node(t->a, loc, tv, i, UINT32_MAX));
@@ -274,12 +279,19 @@ static bool resolve(struct node *n, void *ctx)
 			*n = *str_node(t->a, loc, tv->event);
 		} else if ((ml == 5 && !strncmp(meta, "parms", 5)) ||
 			   (ml == 4 && !strncmp(meta, "vars", 4))) {
-			*n = *parms_expr(t, loc, pretty);
+			*n = *parms_expr(t, loc, pretty, false);
+		} else if (ml == 6 && !strncmp(meta, "return", 6) && kf_is_function_set(tv)) {
+			/* $$return: "return=VALUE" in a .return, "" elsewhere (as stap) */
+			bool has = false;
+			for (uint32_t i = 0; i < tv->n && !has; i++)
+				has = !strcmp(tv->v[i].name, "return");
+			*n = has ? *parms_expr(t, loc, pretty, true) : *str_node(t->a, loc, "");
 		} else if (ml == 6 && !strncmp(meta, "locals", 6)) {
 			*n = *str_node(t->a, loc, "");	/* a tracepoint has no locals */
 		} else {
 			diag_error(t->d, &loc, "unknown target variable '%s': expected $$name, $$parms, "
-				   "$$vars or $$locals", n->u.var.name);
+				   "$$vars%s or $$locals", n->u.var.name,
+				   kf_is_function_set(tv) ? ", $$return" : "");
 			t->errors++;
 		}
 		return false;
