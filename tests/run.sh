@@ -431,6 +431,7 @@ run_vm() {
 		case "$line" in
 		"PASS "*) pass "${line#PASS }" ;;
 		"SKIP vm: "*) skip vm "${line#SKIP vm: }" ;;
+		"SKIP vm/"*) vm_n=${line#SKIP }; skip "${vm_n%%:*}" "${vm_n#*: }" ;;
 		"FAIL "*) vm_fail=${line#FAIL }; : >"$TMP/vm.why" ;;
 		esac
 	done <"$TMP/vm.out"

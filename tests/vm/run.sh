@@ -6,7 +6,9 @@
 #
 # Each test is tests/vm/NAME.stp with NAME.expected (its exact stdout inside the VM) and header
 # directives:
-#     # ARGS: --kprobes         bstap options when compiling it on this host (-p4)
+#     # ARGS: --kprobes         bstap options when compiling it on this host (-p4); @VMBTF@ is
+#                               the VM kernel's BTF (from its vmlinuz; the test is skipped when
+#                               it cannot be extracted: that needs python3 and objcopy)
 #     # VM-CMD: dd if=/t/data   the workload: bstap-run-static -c CMD inside the VM
 #     # VM-OPTS: -T 2           other bstap-run-static options inside the VM
 #     # EXPECT-STATUS: 1        its exit status inside the VM (default 0)
@@ -76,6 +78,20 @@ if [ ! -s "$kernel" ]; then
 	[ -s "$kernel" ] || skip_all "no vmlinuz in $deb"
 fi
 
+# the VM kernel's BTF, for --kernel-btf: the .BTF section of the vmlinux inside the vmlinuz
+vmbtf=$CACHE/$(basename "$deb" .deb).btf
+if [ ! -s "$vmbtf" ] && command -v python3 >/dev/null && command -v objcopy >/dev/null; then
+	python3 -c '
+import lzma, sys
+d = open(sys.argv[1], "rb").read()
+i = d.find(b"\xfd7zXZ\x00")
+sys.exit(1) if i < 0 else open(sys.argv[2], "wb").write(lzma.LZMADecompressor().decompress(d[i:]))
+' "$kernel" "$vmbtf.elf" 2>/dev/null &&
+		objcopy -O binary --only-section=.BTF "$vmbtf.elf" "$vmbtf.tmp" 2>/dev/null &&
+		[ -s "$vmbtf.tmp" ] && mv "$vmbtf.tmp" "$vmbtf"
+	rm -f "$vmbtf.elf" "$vmbtf.tmp"
+fi
+
 SCRATCH=$(mktemp -d /tmp/bstap-vm.XXXXXX)
 cleanup() { if [ "${KEEP:-0}" = 1 ]; then echo "(vm scratch kept in $SCRATCH)"; else rm -rf "$SCRATCH"; fi; }
 trap cleanup EXIT
@@ -94,8 +110,16 @@ for t in $TESTS_LIST; do
 	n=$(basename "$t" .stp)
 	case "$t" in "$ROOT/tests/live/"*) n=live-$n ;; esac
 	dir=$(dirname "$t")
-	# shellcheck disable=SC2046
-	obj=$(cd "$dir" && "$B/bstap" -p4 $(directive "$t" ARGS) "$(basename "$t")" 2>"$SCRATCH/$n.cerr")
+	args=$(directive "$t" ARGS)
+	case "$args" in *@VMBTF@*)
+		if [ ! -s "$vmbtf" ]; then
+			echo "SKIP vm/$n: the VM kernel's BTF could not be extracted (python3, objcopy)"
+			continue
+		fi
+		args=$(printf '%s' "$args" | sed "s|@VMBTF@|$vmbtf|g") ;;
+	esac
+	# shellcheck disable=SC2086
+	obj=$(cd "$dir" && "$B/bstap" -p4 $args "$(basename "$t")" 2>"$SCRATCH/$n.cerr")
 	if [ -z "$obj" ] || [ ! -f "$obj" ]; then
 		echo "FAIL vm/$n"
 		echo "  bstap -p4 failed:"
@@ -107,7 +131,7 @@ for t in $TESTS_LIST; do
 		echo "echo '@@VM BEGIN $n'"
 		cmd=$(directive "$t" VM-CMD)
 		opts=$(directive "$t" VM-OPTS)
-		[ -z "$opts" ] && opts=$(directive "$t" ARGS | grep -o -- '-T *[0-9]*')
+		[ -z "$opts" ] && opts=$(printf '%s' "$args" | grep -o -- '-T *[0-9]*')
 		if [ -n "$cmd" ]; then
 			printf "bstap-run %s -c '%s' /t/%s.o >/tmp/out 2>/tmp/err\n" "$opts" "$cmd" "$n"
 		else
