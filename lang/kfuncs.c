@@ -218,7 +218,7 @@ static const struct btf_type *skip_mods(const struct btf *btf, uint32_t *id)
 	return t;
 }
 
-/* The kernel's spelling of a type: "struct file *", "size_t", "const char *". */
+/* The kernel's spelling of a type as stap -L gives it: "struct file*", "size_t", "const char*". */
 static void spell(const struct btf *btf, uint32_t id, struct strbuf *sb, int depth)
 {
 	const struct btf_type *t = id ? btf__type_by_id(btf, id) : NULL;
@@ -229,9 +229,9 @@ static void spell(const struct btf *btf, uint32_t id, struct strbuf *sb, int dep
 	const char *name = btf__name_by_offset(btf, t->name_off);
 	switch (btf_kind(t)) {
 	case BTF_KIND_PTR:
+		/* as stap -L spells them: "struct file*", "char**" */
 		spell(btf, t->type, sb, depth + 1);
-		strbuf_puts(sb, strbuf_str(sb)[0] && strbuf_str(sb)[strlen(strbuf_str(sb)) - 1] == '*'
-					? "*" : " *");
+		strbuf_puts(sb, "*");
 		return;
 	case BTF_KIND_CONST:
 		strbuf_puts(sb, "const ");

@@ -11,9 +11,9 @@ expect_eq "-l status" $rc 0
 expect_file_eq "-l one" out 'kernel.function("vfs_read")'
 
 run -L 'kernel.function("vfs_read")'
-expect_file_eq "-L one" out 'kernel.function("vfs_read") $file:struct file * $buf:char * $count:size_t $pos:loff_t *'
+expect_file_eq "-L one" out 'kernel.function("vfs_read") $file:struct file* $buf:char* $count:size_t $pos:loff_t*'
 run -L 'kernel.function("vfs_read").return'
-expect_file_eq "-L return" out 'kernel.function("vfs_read").return $file:struct file * $buf:char * $count:size_t $pos:loff_t * $return:ssize_t'
+expect_file_eq "-L return" out 'kernel.function("vfs_read").return $file:struct file* $buf:char* $count:size_t $pos:loff_t* $return:ssize_t'
 
 # the wildcard: exactly the BTF's FUNC names, once each
 run -l 'kernel.function("vfs_*")'
