@@ -335,7 +335,8 @@ static int pass2_elaborate(struct driver *r)
 		settings[i].name = arena_strndup(r->a, o->sess.gvars[i], (size_t)(eq - o->sess.gvars[i]));
 		settings[i].number = gvar_long(eq + 1, &num);
 	}
-	struct family_env env = { o->verbose, o->kernel_btf, driver_kconfig, r, o->fentry };
+	struct family_env env = { o->verbose, o->kernel_btf, driver_kconfig, r, o->fentry,
+				  o->list_pattern != NULL };
 	struct program *prog = elaborate(r->a, r->d, files, 1, settings, o->sess.ngvars, &env);
 	tp_catalog_release();
 	if (!prog)

@@ -100,6 +100,14 @@ int resolve_kernel_function(const struct fctx *f, struct pp_resolved_list *out)
 	bool wild = strpbrk(pattern, "*?[") != NULL;
 	/* a wildcard names what the running kernel can trace, when it says (ftrace's list) */
 	const char **hits = kf_match(cat, pattern, wild && !f->env->kernel_btf, &n);
+	/* each function is a program and a link of its own (no multi-attach yet) */
+	enum { MAX_FUNCTIONS = 1000 };
+	if (n > MAX_FUNCTIONS && !f->env->listing) {
+		diag_error(f->d, &c[1].loc, "function(\"%s\") names %u functions, more than the %d "
+			   "bstap attaches (one program each): narrow the pattern", pattern, n,
+			   MAX_FUNCTIONS);
+		return -1;
+	}
 	const char *head = module ? arena_printf(f->a, "module(\"%s\")", module) : c[0].functor;
 	const char *tail = arena_printf(f->a, "%s%s%s", call ? ".call" : "",
 					flags & ATTACH_RETURN ? ".return" : "",

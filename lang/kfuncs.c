@@ -633,7 +633,7 @@ int kf_cast(struct arena *a, struct diag *d, const struct loc *loc, struct tvar_
 			goto out;
 		}
 		nv.name = arena_printf(a, "&%s", nv.name);
-		nv.ctype = arena_printf(a, "%s *", curtext);
+		nv.ctype = arena_printf(a, "%s*", curtext);
 		nv.kind = TV_INT;
 		nv.size = 8;
 		nv.addr = true;

@@ -37,7 +37,8 @@ struct family_env {
 	const struct kconfig *(*kconfig)(void *ctx);
 	void *kconfig_ctx;
 	int fentry;		/* kernel.function: 1 fentry/fexit, -1 kprobes, 0 whichever the
-				 * running kernel accepts (kf_fentry_works) */
+				 * running kernel accepts (kernel_fentry_works) */
+	bool listing;		/* -l / -L: nothing is attached, so no limit on wildcards */
 };
 
 /*
