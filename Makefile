@@ -3,6 +3,7 @@
 #   make run        install missing packages, build, run examples/alias-prologue-epilogue.stp
 #   make test       install missing packages, build (plus a sanitizer build), run every test
 #   make deps       install missing Debian packages only
+#   make test-vm    kprobe/fentry tests in a qemu VM booting Debian's 6.1 kernel (tests/vm/run.sh)
 #   make fuzz       build the libFuzzer targets tests/fuzz/fuzz_*.c and run each FUZZ_TIME seconds
 # O=dir selects the build directory (default build); V=1 shows full commands.
 
@@ -38,7 +39,7 @@ RUN_SRCS := $(filter-out runtime/run_main.c,$(wildcard prog/*.c) $(wildcard load
 STATIC_LIBS := -lbpf -lelf -lz
 
 .DELETE_ON_ERROR:
-.PHONY: install aliases-regen tapset-docs bench-syscalls all run test deps clean san unit-tests bench bench-events check-layers fuzz fuzz-build \
+.PHONY: test-vm install aliases-regen tapset-docs bench-syscalls all run test deps clean san unit-tests bench bench-events check-layers fuzz fuzz-build \
 	fuzz-build-if-possible FORCE
 
 all: $(O)/bstap $(O)/bstap-run $(O)/bstap-run-static
@@ -149,6 +150,10 @@ run: deps
 test: deps
 	@$(MAKE) --no-print-directory all san unit-tests fuzz-build-if-possible
 	@sh tests/run.sh $(O) $(SAN_O) $(FUZZ_O)
+
+test-vm: deps
+	@$(MAKE) --no-print-directory all
+	@sh tests/vm/run.sh $(O)
 
 # Includes follow the layers (prog < lang < bpf, prog < loader < runtime; driver ties them),
 # and bstap-run links no compiler object. tests/run.sh runs it as its first test.

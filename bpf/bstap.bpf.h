@@ -271,6 +271,55 @@ static __always_inline long bstap_strcpy(char *dst, const char *src)
  * most n bytes (n < 0: as many as fit). A bad address gives the default when there is one,
  * else a runtime error at site with stap's text; the caller unwinds on S->err.
  */
+/* A chase ($p->a->b, @cast) read at addr faulted: a runtime error at the site */
+static __always_inline void bstap_read_fault(struct bstap_scratch *S, u64 addr, u32 site)
+{
+	u64 args[1] = { addr };
+	bpf_snprintf(S->errmsg, BSTAP_MAXSTR, "kernel read fault at 0x%016llx [man error::fault]",
+		     args, sizeof(args));
+	S->err = BSTAP_UNWIND_ERROR;
+	S->err_site = site;
+}
+
+/* kernel_long/int/short/char/pointer (what: 0..4): the value at addr, sign-extended as stap's
+ * are (pointers and longs are 64-bit); a fault is a runtime error at the call site */
+static __always_inline s64 bstap_read_kernel_num(struct bstap_scratch *S, u64 addr, u32 size,
+						 u32 what, u32 site)
+{
+	u64 v = 0;
+	long r = bpf_probe_read_kernel(&v, size & 15, (const void *)addr);
+	if (!r)
+		return size == 4 ? (s64)(s32)v : size == 2 ? (s64)(s16)v : size == 1 ? (s64)(s8)v
+									 : (s64)v;
+	/* stap says -14 (EFAULT) whatever the cause; newer kernels return -ERANGE below the
+	 * kernel's address range */
+	u64 args[2] = { (u64)-14, addr };
+	switch (what) {
+	case 0:
+		bpf_snprintf(S->errmsg, BSTAP_MAXSTR, "kernel long copy fault %lld at 0x%016llx "
+			     "[man error::fault]", args, sizeof(args));
+		break;
+	case 1:
+		bpf_snprintf(S->errmsg, BSTAP_MAXSTR, "kernel int copy fault %lld at 0x%016llx "
+			     "[man error::fault]", args, sizeof(args));
+		break;
+	case 2:
+		bpf_snprintf(S->errmsg, BSTAP_MAXSTR, "kernel short copy fault %lld at 0x%016llx "
+			     "[man error::fault]", args, sizeof(args));
+		break;
+	case 3:
+		bpf_snprintf(S->errmsg, BSTAP_MAXSTR, "kernel char copy fault %lld at 0x%016llx "
+			     "[man error::fault]", args, sizeof(args));
+		break;
+	default:
+		bpf_snprintf(S->errmsg, BSTAP_MAXSTR, "kernel pointer copy fault %lld at 0x%016llx "
+			     "[man error::fault]", args, sizeof(args));
+	}
+	S->err = BSTAP_UNWIND_ERROR;
+	S->err_site = site;
+	return 0;
+}
+
 static __always_inline char *bstap_read_str(struct bstap_scratch *S, char *dst, u64 addr, s64 n,
 					    int user, u32 site, const char *dflt)
 {

@@ -38,6 +38,7 @@ struct gen {
 	const char *tag;	/* in names of callbacks: "fnN" in function N, \001 in a probe
 				 * (replaced when the probe's code is placed: see place_probes) */
 	bool uses_pp;		/* a kernel handler calls pp(): emit the table of names */
+	bool uses_pf;		/* ... probefunc(): the table of kernel functions */
 	uint32_t probe_base;	/* scratch offset of the probe locals */
 	const struct src_file *last_src;	/* last script line quoted as a comment */
 	uint32_t last_line;
@@ -807,11 +808,10 @@ static const char *call_builtin(struct gen *g, struct node *n)
 	case B_STRLEN: return S(g, "bstap_strlen(BSTAP_T(%u), %s)", tmp(g, MAXSTR), ex(g, a->v[0]));
 	case B_TARGET: return "bstap_target()";
 	case B_PROBEFUNC:
-		/* a process(...).function probe's function; kernel functions have no probes yet */
-		if (!g->fn && g->ep && g->ep->at.kind == PK_UPROBE && g->ep->tvars &&
-		    g->ep->tvars->event)
-			return c_string(g, g->ep->tvars->event, strlen(g->ep->tvars->event));
-		return "\"\"";
+		/* a kernel function probe is in its function, timers and tracepoints in none: from
+		 * a table, as pp(), so that script functions and shared code say it too */
+		g->uses_pf = true;
+		return "bstap_pf_str(S->ppidx)";
 	case B_USER_STRING:
 	case B_USER_STRING_N:
 	case B_KERNEL_STRING:
@@ -825,6 +825,41 @@ static const char *call_builtin(struct gen *g, struct node *n)
 		return S(g, "({ char *_s%u = bstap_read_str(S, BSTAP_T(%u), (u64)(%s), %s, %d, %u, %s); "
 			 "if (S->err) { %s; } _s%u; })", k, tmp(g, MAXSTR), ex(g, a->v[0]),
 			 has_n ? ex(g, a->v[1]) : "-1", user, site, dflt, g->abort, k);
+	}
+	case B_CAST:
+	case B_CAST_STRING: {
+		/* @cast(ptr, "struct")->a->b: the chase pass 2 added to the probe's target variables */
+		const struct tvar_set *tv = g->ep ? g->ep->tvars : NULL;
+		int64_t i = a->v[1]->kind == N_NUM ? a->v[1]->u.num : -1;
+		bool str = n->u.call.builtin == B_CAST_STRING;
+		uint32_t k = g->uniq++;
+		const char *dst = str ? S(g, "((char *)BSTAP_T(%u))", tmp(g, MAXSTR)) : S(g, "_c%u", k);
+		uint32_t site = add_err(g, ERR_FAULT, "identifier '@cast'", &n->loc);
+		const char *fault = S(g, "bstap_read_fault(S, fa, %u);", site);
+		const char *st = tv && g->fn == NULL && i >= 0 && (uint32_t)i < tv->n
+				 ? gen_chase_from(g->a, tv, (uint32_t)i, ex(g, a->v[0]), dst, MAXSTR, fault)
+				 : NULL;
+		if (!st) {
+			bad(g, &n->loc, "@cast here cannot be read (only in a probe's own handler)");
+			return "0";
+		}
+		if (str)
+			return S(g, "({ %s if (S->err) { %s; } %s; })", st, g->abort, dst);
+		return S(g, "({ s64 _c%u = 0; %s if (S->err) { %s; } _c%u; })", k, st, g->abort, k);
+	}
+	case B_KERNEL_LONG:
+	case B_KERNEL_INT:
+	case B_KERNEL_SHORT:
+	case B_KERNEL_CHAR:
+	case B_KERNEL_POINTER: {
+		/* kernel_long(addr) and friends: a fault is an error at the call, as in stap */
+		uint32_t b = (uint32_t)n->u.call.builtin - B_KERNEL_LONG;
+		static const unsigned sizes[] = { 8, 4, 2, 1, 8 };
+		uint32_t site = add_err(g, ERR_FAULT, S(g, "identifier '%s'", n->u.call.name), &n->loc);
+		uint32_t k = g->uniq++;
+		return S(g, "({ s64 _k%u = bstap_read_kernel_num(S, (u64)(%s), %u, %u, %u); "
+			 "if (S->err) { %s; } _k%u; })", k, ex(g, a->v[0]), sizes[b], b, site,
+			 g->abort, k);
 	}
 	default: {
 		if (gen_uprobe_builtin_known(n->u.call.builtin)) {
@@ -1425,6 +1460,7 @@ static void init_locals(struct gen *g, const struct sym_list *locals)
 struct tvars_used {
 	struct gen *g;
 	uint32_t *idx, *elem, n, cap;
+	struct loc *locs;	/* where each is first used: a chase's fault is reported there */
 	const char *members;	/* their declarations in the locals struct */
 	uint32_t size;
 };
@@ -1441,9 +1477,11 @@ static bool tvar_seen(struct node *n, void *ctx)
 		uint32_t cap = tu->cap ? 2 * tu->cap : 8;
 		tu->idx = arena_realloc(tu->g->a, tu->idx, tu->cap * sizeof(uint32_t), cap * sizeof(uint32_t));
 		tu->elem = arena_realloc(tu->g->a, tu->elem, tu->cap * sizeof(uint32_t), cap * sizeof(uint32_t));
+		tu->locs = arena_realloc(tu->g->a, tu->locs, tu->cap * sizeof(struct loc), cap * sizeof(struct loc));
 		tu->cap = cap;
 	}
 	tu->idx[tu->n] = (uint32_t)n->u.var.tvar;
+	tu->locs[tu->n] = n->loc;
 	tu->elem[tu->n++] = n->u.var.elem;
 	return true;
 }
@@ -1455,6 +1493,15 @@ static void tvars_collect(struct gen *g, const struct eprobe *ep, struct tvars_u
 		return;
 	ast_visit(ep->body, tvar_seen, tu);
 	ast_visit(ep->cond, tvar_seen, tu);
+	/* a chase at a return from a parameter kept from the entry needs that parameter */
+	for (uint32_t i = 0, n = tu->n; i < n; i++) {
+		const struct tvar *v = &ep->tvars->v[tu->idx[i]];
+		if (!v->nsteps || v->entry || v->base >= ep->tvars->n || !ep->tvars->v[v->base].entry)
+			continue;
+		struct node fake = { .kind = N_TARGET, .loc = tu->locs[i] };
+		fake.u.var.tvar = (int32_t)v->base;
+		tvar_seen(&fake, tu);
+	}
 	tu->members = "";
 	for (uint32_t i = 0; i < tu->n; i++) {
 		enum tvar_kind k = ep->tvars->v[tu->idx[i]].kind;
@@ -1467,15 +1514,62 @@ static void tvars_collect(struct gen *g, const struct eprobe *ep, struct tvars_u
 
 static void tvars_read(struct gen *g, const struct eprobe *ep, const struct tvars_used *tu)
 {
+	uint32_t slot = 0;
+	/* the values kept from the entry first: chases at the return start from them */
 	for (uint32_t i = 0; i < tu->n; i++) {
-		const char *st = gen_tvar_read(g->a, ep->tvars, tu->idx[i], tu->elem[i],
-					       S(g, "L->tv%u_%u", tu->idx[i], tu->elem[i]), MAXSTR);
+		if (ep->tvars->v[tu->idx[i]].entry) {
+			/* saved by the entry program (gen_entry_prog) */
+			/* a return whose entry was not seen (it began before the probes attached)
+			 * is skipped */
+			if (!slot)
+				line(g, NULL, "u64 EID = bpf_get_current_pid_tgid(); struct bstap_entry_%u "
+				     "*E = bpf_map_lookup_elem(&bstap_entry_%u, &EID); if (!E) return 0;",
+				     ep->id, ep->id);
+			if (ep->tvars->v[tu->idx[i]].kind != TV_INT)
+				bad(g, &ep->loc, "'$%s' of %s is a string: bstap keeps only numbers from "
+				    "a function's entry", ep->tvars->v[tu->idx[i]].name, ep->pp);
+			line(g, NULL, "L->tv%u_%u = E->v[%u];", tu->idx[i], tu->elem[i], slot++);
+		}
+	}
+	if (slot)
+		line(g, NULL, "bpf_map_delete_elem(&bstap_entry_%u, &EID);", ep->id);
+	for (uint32_t i = 0; i < tu->n; i++) {
+		const struct tvar *v = &ep->tvars->v[tu->idx[i]];
+		if (v->entry)
+			continue;
+		const char *fault = v->nsteps
+			? S(g, "bstap_read_fault(S, fa, %u); %s;",
+			    add_err(g, ERR_FAULT, S(g, "identifier '$%s'", v->name), &tu->locs[i]), g->abort)
+			: NULL;
+		const char *dst = S(g, "L->tv%u_%u", tu->idx[i], tu->elem[i]);
+		bool from_entry = v->nsteps && v->base < ep->tvars->n && ep->tvars->v[v->base].entry;
+		const char *st = from_entry
+			? gen_chase_from(g->a, ep->tvars, tu->idx[i], S(g, "L->tv%u_0", v->base), dst,
+					 MAXSTR, fault)
+			: gen_tvar_read(g->a, ep->tvars, tu->idx[i], tu->elem[i], dst, MAXSTR, fault);
 		if (!st)
 			bad(g, &ep->loc, "field '$%s' of %s (%s) has a size bstap cannot read",
 			    ep->tvars->v[tu->idx[i]].name, ep->pp, ep->tvars->v[tu->idx[i]].ctype);
 		else
 			line(g, NULL, "%s", st);
 	}
+}
+
+/* The entry values a .return probe reads (in tvars_read's slot order); how many. */
+static uint32_t entry_values(struct gen *g, const struct eprobe *ep, uint32_t **idx,
+			     uint32_t **elem)
+{
+	struct tvars_used tu = { 0 };
+	tvars_collect(g, ep, &tu);
+	uint32_t n = 0;
+	*idx = arena_alloc(g->a, (tu.n + 1) * sizeof(uint32_t));
+	*elem = arena_alloc(g->a, (tu.n + 1) * sizeof(uint32_t));
+	for (uint32_t i = 0; i < tu.n; i++)
+		if (ep->tvars->v[tu.idx[i]].entry) {
+			(*idx)[n] = tu.idx[i];
+			(*elem)[n++] = tu.elem[i];
+		}
+	return n;
 }
 
 static bool is_kernel(const struct eprobe *ep)
@@ -1549,6 +1643,9 @@ static int gen_probe(struct gen *g, const struct eprobe *ep, struct probe_code *
 	struct tvars_used tu = { 0 };
 	tvars_collect(g, ep, &tu);
 	decl_locals(g, pd, "probe_\001_locals", NULL, &ep->locals, T_VOID, tu.members);
+	uint32_t *eidx, *eelem, nentry = entry_values(g, ep, &eidx, &eelem);
+	if (nentry)
+		gen_entry_map(pd, ep->id, nentry);
 	g->off = g->hi = g->probe_base + locals_size(NULL, &ep->locals, T_VOID) + tu.size;
 	g->fn = NULL;
 	g->ep = ep;
@@ -1732,7 +1829,7 @@ static void emit_dispatch(struct gen *g, FILE *body, const struct eprobe **v, ui
 {
 	const struct eprobe *first = v[0];
 	const char *rd = gen_tvar_read(g->a, first->tvars, first->guard.tvar, first->guard.elem,
-				       "key", MAXSTR);
+				       "key", MAXSTR, NULL);
 	if (!rd) {
 		for (uint32_t i = 0; i < n; i++)
 			emit_call(g, body, v[i], code_of, "\t");
@@ -1769,6 +1866,35 @@ static const char *pp_table(struct gen *g)
 	}
 	return S(g, "%s\n};\n\nstatic __always_inline const char *bstap_pp_str(u32 i)\n{\n"
 		 "\treturn bstap_pps[i < %u ? i : 0];\n}\n\n", t, p->probes.n);
+}
+
+/* probefunc() of each probe: its kernel function, or "" */
+/* probefunc() of a probe: a kernel or user function probe's function, else "" */
+static const char *probe_function(const struct eprobe *ep)
+{
+	if (!is_kernel(ep))
+		return "";
+	if (ep->at.kind == PK_KPROBE)
+		return ep->at.target;
+	if (ep->at.kind == PK_UPROBE && ep->tvars && ep->tvars->event)
+		return ep->tvars->event;
+	return "";
+}
+
+static const char *pf_table(struct gen *g)
+{
+	const struct program *p = g->p;
+	size_t w = 1;
+	for (uint32_t i = 0; i < p->probes.n; i++)
+		if (strlen(probe_function(p->probes.v[i])) + 1 > w)
+			w = strlen(probe_function(p->probes.v[i])) + 1;
+	const char *t = S(g, "static const char bstap_pfs[%u][%zu] = {", p->probes.n, w);
+	for (uint32_t i = 0; i < p->probes.n; i++) {
+		const char *f = probe_function(p->probes.v[i]);
+		t = S(g, "%s\n\t%s,", t, c_string(g, f, strlen(f)));
+	}
+	return S(g, "%s\n};\n\nstatic __always_inline const char *bstap_pf_str(u32 i)\n{\n"
+		 "\treturn bstap_pfs[i < %u ? i : 0];\n}\n\n", t, p->probes.n);
 }
 
 int gen_bpf_c(struct arena *a, struct diag *d, const struct program *p, struct gen_result *res)
@@ -1883,7 +2009,7 @@ int gen_bpf_c(struct arena *a, struct diag *d, const struct program *p, struct g
 	place_probes(&g, codes, ncodes, decl, cbs, body);
 
 	/* one program per kernel event group, calling its probes in script order */
-	m->groups = arena_alloc(a, (p->ngroups + 1) * sizeof(*m->groups));
+	m->groups = arena_alloc(a, (p->ngroups + p->probes.n + 1) * sizeof(*m->groups));
 	for (uint32_t gi = 0; gi < p->ngroups; gi++) {
 		const struct eprobe *first = NULL;
 		for (uint32_t i = 0; i < p->probes.n; i++)
@@ -1903,6 +2029,7 @@ int gen_bpf_c(struct arena *a, struct diag *d, const struct program *p, struct g
 		mg->prog = S(&g, "group_%u", gi);
 		mg->pp = first->pp;
 		mg->optional = true;
+		mg->loc = first->loc;
 		for (uint32_t i = 0; i < p->probes.n; i++)
 			if (is_kernel(p->probes.v[i]) && p->probes.v[i]->group == gi &&
 			    !p->probes.v[i]->optional)
@@ -1938,12 +2065,23 @@ int gen_bpf_c(struct arena *a, struct diag *d, const struct program *p, struct g
 			/* after the slot is left: the case program takes its own */
 			const struct eprobe *t = members[nm];
 			const char *rd = gen_tvar_read(a, t->tvars, t->guard.tvar, t->guard.elem, "key",
-						       MAXSTR);
+						       MAXSTR, NULL);
 			fprintf(body, "\t{\n\t\ts64 key;\n\t\t%s\n\t\tif (key >= 0 && key < %u)\n"
 				"\t\t\tbpf_tail_call(ctx, &bstap_cases_%u, (u32)key);\n\t}\n",
 				rd ? rd : "key = -1;", TAIL_KEYS, gi);
 		}
 		fprintf(body, "\treturn 0;\n}\n\n");
+	}
+	/* .return probes that read values from their function's entry: its entry program */
+	for (uint32_t i = 0; i < p->probes.n; i++) {
+		const struct eprobe *ep = p->probes.v[i];
+		uint32_t *eidx, *eelem, n;
+		if (!is_kernel(ep) || !ep->tvars || !(n = entry_values(&g, ep, &eidx, &eelem)))
+			continue;
+		if (gen_entry_prog(a, body, ep, eidx, eelem, n, MAXSTR, &m->groups[m->ngroups]))
+			bad(&g, &ep->loc, "%s: an entry value has a size bstap cannot read", ep->pp);
+		else
+			m->ngroups++;
 	}
 	fclose(decl);
 	fclose(body);
@@ -1954,6 +2092,8 @@ int gen_bpf_c(struct arena *a, struct diag *d, const struct program *p, struct g
 		    "the %u bstap allows", top, SCRATCH_LIMIT);
 
 	const char *pps = g.uses_pp ? pp_table(&g) : "";
+	if (g.uses_pf)
+		pps = S(&g, "%s%s", pps, pf_table(&g));
 	/* catch(msg) needs each error site's kind to say what went wrong */
 	const char *kinds = "";
 	if (g.uses_try) {

@@ -57,6 +57,16 @@ static void perf_entry(FILE *out, uint32_t gi, const struct attach_spec *at,
 		fprintf(out, "\tif (!bstap_perf_target_match())\n\t\treturn 0;\n");
 }
 
+/* kprobe/FN, kretprobe/FN: the context is the registers (struct pt_regs); fentry/FN,
+ * fexit/FN: the arguments (then the return value) as u64s */
+static const char *kprobe_section(struct arena *a, const struct attach_spec *at)
+{
+	bool ret = at->flags & ATTACH_RETURN;
+	if (at->flags & ATTACH_FENTRY)
+		return arena_printf(a, "%s/%s", ret ? "fexit" : "fentry", at->target);
+	return arena_printf(a, "%s/%s", ret ? "kretprobe" : "kprobe", at->target);
+}
+
 /* uprobe: a kprobe-type program, attached by offset (loader/uprobe.c) */
 static const char *uprobe_section(struct arena *a, const struct attach_spec *at)
 {
@@ -109,6 +119,7 @@ static const struct gen_kind kinds[] = {
 	{ PK_PROC_EVENT, tracepoint_section, "void *ctx", proc_event_entry },
 	{ PK_UPROBE, uprobe_section, "void *ctx", uprobe_entry },
 	{ PK_USDT, usdt_section, "void *ctx", usdt_entry },
+	{ PK_KPROBE, kprobe_section, "void *ctx", NULL },
 	{ PK_TRACEPOINT, tracepoint_section, "void *ctx", NULL },
 	{ PK_RAW_TRACEPOINT, raw_tracepoint_section, "void *ctx", NULL },
 	{ PK_TIMER, perf_event_section, "void *ctx", timer_entry },

@@ -375,8 +375,10 @@ static int pass2_elaborate(struct driver *r)
 		settings[i].number = gvar_long(eq + 1, &num);
 	}
 	struct family_env env = { o->verbose, o->kernel_btf, driver_kconfig, r,
-				  uelf_target_exe(r->a, o->sess.target_cmd, o->sess.target_pid),
-				  o->sess.target_pid && !o->sess.target_cmd };
+				  .target_exe = uelf_target_exe(r->a, o->sess.target_cmd,
+								o->sess.target_pid),
+				  .target_only = o->sess.target_pid && !o->sess.target_cmd,
+				  .fentry = o->fentry, .listing = o->list_pattern != NULL };
 	struct program *prog = elaborate(r->a, r->d, r->lib.files, r->lib.nfiles, settings,
 					 o->sess.ngvars, &env);
 	tp_catalog_release();

@@ -47,6 +47,9 @@ static void usage(FILE *o)
 	      "                 else /var/cache/bstap as root, else ~/.cache/bstap)\n"
 	      "  --kernel-btf FILE\n"
 	      "                 compile for the kernel whose BTF is FILE (with -p4)\n"
+	      "  --fentry, --kprobes\n"
+	      "                 attach kernel.function probes as fentry/fexit, or as kprobes\n"
+	      "                 (default: fentry when the running kernel accepts it, else kprobes)\n"
 	      "  -r RELEASE, -r BUILD_DIR\n"
 	      "                 compile for that kernel release (kernel_v, kernel_vr, where its\n"
 	      "                 configuration is looked for), or the kernel built in BUILD_DIR\n"
@@ -65,7 +68,8 @@ static void usage(FILE *o)
 }
 
 
-enum { OPT_NO_CACHE = 256, OPT_CACHE_DIR, OPT_KERNEL_BTF, OPT_RUNTIME, OPT_BPF, OPT_KERNEL_CONFIG };
+enum { OPT_NO_CACHE = 256, OPT_CACHE_DIR, OPT_KERNEL_BTF, OPT_RUNTIME, OPT_BPF, OPT_KERNEL_CONFIG, OPT_FENTRY,
+       OPT_KPROBES };
 
 /*
  * -D NAME=VALUE: stap hands these to the C compiler of its module. bstap honours the limits
@@ -112,6 +116,8 @@ int parse_args(int argc, char **argv, struct opts *o)
 		{ "no-cache", no_argument, NULL, OPT_NO_CACHE },
 		{ "cache-dir", required_argument, NULL, OPT_CACHE_DIR },
 		{ "kernel-btf", required_argument, NULL, OPT_KERNEL_BTF },
+		{ "fentry", no_argument, NULL, OPT_FENTRY },
+		{ "kprobes", no_argument, NULL, OPT_KPROBES },
 		{ "kernel-config", required_argument, NULL, OPT_KERNEL_CONFIG },
 		{ "runtime", required_argument, NULL, OPT_RUNTIME },
 		{ "bpf", no_argument, NULL, OPT_BPF },
@@ -168,6 +174,12 @@ int parse_args(int argc, char **argv, struct opts *o)
 			break;
 		case OPT_KERNEL_BTF:
 			o->kernel_btf = optarg;
+			break;
+		case OPT_FENTRY:
+			o->fentry = 1;
+			break;
+		case OPT_KPROBES:
+			o->fentry = -1;
 			break;
 		case OPT_KERNEL_CONFIG:
 			o->kernel_config = optarg;

@@ -17,6 +17,7 @@ struct opts {
 	bool no_cache;			/* --no-cache */
 	const char *cache_dir;		/* --cache-dir, NULL: the default */
 	const char *kernel_btf;		/* --kernel-btf: compile for another kernel's BTF */
+	int fentry;			/* kernel.function: 1 --fentry, -1 --kprobes, 0 probe */
 	const char *release;		/* -r RELEASE or -r BUILD_DIR: the target kernel */
 	const char *kernel_config;	/* --kernel-config FILE: its configuration */
 	const char *incdirs[64];	/* -I DIR: alias library directories, in order */

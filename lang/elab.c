@@ -185,7 +185,7 @@ static void add_probe(struct elab *e, const struct probe_point *pp, const struct
 	ep->place = res->place;
 	ep->seq = res->seq;
 	ep->tvars = res->tvars;
-	ep->optional = pp->optional || pp->sufficient;
+	ep->optional = pp->optional || pp->sufficient || res->may_skip;
 	ep->pp = res->name ? res->name
 			   : pp_to_string(e->a, &(struct probe_point){ .comps = pp->comps,
 								       .ncomps = pp->ncomps });

@@ -49,7 +49,8 @@ static void find_guard(struct eprobe *ep)
 	if (t->kind != N_TARGET || !is_const(k, &v) || !ep->tvars || t->u.var.tvar < 0)
 		return;
 	const struct tvar *tv = &ep->tvars->v[t->u.var.tvar];
-	if (tv->kind != TV_INT && tv->kind != TV_ARRAY)
+	/* a field of the event's record (not a chase, a register or a marker argument) */
+	if ((tv->kind != TV_INT && tv->kind != TV_ARRAY) || tv->nsteps)
 		return;
 	ep->guard.on = true;
 	ep->guard.tvar = (uint32_t)t->u.var.tvar;

@@ -236,16 +236,6 @@ static struct node *parse_statop(struct parser *p)
 	for (size_t i = 0; i < sizeof(statops) / sizeof(statops[0]); i++)
 		if (strcmp(t->text, statops[i].name) == 0)
 			op = statops[i].op;
-	if (op == OP_NONE && !strcmp(t->text, "@entry")) {
-		/* @entry(expr): its value at the function's entry, in a .return (lang/uentry.c) */
-		expect_op(p, "(", "after '@entry'");
-		struct node *n = node_new(p->a, N_CALL, t->loc);
-		n->u.call.name = "@entry";
-		n->u.call.builtin = -1;
-		ARENA_LIST_PUSH(p->a, &n->u.call.args, parse_expr(p));
-		expect_op(p, ")", "after '@entry' argument");
-		return n;
-	}
 	if (op == OP_NONE)
 		fail(p, t, "unknown operator or undefined macro '%s'", t->text);
 	expect_op(p, "(", arena_printf(p->a, "after '%s'", t->text));
@@ -278,6 +268,93 @@ static struct node *parse_statop(struct parser *p)
 	n->u.statop.arg = arg;
 	n->u.statop.np = np;
 	memcpy(n->u.statop.p, params, sizeof(params));
+	return n;
+}
+
+static struct node *parse_value(struct parser *p);
+
+/*
+ * '@entry' '(' expr ')': in a .return probe, expr's value at the function's entry. A target
+ * variable expression is kept as one name "@entry($file->f_path)" for the BTF-aware pass
+ * (kernel functions: lang/targets.c); any other expression is a call "@entry" that
+ * lang/uentry.c rewrites for process(...).function(...).return probes.
+ */
+static struct node *parse_entry(struct parser *p)
+{
+	struct token *t = next(p);
+	expect_op(p, "(", "after '@entry'");
+	struct node *v = parse_expr(p);
+	expect_op(p, ")", "after '@entry' argument");
+	if (v->kind == N_TARGET) {
+		struct node *n = node_new(p->a, N_TARGET, span(t, prev(p)));
+		n->u.var.name = arena_printf(p->a, "@entry(%s)", v->u.var.name);
+		n->u.var.tvar = -1;
+		return n;
+	}
+	struct node *n = node_new(p->a, N_CALL, t->loc);
+	n->u.call.name = "@entry";
+	n->u.call.builtin = -1;
+	ARENA_LIST_PUSH(p->a, &n->u.call.args, v);
+	return n;
+}
+
+/* '@defined' '(' $target ')': 1 if the probe has the target variable, else 0 (pass 2 decides) */
+static struct node *parse_defined(struct parser *p)
+{
+	struct token *t = next(p);
+	expect_op(p, "(", "after '@defined'");
+	struct token *vt = peek(p);
+	struct node *v = parse_value(p);
+	if (v->kind != N_TARGET)
+		fail(p, vt, "@defined takes a target variable, as in @defined($file)");
+	expect_op(p, ")", "after '@defined' argument");
+	struct node *n = node_new(p->a, N_CALL, span(t, prev(p)));
+	n->u.call.name = "@defined";
+	n->u.call.builtin = -1;
+	ARENA_LIST_PUSH(p->a, &n->u.call.args, v);
+	return n;
+}
+
+/*
+ * '@cast' '(' expr ',' STRING [',' STRING] ')' ('->' IDENT)+: the expression as a pointer to the
+ * kernel's struct STRING, followed through members. A call "@cast"(expr, "struct", "->a->b")
+ * until pass 2 resolves it against BTF (lang/targets.c).
+ */
+static struct node *parse_cast(struct parser *p)
+{
+	struct token *t = next(p);
+	expect_op(p, "(", "after '@cast'");
+	struct node *n = node_new(p->a, N_CALL, t->loc);
+	n->u.call.name = "@cast";
+	n->u.call.builtin = -1;
+	ARENA_LIST_PUSH(p->a, &n->u.call.args, parse_expr(p));
+	expect_op(p, ",", "after '@cast' pointer");
+	struct token *st = peek(p);
+	if (st->kind != TK_STR)
+		fail(p, st, "@cast needs a struct name string, as in @cast(p, \"task_struct\")");
+	ARENA_LIST_PUSH(p->a, &n->u.call.args, string_literal(p));
+	if (accept_op(p, ",")) {
+		struct token *mt = peek(p);
+		if (mt->kind != TK_STR)
+			fail(p, mt, "@cast's third argument is a string: \"kernel\"");
+		struct node *m = string_literal(p);
+		if (strncmp(m->u.str.s, "kernel", 6))
+			fail(p, mt, "bstap reads the kernel's BTF only: @cast's third argument must be "
+			     "\"kernel\"");
+	}
+	expect_op(p, ")", "after '@cast' arguments");
+	const char *chase = "";
+	while (tok_is_op(peek(p), "->") && peek_at(p, 1)->kind == TK_IDENT) {
+		next(p);
+		chase = arena_printf(p->a, "%s->%s", chase, next(p)->text);
+	}
+	if (!*chase)
+		fail(p, peek(p), "@cast(...) must be followed by '->member'");
+	struct node *c = node_new(p->a, N_STR, t->loc);
+	c->u.str.s = chase;
+	c->u.str.len = (uint32_t)strlen(chase);
+	ARENA_LIST_PUSH(p->a, &n->u.call.args, c);
+	n->loc = span(t, prev(p));
 	return n;
 }
 
@@ -318,6 +395,12 @@ static struct node *parse_value(struct parser *p)
 		return n;
 	}
 	case TK_AT:
+		if (!strcmp(t->text, "@entry"))
+			return parse_entry(p);
+		if (!strcmp(t->text, "@cast"))
+			return parse_cast(p);
+		if (!strcmp(t->text, "@defined"))
+			return parse_defined(p);
 		return parse_statop(p);
 	case TK_OP:
 		if (tok_is_op(t, "(")) {
@@ -394,6 +477,12 @@ static struct node *parse_unary(struct parser *p)
 		struct token *num = next(p);
 		n = node_new(p->a, N_NUM, span(t, num));
 		n->u.num = (int64_t)(0 - num->num);
+	} else if (tok_is_op(t, "&") && peek_at(p, 1)->kind == TK_TARGET) {
+		/* &$p->member: the member's address, kept as one name for the BTF-aware pass */
+		next(p);
+		n = parse_value(p);
+		n->u.var.name = arena_printf(p->a, "&%s", n->u.var.name);
+		n->loc = span(t, prev(p));
 	} else if (tok_is_op(t, "-") || tok_is_op(t, "+") || tok_is_op(t, "!") || tok_is_op(t, "~")) {
 		next(p);
 		n = node_new(p->a, N_UNOP, t->loc);

@@ -20,6 +20,8 @@ struct pp_resolved {
 	const char *name;	/* pp() of the concrete event ("kernel.trace(\"sched:sched_switch\")"),
 				 * or NULL: the point as written */
 	const struct tvar_set *tvars;	/* the event's target variables, or NULL */
+	bool may_skip;		/* one of a wildcard's functions: skipped, like a '?' point, when
+				 * the kernel will not attach it */
 };
 
 struct pp_resolved_list {
@@ -37,6 +39,9 @@ struct family_env {
 	const char *target_exe;	/* process.function(...): the -c command's or -x process's
 				 * program, or NULL */
 	bool target_only;	/* -x PID: process probes attach to that process alone */
+	int fentry;		/* kernel.function: 1 fentry/fexit, -1 kprobes, 0 whichever the
+				 * running kernel accepts (kernel_fentry_works) */
+	bool listing;		/* -l / -L: nothing is attached, so no limit on wildcards */
 };
 
 /*
@@ -68,5 +73,6 @@ bool family_no_arg(const struct fctx *f, const struct pp_comp *c);
 int resolve_kernel_trace(const struct fctx *f, struct pp_resolved_list *out);
 int resolve_perf(const struct fctx *f, struct pp_resolved_list *out);
 int resolve_process(const struct fctx *f, struct pp_resolved_list *out);
+int resolve_kernel_function(const struct fctx *f, struct pp_resolved_list *out);
 
 #endif

@@ -10,15 +10,101 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lang/kfuncs.h"
 #include "prog/strbuf.h"
 #include "prog/visit.h"
+
+static bool resolve(struct node *n, void *ctx);
+
+static void node_reset_num(struct node *n, struct loc loc, int64_t v)
+{
+	memset(n, 0, sizeof(*n));
+	n->kind = N_NUM;
+	n->loc = loc;
+	n->u.num = v;
+}
+
 
 struct tctx {
 	struct arena *a;
 	struct diag *d;
 	const struct eprobe *ep;
 	int errors;
+	struct eprobe *epm;	/* ep, to give it a target variable set of its own */
 };
+
+/*
+ * @defined($var...): 1 when the probe's event has $var (its name before any '->', '[' or
+ * '$'), else 0, with no error either way; what follows $var is checked where it is read.
+ */
+static bool resolve_defined(struct tctx *t, struct node *n)
+{
+	const struct node *v = n->u.call.args.n == 1 ? n->u.call.args.v[0] : NULL;
+	if (!v || v->kind != N_TARGET)
+		return true;
+	const char *name = v->u.var.name;
+	if (!strncmp(name, "@entry(", 7))
+		name += 7;
+	name++;	/* past '$' */
+	size_t nl = strcspn(name, "[$-)");
+	bool has = false;
+	const struct tvar_set *tv = t->ep->tvars;
+	for (uint32_t i = 0; tv && i < tv->n && !has; i++)
+		has = !tv->v[i].nsteps && strlen(tv->v[i].name) == nl &&
+		      !strncmp(tv->v[i].name, name, nl);
+	struct loc loc = n->loc;
+	node_reset_num(n, loc, has);
+	return false;
+}
+
+/* A condition that is @defined(...) or !@defined(...): resolve it, its value in *v. */
+static bool defined_cond(struct tctx *t, struct node *c, int64_t *v)
+{
+	bool neg = false;
+	if (c && c->kind == N_UNOP && c->u.un.op == OP_NOT) {
+		neg = true;
+		c = c->u.un.e;
+	}
+	if (!c || c->kind != N_CALL || strcmp(c->u.call.name, "@defined"))
+		return false;
+	resolve_defined(t, c);
+	if (c->kind != N_NUM)
+		return false;
+	*v = neg ? !c->u.num : c->u.num;
+	return true;
+}
+
+/*
+ * "@cast"(ptr, "struct", "->a->b") as parsed: a chase from ptr, appended to the probe's own
+ * target variables; the call becomes @cast(ptr, index) (or @cast$string for a char array).
+ */
+static bool resolve_cast(struct tctx *t, struct node *n)
+{
+	struct node_list *args = &n->u.call.args;
+	if (args->n != 3 || args->v[1]->kind != N_STR || args->v[2]->kind != N_STR)
+		return true;
+	ast_visit(args->v[0], resolve, t);
+	struct tvar_set *tv = (struct tvar_set *)t->epm->tvars;
+	if (!tv) {
+		tv = arena_alloc(t->a, sizeof(*tv));
+		tv->event = "";
+		tv->v = arena_alloc(t->a, sizeof(*tv->v));
+		t->epm->tvars = tv;
+	}
+	int idx = kf_cast(t->a, t->d, &n->loc, tv, 0, args->v[1]->u.str.s, args->v[2]->u.str.s,
+			  false, -1);
+	if (idx < 0) {
+		t->errors++;
+		return false;
+	}
+	struct node *num = node_new(t->a, N_NUM, n->loc);
+	num->u.num = idx;
+	args->v[1] = num;
+	args->n = 2;
+	n->u.call.name = tv->v[idx].kind == TV_CHARS ? "@cast$string" : "@cast";
+	n->u.call.builtin = 0;
+	return false;
+}
 
 static struct node *str_node(struct arena *a, struct loc loc, const char *s)
 {
@@ -56,11 +142,12 @@ static const char *int_fmt(const struct tvar *v, bool pretty)
  * itself, not its address), arrays as [a, b, ...] when pretty, else '?'. sprintf takes at
  * most a few arguments per call in BPF, so the text is a concatenation of several.
  */
-static struct node *parms_expr(struct tctx *t, struct loc loc, bool pretty)
+static struct node *parms_expr(struct tctx *t, struct loc loc, bool pretty, bool ret)
 {
 	const struct tvar_set *tv = t->ep->tvars;
 	struct node *all = NULL;
 	uint32_t i = 0;
+	bool any = false;	/* a name=value written: the next one after a space */
 	while (i < tv->n || !all) {
 		struct node *call = node_new(t->a, N_CALL, loc);
 		call->u.call.name = "sprintf";
@@ -72,10 +159,16 @@ static struct node *parms_expr(struct tctx *t, struct loc loc, bool pretty)
 			const struct tvar *v = &tv->v[i];
 			if (v->kind == TV_UREG)
 				continue;	/* $return: $$return's, not a parameter */
+			if (v->nsteps)
+				continue;	/* a chase or a cast, not a field */
+			/* a kernel function's $return is $$return's, not $$parms' */
+			if (tv->kfunc && ret != !strcmp(v->name, "return"))
+				continue;
 			uint32_t need = v->kind != TV_ARRAY ? 1 : pretty ? v->count : 0;
 			if (used && used + need > 8)
 				break;
-			strbuf_printf(&fmt, "%s%s=", i ? " " : "", v->name);
+			strbuf_printf(&fmt, "%s%s=", any ? " " : "", v->name);
+			any = true;
 			if (v->kind == TV_CHARS || v->kind == TV_DATALOC) {
 				strbuf_printf(&fmt, "\"%%s\"");
 				ARENA_LIST_PUSH(t->a, &args, field_node(t->a, loc, tv, i, UINT32_MAX));
@@ -120,7 +213,8 @@ static void list_fields(struct tctx *t, const struct loc *loc)
 	const struct tvar_set *tv = t->ep->tvars;
 	struct strbuf sb = { 0 };
 	for (uint32_t i = 0; i < tv->n; i++)
-		strbuf_printf(&sb, "%s$%s:%s", i ? " " : "", tv->v[i].name, tv->v[i].ctype);
+		if (!tv->v[i].nsteps)	/* not the chases found so far */
+			strbuf_printf(&sb, "%s$%s:%s", i ? " " : "", tv->v[i].name, tv->v[i].ctype);
 	diag_note(t->d, loc, "%s has: %s", t->ep->pp, tv->n ? strbuf_str(&sb) : "no fields");
 	strbuf_free(&sb);
 }
@@ -128,6 +222,29 @@ static void list_fields(struct tctx *t, const struct loc *loc)
 static bool resolve(struct node *n, void *ctx)
 {
 	struct tctx *t = ctx;
+	if (n->kind == N_CALL && !strcmp(n->u.call.name, "@cast"))
+		return resolve_cast(t, n);
+	if (n->kind == N_CALL && !strcmp(n->u.call.name, "@defined"))
+		return resolve_defined(t, n);
+	if (n->kind == N_IF || n->kind == N_TERNARY) {
+		/* if (@defined($x)) ... / @defined($x) ? ... : ...: the branch that is not taken
+		 * is dropped unchecked, as stap does, so that it may name what the event lacks */
+		int64_t c;
+		if (!defined_cond(t, n->kind == N_IF ? n->u.ifs.cond : n->u.tern.cond, &c))
+			return true;
+		struct node *keep = n->kind == N_IF ? (c ? n->u.ifs.then : n->u.ifs.els)
+						    : (c ? n->u.tern.t : n->u.tern.f);
+		if (!keep) {
+			struct loc loc = n->loc;
+			memset(n, 0, sizeof(*n));
+			n->kind = N_EMPTY;
+			n->loc = loc;
+			return false;
+		}
+		*n = *keep;
+		ast_visit(n, resolve, t);
+		return false;
+	}
 	if (n->kind != N_TARGET || n->u.var.tvar >= 0)
 		return true;
 	const struct tvar_set *tv = t->ep->tvars;
@@ -135,6 +252,27 @@ static bool resolve(struct node *n, void *ctx)
 		return true;	/* type inference says the probe has no target variables */
 	const char *name = n->u.var.name + 1;	/* past '$' */
 	struct loc loc = n->loc;
+	bool addr = n->u.var.name[0] == '&';
+	if (addr) {
+		if (!strchr(name, '>') || !kf_is_function_set(tv)) {
+			diag_error(t->d, &loc, "'%s': '&' takes a member of a kernel function's "
+				   "parameter, as in &$file->f_pos", n->u.var.name);
+			t->errors++;
+			return false;
+		}
+		name++;	/* past "&$" */
+	}
+	bool at_entry = !strncmp(n->u.var.name, "@entry(", 7);
+	if (at_entry) {
+		/* @entry($var...): the value at the function's entry, in a .return probe */
+		name = arena_strndup(t->a, n->u.var.name + 8, strlen(n->u.var.name) - 9);
+		if (!kf_is_function_set(tv) || !(t->ep->at.flags & ATTACH_RETURN)) {
+			diag_error(t->d, &loc, "@entry is only for the .return probes of kernel "
+				   "functions");
+			t->errors++;
+			return false;
+		}
+	}
 	if (name[0] == '$') {
 		const char *meta = name + 1;
 		size_t ml = strcspn(meta, "$");
@@ -153,12 +291,19 @@ static bool resolve(struct node *n, void *ctx)
 			*n = *call;
 		} else if ((ml == 5 && !strncmp(meta, "parms", 5)) ||
 			   (ml == 4 && !strncmp(meta, "vars", 4))) {
-			*n = *parms_expr(t, loc, pretty);
+			*n = *parms_expr(t, loc, pretty, false);
+		} else if (ml == 6 && !strncmp(meta, "return", 6) && kf_is_function_set(tv)) {
+			/* $$return: "return=VALUE" in a .return, "" elsewhere (as stap) */
+			bool has = false;
+			for (uint32_t i = 0; i < tv->n && !has; i++)
+				has = !strcmp(tv->v[i].name, "return");
+			*n = has ? *parms_expr(t, loc, pretty, true) : *str_node(t->a, loc, "");
 		} else if (ml == 6 && !strncmp(meta, "locals", 6)) {
 			*n = *str_node(t->a, loc, "");	/* a tracepoint has no locals */
 		} else {
 			diag_error(t->d, &loc, "unknown target variable '%s': expected $$name, $$parms, "
-				   "$$vars or $$locals", n->u.var.name);
+				   "$$vars%s or $$locals", n->u.var.name,
+				   kf_is_function_set(tv) ? ", $$return" : "");
 			t->errors++;
 		}
 		return false;
@@ -167,9 +312,44 @@ static bool resolve(struct node *n, void *ctx)
 	const char *rest = name + nl;
 	for (uint32_t i = 0; i < tv->n; i++) {
 		const struct tvar *v = &tv->v[i];
-		if (strlen(v->name) != nl || strncmp(v->name, name, nl))
+		if (v->nsteps || strlen(v->name) != nl || strncmp(v->name, name, nl))
 			continue;
-		if (!strncmp(rest, "->", 2)) {
+		if (!strncmp(rest, "->", 2) && kf_is_function_set(tv)) {
+			/* $ptr->member->member: a CO-RE chase, one target variable of its own */
+			size_t cl = strcspn(rest, "[$");
+			/* ...->member[N]: one element */
+			long long index = rest[cl] == '[' ? strtoll(rest + cl + 1, NULL, 10) : -1;
+			const char *whole = arena_printf(t->a, "%s%s%.*s%s", at_entry ? "@entry " : "",
+							 addr ? "&" : "", (int)(nl + cl), name,
+							 index >= 0 ? arena_printf(t->a, "[%lld]", index)
+								    : "");
+			int idx = -1;
+			for (uint32_t k = 0; k < tv->n && idx < 0; k++)
+				if (tv->v[k].nsteps && !strcmp(tv->v[k].name, whole))
+					idx = (int)k;
+			if (idx < 0) {
+				idx = kf_chase(t->a, t->d, &loc, (struct tvar_set *)tv, i,
+					       arena_strndup(t->a, rest, cl), addr, index);
+				/*
+				 * @entry($p->a): chased at the entry (an entry program saves it);
+				 * $p->a in a .return: $p from the entry, chased at the return, as stap
+				 */
+				if (idx >= 0 && at_entry) {
+					struct tvar *nv = (struct tvar *)&tv->v[idx];
+					nv->entry = true;
+					nv->name = whole;
+				}
+			}
+			if (idx < 0) {
+				t->errors++;
+				return false;
+			}
+			v = &tv->v[idx];
+			i = (uint32_t)idx;
+			rest += cl;
+			if (rest[0] == '[')
+				rest += strcspn(rest, "]") + (strchr(rest, ']') != NULL);
+		} else if (!strncmp(rest, "->", 2)) {
 			diag_error(t->d, &loc, "'$%s' is %s, not a pointer to a struct: '->' cannot follow "
 				   "it here", v->name, v->ctype);
 			t->errors++;
@@ -211,6 +391,13 @@ static bool resolve(struct node *n, void *ctx)
 		} else {
 			n->u.var.tvar = (int32_t)i;
 		}
+		/* @entry of what the entry has: not $return (fexit keeps the parameters itself) */
+		const struct tvar *root = v->nsteps && v->base < tv->n ? &tv->v[v->base] : v;
+		if (at_entry && !root->entry && !strcmp(root->name, "return")) {
+			diag_error(t->d, &loc, "@entry($%s): $%s is not a value at the function's entry",
+				   name, v->name);
+			t->errors++;
+		}
 		return false;
 	}
 	diag_error(t->d, &loc, "target variable '$%.*s' is not a field of %s", (int)nl, name,
@@ -222,9 +409,16 @@ static bool resolve(struct node *n, void *ctx)
 
 int targets_resolve(struct arena *a, struct diag *d, struct program *p)
 {
-	struct tctx t = { a, d, NULL, 0 };
+	struct tctx t = { a, d, NULL, 0, NULL };
 	for (uint32_t i = 0; i < p->probes.n; i++) {
 		t.ep = p->probes.v[i];
+		t.epm = p->probes.v[i];
+		if (t.ep->tvars) {
+			/* chases and casts add target variables: each probe gets its own set */
+			struct tvar_set *own = arena_alloc(a, sizeof(*own));
+			*own = *t.ep->tvars;
+			p->probes.v[i]->tvars = own;
+		}
 		ast_visit(t.ep->cond, resolve, &t);
 		ast_visit(t.ep->body, resolve, &t);
 	}

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lang/kfuncs.h"
 #include "lang/readfile.h"
 #include "prog/tracefs.h"
 
@@ -134,6 +135,7 @@ struct tp_catalog *tp_catalog_get(struct arena *a, const char *kernel_btf, char 
 
 void tp_catalog_release(void)
 {
+	kf_catalog_release();	/* the kernel functions' BTF goes with it */
 	if (cached && cached->btf)
 		btf__free(cached->btf);
 	cached = NULL;

@@ -280,6 +280,14 @@ static enum type infer_call(struct tc *tc, struct scope *sc, struct node *n)
 {
 	const char *name = n->u.call.name;
 	struct node_list *args = &n->u.call.args;
+	if (!n->u.call.fn && n->u.call.builtin <= 0 && name[0] == '@' &&
+	    (args->n == 3 || !strcmp(name, "@defined"))) {
+		/* pass 2 resolved those of the probes' handlers (lang/targets.c) */
+		diag_error(tc->d, &n->loc, "%s in a script function: bstap resolves it only in a "
+			   "probe's own handler (pass the value as an argument)", name);
+		n->u.call.builtin = -2;
+		return T_UNKNOWN;
+	}
 	if (!n->u.call.fn && n->u.call.builtin <= 0) {
 		struct func *fn = find_func(tc, name);
 		if (fn) {

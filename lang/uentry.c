@@ -20,6 +20,7 @@ struct ectx {
 	struct node *ret_tail;		/* the deletes appended to the return handler */
 	uint32_t nslots;
 	int errors;
+	bool kfunc;		/* in a kernel function's .return */
 };
 
 static bool is_entry(const struct node *n)
@@ -47,6 +48,13 @@ static bool rewrite(struct node *n, void *ctx)
 	if (!is_entry(n))
 		return true;
 	const struct eprobe *ep = e->ep;
+	if (!ep && e->kfunc) {
+		/* a kernel function's .return keeps target variables only (lang/targets.c) */
+		diag_error(e->d, &n->loc, "bstap takes only a target variable in @entry in a kernel "
+			   "function's .return, as in @entry($file->f_pos)");
+		e->errors++;
+		return false;
+	}
 	if (!ep) {
 		diag_error(e->d, &n->loc, "@entry(...) is the value of an expression at a function's "
 			   "entry: it can only be used in a process(...).function(...).return probe");
@@ -87,12 +95,13 @@ static bool rewrite(struct node *n, void *ctx)
 
 int uentry_rewrite(struct arena *a, struct diag *d, struct program *p, struct stp_file *user)
 {
-	struct ectx e = { a, d, user, NULL, NULL, NULL, 0, 0 };
+	struct ectx e = { a, d, user, NULL, NULL, NULL, 0, 0, false };
 	uint32_t n = p->probes.n;
 	for (uint32_t i = 0; i < n; i++) {
 		struct eprobe *ep = p->probes.v[i];
 		bool ret = ep->at.kind == PK_UPROBE && (ep->at.flags & ATTACH_RETURN);
 		e.ep = ret ? ep : NULL;
+		e.kfunc = ep->at.kind == PK_KPROBE && (ep->at.flags & ATTACH_RETURN);
 		e.nslots = 0;
 		e.entry_body = node_new(a, N_BLOCK, ep->loc);
 		e.ret_tail = node_new(a, N_BLOCK, ep->loc);
@@ -125,6 +134,7 @@ int uentry_rewrite(struct arena *a, struct diag *d, struct program *p, struct st
 		ep->body = body;
 	}
 	e.ep = NULL;
+	e.kfunc = false;
 	for (uint32_t f = 0; f < user->funcs.n; f++)	/* the program's are not collected yet */
 		ast_visit(user->funcs.v[f]->body, rewrite, &e);
 	return e.errors ? -1 : 0;

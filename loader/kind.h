@@ -6,6 +6,7 @@
 #ifndef BSTAP_LOADER_KIND_H
 #define BSTAP_LOADER_KIND_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include "prog/meta.h"
 
@@ -25,6 +26,20 @@ struct ldr_kind {
 		      char *why, size_t whylen);
 };
 
+/* Optional, per kind, registered with LDR_KIND_CHECK(var) beside LDR_KIND(). */
+struct ldr_kind_check {
+	enum probe_kind kind;
+	/*
+	 * Can this kernel run the kind at all? false with one line in why: its programs are
+	 * then not loaded (a program type the kernel lacks would fail the whole object) and
+	 * each of its probes fails to attach with that line.
+	 */
+	bool (*supported)(const struct meta_group *g, char *why, size_t whylen);
+	bool say_where;		/* attach errors start with the probe's file:line:col */
+};
+
+void ldr_kind_check_register(const struct ldr_kind_check *c);
+
 void ldr_kind_register(const struct ldr_kind *k);
 const struct ldr_kind *ldr_kind_find(enum probe_kind kind);
 
@@ -39,6 +54,12 @@ int ldr_add_link(struct ldr *l, struct bpf_link *link, int fd);
 	static void __attribute__((constructor)) ldr_register_##var(void)       \
 	{                                                                       \
 		ldr_kind_register(&var);                                        \
+	}
+
+#define LDR_KIND_CHECK(var)                                                     \
+	static void __attribute__((constructor)) ldr_register_check_##var(void) \
+	{                                                                       \
+		ldr_kind_check_register(&var);                                  \
 	}
 
 #endif

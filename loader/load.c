@@ -126,6 +126,20 @@ static void raise_fd_limit(void)
 	}
 }
 
+/* The kinds' optional checks (LDR_KIND_CHECK). */
+static const struct ldr_kind_check *checks[PK__COUNT];
+
+void ldr_kind_check_register(const struct ldr_kind_check *c)
+{
+	if ((unsigned)c->kind < PK__COUNT)
+		checks[c->kind] = c;
+}
+
+static const struct ldr_kind_check *kind_check(enum probe_kind kind)
+{
+	return (unsigned)kind < PK__COUNT ? checks[kind] : NULL;
+}
+
 int ldr_open(const char *obj_path, const struct meta *m, const struct ldr_params *prm,
 	     struct ldr **out)
 {
@@ -157,6 +171,14 @@ int ldr_open(const char *obj_path, const struct meta *m, const struct ldr_params
 		while (bytes < ((uint64_t)prm->ringbuf_mb << 20) && bytes < (1u << 31))
 			bytes <<= 1;
 		bpf_map__set_max_entries(rb, bytes);
+	}
+	/* the programs of a kind this kernel lacks are not loaded: their attach says why */
+	for (uint32_t i = 0; i < m->ngroups; i++) {
+		const struct ldr_kind_check *k = kind_check(m->groups[i].at.kind);
+		struct bpf_program *prog = bpf_object__find_program_by_name(l->obj, m->groups[i].prog);
+		char why[256];
+		if (k && k->supported && prog && !k->supported(&m->groups[i], why, sizeof(why)))
+			bpf_program__set_autoload(prog, false);
 	}
 	libbpf_log_f = open_memstream(&libbpf_log, &libbpf_log_len);
 	err = bpf_object__load(l->obj);
@@ -236,6 +258,9 @@ static int attach_group(struct ldr *l, const struct meta_group *g, char *why, si
 		snprintf(why, len, "this bstap cannot attach probes of kind %u", g->at.kind);
 		return -EOPNOTSUPP;
 	}
+	const struct ldr_kind_check *kc = kind_check(g->at.kind);
+	if (kc && kc->supported && !kc->supported(g, why, len))
+		return -EOPNOTSUPP;
 	return k->attach(l, prog, g, why, len);
 }
 
@@ -257,7 +282,12 @@ int ldr_attach(struct ldr *l)
 				fprintf(stderr, "bstap: note: skipping optional probe '%s': %s\n", g->pp, why);
 			continue;
 		}
-		fprintf(stderr, "bstap: error: cannot attach probe '%s': %s\n", g->pp, why);
+		const struct ldr_kind_check *k = kind_check(g->at.kind);
+		if (k && k->say_where && g->loc.file)
+			fprintf(stderr, "%s:%u:%u: error: cannot attach probe '%s': %s\n",
+				g->loc.file->path, g->loc.line, g->loc.col, g->pp, why);
+		else
+			fprintf(stderr, "bstap: error: cannot attach probe '%s': %s\n", g->pp, why);
 		if (!first_err)
 			first_err = err;
 	}

@@ -30,6 +30,8 @@ enum probe_kind {
 	PK_PROC_EVENT,	/* process.begin/end: a scheduler tracepoint (target "sched:sched_process_exec")
 			 * kept for the processes of program path (NULL: every process); arg 1: only
 			 * the thread-group leader, 2: only the other threads */
+	PK_KPROBE,	/* kernel.function / kprobe.function: target "vfs_read", path the module or
+			 * NULL; ATTACH_RETURN for .return; arg = .maxactive(N), 0: the default */
 	PK__COUNT
 };
 
@@ -41,6 +43,7 @@ enum attach_flag {
 				 * attached to the target() process alone */
 	ATTACH_TARGET_TREE = 8,	/* uprobes: every process, kept (in BPF) for target() and its
 				 * descendants: process.function(...) with -c CMD */
+	ATTACH_FENTRY = 16,	/* kprobe: attach as fentry/fexit (BTF trampoline), not kprobe */
 };
 
 /*

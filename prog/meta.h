@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "prog/abi.h"
+#include "prog/ast.h"
 #include "prog/attach.h"
 #include "prog/stat.h"
 
@@ -55,6 +56,7 @@ struct meta_group {
 	const char *prog;	/* BPF program name */
 	const char *pp;		/* first probe point, for messages */
 	bool optional;		/* every probe in it was marked '?': skip it if it cannot attach */
+	struct loc loc;		/* the first probe point as written, for attach errors */
 };
 
 /* A timer probe that pass 2 placed in userspace: the runtime runs it on its own clock. */

@@ -656,6 +656,7 @@ static void meta(struct cx *c, struct meta *m)
 		str(c, &g->prog);
 		str(c, &g->pp);
 		flag(c, &g->optional);
+		loc(c, &g->loc);
 		if (!c->wr && !c->bad && (!g->prog || !*g->prog || !g->pp))
 			fail(c, "probe group without a program name or probe point");
 		if (!c->wr && !c->bad && (g->at.kind == PK_TRACEPOINT || g->at.kind == PK_RAW_TRACEPOINT) &&
@@ -770,7 +771,8 @@ static const char *program_problem(const struct program *p, const struct meta *m
 		if (t->period_ns < 10000 || t->period_ns > INT64_MAX / 2 || t->randomize_ns >= t->period_ns)
 			return "user timer's period out of range";
 	}
-	if (m->ngroups > p->ngroups)
+	/* one per event group, and one entry program per .return probe at most */
+	if (m->ngroups > p->ngroups + p->probes.n)
 		return "more probe groups than the program has";
 	return NULL;
 }

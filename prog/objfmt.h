@@ -12,9 +12,10 @@
 
 #define BSTAP_OBJ_SECTION ".bstap"
 #define BSTAP_OBJ_MAGIC "BSTAPOBJ"
-#define BSTAP_OBJ_VERSION 5u	/* 2: key_len per key field; 3: attach specs, placement,
+#define BSTAP_OBJ_VERSION 6u	/* 2: key_len per key field; 3: attach specs, placement,
 				 * nullable strings, checked enums; 4: tracepoint and perf
-				 * kinds, perf_type; 5: histograms, variance, wrap-around */
+				 * kinds, perf_type; 5: histograms, variance, wrap-around;
+				 * 6: kprobes, probe groups' locations */
 
 /* How a variable reference names its symbol. */
 enum objfmt_symref { OSR_NONE = 0, OSR_GLOBAL = 1, OSR_LOCAL = 2, OSR_PARAM = 3 };

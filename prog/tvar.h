@@ -30,6 +30,30 @@ struct tvar {
 	const char *member_type;	/* the member's C type as CO-RE must see it (a pointer, an
 					 * enum or an integer of its size): "u32", "void *",
 					 * "enum pid_type", "u64 [6]" */
+	/* kernel functions: a parameter's BTF type id (what '->' chases from), and a chase:
+	 * the value of tvar 'base' followed through steps, each a CO-RE relocated read */
+	uint32_t btf_id;
+	bool entry;		/* read at the function's entry and kept for its return (.return
+				 * probes: parameters, @entry(...)) */
+	uint32_t base;		/* with nsteps > 0: the tvar the chase starts from (UINT32_MAX:
+				 * an @cast's pointer, which the handler computes) */
+	bool addr;		/* &$p->member: the chase's last address, not what is there */
+	const struct tvar_step *steps;
+	uint32_t nsteps;
+};
+
+/* One step of a chase: read member path (dotted through embedded structs, "f_path.dentry") of
+ * the struct sname that the value so far points to. */
+struct tvar_step {
+	const char *sname;
+	const char *path;
+};
+
+/* A member that chases read, declared in the local CO-RE struct "sname___bstap": mtype is the
+ * kernel's type as CO-RE must see it ("struct path", "struct dentry *", "void *", "u32",
+ * "char [16]"). */
+struct tvar_member {
+	const char *sname, *mname, *mtype;
 };
 
 /* A function of a user-space program, for usymname(): link-time address, size, name. */
@@ -50,6 +74,10 @@ struct tvar_set {
 				 * NULL when the kernel's BTF has none (offsets from tracefs) */
 	const struct tvar *v;
 	uint32_t n;
+	const struct tvar_member *members;	/* what chases read (the generator declares the
+						 * union of them over all probes) */
+	uint32_t nmembers;
+	bool kfunc;		/* a kernel function's: '->' may chase its parameters */
 	bool raw_ok;		/* the kernel has a raw tracepoint of the same name (BTF
 				 * btf_trace_<event>): the cheaper attach when no field is read */
 };

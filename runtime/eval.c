@@ -492,6 +492,25 @@ static __attribute__((noinline)) int call_builtin(struct eval *e, struct node *n
 		rc = fail_at(e, n, msg);
 		break;
 	}
+	case B_KERNEL_LONG:
+	case B_KERNEL_INT:
+	case B_KERNEL_SHORT:
+	case B_KERNEL_CHAR:
+	case B_KERNEL_POINTER: {
+		/* as kernel_string: userspace has no kernel memory to read, every address faults */
+		static const char *const what[] = { "long", "int", "short", "char", "pointer" };
+		char msg[128];
+		snprintf(msg, sizeof(msg), "kernel %s copy fault -14 at 0x%016" PRIx64
+			 " [man error::fault]", what[n->u.call.builtin - B_KERNEL_LONG],
+			 (uint64_t)a[0].num);
+		rc = fail_at(e, n, msg);
+		break;
+	}
+	case B_CAST:
+	case B_CAST_STRING:
+		/* as kernel_long: no kernel memory to read in userspace */
+		rc = fail_at(e, n, "kernel read fault -14 in @cast [man error::fault]");
+		break;
 	default: {
 		/* the standard function library: runtime/eval_funcs.c */
 		char msg[128];

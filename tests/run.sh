@@ -40,6 +40,8 @@
 #   LIVE_DIR, SCRATCH (an empty directory); exit 0 = pass, 77 = skip (last stdout line is the
 #   reason), anything else = fail (its output is shown). The same TIMEOUT/REQUIRES directives apply.
 #   Every example and live test is checked for BPF programs and links left behind.
+# VM tests:  tests/vm/*.stp (tests/vm/run.sh says how), compiled here and run in one qemu boot of
+#   Debian's 6.1 kernel, which has the kprobes and fentry this machine's kernel lacks. VM=0 skips.
 
 set -u
 
@@ -411,6 +413,32 @@ run_live() {
 	done
 }
 
+# VM tests (tests/vm/run.sh): kernel functions on Debian's 6.1 kernel in qemu; VM=0 skips them
+run_vm() {
+	case "${TESTS:-vm}" in vm*) ;; *) return 0 ;; esac
+	if [ "${VM:-1}" = 0 ] || [ "${LIVE:-1}" = 0 ]; then
+		skip vm "VM=0 or LIVE=0 given"
+		return 0
+	fi
+	TESTS=${TESTS:-} sh "$ROOT/tests/vm/run.sh" "$B" >"$TMP/vm.out" 2>&1
+	vm_fail=
+	while IFS= read -r line; do
+		case "$line" in
+		"  "*) [ -n "$vm_fail" ] && printf '%s\n' "$line" >>"$TMP/vm.why"; continue ;;
+		esac
+		[ -n "$vm_fail" ] && fail "$vm_fail" "$TMP/vm.why"
+		vm_fail=
+		case "$line" in
+		"PASS "*) pass "${line#PASS }" ;;
+		"SKIP vm: "*) skip vm "${line#SKIP vm: }" ;;
+		"SKIP vm/"*) vm_n=${line#SKIP }; skip "${vm_n%%:*}" "${vm_n#*: }" ;;
+		"FAIL "*) vm_fail=${line#FAIL }; : >"$TMP/vm.why" ;;
+		esac
+	done <"$TMP/vm.out"
+	[ -n "$vm_fail" ] && fail "$vm_fail" "$TMP/vm.why"
+	return 0
+}
+
 # ---------------------------------------------------------------- main
 run_layers
 run_unit
@@ -436,6 +464,7 @@ if [ -z "$live_skip" ] && [ $HAVE_BPFTOOL = 0 ] && [ "${LEAK_CHECK:-1}" = 1 ]; t
 fi
 run_examples
 run_live
+run_vm
 
 echo "($(($(date +%s) - START)) s)"
 if [ $nskip -gt 0 ]; then
