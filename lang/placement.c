@@ -116,7 +116,7 @@ static bool need(struct node *n, void *ctx)
 	case B_PID: case B_TID: case B_PPID: case B_UID: case B_EXECNAME:
 	case B_USER_STRING: case B_USER_STRING_N: case B_KERNEL_STRING: case B_KERNEL_STRING_N:
 	case B_KERNEL_LONG: case B_KERNEL_INT: case B_KERNEL_SHORT: case B_KERNEL_CHAR:
-	case B_KERNEL_POINTER: case B_CAST: case B_CAST_STRING:
+	case B_KERNEL_POINTER: case B_CAST: case B_CAST_STRING: case B_PRINT_BACKTRACE:
 		w->flags |= NEED_TASK;
 		break;
 	case B_SPRINT: case B_SPRINTLN: case B_SPRINTD: case B_SPRINTDLN:
