@@ -203,6 +203,20 @@ static __noinline void bstap_report(struct bstap_scratch *S)
 }
 
 /* warn(msg): a line for stderr, "WARNING: msg", in order with the probe's other output. */
+/* print_backtrace(): the kernel stack of the event, symbolized by the reader (REC_BACKTRACE) */
+static __always_inline void bstap_print_backtrace(void *ctx)
+{
+	struct bstap_rec_hdr *h = bpf_ringbuf_reserve(&bstap_rb, sizeof(*h) + 8 * BSTAP_BT_FRAMES, 0);
+	if (!h) {
+		bstap_count_lost();
+		return;
+	}
+	long n = ctx ? bpf_get_stack(ctx, h + 1, 8 * BSTAP_BT_FRAMES, 0) : 0;
+	h->type = REC_BACKTRACE;
+	h->id = n > 0 ? (u32)(n / 8) : 0;
+	bpf_ringbuf_submit(h, 0);
+}
+
 static __always_inline void bstap_warn(const char *msg)
 {
 	struct bstap_rec_hdr *h = bpf_ringbuf_reserve(&bstap_rb, sizeof(*h) + BSTAP_MAXSTR, 0);

@@ -778,6 +778,14 @@ static const char *call_builtin(struct gen *g, struct node *n)
 	}
 	case B_WARN:
 		return S(g, "({ bstap_warn(%s); 0; })", ex(g, a->v[0]));
+	case B_PRINT_BACKTRACE:
+		/* the verifier wants the program's own context: a probe's handler has it */
+		if (g->fn) {
+			bad(g, &n->loc, "print_backtrace() in a script function: call it in the probe's "
+			    "handler");
+			return "0";
+		}
+		return "({ bstap_print_backtrace(ctx); 0; })";
 	case B_SPRINTF:
 		return snprintf_expr(g, n, arena_strndup(g->a, a->v[0]->u.str.s, a->v[0]->u.str.len),
 				     a->v + 1, a->n - 1);

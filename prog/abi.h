@@ -58,7 +58,11 @@ enum bstap_rec_type {
 	REC_EXIT = 2,	/* exit() was called */
 	REC_ERROR = 3,	/* u32 err_id (runtime error site) , then char msg[MAXSTRINGLEN] for error() */
 	REC_WARN = 4,	/* warn(msg): char msg[MAXSTRINGLEN], for stderr */
+	REC_BACKTRACE = 5,	/* print_backtrace(): id = how many frames, then u64
+				 * frames[BSTAP_BT_FRAMES] (kernel addresses, innermost first) */
 };
+
+#define BSTAP_BT_FRAMES 32
 
 struct bstap_rec_hdr {
 	uint32_t type;

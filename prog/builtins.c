@@ -38,6 +38,7 @@ const struct builtin_info builtin_table[B__COUNT] = {
 	/* @cast(ptr, "struct")->chase after pass 2: (ptr, index of its target variable) */
 	[B_CAST] = { "@cast", T_LONG, 2, 2, T_LONG, false },
 	[B_CAST_STRING] = { "@cast$string", T_STRING, 2, 2, T_LONG, false },
+	[B_PRINT_BACKTRACE] = { "print_backtrace", T_VOID, 0, 0, T_UNKNOWN, true },
 	[B_TARGET] = { "target", T_LONG, 0, 0, T_UNKNOWN, true },
 	[B_SPRINT] = { "sprint", T_STRING, 0, -1, T_UNKNOWN, false },
 	[B_SPRINTLN] = { "sprintln", T_STRING, 0, -1, T_UNKNOWN, false },

@@ -35,6 +35,7 @@ enum builtin {
 	B_USER_UINT64, B_USYMNAME,
 	B_KERNEL_LONG, B_KERNEL_INT, B_KERNEL_SHORT, B_KERNEL_CHAR, B_KERNEL_POINTER,
 	B_CAST, B_CAST_STRING,	/* @cast(ptr, tvar index): pass 2 makes them of "@cast" */
+	B_PRINT_BACKTRACE,
 	B__COUNT
 };
 

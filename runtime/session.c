@@ -20,6 +20,7 @@
 #include "runtime/eval.h"
 #include "prog/format.h"
 #include "runtime/store_bpf.h"
+#include "runtime/ksyms.h"
 
 static volatile sig_atomic_t stop_signal;	/* the first SIGINT, SIGTERM or SIGHUP */
 /*
@@ -200,6 +201,24 @@ static int on_record(void *ctx, void *data, size_t size)
 	case REC_EXIT:
 		s->exit_seen = true;
 		break;
+	case REC_BACKTRACE: {
+		/* " 0xADDR : sym+0xoff/0xsize [kernel]" per frame, as stap's print_backtrace() */
+		const uint64_t *fr = (const uint64_t *)p;
+		uint32_t nf = h->id <= BSTAP_BT_FRAMES ? h->id : BSTAP_BT_FRAMES;
+		if (size < sizeof(*h) + 8ull * nf)
+			break;
+		/* the BPF program's own frames (tracepoints) are not the event's stack */
+		uint32_t first = 0;
+		while (first < nf && ksyms_is_bpf(fr[first]))
+			first++;
+		for (uint32_t i = first; i < nf; i++) {
+			strbuf_reset(&s->line);
+			ksyms_describe(&s->line, fr[i]);
+			strbuf_puts(&s->line, "\n");
+			out_put(s, s->line.buf ? s->line.buf : "", s->line.len);
+		}
+		break;
+	}
 	case REC_WARN: {
 		char msg[BSTAP_MAXSTRINGLEN] = "";
 		if (size >= sizeof(*h) + BSTAP_MAXSTRINGLEN)

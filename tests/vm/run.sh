@@ -13,6 +13,8 @@
 #     # VM-OPTS: -T 2           other bstap-run-static options inside the VM
 #     # EXPECT-STATUS: 1        its exit status inside the VM (default 0)
 #     # EXPECT-STDERR: text     its stderr inside the VM must contain text (repeatable)
+#     # OUT-SED: expr           sed expression applied to its stdout before the comparison
+#                               (addresses, offsets that differ between kernel builds)
 # tests/vm/LIVE lists tests of tests/live/ (NAME.stp + NAME.expected) that run once more in the VM.
 #
 # Prints "PASS vm/NAME", "FAIL vm/NAME" (with why, indented) or "SKIP vm: reason" lines.
@@ -200,6 +202,10 @@ for t in $ran; do
 	fi
 	st=$(sed -n 's/^@@VM STATUS //p' "$SCRATCH/$n.all")
 	sed -n '/^@@VM STDOUT$/,/^@@VM STDERR$/p' "$SCRATCH/$n.all" | sed '1d;$d' >"$SCRATCH/$n.out"
+	outsed=$(directive "$t" OUT-SED)
+	if [ -n "$outsed" ]; then
+		sed -E "$outsed" "$SCRATCH/$n.out" >"$SCRATCH/$n.out2" && mv "$SCRATCH/$n.out2" "$SCRATCH/$n.out"
+	fi
 	sed -n '/^@@VM STDERR$/,/^@@VM END /p' "$SCRATCH/$n.all" | sed '1d;$d' >"$SCRATCH/$n.err"
 	want_st=$(directive "$t" EXPECT-STATUS)
 	want_st=${want_st:-0}
