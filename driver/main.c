@@ -378,7 +378,8 @@ static int pass2_elaborate(struct driver *r)
 				  .target_exe = uelf_target_exe(r->a, o->sess.target_cmd,
 								o->sess.target_pid),
 				  .target_only = o->sess.target_pid && !o->sess.target_cmd,
-				  .fentry = o->fentry, .listing = o->list_pattern != NULL };
+				  .fentry = o->fentry, .listing = o->list_pattern != NULL,
+				  .for_elsewhere = o->last_pass == 3 || o->last_pass == 4 };
 	struct program *prog = elaborate(r->a, r->d, r->lib.files, r->lib.nfiles, settings,
 					 o->sess.ngvars, &env);
 	tp_catalog_release();

@@ -96,6 +96,20 @@ int resolve_kernel_function(const struct fctx *f, struct pp_resolved_list *out)
 		how = fentry ? "fentry/fexit (the running kernel attaches them)"
 			     : arena_printf(f->a, "kprobes (no fentry: %s)", why);
 	}
+	/*
+	 * An optional point ('?', '!', or under one) compiled to run on this kernel (not -p3/-p4),
+	 * which attaches neither fentry nor kprobes, names nothing, so that an alias's fallback (vfs.read's tracepoints)
+	 * takes over; a point that is not optional resolves and fails at attach, saying why.
+	 */
+	char nowhy[512];
+	if (!fentry && !f->env->kernel_btf && f->env->fentry >= 0 && !f->env->listing &&
+	    !f->env->for_elsewhere &&
+	    (f->pp->optional || f->pp->sufficient) && !kernel_kprobes_work(nowhy, sizeof(nowhy))) {
+		if (f->env->verbose)
+			fprintf(stderr, "%s: skipped: no fentry and %s\n", pp_to_string(f->a, f->pp),
+				nowhy);
+		return 0;
+	}
 	uint32_t n;
 	bool wild = strpbrk(pattern, "*?[") != NULL;
 	/* a wildcard names what the running kernel can trace, when it says (ftrace's list) */

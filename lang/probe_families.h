@@ -42,6 +42,8 @@ struct family_env {
 	int fentry;		/* kernel.function: 1 fentry/fexit, -1 kprobes, 0 whichever the
 				 * running kernel accepts (kernel_fentry_works) */
 	bool listing;		/* -l / -L: nothing is attached, so no limit on wildcards */
+	bool for_elsewhere;	/* -p3/-p4: the object may run on another kernel, so what this
+				 * one cannot attach is not left out */
 };
 
 /*

@@ -8,7 +8,6 @@
 #include <unistd.h>
 
 #include "prog/kfeatures.h"
-#include "prog/tracefs.h"
 
 /*
  * A kernel built without CONFIG_KPROBES has no kprobe PMU, and libbpf's fallback (tracefs
@@ -18,18 +17,7 @@ static bool kprobe_supported(const struct meta_group *g, char *why, size_t len)
 {
 	if (g->at.flags & ATTACH_FENTRY)
 		return kernel_fentry_works(why, len);
-	if (!access("/sys/bus/event_source/devices/kprobe", F_OK))
-		return true;
-	char troot[256];
-	const char *root = tracefs_root(troot, sizeof(troot));
-	char path[512];
-	snprintf(path, sizeof(path), "%s/kprobe_events", root ? root : "/sys/kernel/tracing");
-	if (root && !access(path, F_OK))
-		return true;
-	snprintf(why, len, "this kernel has no kprobes (no kprobe PMU in "
-		 "/sys/bus/event_source/devices and no %s: it was built without CONFIG_KPROBES)",
-		 path);
-	return false;
+	return kernel_kprobes_work(why, len);
 }
 
 static int attach_kprobe(struct ldr *l, struct bpf_program *prog, const struct meta_group *g,

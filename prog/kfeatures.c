@@ -1,5 +1,7 @@
-/* Trying the running kernel for fentry: load an empty tracing program and attach it. */
+/* What the running kernel offers kernel function probes: fentry (tried by loading and attaching
+ * an empty tracing program) and kprobes (its kprobe PMU or kprobe_events). */
 #include "prog/kfeatures.h"
+#include "prog/tracefs.h"
 
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
@@ -57,4 +59,20 @@ bool kernel_fentry_works(char *why, size_t whylen)
 	if (known < 0)
 		snprintf(why, whylen, "%s", known_why);
 	return known > 0;
+}
+
+bool kernel_kprobes_work(char *why, size_t whylen)
+{
+	if (!access("/sys/bus/event_source/devices/kprobe", F_OK))
+		return true;
+	char troot[256];
+	const char *root = tracefs_root(troot, sizeof(troot));
+	char path[512];
+	snprintf(path, sizeof(path), "%s/kprobe_events", root ? root : "/sys/kernel/tracing");
+	if (root && !access(path, F_OK))
+		return true;
+	snprintf(why, whylen, "this kernel has no kprobes (no kprobe PMU in "
+		 "/sys/bus/event_source/devices and no %s: it was built without CONFIG_KPROBES)",
+		 path);
+	return false;
 }

@@ -11,4 +11,7 @@
  */
 bool kernel_fentry_works(char *why, size_t whylen);
 
+/* Does the running kernel have kprobes (a kprobe PMU, or tracefs kprobe_events)? */
+bool kernel_kprobes_work(char *why, size_t whylen);
+
 #endif
