@@ -58,8 +58,10 @@ migrate 1 -> 0 prio=120
 waited for the child 1, its task freed 1
 slept 3 times, woken 3 times, 0 mismatches
 cpu_off == switches out: 1, cpu_on == switches in: 1, both > 3: 1"
-# scheduler.tick has no tracepoint: without kprobes it is an error naming the kernel function
+# scheduler.tick has no tracepoint: sched_tick (6.10 on; optional, and unattachable on this
+# kernel without kprobes or fentry), else scheduler_tick, which 6.18 does not have: an error
+# naming the kernel function, at the library's line
 "$BSTAP" -p2 -e 'probe scheduler.tick { n++ } global n' >tout 2>terr && fail "scheduler.tick resolved"
-expect_grep "tick error" terr "aliases/scheduler.stp:[0-9]+:[0-9]+: error: probe point 'kernel.function\(\"scheduler_tick\"\)' is not supported"
+expect_grep "tick error" terr "aliases/scheduler.stp:[0-9]+:[0-9]+: error: no match for probe point 'kernel.function\(\"scheduler_tick\"\)'"
 expect_grep "tick chain" terr "note: in expansion of alias 'scheduler.tick' used here"
 exit 0
