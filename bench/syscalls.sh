@@ -3,6 +3,8 @@
 # and stap --runtime=bpf's syscall.*: the time to compile, the time from launch until the probes
 # are attached (a begin/BEGIN line printed after attaching), the time to detach and exit, and
 # the added ns per system call (a getppid() loop pinned to one CPU, traced minus untraced).
+# "bstap-per-tracepoint" is the design the syscall library did not take (one program per
+# syscalls:sys_enter_* tracepoint), measured for comparison.
 #
 #   sh bench/syscalls.sh          (make bench-syscalls)        R=5 N=2000000 sh bench/syscalls.sh
 #
@@ -84,6 +86,10 @@ attach_times() {	# NAME WANT CMD...: appends "NAME attach_ms detach_ms" per roun
 	echo "$_n $a $x" >>"$W/attach"
 }
 attach_times bstap 1 "$BSTAP" -e "$BS"
+# the alternative the library did not choose: one program per system call's tracepoint
+PER='probe kernel.trace("syscalls:sys_enter_*") { } probe begin { println("ready") }'
+"$BSTAP" -p4 -e "$PER" >/dev/null 2>&1
+attach_times "bstap-per-tracepoint" "$NEV" "$BSTAP" -e "$PER"
 if command -v bpftrace >/dev/null 2>&1; then
 	attach_times bpftrace "$NEV" bpftrace -e "$BT"
 else
@@ -123,6 +129,7 @@ for i in $(seq "$R"); do
 	b=$(traced_ns 1 "$BSTAP" -e "$BS")
 	echo "untraced $u"
 	echo "bstap $b"
+	echo "bstap-per-tracepoint $(traced_ns "$NEV" "$BSTAP" -e "$PER")"
 	if command -v bpftrace >/dev/null 2>&1; then
 		echo "bpftrace $(traced_ns "$NEV" bpftrace -e "$BT")"
 	fi
@@ -132,7 +139,7 @@ for i in $(seq "$R"); do
 done >"$W/loops"
 U=$(awk '$1 == "untraced" { print $2 }' "$W/loops" | median)
 echo "  getppid() untraced: $U ns per call"
-for t in bstap bpftrace stap; do
+for t in bstap bstap-per-tracepoint bpftrace stap; do
 	v=$(awk -v t=$t '$1 == t && $2 != "-" { print $2 }' "$W/loops" | median)
 	[ "$v" = - ] && continue
 	echo "  $t: $v ns per call, added $(echo "$v $U" | awk '{ printf "%.1f", $1 - $2 }') ns"

@@ -307,28 +307,10 @@ static __always_inline s64 bstap_read_kernel_num(struct bstap_scratch *S, u64 ad
 									 : (s64)v;
 	/* stap says -14 (EFAULT) whatever the cause; newer kernels return -ERANGE below the
 	 * kernel's address range */
-	u64 args[2] = { (u64)-14, addr };
-	switch (what) {
-	case 0:
-		bpf_snprintf(S->errmsg, BSTAP_MAXSTR, "kernel long copy fault %lld at 0x%016llx "
-			     "[man error::fault]", args, sizeof(args));
-		break;
-	case 1:
-		bpf_snprintf(S->errmsg, BSTAP_MAXSTR, "kernel int copy fault %lld at 0x%016llx "
-			     "[man error::fault]", args, sizeof(args));
-		break;
-	case 2:
-		bpf_snprintf(S->errmsg, BSTAP_MAXSTR, "kernel short copy fault %lld at 0x%016llx "
-			     "[man error::fault]", args, sizeof(args));
-		break;
-	case 3:
-		bpf_snprintf(S->errmsg, BSTAP_MAXSTR, "kernel char copy fault %lld at 0x%016llx "
-			     "[man error::fault]", args, sizeof(args));
-		break;
-	default:
-		bpf_snprintf(S->errmsg, BSTAP_MAXSTR, "kernel pointer copy fault %lld at 0x%016llx "
-			     "[man error::fault]", args, sizeof(args));
-	}
+	static const char kinds[5][8] = { "long", "int", "short", "char", "pointer" };
+	u64 args[3] = { (u64)kinds[what < 5 ? what : 4], (u64)-14, addr };
+	bpf_snprintf(S->errmsg, BSTAP_MAXSTR, "kernel %s copy fault %lld at 0x%016llx "
+		     "[man error::fault]", args, sizeof(args));
 	S->err = BSTAP_UNWIND_ERROR;
 	S->err_site = site;
 	return 0;

@@ -49,6 +49,9 @@ int ldr_online_cpus(int *cpus, int max);
 /* Keep a link (and an fd it needs, such as a perf event, or -1) until detach. 0 or -errno. */
 int ldr_add_link(struct ldr *l, struct bpf_link *link, int fd);
 
+/* Keep a link just attached (no fd): 0, or -errno with the link destroyed and why said. */
+int ldr_keep_link(struct ldr *l, struct bpf_link *link, char *why, size_t len);
+
 /* Register a kind before main() runs: the kind's file is all there is to add. */
 #define LDR_KIND(var)                                                           \
 	static void __attribute__((constructor)) ldr_register_##var(void)       \

@@ -37,12 +37,7 @@ static int attach_kprobe(struct ldr *l, struct bpf_program *prog, const struct m
 				 strerror(-err));
 		return err;
 	}
-	int err = ldr_add_link(l, link, -1);
-	if (err) {
-		bpf_link__destroy(link);
-		snprintf(why, len, "%s", strerror(-err));
-	}
-	return err;
+	return ldr_keep_link(l, link, why, len);
 }
 
 static const struct ldr_kind kprobe_kind = { PK_KPROBE, "kprobe", attach_kprobe };

@@ -225,6 +225,16 @@ const struct ldr_kind *ldr_kind_find(enum probe_kind kind)
 	return (unsigned)kind < PK__COUNT ? kinds[kind] : NULL;
 }
 
+int ldr_keep_link(struct ldr *l, struct bpf_link *link, char *why, size_t len)
+{
+	int err = ldr_add_link(l, link, -1);
+	if (err) {
+		bpf_link__destroy(link);
+		snprintf(why, len, "%s", strerror(-err));
+	}
+	return err;
+}
+
 int ldr_add_link(struct ldr *l, struct bpf_link *link, int fd)
 {
 	if (l->nlinks == l->cap) {

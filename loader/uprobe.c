@@ -75,12 +75,7 @@ static int keep(struct ldr *l, struct bpf_link *link, const char *what, char *wh
 		snprintf(why, len, "cannot attach %s: %s", what, strerror(-err));
 		return err;
 	}
-	int err = ldr_add_link(l, link, -1);
-	if (err) {
-		bpf_link__destroy(link);
-		snprintf(why, len, "%s", strerror(-err));
-	}
-	return err;
+	return ldr_keep_link(l, link, why, len);
 }
 
 static int attach_uprobe(struct ldr *l, struct bpf_program *prog, const struct meta_group *g,
