@@ -603,7 +603,7 @@ static const char *snprintf_expr(struct gen *g, struct node *n, const char *fmt,
 			    n->u.call.name, nargs);
 		else
 			bad(g, &n->loc, "this sprintf format cannot be formatted in a kernel probe "
-			    "(only flags '-+ 0', a width and %%d %%i %%u %%x %%X %%c %%s): use printf, "
+			    "(only flags '-+ 0 #', a width and %%d %%i %%u %%x %%X %%o %%p %%c %%s): use printf, "
 			    "or a probe that runs in userspace");
 		return "\"\"";
 	}
