@@ -92,7 +92,8 @@ static void uprobe_entry(FILE *out, uint32_t gi, const struct attach_spec *at,
 		fprintf(out, "\tif (!bstap_target_tree())\n\t\treturn 0;\n");
 }
 
-/* process.begin/end: the program's processes, the whole process or its other threads */
+/* process.begin/end: the program's processes, the whole process or its other threads (a new
+ * thread at its first return to user space, from clone) */
 static void proc_event_entry(FILE *out, uint32_t gi, const struct attach_spec *at,
 			     struct attach_spec *loader_at)
 {
@@ -103,6 +104,12 @@ static void proc_event_entry(FILE *out, uint32_t gi, const struct attach_spec *a
 		fprintf(out, "\tif (bstap_pid() != bstap_tid())\n\t\treturn 0;\n");
 	else if (at->arg == 2)
 		fprintf(out, "\tif (bstap_pid() == bstap_tid())\n\t\treturn 0;\n");
+	else if (at->arg == 3)
+		/* raw_syscalls:sys_exit (id at 8, ret at 16 after the common header): a new
+		 * thread returning 0 from clone (56) or clone3 (435), x86-64's numbers */
+		fprintf(out, "\tif (bstap_pid() == bstap_tid() || *(long *)((char *)ctx + 16) != 0 ||\n"
+			"\t    (*(long *)((char *)ctx + 8) != 56 && *(long *)((char *)ctx + 8) != 435))\n"
+			"\t\treturn 0;\n");
 }
 
 /* a marker (target is its name): only the -c command's tree, when that is what it keeps */

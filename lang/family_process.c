@@ -305,7 +305,8 @@ static int resolve_mark(const struct fctx *f, const struct proc_point *pt, uint3
 
 /*
  * [.thread].begin / [.thread].end: a process starting to run the program (exec) and its end;
- * a thread other than the main one ending. Scheduler tracepoints, in the task's own context.
+ * a thread other than the main one starting (its return from clone) and ending. Tracepoints
+ * that run in the task's own context.
  */
 static int resolve_lifecycle(const struct fctx *f, const char *prog, const char *prefix,
 			     uint32_t i, struct pp_resolved_list *out)
@@ -327,16 +328,17 @@ static int resolve_lifecycle(const struct fctx *f, const char *prog, const char 
 		diag_error(f->d, &c[i + 1].loc, "unexpected '%s' after .%s", c[i + 1].functor, ev);
 		return -1;
 	}
-	if (thread && !strcmp(ev, "begin")) {
-		diag_error(f->d, &c[i].loc, "probe point '%s' is not supported by bstap yet: no "
-			   "scheduler tracepoint runs in a new thread", pp_to_string(f->a, f->pp));
-		return -1;
-	}
 	struct pp_resolved *r = pp_resolved_push(f->a, out);
 	r->at.kind = PK_PROC_EVENT;
 	r->at.target = !strcmp(ev, "begin") ? "sched:sched_process_exec" : "sched:sched_process_exit";
 	r->at.path = prog;
 	r->at.arg = !strcmp(ev, "begin") ? 0 : thread ? 2 : 1;
+	if (thread && !strcmp(ev, "begin")) {
+		/* no scheduler tracepoint runs in a new thread, but its first act is to return
+		 * 0 from clone/clone3, in its own context: the system-call exit (arg 3) */
+		r->at.target = "raw_syscalls:sys_exit";
+		r->at.arg = 3;
+	}
 	r->place = PLACE_KERNEL;
 	r->name = arena_printf(f->a, "%s%s.%s", prefix, thread ? ".thread" : "", ev);
 	return 1;
