@@ -228,6 +228,50 @@ static int64_t parse_stat_param(struct parser *p, const char *op)
 	return neg ? (int64_t)(0 - t->num) : (int64_t)t->num;
 }
 
+/*
+ * Tapset macros: @thisN is the probe's hidden local __thisN (shared by an alias's prologue, the
+ * handler and the epilogue: one concrete probe's locals); @var("name") is the target variable
+ * $name; @defined, @choose_defined and @try_assign stay calls that lang/atmacros.c resolves for
+ * each probe. NULL for a name that is none of these.
+ */
+static struct node *parse_atmacro(struct parser *p, struct token *t)
+{
+	const char *m = t->text;
+	if (!strncmp(m, "@this", 5) && m[5] >= '1' && m[5] <= '8' && !m[6]) {
+		struct node *v = node_new(p->a, N_VAR, t->loc);
+		v->u.var.name = arena_printf(p->a, "__this%c", m[5]);
+		return v;
+	}
+	if (!strcmp(m, "@cast") || !strcmp(m, "@container_of") || !strcmp(m, "@module_container_of") ||
+	    !strcmp(m, "@cast_module_sizeof") || !strcmp(m, "@kderef") || !strcmp(m, "@uderef"))
+		fail(p, t, "'%s' is not available: bstap has no kernel-function probes nor BTF "
+		     "type casts yet, so there is no typed pointer to chase", m);
+	if (!strcmp(m, "@var")) {
+		expect_op(p, "(", "after '@var'");
+		struct token *s = peek(p);
+		if (s->kind != TK_STR)
+			fail_expected(p, "a string literal naming the variable in '@var'");
+		next(p);
+		if (!s->len || strchr(s->text, '@'))
+			fail(p, s, "'@var(\"%s\")' is not available: bstap reads only the variables "
+			     "the probe's event offers (@var(\"name\") is $name), not ones of a "
+			     "source file", s->text);
+		expect_op(p, ")", "after '@var' argument");
+		struct node *n = node_new(p->a, N_TARGET, span(t, prev(p)));
+		n->u.var.name = arena_printf(p->a, "$%s", s->text);
+		n->u.var.tvar = -1;
+		return n;
+	}
+	if (strcmp(m, "@defined") && strcmp(m, "@choose_defined") && strcmp(m, "@try_assign"))
+		return NULL;
+	expect_op(p, "(", arena_printf(p->a, "after '%s'", m));
+	struct node *n = node_new(p->a, N_CALL, t->loc);
+	n->u.call.name = m;
+	n->u.call.builtin = -1;
+	parse_expr_list(p, &n->u.call.args, ")", arena_printf(p->a, "after '%s' arguments", m));
+	return n;
+}
+
 /* statop: '@count' '(' IDENT ['[' expr_list ']'] ')'  (likewise @sum @min @max @avg) */
 static struct node *parse_statop(struct parser *p)
 {
@@ -246,8 +290,12 @@ static struct node *parse_statop(struct parser *p)
 		expect_op(p, ")", "after '@entry' argument");
 		return n;
 	}
-	if (op == OP_NONE)
+	if (op == OP_NONE) {
+		struct node *m = parse_atmacro(p, t);
+		if (m)
+			return m;
 		fail(p, t, "unknown operator or undefined macro '%s'", t->text);
+	}
 	expect_op(p, "(", arena_printf(p->a, "after '%s'", t->text));
 	struct token *nt = peek(p);
 	ident_text(p, arena_printf(p->a, "statistics variable in '%s'", t->text));
