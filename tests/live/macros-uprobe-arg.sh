@@ -13,5 +13,5 @@ grep -v '^done 3$' out | sed "s|$PWD|DIR|" >got
 expect_file_eq "output" got 'DIR/utarget ut_add called 3 times (x7)'
 "$BSTAP" -p2 f.stp "$PWD/utarget" ut_add >out 2>err && fail "a missing argument compiled"
 sed "s|$PWD|DIR|" err | head -1 >got
-expect_file_eq "missing argument" got 'f.stp:2:34: error: command line argument index 3 out of range [1-2]'
+expect_file_eq "missing argument" got 'f.stp:2:39: error: command line argument index 3 out of range [1-2]'
 exit 0
