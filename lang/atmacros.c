@@ -5,9 +5,9 @@
  *                         offers, else 0 (in a function: 0 for any target variable)
  *   @choose_defined(a, b) a when @defined(a), else b
  *   @try_assign(lv, e)    the statement try { lv = e } catch { }
- * A branch that an @defined makes dead (if/else, ?:, && and ||) is dropped here, so that the
- * target variables in it are never resolved: `if (@defined($x)) print($x)` compiles where
- * $x does not exist, as in stap. @var("name") and @this1..@this8 are read by the parser.
+ * A branch that an @defined makes dead (if/else, ?:, &&, ||, !, == / != a number) is dropped
+ * here, so that the target variables in it are never resolved: `if (@defined($x)) print($x)`
+ * compiles where $x does not exist, as in stap. @var("name") and @this1..@this8 are read by the parser.
  */
 #include "lang/elab.h"
 
@@ -196,6 +196,12 @@ static void rewrite(struct node **slot, void *ctx)
 				*slot = folded(m, n->loc, v);
 			else if (folded_value(m, n->u.bin.r, &r))
 				*slot = folded(m, n->loc, r);
+		} else if (n->u.bin.op == OP_EQ || n->u.bin.op == OP_NE) {
+			/* @defined(x) == 0, 1 != @defined(x) */
+			struct node *c = folded_value(m, n->u.bin.l, &v) ? n->u.bin.r
+				       : folded_value(m, n->u.bin.r, &v) ? n->u.bin.l : NULL;
+			if (c && c->kind == N_NUM)
+				*slot = folded(m, n->loc, ((int64_t)v == c->u.num) == (n->u.bin.op == OP_EQ));
 		}
 		break;
 	default:
