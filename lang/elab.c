@@ -321,7 +321,8 @@ struct program *elaborate(struct arena *a, struct diag *d, struct stp_file **fil
 		diag_semantic(d, "no probes found");
 		return NULL;
 	}
-	if (uentry_rewrite(a, d, e.prog, files[0]) < 0 || targets_resolve(a, d, e.prog) < 0)
+	if (atmacros_resolve(a, d, e.prog, files, nfiles) < 0 ||
+	    uentry_rewrite(a, d, e.prog, files[0]) < 0 || targets_resolve(a, d, e.prog) < 0)
 		return NULL;
 	if (types_check(a, d, e.prog, files, nfiles, settings, nsettings) < 0 || diag_error_count(d))
 		return NULL;

@@ -25,6 +25,11 @@ struct program *elaborate(struct arena *a, struct diag *d, struct stp_file **fil
 			  const struct global_setting *settings, int nsettings,
 			  const struct family_env *env);
 
+/* @defined, @choose_defined and @try_assign in each probe and function; the branches an
+ * @defined makes dead are dropped (lang/atmacros.c). Before targets_resolve. -1 after reporting. */
+int atmacros_resolve(struct arena *a, struct diag *d, struct program *p, struct stp_file **files,
+		     int nfiles);
+
 /* $field, $name[N] and $$parms-style target variables against each probe's event (lang/targets.c). */
 int targets_resolve(struct arena *a, struct diag *d, struct program *p);
 

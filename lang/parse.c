@@ -228,6 +228,50 @@ static int64_t parse_stat_param(struct parser *p, const char *op)
 	return neg ? (int64_t)(0 - t->num) : (int64_t)t->num;
 }
 
+/*
+ * Tapset macros: @thisN is the probe's hidden local __thisN (shared by an alias's prologue, the
+ * handler and the epilogue: one concrete probe's locals); @var("name") is the target variable
+ * $name; @defined, @choose_defined and @try_assign stay calls that lang/atmacros.c resolves for
+ * each probe. NULL for a name that is none of these.
+ */
+static struct node *parse_atmacro(struct parser *p, struct token *t)
+{
+	const char *m = t->text;
+	if (!strncmp(m, "@this", 5) && m[5] >= '1' && m[5] <= '8' && !m[6]) {
+		struct node *v = node_new(p->a, N_VAR, t->loc);
+		v->u.var.name = arena_printf(p->a, "__this%c", m[5]);
+		return v;
+	}
+	if (!strcmp(m, "@container_of") || !strcmp(m, "@module_container_of") ||
+	    !strcmp(m, "@cast_module_sizeof") || !strcmp(m, "@kderef") || !strcmp(m, "@uderef"))
+		fail(p, t, "'%s' is not available yet: chase a typed pointer with @cast(ptr, "
+		     "\"struct_name\")->member instead", m);
+	if (!strcmp(m, "@var")) {
+		expect_op(p, "(", "after '@var'");
+		struct token *s = peek(p);
+		if (s->kind != TK_STR)
+			fail_expected(p, "a string literal naming the variable in '@var'");
+		next(p);
+		if (!s->len || strchr(s->text, '@'))
+			fail(p, s, "'@var(\"%s\")' is not available: bstap reads only the variables "
+			     "the probe's event offers (@var(\"name\") is $name), not ones of a "
+			     "source file", s->text);
+		expect_op(p, ")", "after '@var' argument");
+		struct node *n = node_new(p->a, N_TARGET, span(t, prev(p)));
+		n->u.var.name = arena_printf(p->a, "$%s", s->text);
+		n->u.var.tvar = -1;
+		return n;
+	}
+	if (strcmp(m, "@defined") && strcmp(m, "@choose_defined") && strcmp(m, "@try_assign"))
+		return NULL;
+	expect_op(p, "(", arena_printf(p->a, "after '%s'", m));
+	struct node *n = node_new(p->a, N_CALL, t->loc);
+	n->u.call.name = m;
+	n->u.call.builtin = -1;
+	parse_expr_list(p, &n->u.call.args, ")", arena_printf(p->a, "after '%s' arguments", m));
+	return n;
+}
+
 /* statop: '@count' '(' IDENT ['[' expr_list ']'] ')'  (likewise @sum @min @max @avg) */
 static struct node *parse_statop(struct parser *p)
 {
@@ -236,8 +280,12 @@ static struct node *parse_statop(struct parser *p)
 	for (size_t i = 0; i < sizeof(statops) / sizeof(statops[0]); i++)
 		if (strcmp(t->text, statops[i].name) == 0)
 			op = statops[i].op;
-	if (op == OP_NONE)
+	if (op == OP_NONE) {
+		struct node *m = parse_atmacro(p, t);
+		if (m)
+			return m;
 		fail(p, t, "unknown operator or undefined macro '%s'", t->text);
+	}
 	expect_op(p, "(", arena_printf(p->a, "after '%s'", t->text));
 	struct token *nt = peek(p);
 	ident_text(p, arena_printf(p->a, "statistics variable in '%s'", t->text));
@@ -293,23 +341,6 @@ static struct node *parse_entry(struct parser *p)
 	}
 	struct node *n = node_new(p->a, N_CALL, t->loc);
 	n->u.call.name = "@entry";
-	n->u.call.builtin = -1;
-	ARENA_LIST_PUSH(p->a, &n->u.call.args, v);
-	return n;
-}
-
-/* '@defined' '(' $target ')': 1 if the probe has the target variable, else 0 (pass 2 decides) */
-static struct node *parse_defined(struct parser *p)
-{
-	struct token *t = next(p);
-	expect_op(p, "(", "after '@defined'");
-	struct token *vt = peek(p);
-	struct node *v = parse_value(p);
-	if (v->kind != N_TARGET)
-		fail(p, vt, "@defined takes a target variable, as in @defined($file)");
-	expect_op(p, ")", "after '@defined' argument");
-	struct node *n = node_new(p->a, N_CALL, span(t, prev(p)));
-	n->u.call.name = "@defined";
 	n->u.call.builtin = -1;
 	ARENA_LIST_PUSH(p->a, &n->u.call.args, v);
 	return n;
@@ -399,8 +430,6 @@ static struct node *parse_value(struct parser *p)
 			return parse_entry(p);
 		if (!strcmp(t->text, "@cast"))
 			return parse_cast(p);
-		if (!strcmp(t->text, "@defined"))
-			return parse_defined(p);
 		return parse_statop(p);
 	case TK_OP:
 		if (tok_is_op(t, "(")) {

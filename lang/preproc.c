@@ -108,9 +108,10 @@ static void substitute_arg(struct pp *pp, const struct token *t, struct token_li
 {
 	struct token r = *t;
 	if (t->text[1] == '#') {
-		r.kind = TK_NUM;
+		/* $# an unquoted number, @# a quoted one (stap(1)) */
+		r.kind = t->kind == TK_AT_ARG ? TK_STR : TK_NUM;
 		r.num = (uint64_t)(pp->env->argc > 0 ? pp->env->argc : 0);
-		r.text = arena_printf(pp->a, "%d", pp->env->argc);
+		r.text = arena_printf(pp->a, "%d", pp->env->argc > 0 ? pp->env->argc : 0);
 		r.len = (uint32_t)strlen(r.text);
 		token_list_push(pp->a, out, &r);
 		return;

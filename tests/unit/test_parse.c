@@ -598,7 +598,7 @@ TEST(preprocessor_macros_and_args)
 	ASSERT_STREQ(expr_tree("x = $1 + $3"), "(= x (+ 5 -3))");
 	ASSERT_STREQ(expr_tree("x = $1 - $3"), "(= x (- 5 -3))");
 	ASSERT_STREQ(expr_tree("x = @2 . @1"), "(= x (. \"str\" \"5\"))");
-	ASSERT_STREQ(expr_tree("x = $# + @#"), "(= x (+ 3 3))");
+	ASSERT_STREQ(expr_tree("x = $# . @#"), "(= x (. 3 \"3\"))");	/* @#: a quoted number */
 	struct stp_file *f = parse("probe timer.ms($1) {}");
 	ASSERT_EQ(nerrs, 0);
 	ASSERT_EQ(f->probes.v[0]->points.v[0]->comps[1].arg->u.num, 5);
