@@ -1316,4 +1316,52 @@ static __always_inline char *bstap_hex(char *dst, u64 v)
 
 /* ---- end of user-space probes ----------------------------------------------------------- */
 
+
+/* ---- system(), raise(), symname(), symdata() (bpf/gen_sys.c) ------------------------------ */
+
+/* system(cmd): a record; the runtime runs the command after the handler (runtime/sysfuncs.c) */
+static __always_inline void bstap_system(const char *cmd)
+{
+	struct bstap_rec_hdr *h = bpf_ringbuf_reserve(&bstap_rb, sizeof(*h) + BSTAP_MAXSTR, 0);
+	if (!h) {
+		bstap_count_lost();
+		return;
+	}
+	h->type = REC_SYSTEM;
+	h->id = 0;
+	bpf_probe_read_kernel_str(h + 1, BSTAP_MAXSTR, cmd);
+	bpf_ringbuf_submit(h, 0);
+}
+
+/*
+ * raise(sig): the signal to the current thread, as stap's send_sig(sig, current, 1). Only a
+ * bad signal number is an error: a kernel thread ignores signals (send_sig succeeds there, the
+ * helper says -EPERM), and signal 0 sends nothing.
+ */
+static __always_inline void bstap_raise(struct bstap_scratch *S, u32 site, s64 sig)
+{
+	if (sig < 0 || sig > 64) {
+		bstap_fn_error(S, site, "raise(): invalid signal number");
+		return;
+	}
+	if (sig)
+		bpf_send_signal_thread((u32)sig);
+}
+
+/* symname()/symdata(): the placeholder prog/abi.h describes (kind 'N' or 'D') */
+static __always_inline char *bstap_ksym_mark(char *dst, u64 addr, char kind)
+{
+	dst[0] = BSTAP_KSYM_MARK0;
+	dst[1] = BSTAP_KSYM_MARK1;
+	dst[2] = kind;
+	for (int i = 0; i < 16; i++) {
+		u32 d = (addr >> (60 - 4 * i)) & 0xf;
+		dst[3 + i] = d < 10 ? '0' + d : 'a' + d - 10;
+	}
+	dst[BSTAP_KSYM_MARKLEN] = 0;
+	return dst;
+}
+
+/* ---- end of system(), raise(), symname(), symdata() --------------------------------------- */
+
 #endif

@@ -58,12 +58,22 @@ enum bstap_rec_type {
 	REC_EXIT = 2,	/* exit() was called */
 	REC_ERROR = 3,	/* u32 err_id (runtime error site) , then char msg[MAXSTRINGLEN] for error() */
 	REC_WARN = 4,	/* warn(msg): char msg[MAXSTRINGLEN], for stderr */
+	REC_SYSTEM = 5,	/* system(cmd): char cmd[MAXSTRINGLEN], run with /bin/sh -c */
 };
 
 struct bstap_rec_hdr {
 	uint32_t type;
 	uint32_t id;	/* fmt_id for REC_PRINTF, error site id for REC_ERROR */
 };
+
+/*
+ * symname(addr) / symdata(addr) in a kernel probe: a placeholder string, ESC SOH, then 'N'
+ * (name) or 'D' (data), then the address in 16 lowercase hex digits; the runtime replaces it
+ * with the symbol's text from /proc/kallsyms wherever it is printed.
+ */
+#define BSTAP_KSYM_MARK0 0x1b
+#define BSTAP_KSYM_MARK1 0x01
+#define BSTAP_KSYM_MARKLEN 19
 
 /* Runtime error kinds, each reported at a source location. */
 enum bstap_err_kind {

@@ -115,6 +115,10 @@ const struct builtin_info builtin_table[B__COUNT] = {
 	[B_USER_INT64] = { "user_int64", T_LONG, 1, 1, T_LONG, true },
 	[B_USER_UINT64] = { "user_uint64", T_LONG, 1, 1, T_LONG, true },
 	[B_USYMNAME] = { "usymname", T_STRING, 1, 1, T_LONG, true },
+	[B_SYSTEM] = { "system", T_VOID, 1, 1, T_STRING, true },
+	[B_RAISE] = { "raise", T_VOID, 1, 1, T_LONG, true },
+	[B_SYMNAME] = { "symname", T_STRING, 1, 1, T_LONG, true },
+	[B_SYMDATA] = { "symdata", T_STRING, 1, 1, T_LONG, true },
 };
 
 int builtin_lookup(const char *name)

@@ -18,6 +18,7 @@
 #include "loader/load.h"
 #include "runtime/command.h"
 #include "runtime/eval.h"
+#include "runtime/sysfuncs.h"
 #include "prog/format.h"
 #include "runtime/store_bpf.h"
 
@@ -55,6 +56,7 @@ struct sess {
 	struct eval *ev;
 	struct fmt **fmts;	/* parsed meta->fmts */
 	struct strbuf line;
+	struct strbuf marks;	/* output with symname()/symdata() placeholders replaced */
 	struct command cmd;	/* -c */
 	bool exit_seen;		/* exit() in a kernel probe */
 	bool errored;		/* a runtime error anywhere */
@@ -91,6 +93,10 @@ static void out_put(struct sess *s, const char *buf, size_t len)
 {
 	if (s->out_errno || !len)
 		return;
+	if (sysf_expand_marks(&s->marks, buf, len)) {
+		buf = s->marks.buf;
+		len = s->marks.len;
+	}
 	errno = 0;
 	if (fwrite(buf, 1, len, s->out) != len)
 		out_failed(s, errno);
@@ -200,6 +206,14 @@ static int on_record(void *ctx, void *data, size_t size)
 	case REC_EXIT:
 		s->exit_seen = true;
 		break;
+	case REC_SYSTEM: {
+		char cmd[BSTAP_MAXSTRINGLEN] = "";
+		if (size >= sizeof(*h) + BSTAP_MAXSTRINGLEN)
+			memcpy(cmd, p, BSTAP_MAXSTRINGLEN - 1);
+		out_flush(s);
+		sysf_spawn(cmd);
+		break;
+	}
 	case REC_WARN: {
 		char msg[BSTAP_MAXSTRINGLEN] = "";
 		if (size >= sizeof(*h) + BSTAP_MAXSTRINGLEN)
@@ -247,6 +261,15 @@ static void say_interrupted(struct sess *s, enum probe_kind kind)
 		signal_name(interrupt_signal));
 }
 
+/* One userspace handler run; then the commands its system() calls asked for. */
+static int run_probe(struct sess *s, const struct eprobe *ep)
+{
+	int r = eval_run_probe(s->ev, ep);
+	out_flush(s);
+	sysf_run_queued();
+	return r;
+}
+
 /* begin/end/error probes in the order stap runs them: by sequence number, then script order. */
 static int run_user_probes(struct sess *s, enum probe_kind kind)
 {
@@ -276,7 +299,7 @@ static int run_user_probes(struct sess *s, enum probe_kind kind)
 			rc = -1;
 			break;
 		}
-		if (eval_run_probe(s->ev, v[i]) < 0) {
+		if (run_probe(s, v[i]) < 0) {
 			if (eval_interrupted(s->ev)) {
 				say_interrupted(s, kind);
 				rc = -1;
@@ -652,7 +675,7 @@ static void run_due_timers(struct sess *s, int64_t *due, int64_t now)
 		if (s->rb)
 			ring_buffer__consume(s->rb);
 		const struct eprobe *ep = s->prog->probes.v[m->user_timers[i].probe_id];
-		if (eval_run_probe(s->ev, ep) < 0) {
+		if (run_probe(s, ep) < 0) {
 			out_flush(s);
 			fprintf(stderr, "ERROR: %s\n", eval_error_message(s->ev));
 			s->errored = true;
@@ -736,6 +759,8 @@ static int sess_finish(struct sess *s)
 		if (interrupt_signal)
 			say_interrupted(s, PK_END);
 	}
+	out_flush(s);
+	sysf_reap(1);	/* system() commands still running */
 	out_close(s);
 	report_lost(s);
 	return s->errored || s->interrupted ? 1 : 0;
@@ -758,6 +783,7 @@ static void sess_cleanup(struct sess *s)
 		fmt_free(s->fmts[i]);
 	free(s->fmts);
 	strbuf_free(&s->line);
+	strbuf_free(&s->marks);
 }
 
 int sess_run(const struct program *p, const struct meta *m, const char *obj_path,
