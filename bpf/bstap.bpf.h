@@ -1362,6 +1362,22 @@ static __always_inline char *bstap_ksym_mark(char *dst, u64 addr, char kind)
 	return dst;
 }
 
+/* print_backtrace(): the current task's kernel stack, symbolized by the runtime */
+struct task_struct;
+static __always_inline void bstap_print_backtrace(void)
+{
+	u32 size = BSTAP_STACK_FRAMES * 8;
+	struct bstap_rec_hdr *h = bpf_ringbuf_reserve(&bstap_rb, sizeof(*h) + BSTAP_STACK_FRAMES * 8, 0);
+	if (!h) {
+		bstap_count_lost();
+		return;
+	}
+	long n = bpf_get_task_stack((struct task_struct *)bpf_get_current_task_btf(), h + 1, size, 0);
+	h->type = REC_STACK;
+	h->id = n > 0 ? (u32)n / 8 : 0;
+	bpf_ringbuf_submit(h, 0);
+}
+
 /* ---- end of system(), raise(), symname(), symdata() --------------------------------------- */
 
 #endif

@@ -38,6 +38,8 @@ const char *gen_sys_call(struct gen_api *x, struct node *n)
 		return S(x, "bstap_ksym_mark(BSTAP_T(%u), (u64)(%s), '%c')",
 			 x->tmp(x->g, BSTAP_MAXSTRINGLEN), x->ex(x->g, a[0]),
 			 n->u.call.builtin == B_SYMNAME ? 'N' : 'D');
+	case B_PRINT_BACKTRACE:
+		return "({ bstap_print_backtrace(); 0; })";
 	default:
 		return NULL;
 	}

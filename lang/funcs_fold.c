@@ -26,7 +26,6 @@ static const struct {
 	{ "usymdata", "user symbol lookup is not implemented yet" },
 	{ "print_syms", "kernel symbol lookup is not implemented yet" },
 	{ "ppfunc", "it needs kernel function probes" },
-	{ "print_backtrace", "stack traces are not implemented yet" },
 	{ "print_ubacktrace", "stack traces are not implemented yet" },
 	{ "print_ustack", "stack traces are not implemented yet" },
 	{ "print_stack", "stack traces are not implemented yet" },

@@ -59,6 +59,7 @@ enum bstap_rec_type {
 	REC_ERROR = 3,	/* u32 err_id (runtime error site) , then char msg[MAXSTRINGLEN] for error() */
 	REC_WARN = 4,	/* warn(msg): char msg[MAXSTRINGLEN], for stderr */
 	REC_SYSTEM = 5,	/* system(cmd): char cmd[MAXSTRINGLEN], run with /bin/sh -c */
+	REC_STACK = 6,	/* print_backtrace(): id frames, then u64 addr[BSTAP_STACK_FRAMES] */
 };
 
 struct bstap_rec_hdr {
@@ -74,6 +75,9 @@ struct bstap_rec_hdr {
 #define BSTAP_KSYM_MARK0 0x1b
 #define BSTAP_KSYM_MARK1 0x01
 #define BSTAP_KSYM_MARKLEN 19
+
+/* print_backtrace(): the kernel stack frames a record carries (BPF's own frames included) */
+#define BSTAP_STACK_FRAMES 48
 
 /* Runtime error kinds, each reported at a source location. */
 enum bstap_err_kind {

@@ -119,6 +119,7 @@ const struct builtin_info builtin_table[B__COUNT] = {
 	[B_RAISE] = { "raise", T_VOID, 1, 1, T_LONG, true },
 	[B_SYMNAME] = { "symname", T_STRING, 1, 1, T_LONG, true },
 	[B_SYMDATA] = { "symdata", T_STRING, 1, 1, T_LONG, true },
+	[B_PRINT_BACKTRACE] = { "print_backtrace", T_VOID, 0, 0, T_UNKNOWN, true },
 };
 
 int builtin_lookup(const char *name)

@@ -34,7 +34,7 @@ enum builtin {
 	B_USER_UINT8, B_USER_INT16, B_USER_UINT16, B_USER_INT32, B_USER_UINT32, B_USER_INT64,
 	B_USER_UINT64, B_USYMNAME,
 	/* running commands, signals, kernel symbols (bpf/gen_sys.c, runtime/sysfuncs.c) */
-	B_SYSTEM, B_RAISE, B_SYMNAME, B_SYMDATA,
+	B_SYSTEM, B_RAISE, B_SYMNAME, B_SYMDATA, B_PRINT_BACKTRACE,
 	B__COUNT
 };
 

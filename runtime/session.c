@@ -206,6 +206,17 @@ static int on_record(void *ctx, void *data, size_t size)
 	case REC_EXIT:
 		s->exit_seen = true;
 		break;
+	case REC_STACK: {
+		uint64_t addr[BSTAP_STACK_FRAMES];
+		uint32_t n = h->id < BSTAP_STACK_FRAMES ? h->id : BSTAP_STACK_FRAMES;
+		if (size < sizeof(*h) + (size_t)n * 8)
+			break;
+		memcpy(addr, p, (size_t)n * 8);
+		strbuf_reset(&s->line);
+		sysf_format_stack(&s->line, addr, n);
+		out_put(s, s->line.buf ? s->line.buf : "", s->line.len);
+		break;
+	}
 	case REC_SYSTEM: {
 		char cmd[BSTAP_MAXSTRINGLEN] = "";
 		if (size >= sizeof(*h) + BSTAP_MAXSTRINGLEN)

@@ -311,6 +311,37 @@ int sysf_expand_marks(struct strbuf *sb, const char *buf, size_t len)
 	return found;
 }
 
+/* The frames of BPF's own machinery above the probed code: the trace starts below them. */
+static int bpf_frame(const char *name)
+{
+	static const char *const pfx[] = { "bpf_prog_", "bpf_trace_run", "__bpf_trace_",
+		"__traceiter_", "perf_trace_", "trace_call_bpf", "__bpf_prog_run", "bpf_dispatcher",
+		"stack_trace_save", "__bpf_get_stack", "bpf_get_task_stack", "bpf_overflow_handler",
+		"__perf_event_overflow", "perf_swevent", "perf_event_", "kprobe_", "kprobe_perf_func",
+		"kprobe_dispatcher", "trace_event_raw_event_", "arch_stack_walk", "bpf_trampoline_",
+		"___bpf_prog_run", "__bpf_trace_run" };
+	for (size_t i = 0; i < sizeof(pfx) / sizeof(pfx[0]); i++)
+		if (!strncmp(name, pfx[i], strlen(pfx[i])))
+			return 1;
+	return 0;
+}
+
+void sysf_format_stack(struct strbuf *sb, const uint64_t *addr, uint32_t n)
+{
+	uint32_t i = 0;
+	char name[512];
+	for (uint32_t j = 0; j < n; j++) {
+		uint64_t size;
+		const struct ksym *k = ks_find(addr[j], &size);
+		if (k && bpf_frame(ks.names + k->name))
+			i = j + 1;	/* the last machinery frame seen: the trace starts after it */
+	}
+	for (; i < n; i++) {
+		sysf_symdata(addr[i], name, sizeof(name));
+		strbuf_printf(sb, " 0x%016" PRIx64 " : %s\n", addr[i], name);
+	}
+}
+
 int evalf_sys_call(int b, const struct value *a, int na, struct value *out, char *err,
 		   size_t errlen)
 {
@@ -332,6 +363,8 @@ int evalf_sys_call(int b, const struct value *a, int na, struct value *out, char
 		if (a[0].num)
 			syscall(SYS_tgkill, getpid(), gettid(), (int)a[0].num);
 		return EVALF_OK;
+	case B_PRINT_BACKTRACE:
+		return EVALF_OK;	/* no kernel stack: bstap's handler is not in the kernel */
 	case B_SYMNAME:
 	case B_SYMDATA:
 		out->type = T_STRING;

@@ -29,6 +29,10 @@ void sysf_reap(int wait);
 void sysf_symname(uint64_t addr, char *out, size_t outlen);
 void sysf_symdata(uint64_t addr, char *out, size_t outlen);
 
+/* print_backtrace()'s lines for a kernel stack (a REC_STACK record), stap's print_stack text:
+ * " 0xffffffff811d6c20 : vfs_read+0x0/0x3d0 [kernel]", without BPF's own frames. */
+void sysf_format_stack(struct strbuf *sb, const uint64_t *addr, uint32_t n);
+
 /* buf with every kernel-probe symbol placeholder replaced, into sb; 0 when buf has none. */
 int sysf_expand_marks(struct strbuf *sb, const char *buf, size_t len);
 
