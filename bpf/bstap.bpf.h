@@ -1378,6 +1378,41 @@ static __always_inline void bstap_print_backtrace(void)
 	bpf_ringbuf_submit(h, 0);
 }
 
+#ifdef BSTAP_STACKS	/* the program calls backtrace() */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 8192);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, u64);
+	__type(value, struct bstap_stack);
+} bstap_stacks SEC(".maps");
+
+/* backtrace(): the stack saved under a hash of its frames; the string is a placeholder */
+static __always_inline char *bstap_backtrace(char *dst, struct bstap_stack *st)
+{
+	long n = bpf_get_task_stack((struct task_struct *)bpf_get_current_task_btf(), st->addr,
+				    sizeof(st->addr), 0);
+	st->n = n > 0 ? (s64)((u64)n / 8) : 0;
+	u64 h = 0xcbf29ce484222325ULL;
+	for (int i = 0; i < BSTAP_STACK_FRAMES; i++) {
+		if (i >= st->n)
+			break;
+		h = (h ^ (u64)st->addr[i]) * 0x100000001b3ULL;
+	}
+	bpf_map_update_elem(&bstap_stacks, &h, st, BPF_ANY);
+	return bstap_ksym_mark(dst, h, 'B');
+}
+#endif
+
+/* print_stack(s)/sprint_stack(s): a copy of s with a backtrace() placeholder turned to kind k */
+static __always_inline char *bstap_stack_as(char *dst, const char *s, char k)
+{
+	bpf_probe_read_kernel_str(dst, BSTAP_MAXSTR, s);
+	if (dst[0] == BSTAP_KSYM_MARK0 && dst[1] == BSTAP_KSYM_MARK1 && dst[2] == 'B')
+		dst[2] = k;
+	return dst;
+}
+
 /* ---- end of system(), raise(), symname(), symdata() --------------------------------------- */
 
 #endif

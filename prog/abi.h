@@ -75,9 +75,20 @@ struct bstap_rec_hdr {
 #define BSTAP_KSYM_MARK0 0x1b
 #define BSTAP_KSYM_MARK1 0x01
 #define BSTAP_KSYM_MARKLEN 19
+/*
+ * backtrace() in a kernel probe: the stack goes to map BSTAP_MAP_STACKS (key: a hash of its
+ * frames, value: struct bstap_stack) and the string is a placeholder of kind 'B' with that key;
+ * print_stack()/sprint_stack() of it are kinds 'P' and 'Q'.
+ */
+#define BSTAP_MAP_STACKS "bstap_stacks"
 
 /* print_backtrace(): the kernel stack frames a record carries (BPF's own frames included) */
 #define BSTAP_STACK_FRAMES 48
+
+struct bstap_stack {
+	int64_t n;	/* frames */
+	int64_t addr[BSTAP_STACK_FRAMES];
+};
 
 /* Runtime error kinds, each reported at a source location. */
 enum bstap_err_kind {

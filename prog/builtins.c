@@ -120,6 +120,10 @@ const struct builtin_info builtin_table[B__COUNT] = {
 	[B_SYMNAME] = { "symname", T_STRING, 1, 1, T_LONG, true },
 	[B_SYMDATA] = { "symdata", T_STRING, 1, 1, T_LONG, true },
 	[B_PRINT_BACKTRACE] = { "print_backtrace", T_VOID, 0, 0, T_UNKNOWN, true },
+	[B_BACKTRACE] = { "backtrace", T_STRING, 0, 0, T_UNKNOWN, true },
+	[B_PRINT_STACK] = { "print_stack", T_VOID, 1, 1, T_STRING, true },
+	[B_SPRINT_STACK] = { "sprint_stack", T_STRING, 1, 1, T_STRING, true },
+	[B_PRINT_SYMS] = { "print_syms", T_VOID, 1, 1, T_STRING, true },
 };
 
 int builtin_lookup(const char *name)

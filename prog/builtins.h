@@ -35,6 +35,7 @@ enum builtin {
 	B_USER_UINT64, B_USYMNAME,
 	/* running commands, signals, kernel symbols (bpf/gen_sys.c, runtime/sysfuncs.c) */
 	B_SYSTEM, B_RAISE, B_SYMNAME, B_SYMDATA, B_PRINT_BACKTRACE,
+	B_BACKTRACE, B_PRINT_STACK, B_SPRINT_STACK, B_PRINT_SYMS,
 	B__COUNT
 };
 

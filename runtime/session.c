@@ -642,6 +642,7 @@ static int sess_load(struct sess *s, const char *obj_path)
 		if (ldr_open(obj_path, s->meta, &prm, &s->ldr))
 			return -1;
 		s->rb = ring_buffer__new(ldr_map_fd(s->ldr, BSTAP_MAP_RINGBUF), on_record, s, NULL);
+		sysf_set_stack_map(ldr_map_fd(s->ldr, BSTAP_MAP_STACKS));
 		if (!s->rb) {
 			fprintf(stderr, "bstap: error: cannot open the output ring buffer: %s\n",
 				strerror(errno));

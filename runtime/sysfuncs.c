@@ -22,6 +22,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <bpf/bpf.h>
+
 #include "prog/abi.h"
 #include "prog/builtins.h"
 #include "runtime/eval_funcs.h"
@@ -136,6 +138,10 @@ struct ksym {
 	uint32_t name;	/* offsets into names */
 	uint32_t mod;	/* 0: the kernel */
 };
+
+static int stack_map_fd = -1;	/* BSTAP_MAP_STACKS, when the program has one */
+
+static void format_stack(struct strbuf *sb, const uint64_t *addr, uint32_t n, int kind);
 
 static struct {
 	int loaded;
@@ -267,7 +273,7 @@ static int hexval(char c)
 static int is_mark(const char *p, size_t len, uint64_t *addr)
 {
 	if (len < BSTAP_KSYM_MARKLEN || p[0] != BSTAP_KSYM_MARK0 || p[1] != BSTAP_KSYM_MARK1 ||
-	    (p[2] != 'N' && p[2] != 'D'))
+	    !strchr("NDBPQ", p[2]) || !p[2])
 		return 0;
 	uint64_t a = 0;
 	for (int i = 0; i < 16; i++) {
@@ -298,11 +304,20 @@ int sysf_expand_marks(struct strbuf *sb, const char *buf, size_t len)
 		found = 1;
 		strbuf_append(sb, buf + done, i - done);
 		char t[512];
-		if (kind == 'N')
+		if (kind == 'N') {
 			sysf_symname(addr, t, sizeof(t));
-		else
+			strbuf_puts(sb, t);
+		} else if (kind == 'D') {
 			sysf_symdata(addr, t, sizeof(t));
-		strbuf_puts(sb, t);
+			strbuf_puts(sb, t);
+		} else {
+			struct bstap_stack st;
+			memset(&st, 0, sizeof(st));
+			if (stack_map_fd >= 0 && !bpf_map_lookup_elem(stack_map_fd, &addr, &st)) {
+				uint32_t n = st.n > 0 && st.n <= BSTAP_STACK_FRAMES ? (uint32_t)st.n : 0;
+				format_stack(sb, (const uint64_t *)st.addr, n, kind);
+			}
+		}
 		i += BSTAP_KSYM_MARKLEN;
 		done = i;
 	}
@@ -326,7 +341,8 @@ static int bpf_frame(const char *name)
 	return 0;
 }
 
-void sysf_format_stack(struct strbuf *sb, const uint64_t *addr, uint32_t n)
+/* kind 'P': print_stack's lines; 'Q': sprint_stack's; 'B': backtrace()'s hex addresses */
+static void format_stack(struct strbuf *sb, const uint64_t *addr, uint32_t n, int kind)
 {
 	uint32_t i = 0;
 	char name[512];
@@ -336,14 +352,80 @@ void sysf_format_stack(struct strbuf *sb, const uint64_t *addr, uint32_t n)
 		if (k && bpf_frame(ks.names + k->name))
 			i = j + 1;	/* the last machinery frame seen: the trace starts after it */
 	}
-	for (; i < n; i++) {
-		sysf_symdata(addr[i], name, sizeof(name));
-		strbuf_printf(sb, " 0x%016" PRIx64 " : %s\n", addr[i], name);
+	for (uint32_t first = i; i < n; i++) {
+		if (kind == 'B') {
+			strbuf_printf(sb, "%s0x%" PRIx64, i > first ? " " : "", addr[i]);
+			continue;
+		}
+		uint64_t size;
+		const struct ksym *k = ks_find(addr[i], &size);
+		if (kind == 'Q' && k)
+			strbuf_printf(sb, "%s+0x%" PRIx64 " [%s]\n", ks.names + k->name, addr[i] - k->addr,
+				      ks.names + k->mod);
+		else if (kind == 'Q')
+			strbuf_printf(sb, "0x%" PRIx64 "\n", addr[i]);
+		else {
+			sysf_symdata(addr[i], name, sizeof(name));
+			strbuf_printf(sb, " 0x%016" PRIx64 " : %s\n", addr[i], name);
+		}
 	}
 }
 
-int evalf_sys_call(int b, const struct value *a, int na, struct value *out, char *err,
-		   size_t errlen)
+void sysf_format_stack(struct strbuf *sb, const uint64_t *addr, uint32_t n)
+{
+	format_stack(sb, addr, n, 'P');
+}
+
+void sysf_set_stack_map(int fd)
+{
+	stack_map_fd = fd;
+}
+
+/* print_stack(s)/sprint_stack(s) in userspace: a kernel probe's backtrace() placeholder (kept
+ * in an array, say) becomes one of kind k; a list of hex addresses is formatted here. */
+static void stack_of(struct strbuf *sb, const char *s, int k)
+{
+	uint64_t addr;
+	if (is_mark(s, strlen(s), &addr) == 'B') {
+		strbuf_append(sb, s, BSTAP_KSYM_MARKLEN);
+		sb->buf[sb->len - BSTAP_KSYM_MARKLEN + 2] = (char)k;
+		return;
+	}
+	uint64_t v[BSTAP_STACK_FRAMES];
+	uint32_t n = 0;
+	const char *p = s;
+	while (n < BSTAP_STACK_FRAMES) {
+		char *end;
+		while (*p == ' ')
+			p++;
+		if (!*p)
+			break;
+		errno = 0;
+		unsigned long long a = strtoull(p, &end, 16);
+		if (end == p)
+			break;
+		v[n++] = a;
+		p = end;
+	}
+	for (uint32_t i = 0; i < n; i++) {
+		char name[512];
+		uint64_t size;
+		const struct ksym *ks_ = ks_find(v[i], &size);
+		if (k == 'Q') {
+			if (ks_)
+				strbuf_printf(sb, "%s+0x%" PRIx64 " [%s]\n", ks.names + ks_->name,
+					      v[i] - ks_->addr, ks.names + ks_->mod);
+			else
+				strbuf_printf(sb, "0x%" PRIx64 "\n", v[i]);
+		} else {
+			sysf_symdata(v[i], name, sizeof(name));
+			strbuf_printf(sb, " 0x%016" PRIx64 " : %s\n", v[i], name);
+		}
+	}
+}
+
+int evalf_sys_call(int b, const struct value *a, int na, struct value *out,
+		   struct strbuf *obuf, char *err, size_t errlen)
 {
 	(void)na;
 	out->type = T_LONG;
@@ -363,8 +445,23 @@ int evalf_sys_call(int b, const struct value *a, int na, struct value *out, char
 		if (a[0].num)
 			syscall(SYS_tgkill, getpid(), gettid(), (int)a[0].num);
 		return EVALF_OK;
+	case B_BACKTRACE:
+		out->type = T_STRING;	/* "": no kernel stack, bstap's handler is not in the kernel */
+		return EVALF_OK;
 	case B_PRINT_BACKTRACE:
-		return EVALF_OK;	/* no kernel stack: bstap's handler is not in the kernel */
+		return EVALF_OK;
+	case B_PRINT_STACK:
+	case B_PRINT_SYMS:
+		stack_of(obuf, a[0].str, 'P');
+		return EVALF_OK;
+	case B_SPRINT_STACK: {
+		struct strbuf sb = { 0 };
+		stack_of(&sb, a[0].str, 'Q');
+		out->type = T_STRING;
+		snprintf(out->str, BSTAP_MAXSTRINGLEN, "%s", sb.buf ? sb.buf : "");
+		strbuf_free(&sb);
+		return EVALF_OK;
+	}
 	case B_SYMNAME:
 	case B_SYMDATA:
 		out->type = T_STRING;

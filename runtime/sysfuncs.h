@@ -13,8 +13,8 @@
 #include "prog/value.h"
 
 /* evalf_call's contract (runtime/eval_funcs.h) for B_SYSTEM, B_RAISE, B_SYMNAME, B_SYMDATA. */
-int evalf_sys_call(int b, const struct value *a, int na, struct value *out, char *err,
-		   size_t errlen);
+int evalf_sys_call(int b, const struct value *a, int na, struct value *out,
+		   struct strbuf *obuf, char *err, size_t errlen);
 
 /* system(cmd) in userspace: kept until the handler's run ends (sysf_run_queued). */
 void sysf_queue(const char *cmd);
@@ -32,6 +32,9 @@ void sysf_symdata(uint64_t addr, char *out, size_t outlen);
 /* print_backtrace()'s lines for a kernel stack (a REC_STACK record), stap's print_stack text:
  * " 0xffffffff811d6c20 : vfs_read+0x0/0x3d0 [kernel]", without BPF's own frames. */
 void sysf_format_stack(struct strbuf *sb, const uint64_t *addr, uint32_t n);
+
+/* The kernel probes' backtrace() map (BSTAP_MAP_STACKS), -1 when none. */
+void sysf_set_stack_map(int fd);
 
 /* buf with every kernel-probe symbol placeholder replaced, into sb; 0 when buf has none. */
 int sysf_expand_marks(struct strbuf *sb, const char *buf, size_t len);
