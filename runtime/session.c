@@ -221,8 +221,7 @@ static int on_record(void *ctx, void *data, size_t size)
 		char cmd[BSTAP_MAXSTRINGLEN] = "";
 		if (size >= sizeof(*h) + BSTAP_MAXSTRINGLEN)
 			memcpy(cmd, p, BSTAP_MAXSTRINGLEN - 1);
-		out_flush(s);
-		sysf_spawn(cmd);
+		sysf_queue(cmd);	/* run after this batch of records: after the handler */
 		break;
 	}
 	case REC_WARN: {
@@ -684,8 +683,11 @@ static void run_due_timers(struct sess *s, int64_t *due, int64_t now)
 	for (uint32_t i = 0; i < m->nuser_timers && !s->errored; i++) {
 		if (now < due[i])
 			continue;
-		if (s->rb)
+		if (s->rb) {
 			ring_buffer__consume(s->rb);
+			out_flush(s);
+			sysf_run_queued();
+		}
 		const struct eprobe *ep = s->prog->probes.v[m->user_timers[i].probe_id];
 		if (run_probe(s, ep) < 0) {
 			out_flush(s);
@@ -737,6 +739,7 @@ static void sess_loop(struct sess *s)
 				s->errored = true;
 			}
 			out_flush(s);
+			sysf_run_queued();
 		} else {
 			struct timespec ts = { 0, (long)wait_ms * 1000000 };
 			nanosleep(&ts, NULL);
@@ -758,6 +761,7 @@ static int sess_finish(struct sess *s)
 	if (s->rb)
 		ring_buffer__consume(s->rb);
 	out_flush(s);
+	sysf_run_queued();
 	/*
 	 * stapprobes(3stap): "In the case of an error-triggered shutdown, end probes are not
 	 * run". stap prints unread globals from an end probe it adds, so those go too.

@@ -16,7 +16,8 @@
 int evalf_sys_call(int b, const struct value *a, int na, struct value *out,
 		   struct strbuf *obuf, char *err, size_t errlen);
 
-/* system(cmd) in userspace: kept until the handler's run ends (sysf_run_queued). */
+/* system(cmd): kept until the handler's run ends (userspace), or until the batch of records
+ * that holds it is written out (kernel probes); then sysf_run_queued starts it. */
 void sysf_queue(const char *cmd);
 /* Start the queued commands, in order, each with /bin/sh -c, without waiting for them. */
 void sysf_run_queued(void);
