@@ -800,6 +800,9 @@ static void sess_cleanup(struct sess *s)
 	free(s->fmts);
 	strbuf_free(&s->line);
 	strbuf_free(&s->marks);
+	sysf_reap(1);
+	sysf_set_live(0);
+	sysf_set_stack_map(-1);
 }
 
 int sess_run(const struct program *p, const struct meta *m, const char *obj_path,
@@ -808,6 +811,7 @@ int sess_run(const struct program *p, const struct meta *m, const char *obj_path
 	struct sess s = { .prog = p, .meta = m, .opts = o, .out = stdout, .cmd = COMMAND_NONE };
 	int status = 1;
 	int64_t t0 = now_ns(CLOCK_MONOTONIC);
+	sysf_set_live(1);
 	if (!sess_setup(&s) && !sess_load(&s, obj_path)) {
 		if (o->verbose)
 			fprintf(stderr, "Pass 5: loaded in %" PRId64 " ms\n",

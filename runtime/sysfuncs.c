@@ -30,6 +30,8 @@
 
 extern char **environ;
 
+static int live;	/* a session runs: system() and raise() act (not in a fuzzer or unit test) */
+
 static struct {
 	char **v;
 	size_t n, cap;
@@ -76,8 +78,15 @@ void sysf_spawn(const char *cmd)
 	sysf_reap(0);
 }
 
+void sysf_set_live(int on)
+{
+	live = on;
+}
+
 void sysf_queue(const char *cmd)
 {
+	if (!live)
+		return;
 	if (queued.n == queued.cap) {
 		size_t cap = queued.cap ? 2 * queued.cap : 8;
 		char **v = realloc(queued.v, cap * sizeof(*v));
@@ -442,7 +451,7 @@ int evalf_sys_call(int b, const struct value *a, int na, struct value *out,
 			snprintf(err, errlen, "raise(): invalid signal number");
 			return EVALF_ERROR;
 		}
-		if (a[0].num)
+		if (a[0].num && live)
 			syscall(SYS_tgkill, getpid(), gettid(), (int)a[0].num);
 		return EVALF_OK;
 	case B_BACKTRACE:

@@ -16,6 +16,10 @@
 int evalf_sys_call(int b, const struct value *a, int na, struct value *out,
 		   struct strbuf *obuf, char *err, size_t errlen);
 
+/* A session runs (1): system() runs commands and raise() sends signals; until then (the
+ * evaluator in a fuzzer or a unit test) they do nothing. */
+void sysf_set_live(int on);
+
 /* system(cmd): kept until the handler's run ends (userspace), or until the batch of records
  * that holds it is written out (kernel probes); then sysf_run_queued starts it. */
 void sysf_queue(const char *cmd);
