@@ -738,6 +738,10 @@ static void sess_loop(struct sess *s)
 				fprintf(stderr, "bstap: error: reading the ring buffer: %s\n", strerror(-r));
 				s->errored = true;
 			}
+			if (sysf_queued()) {
+				/* what the handler wrote after its system() call comes first */
+				ring_buffer__consume(s->rb);
+			}
 			out_flush(s);
 			sysf_run_queued();
 		} else {

@@ -100,6 +100,11 @@ void sysf_queue(const char *cmd)
 		queued.v[queued.n++] = c;
 }
 
+int sysf_queued(void)
+{
+	return queued.n > 0;
+}
+
 void sysf_run_queued(void)
 {
 	for (size_t i = 0; i < queued.n; i++) {

@@ -23,6 +23,8 @@ void sysf_set_live(int on);
 /* system(cmd): kept until the handler's run ends (userspace), or until the batch of records
  * that holds it is written out (kernel probes); then sysf_run_queued starts it. */
 void sysf_queue(const char *cmd);
+/* Commands are queued. */
+int sysf_queued(void);
 /* Start the queued commands, in order, each with /bin/sh -c, without waiting for them. */
 void sysf_run_queued(void);
 /* Start one command now (a kernel probe's record). */
