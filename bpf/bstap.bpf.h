@@ -203,20 +203,6 @@ static __noinline void bstap_report(struct bstap_scratch *S)
 }
 
 /* warn(msg): a line for stderr, "WARNING: msg", in order with the probe's other output. */
-/* print_backtrace(): the kernel stack of the event, symbolized by the reader (REC_BACKTRACE) */
-static __always_inline void bstap_print_backtrace(void *ctx)
-{
-	struct bstap_rec_hdr *h = bpf_ringbuf_reserve(&bstap_rb, sizeof(*h) + 8 * BSTAP_BT_FRAMES, 0);
-	if (!h) {
-		bstap_count_lost();
-		return;
-	}
-	long n = ctx ? bpf_get_stack(ctx, h + 1, 8 * BSTAP_BT_FRAMES, 0) : 0;
-	h->type = REC_BACKTRACE;
-	h->id = n > 0 ? (u32)(n / 8) : 0;
-	bpf_ringbuf_submit(h, 0);
-}
-
 static __always_inline void bstap_warn(const char *msg)
 {
 	struct bstap_rec_hdr *h = bpf_ringbuf_reserve(&bstap_rb, sizeof(*h) + BSTAP_MAXSTR, 0);
@@ -1360,5 +1346,104 @@ static __always_inline char *bstap_hex(char *dst, u64 v)
 }
 
 /* ---- end of user-space probes ----------------------------------------------------------- */
+
+
+/* ---- system(), raise(), symname(), symdata() (bpf/gen_sys.c) ------------------------------ */
+
+/* system(cmd): a record; the runtime runs the command after the handler (runtime/sysfuncs.c) */
+static __always_inline void bstap_system(const char *cmd)
+{
+	struct bstap_rec_hdr *h = bpf_ringbuf_reserve(&bstap_rb, sizeof(*h) + BSTAP_MAXSTR, 0);
+	if (!h) {
+		bstap_count_lost();
+		return;
+	}
+	h->type = REC_SYSTEM;
+	h->id = 0;
+	bpf_probe_read_kernel_str(h + 1, BSTAP_MAXSTR, cmd);
+	bpf_ringbuf_submit(h, 0);
+}
+
+/*
+ * raise(sig): the signal to the current thread, as stap's send_sig(sig, current, 1). Only a
+ * bad signal number is an error: a kernel thread ignores signals (send_sig succeeds there, the
+ * helper says -EPERM), and signal 0 sends nothing.
+ */
+static __always_inline void bstap_raise(struct bstap_scratch *S, u32 site, s64 sig)
+{
+	if (sig < 0 || sig > 64) {
+		bstap_fn_error(S, site, "raise(): invalid signal number");
+		return;
+	}
+	if (sig)
+		bpf_send_signal_thread((u32)sig);
+}
+
+/* symname()/symdata(): the placeholder prog/abi.h describes (kind 'N' or 'D') */
+static __always_inline char *bstap_ksym_mark(char *dst, u64 addr, char kind)
+{
+	dst[0] = BSTAP_KSYM_MARK0;
+	dst[1] = BSTAP_KSYM_MARK1;
+	dst[2] = kind;
+	for (int i = 0; i < 16; i++) {
+		u32 d = (addr >> (60 - 4 * i)) & 0xf;
+		dst[3 + i] = d < 10 ? '0' + d : 'a' + d - 10;
+	}
+	dst[BSTAP_KSYM_MARKLEN] = 0;
+	return dst;
+}
+
+/* print_backtrace(): the current task's kernel stack, symbolized by the runtime */
+struct task_struct;
+static __always_inline void bstap_print_backtrace(void)
+{
+	u32 size = BSTAP_STACK_FRAMES * 8;
+	struct bstap_rec_hdr *h = bpf_ringbuf_reserve(&bstap_rb, sizeof(*h) + BSTAP_STACK_FRAMES * 8, 0);
+	if (!h) {
+		bstap_count_lost();
+		return;
+	}
+	long n = bpf_get_task_stack((struct task_struct *)bpf_get_current_task_btf(), h + 1, size, 0);
+	h->type = REC_STACK;
+	h->id = n > 0 ? (u32)n / 8 : 0;
+	bpf_ringbuf_submit(h, 0);
+}
+
+#ifdef BSTAP_STACKS	/* the program calls backtrace() */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 8192);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, u64);
+	__type(value, struct bstap_stack);
+} bstap_stacks SEC(".maps");
+
+/* backtrace(): the stack saved under a hash of its frames; the string is a placeholder */
+static __always_inline char *bstap_backtrace(char *dst, struct bstap_stack *st)
+{
+	long n = bpf_get_task_stack((struct task_struct *)bpf_get_current_task_btf(), st->addr,
+				    sizeof(st->addr), 0);
+	st->n = n > 0 ? (s64)((u64)n / 8) : 0;
+	u64 h = 0xcbf29ce484222325ULL;
+	for (int i = 0; i < BSTAP_STACK_FRAMES; i++) {
+		if (i >= st->n)
+			break;
+		h = (h ^ (u64)st->addr[i]) * 0x100000001b3ULL;
+	}
+	bpf_map_update_elem(&bstap_stacks, &h, st, BPF_ANY);
+	return bstap_ksym_mark(dst, h, 'B');
+}
+#endif
+
+/* print_stack(s)/sprint_stack(s): a copy of s with a backtrace() placeholder turned to kind k */
+static __always_inline char *bstap_stack_as(char *dst, const char *s, char k)
+{
+	bpf_probe_read_kernel_str(dst, BSTAP_MAXSTR, s);
+	if (dst[0] == BSTAP_KSYM_MARK0 && dst[1] == BSTAP_KSYM_MARK1 && dst[2] == 'B')
+		dst[2] = k;
+	return dst;
+}
+
+/* ---- end of system(), raise(), symname(), symdata() --------------------------------------- */
 
 #endif

@@ -4,6 +4,7 @@
  * is the userspace half; both follow SystemTap's tapset sources.
  */
 #include "bpf/gen_funcs.h"
+#include "bpf/gen_sys.h"
 
 #include <stdarg.h>
 #include <stdlib.h>
@@ -240,6 +241,6 @@ const char *gen_func_call(struct gen_api *x, struct node *n)
 			 print_longs(x, "\033[%d;%dm", 2, c));
 	}
 	default:
-		return NULL;
+		return gen_sys_call(x, n);	/* bpf/gen_sys.c */
 	}
 }

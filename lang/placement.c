@@ -121,7 +121,9 @@ static bool need(struct node *n, void *ctx)
 	case B_USER_STRING_QUOTED: case B_USER_STRING_N_QUOTED: case B_USER_BUFFER_QUOTED:
 	case B_KERNEL_STRING_QUOTED: case B_KERNEL_BUFFER_QUOTED:
 	case B_KERNEL_LONG: case B_KERNEL_INT: case B_KERNEL_SHORT: case B_KERNEL_CHAR:
-	case B_KERNEL_POINTER: case B_CAST: case B_CAST_STRING: case B_PRINT_BACKTRACE:
+	case B_KERNEL_POINTER: case B_CAST: case B_CAST_STRING:
+	case B_RAISE:	/* the current thread's signal */
+	case B_BACKTRACE: case B_PRINT_BACKTRACE:	/* its kernel stack */
 		w->flags |= NEED_TASK;
 		break;
 	case B_SPRINT: case B_SPRINTLN: case B_SPRINTD: case B_SPRINTDLN:

@@ -58,15 +58,37 @@ enum bstap_rec_type {
 	REC_EXIT = 2,	/* exit() was called */
 	REC_ERROR = 3,	/* u32 err_id (runtime error site) , then char msg[MAXSTRINGLEN] for error() */
 	REC_WARN = 4,	/* warn(msg): char msg[MAXSTRINGLEN], for stderr */
-	REC_BACKTRACE = 5,	/* print_backtrace(): id = how many frames, then u64
-				 * frames[BSTAP_BT_FRAMES] (kernel addresses, innermost first) */
+	REC_SYSTEM = 5,	/* system(cmd): char cmd[MAXSTRINGLEN], run with /bin/sh -c */
+	REC_STACK = 6,	/* print_backtrace(): id frames, then u64 addr[BSTAP_STACK_FRAMES] */
 };
 
-#define BSTAP_BT_FRAMES 32
 
 struct bstap_rec_hdr {
 	uint32_t type;
 	uint32_t id;	/* fmt_id for REC_PRINTF, error site id for REC_ERROR */
+};
+
+/*
+ * symname(addr) / symdata(addr) in a kernel probe: a placeholder string, ESC SOH, then 'N'
+ * (name) or 'D' (data), then the address in 16 lowercase hex digits; the runtime replaces it
+ * with the symbol's text from /proc/kallsyms wherever it is printed.
+ */
+#define BSTAP_KSYM_MARK0 0x1b
+#define BSTAP_KSYM_MARK1 0x01
+#define BSTAP_KSYM_MARKLEN 19
+/*
+ * backtrace() in a kernel probe: the stack goes to map BSTAP_MAP_STACKS (key: a hash of its
+ * frames, value: struct bstap_stack) and the string is a placeholder of kind 'B' with that key;
+ * print_stack()/sprint_stack() of it are kinds 'P' and 'Q'.
+ */
+#define BSTAP_MAP_STACKS "bstap_stacks"
+
+/* print_backtrace(): the kernel stack frames a record carries (BPF's own frames included) */
+#define BSTAP_STACK_FRAMES 48
+
+struct bstap_stack {
+	int64_t n;	/* frames */
+	int64_t addr[BSTAP_STACK_FRAMES];
 };
 
 /* Runtime error kinds, each reported at a source location. */

@@ -38,7 +38,6 @@ const struct builtin_info builtin_table[B__COUNT] = {
 	/* @cast(ptr, "struct")->chase after pass 2: (ptr, index of its target variable) */
 	[B_CAST] = { "@cast", T_LONG, 2, 2, T_LONG, false },
 	[B_CAST_STRING] = { "@cast$string", T_STRING, 2, 2, T_LONG, false },
-	[B_PRINT_BACKTRACE] = { "print_backtrace", T_VOID, 0, 0, T_UNKNOWN, true },
 	[B_TARGET] = { "target", T_LONG, 0, 0, T_UNKNOWN, true },
 	[B_SPRINT] = { "sprint", T_STRING, 0, -1, T_UNKNOWN, false },
 	[B_SPRINTLN] = { "sprintln", T_STRING, 0, -1, T_UNKNOWN, false },
@@ -124,6 +123,15 @@ const struct builtin_info builtin_table[B__COUNT] = {
 	[B_USER_INT64] = { "user_int64", T_LONG, 1, 1, T_LONG, true },
 	[B_USER_UINT64] = { "user_uint64", T_LONG, 1, 1, T_LONG, true },
 	[B_USYMNAME] = { "usymname", T_STRING, 1, 1, T_LONG, true },
+	[B_SYSTEM] = { "system", T_VOID, 1, 1, T_STRING, true },
+	[B_RAISE] = { "raise", T_VOID, 1, 1, T_LONG, true },
+	[B_SYMNAME] = { "symname", T_STRING, 1, 1, T_LONG, true },
+	[B_SYMDATA] = { "symdata", T_STRING, 1, 1, T_LONG, true },
+	[B_PRINT_BACKTRACE] = { "print_backtrace", T_VOID, 0, 0, T_UNKNOWN, true },
+	[B_BACKTRACE] = { "backtrace", T_STRING, 0, 0, T_UNKNOWN, true },
+	[B_PRINT_STACK] = { "print_stack", T_VOID, 1, 1, T_STRING, true },
+	[B_SPRINT_STACK] = { "sprint_stack", T_STRING, 1, 1, T_STRING, true },
+	[B_PRINT_SYMS] = { "print_syms", T_VOID, 1, 1, T_STRING, true },
 };
 
 int builtin_lookup(const char *name)

@@ -35,7 +35,9 @@ enum builtin {
 	B_USER_UINT64, B_USYMNAME,
 	B_KERNEL_LONG, B_KERNEL_INT, B_KERNEL_SHORT, B_KERNEL_CHAR, B_KERNEL_POINTER,
 	B_CAST, B_CAST_STRING,	/* @cast(ptr, tvar index): pass 2 makes them of "@cast" */
-	B_PRINT_BACKTRACE,
+	/* running commands, signals, kernel symbols (bpf/gen_sys.c, runtime/sysfuncs.c) */
+	B_SYSTEM, B_RAISE, B_SYMNAME, B_SYMDATA, B_PRINT_BACKTRACE,
+	B_BACKTRACE, B_PRINT_STACK, B_SPRINT_STACK, B_PRINT_SYMS,
 	B__COUNT
 };
 

@@ -506,8 +506,6 @@ static __attribute__((noinline)) int call_builtin(struct eval *e, struct node *n
 		rc = fail_at(e, n, msg);
 		break;
 	}
-	case B_PRINT_BACKTRACE:
-		break;	/* begin, end, error and userspace timers have no kernel stack */
 	case B_CAST:
 	case B_CAST_STRING:
 		/* as kernel_long: no kernel memory to read in userspace */

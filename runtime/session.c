@@ -18,9 +18,9 @@
 #include "loader/load.h"
 #include "runtime/command.h"
 #include "runtime/eval.h"
+#include "runtime/sysfuncs.h"
 #include "prog/format.h"
 #include "runtime/store_bpf.h"
-#include "runtime/ksyms.h"
 
 static volatile sig_atomic_t stop_signal;	/* the first SIGINT, SIGTERM or SIGHUP */
 /*
@@ -56,6 +56,7 @@ struct sess {
 	struct eval *ev;
 	struct fmt **fmts;	/* parsed meta->fmts */
 	struct strbuf line;
+	struct strbuf marks;	/* output with symname()/symdata() placeholders replaced */
 	struct command cmd;	/* -c */
 	bool exit_seen;		/* exit() in a kernel probe */
 	bool errored;		/* a runtime error anywhere */
@@ -92,6 +93,10 @@ static void out_put(struct sess *s, const char *buf, size_t len)
 {
 	if (s->out_errno || !len)
 		return;
+	if (sysf_expand_marks(&s->marks, buf, len)) {
+		buf = s->marks.buf;
+		len = s->marks.len;
+	}
 	errno = 0;
 	if (fwrite(buf, 1, len, s->out) != len)
 		out_failed(s, errno);
@@ -201,22 +206,22 @@ static int on_record(void *ctx, void *data, size_t size)
 	case REC_EXIT:
 		s->exit_seen = true;
 		break;
-	case REC_BACKTRACE: {
-		/* " 0xADDR : sym+0xoff/0xsize [kernel]" per frame, as stap's print_backtrace() */
-		const uint64_t *fr = (const uint64_t *)p;
-		uint32_t nf = h->id <= BSTAP_BT_FRAMES ? h->id : BSTAP_BT_FRAMES;
-		if (size < sizeof(*h) + 8ull * nf)
+	case REC_STACK: {
+		uint64_t addr[BSTAP_STACK_FRAMES];
+		uint32_t n = h->id < BSTAP_STACK_FRAMES ? h->id : BSTAP_STACK_FRAMES;
+		if (size < sizeof(*h) + (size_t)n * 8)
 			break;
-		/* the BPF program's own frames (tracepoints) are not the event's stack */
-		uint32_t first = 0;
-		while (first < nf && ksyms_is_bpf(fr[first]))
-			first++;
-		for (uint32_t i = first; i < nf; i++) {
-			strbuf_reset(&s->line);
-			ksyms_describe(&s->line, fr[i]);
-			strbuf_puts(&s->line, "\n");
-			out_put(s, s->line.buf ? s->line.buf : "", s->line.len);
-		}
+		memcpy(addr, p, (size_t)n * 8);
+		strbuf_reset(&s->line);
+		sysf_format_stack(&s->line, addr, n);
+		out_put(s, s->line.buf ? s->line.buf : "", s->line.len);
+		break;
+	}
+	case REC_SYSTEM: {
+		char cmd[BSTAP_MAXSTRINGLEN] = "";
+		if (size >= sizeof(*h) + BSTAP_MAXSTRINGLEN)
+			memcpy(cmd, p, BSTAP_MAXSTRINGLEN - 1);
+		sysf_queue(cmd);	/* run after this batch of records: after the handler */
 		break;
 	}
 	case REC_WARN: {
@@ -266,6 +271,15 @@ static void say_interrupted(struct sess *s, enum probe_kind kind)
 		signal_name(interrupt_signal));
 }
 
+/* One userspace handler run; then the commands its system() calls asked for. */
+static int run_probe(struct sess *s, const struct eprobe *ep)
+{
+	int r = eval_run_probe(s->ev, ep);
+	out_flush(s);
+	sysf_run_queued();
+	return r;
+}
+
 /* begin/end/error probes in the order stap runs them: by sequence number, then script order. */
 static int run_user_probes(struct sess *s, enum probe_kind kind)
 {
@@ -295,7 +309,7 @@ static int run_user_probes(struct sess *s, enum probe_kind kind)
 			rc = -1;
 			break;
 		}
-		if (eval_run_probe(s->ev, v[i]) < 0) {
+		if (run_probe(s, v[i]) < 0) {
 			if (eval_interrupted(s->ev)) {
 				say_interrupted(s, kind);
 				rc = -1;
@@ -627,6 +641,7 @@ static int sess_load(struct sess *s, const char *obj_path)
 		if (ldr_open(obj_path, s->meta, &prm, &s->ldr))
 			return -1;
 		s->rb = ring_buffer__new(ldr_map_fd(s->ldr, BSTAP_MAP_RINGBUF), on_record, s, NULL);
+		sysf_set_stack_map(ldr_map_fd(s->ldr, BSTAP_MAP_STACKS));
 		if (!s->rb) {
 			fprintf(stderr, "bstap: error: cannot open the output ring buffer: %s\n",
 				strerror(errno));
@@ -668,10 +683,13 @@ static void run_due_timers(struct sess *s, int64_t *due, int64_t now)
 	for (uint32_t i = 0; i < m->nuser_timers && !s->errored; i++) {
 		if (now < due[i])
 			continue;
-		if (s->rb)
+		if (s->rb) {
 			ring_buffer__consume(s->rb);
+			out_flush(s);
+			sysf_run_queued();
+		}
 		const struct eprobe *ep = s->prog->probes.v[m->user_timers[i].probe_id];
-		if (eval_run_probe(s->ev, ep) < 0) {
+		if (run_probe(s, ep) < 0) {
 			out_flush(s);
 			fprintf(stderr, "ERROR: %s\n", eval_error_message(s->ev));
 			s->errored = true;
@@ -720,7 +738,12 @@ static void sess_loop(struct sess *s)
 				fprintf(stderr, "bstap: error: reading the ring buffer: %s\n", strerror(-r));
 				s->errored = true;
 			}
+			if (sysf_queued()) {
+				/* what the handler wrote after its system() call comes first */
+				ring_buffer__consume(s->rb);
+			}
 			out_flush(s);
+			sysf_run_queued();
 		} else {
 			struct timespec ts = { 0, (long)wait_ms * 1000000 };
 			nanosleep(&ts, NULL);
@@ -742,6 +765,7 @@ static int sess_finish(struct sess *s)
 	if (s->rb)
 		ring_buffer__consume(s->rb);
 	out_flush(s);
+	sysf_run_queued();
 	/*
 	 * stapprobes(3stap): "In the case of an error-triggered shutdown, end probes are not
 	 * run". stap prints unread globals from an end probe it adds, so those go too.
@@ -755,6 +779,8 @@ static int sess_finish(struct sess *s)
 		if (interrupt_signal)
 			say_interrupted(s, PK_END);
 	}
+	out_flush(s);
+	sysf_reap(1);	/* system() commands still running */
 	out_close(s);
 	report_lost(s);
 	return s->errored || s->interrupted ? 1 : 0;
@@ -777,6 +803,10 @@ static void sess_cleanup(struct sess *s)
 		fmt_free(s->fmts[i]);
 	free(s->fmts);
 	strbuf_free(&s->line);
+	strbuf_free(&s->marks);
+	sysf_reap(1);
+	sysf_set_live(0);
+	sysf_set_stack_map(-1);
 }
 
 int sess_run(const struct program *p, const struct meta *m, const char *obj_path,
@@ -785,6 +815,7 @@ int sess_run(const struct program *p, const struct meta *m, const char *obj_path
 	struct sess s = { .prog = p, .meta = m, .opts = o, .out = stdout, .cmd = COMMAND_NONE };
 	int status = 1;
 	int64_t t0 = now_ns(CLOCK_MONOTONIC);
+	sysf_set_live(1);
 	if (!sess_setup(&s) && !sess_load(&s, obj_path)) {
 		if (o->verbose)
 			fprintf(stderr, "Pass 5: loaded in %" PRId64 " ms\n",

@@ -1,0 +1,79 @@
+/*
+ * system(), raise(), symname() and symdata() in kernel probes (runtime/sysfuncs.c is the
+ * userspace half): system() sends its command to the runtime in a record; raise() is
+ * bpf_send_signal_thread(); symname()/symdata() give a placeholder with the address, which the
+ * runtime replaces with the symbol from /proc/kallsyms where the string is printed.
+ */
+#include "bpf/gen_sys.h"
+
+#include <stdarg.h>
+
+#include "prog/abi.h"
+#include "prog/builtins.h"
+#include "prog/visit.h"
+
+static bool calls_backtrace(struct node *n, void *ctx)
+{
+	if (n->kind == N_CALL && !n->u.call.fn && n->u.call.builtin == B_BACKTRACE)
+		*(bool *)ctx = true;
+	return true;
+}
+
+const char *gen_sys_decls(const struct program *p)
+{
+	bool used = false;
+	for (uint32_t i = 0; i < p->probes.n && !used; i++)
+		if (p->probes.v[i]->place == PLACE_KERNEL)
+			ast_visit(p->probes.v[i]->body, calls_backtrace, &used);
+	for (uint32_t i = 0; i < p->funcs.n && !used; i++)
+		if (p->funcs.v[i]->in_kernel)
+			ast_visit(p->funcs.v[i]->body, calls_backtrace, &used);
+	return used ? "#define BSTAP_STACKS 1\n" : "";
+}
+
+static const char *S(struct gen_api *x, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static const char *S(struct gen_api *x, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *s = arena_vprintf(x->a, fmt, ap);
+	va_end(ap);
+	return s;
+}
+
+const char *gen_sys_call(struct gen_api *x, struct node *n)
+{
+	struct node **a = n->u.call.args.v;
+	switch (n->u.call.builtin) {
+	case B_SYSTEM:
+		return S(x, "({ bstap_system(%s); 0; })", x->full(x->g, a[0]));
+	case B_RAISE: {
+		uint32_t site = x->site(x->g, S(x, "identifier '%s'", n->u.call.name), &n->loc);
+		return S(x, "({ bstap_raise(S, %u, (s64)(%s)); if (S->err) { %s; } 0; })", site,
+			 x->ex(x->g, a[0]), x->abort);
+	}
+	case B_SYMNAME:
+	case B_SYMDATA:
+		return S(x, "bstap_ksym_mark(BSTAP_T(%u), (u64)(%s), '%c')",
+			 x->tmp(x->g, BSTAP_MAXSTRINGLEN), x->ex(x->g, a[0]),
+			 n->u.call.builtin == B_SYMNAME ? 'N' : 'D');
+	case B_PRINT_BACKTRACE:
+		return "({ bstap_print_backtrace(); 0; })";
+	case B_BACKTRACE:
+		return S(x, "bstap_backtrace(BSTAP_T(%u), (struct bstap_stack *)BSTAP_T(%u))",
+			 x->tmp(x->g, BSTAP_MAXSTRINGLEN), x->tmp(x->g, sizeof(struct bstap_stack)));
+	case B_SPRINT_STACK:
+		return S(x, "bstap_stack_as(BSTAP_T(%u), %s, 'Q')", x->tmp(x->g, BSTAP_MAXSTRINGLEN),
+			 x->full(x->g, a[0]));
+	case B_PRINT_STACK:
+	case B_PRINT_SYMS: {
+		enum type t = T_STRING;
+		const char *c = S(x, "bstap_stack_as(BSTAP_T(%u), %s, 'P')",
+				  x->tmp(x->g, BSTAP_MAXSTRINGLEN), x->full(x->g, a[0]));
+		return x->printf_c(x->g, "%s", 1, &t, &c);
+	}
+	default:
+		return NULL;
+	}
+}
