@@ -366,6 +366,10 @@ static void format_stack(struct strbuf *sb, const uint64_t *addr, uint32_t n, in
 		if (k && bpf_frame(ks.names + k->name))
 			i = j + 1;	/* the last machinery frame seen: the trace starts after it */
 	}
+	/* a BPF program or trampoline that kallsyms does not list (net.core.bpf_jit_kallsyms
+	 * off, as on Debian's 6.1) has no symbol at all: leading frames without one are those */
+	while (i < n && !ks_find(addr[i], &(uint64_t){ 0 }))
+		i++;
 	for (uint32_t first = i; i < n; i++) {
 		if (kind == 'B') {
 			strbuf_printf(sb, "%s0x%" PRIx64, i > first ? " " : "", addr[i]);
