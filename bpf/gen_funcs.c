@@ -240,6 +240,6 @@ const char *gen_func_call(struct gen_api *x, struct node *n)
 			 print_longs(x, "\033[%d;%dm", 2, c));
 	}
 	default:
-		return NULL;
+		return gen_task_call(x, n);
 	}
 }

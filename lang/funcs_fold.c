@@ -36,26 +36,19 @@ static const struct {
 	{ "ubacktrace", "stack traces are not implemented yet" },
 	{ "system", "running commands from a probe is not implemented yet" },
 	{ "raise", "sending signals is not implemented yet" },
-	{ "thread_indent", "the task functions are not implemented yet" },
-	{ "target_set_pid", "the task functions are not implemented yet" },
-	{ "pid2task", "the task functions are not implemented yet" },
-	{ "pid2execname", "the task functions are not implemented yet" },
-	{ "pexecname", "the task functions are not implemented yet" },
-	{ "cmdline_str", "the task functions are not implemented yet" },
-	{ "cmdline_arg", "the task functions are not implemented yet" },
-	{ "cmdline_args", "the task functions are not implemented yet" },
-	{ "sid", "the task functions are not implemented yet" },
-	{ "pgrp", "the task functions are not implemented yet" },
-	{ "user_mode", "the task functions are not implemented yet" },
+	{ "target_set_pid", "it needs the target set (process.begin tracking of -c/-x children), not implemented yet" },
+	{ "cmdline_args", "not implemented yet: use cmdline_str() or cmdline_arg(n)" },
+	{ "task_dentry_path", "it walks a dentry chain to build a path (d_path), not implemented yet" },
+	{ "user_mode", "it needs the interrupted registers of every probe kind, not implemented yet" },
 };
 
 const char *funcs_missing(const char *name)
 {
-	if (!strncmp(name, "task_", 5))
-		return "the task functions are not implemented yet";
 	for (size_t i = 0; i < sizeof(missing) / sizeof(missing[0]); i++)
 		if (!strcmp(missing[i].name, name))
 			return missing[i].why;
+	if (!strncmp(name, "task_", 5))
+		return "this task function is not implemented yet";
 	return NULL;
 }
 

@@ -433,6 +433,6 @@ int evalf_call(int b, const struct value *a, int na, struct value *out, struct s
 	case B_ANSI_CURSOR_SAVE: strbuf_puts(obuf, "\033[s"); return EVALF_OK;
 	case B_ANSI_CURSOR_RESTORE: strbuf_puts(obuf, "\033[u"); return EVALF_OK;
 	default:
-		return EVALF_UNKNOWN;
+		return evalt_call(b, a, na, out);
 	}
 }
