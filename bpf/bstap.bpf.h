@@ -1226,10 +1226,11 @@ struct bstap_indent_val {
 	s64 ts;
 };
 
+/* per task, allocated on first use and freed with the task: costs nothing when unused */
 struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, 16384);
-	__type(key, u32);
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
 	__type(value, struct bstap_indent_val);
 } bstap_indent SEC(".maps");
 
@@ -1254,11 +1255,8 @@ static __always_inline char *bstap_thread_indent(void *w, char *out, s64 delta)
 	struct bstap_indentst *st = w;
 	u32 tid = (u32)bpf_get_current_pid_tgid();
 	s64 ts = bstap_div(bstap_realtime_ns(), 1000);
-	struct bstap_indent_val zero = { 0, 0 }, *v = bpf_map_lookup_elem(&bstap_indent, &tid);
-	if (!v) {
-		bpf_map_update_elem(&bstap_indent, &tid, &zero, BPF_NOEXIST);
-		v = bpf_map_lookup_elem(&bstap_indent, &tid);
-	}
+	struct bstap_indent_val *v = bpf_task_storage_get(&bstap_indent, bpf_get_current_task_btf(),
+							  0, BPF_LOCAL_STORAGE_GET_F_CREATE);
 	s64 count = v ? v->count : 0, start = v ? v->ts : ts;
 	if (!count)
 		start = ts;
