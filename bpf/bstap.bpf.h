@@ -1064,9 +1064,38 @@ static __always_inline void bstap_kread_fault(struct bstap_scratch *S, u32 site,
 		bstap_kread_fault(S, site, (u64)&_tk->field);				\
 	_fv; })
 
+/* task_state: __state since 5.14, state (a long) before */
+struct task_struct___bstap_old {
+	long state;
+} __attribute__((preserve_access_index));
+
+static __always_inline s64 bstap_task_state(struct bstap_scratch *S, u32 site, s64 t)
+{
+	struct task_struct___bstap_task *tk = (void *)(u64)t;
+	if (bpf_core_field_exists(tk->__state))
+		return (s64)BSTAP_TASK_FIELD(S, site, t, __state);
+	struct task_struct___bstap_old *to = (void *)(u64)t;
+	long v = 0;
+	if (bpf_core_read(&v, sizeof(v), &to->state))
+		bstap_kread_fault(S, site, (u64)&to->state);
+	return (s64)v;
+}
+
+/* thread_info.cpu where the thread_info is in the task (x86-64), else the task's own cpu */
+struct task_struct___bstap_cpu {
+	unsigned int cpu;
+} __attribute__((preserve_access_index));
+
 static __always_inline s64 bstap_task_cpu(struct bstap_scratch *S, u32 site, s64 t)
 {
-	return (s64)BSTAP_TASK_FIELD(S, site, t, thread_info.cpu);
+	struct task_struct___bstap_task *tk = (void *)(u64)t;
+	if (bpf_core_field_exists(tk->thread_info.cpu))
+		return (s64)BSTAP_TASK_FIELD(S, site, t, thread_info.cpu);
+	struct task_struct___bstap_cpu *tc = (void *)(u64)t;
+	unsigned int v = 0;
+	if (bpf_core_read(&v, sizeof(v), &tc->cpu))
+		bstap_kread_fault(S, site, (u64)&tc->cpu);
+	return (s64)v;
 }
 
 /* which: 0 uid, 1 gid, 2 euid, 3 egid of the task's real (objective) credentials */

@@ -64,10 +64,12 @@ const char *gen_task_call(struct gen_api *x, struct node *n)
 	case B_TASK_PARENT: return field(x, n, "real_parent", "");
 	case B_TASK_PID: return field(x, n, "tgid", "");
 	case B_TASK_TID: return field(x, n, "pid", "");
-	case B_TASK_STATE: return field(x, n, "__state", "");
+	case B_TASK_STATE:
+		return checked(x, "s64", S(x, "bstap_task_state(S, %u, (s64)(%s))", site(x, n), ARG(x, n)));
 	case B_TASK_PRIO: return field(x, n, "prio", " - 100");	/* - MAX_RT_PRIO */
 	case B_TASK_NICE: return field(x, n, "static_prio", " - 120");	/* PRIO_TO_NICE */
-	case B_TASK_CPU: return field(x, n, "thread_info.cpu", "");
+	case B_TASK_CPU:
+		return checked(x, "s64", S(x, "bstap_task_cpu(S, %u, (s64)(%s))", site(x, n), ARG(x, n)));
 	case B_TASK_UID: case B_TASK_GID: case B_TASK_EUID: case B_TASK_EGID:
 		return checked(x, "s64", S(x, "bstap_task_cred(S, %u, (s64)(%s), %d)", site(x, n),
 					    ARG(x, n), n->u.call.builtin - B_TASK_UID));
