@@ -806,6 +806,17 @@ static const char *call_builtin(struct gen *g, struct node *n)
 		return "bstap_pp_str(S->ppidx)";
 	case B_STRLEN: return S(g, "bstap_strlen(BSTAP_T(%u), %s)", tmp(g, MAXSTR), ex(g, a->v[0]));
 	case B_TARGET: return "bstap_target()";
+	case B_IS_RETURN: {
+		/* 1 in a .return probe: a handler knows its probe, a function asks S->ppidx */
+		const char *r = "0";
+		for (uint32_t i = 0; i < g->p->probes.n; i++) {
+			const struct eprobe *q = g->p->probes.v[i];
+			if (q->at.kind == PK_UPROBE && (q->at.flags & ATTACH_RETURN) && q->place == PLACE_KERNEL &&
+			    (g->fn || !g->ep || g->ep == q))
+				r = g->fn || !g->ep ? S(g, "%s || S->ppidx == %u", r, q->id) : "1";
+		}
+		return S(g, "((s64)(%s))", r);
+	}
 	case B_PROBEFUNC:
 		/* a process(...).function probe's function; kernel functions have no probes yet */
 		if (!g->fn && g->ep && g->ep->at.kind == PK_UPROBE && g->ep->tvars &&

@@ -21,7 +21,6 @@ static const struct {
 } missing[] = {
 	{ "returnstr", "it reads the return register: it needs kernel function return probes" },
 	{ "returnval", "it reads the return register: it needs kernel function return probes" },
-	{ "is_return", "it needs kernel function return probes" },
 	{ "symname", "kernel symbol lookup is not implemented yet" },
 	{ "symdata", "kernel symbol lookup is not implemented yet" },
 	{ "usymname", "user symbol lookup is not implemented yet" },
