@@ -1033,6 +1033,340 @@ static __always_inline s64 bstap_realtime_ns(void)
 	return (s64)bpf_ktime_get_ns() + (st ? st->realtime_off : 0);
 }
 
+/* ---- task functions (bpf/gen_task.c): task_struct fields read with CO-RE ---------------- */
+
+struct cred___bstap_task {
+	struct { u32 val; } uid;
+	struct { u32 val; } gid;
+	struct { u32 val; } euid;
+	struct { u32 val; } egid;
+} __attribute__((preserve_access_index));
+
+struct upid___bstap_task {
+	int nr;
+} __attribute__((preserve_access_index));
+
+struct pid___bstap_task {
+	struct upid___bstap_task numbers[1];
+} __attribute__((preserve_access_index));
+
+struct signal_struct___bstap_task {
+	struct pid___bstap_task *pids[4];
+} __attribute__((preserve_access_index));
+
+struct mm_struct___bstap_task {
+	unsigned long arg_start;
+	unsigned long arg_end;
+} __attribute__((preserve_access_index));
+
+struct thread_info___bstap_task {
+	u32 cpu;
+} __attribute__((preserve_access_index));
+
+struct task_struct___bstap_task {
+	struct thread_info___bstap_task thread_info;
+	unsigned int __state;
+	int prio;
+	int static_prio;
+	int pid;
+	int tgid;
+	char comm[16];
+	struct task_struct___bstap_task *real_parent;
+	const struct cred___bstap_task *real_cred;
+	struct signal_struct___bstap_task *signal;
+	struct mm_struct___bstap_task *mm;
+} __attribute__((preserve_access_index));
+
+/* stap's kread() fault: a runtime error at the call (site); the caller unwinds. */
+static __always_inline void bstap_kread_fault(struct bstap_scratch *S, u32 site, u64 addr)
+{
+	u64 args[1] = { addr };
+	bpf_snprintf(S->errmsg, BSTAP_MAXSTR, "kernel read fault at 0x%016llx [man error::fault]",
+		     args, sizeof(args));
+	S->err = BSTAP_UNWIND_ERROR;
+	S->err_site = site;
+}
+
+/* A field of task t (a kernel address as a long), or a fault at site. */
+#define BSTAP_TASK_FIELD(S, site, t, field) ({						\
+	struct task_struct___bstap_task *_tk = (void *)(u64)(t);			\
+	typeof(_tk->field) _fv = 0;							\
+	if (bpf_core_read(&_fv, sizeof(_fv), &_tk->field))				\
+		bstap_kread_fault(S, site, (u64)&_tk->field);				\
+	_fv; })
+
+/* task_state: __state since 5.14, state (a long) before */
+struct task_struct___bstap_old {
+	long state;
+} __attribute__((preserve_access_index));
+
+static __always_inline s64 bstap_task_state(struct bstap_scratch *S, u32 site, s64 t)
+{
+	struct task_struct___bstap_task *tk = (void *)(u64)t;
+	if (bpf_core_field_exists(tk->__state))
+		return (s64)BSTAP_TASK_FIELD(S, site, t, __state);
+	struct task_struct___bstap_old *to = (void *)(u64)t;
+	long v = 0;
+	if (bpf_core_read(&v, sizeof(v), &to->state))
+		bstap_kread_fault(S, site, (u64)&to->state);
+	return (s64)v;
+}
+
+/* thread_info.cpu where the thread_info is in the task (x86-64), else the task's own cpu */
+struct task_struct___bstap_cpu {
+	unsigned int cpu;
+} __attribute__((preserve_access_index));
+
+static __always_inline s64 bstap_task_cpu(struct bstap_scratch *S, u32 site, s64 t)
+{
+	struct task_struct___bstap_task *tk = (void *)(u64)t;
+	if (bpf_core_field_exists(tk->thread_info.cpu))
+		return (s64)BSTAP_TASK_FIELD(S, site, t, thread_info.cpu);
+	struct task_struct___bstap_cpu *tc = (void *)(u64)t;
+	unsigned int v = 0;
+	if (bpf_core_read(&v, sizeof(v), &tc->cpu))
+		bstap_kread_fault(S, site, (u64)&tc->cpu);
+	return (s64)v;
+}
+
+/* which: 0 uid, 1 gid, 2 euid, 3 egid of the task's real (objective) credentials */
+static __always_inline s64 bstap_task_cred(struct bstap_scratch *S, u32 site, s64 t, int which)
+{
+	const struct cred___bstap_task *c = BSTAP_TASK_FIELD(S, site, t, real_cred);
+	u32 v = 0;
+	long r;
+	if (S->err)
+		return 0;
+	if (which == 0)
+		r = bpf_core_read(&v, sizeof(v), &c->uid.val);
+	else if (which == 1)
+		r = bpf_core_read(&v, sizeof(v), &c->gid.val);
+	else if (which == 2)
+		r = bpf_core_read(&v, sizeof(v), &c->euid.val);
+	else
+		r = bpf_core_read(&v, sizeof(v), &c->egid.val);
+	if (r)
+		bstap_kread_fault(S, site, (u64)c);
+	return (s64)v;
+}
+
+static __always_inline char *bstap_task_comm(struct bstap_scratch *S, u32 site, char *dst, s64 t)
+{
+	struct task_struct___bstap_task *tk = (void *)(u64)t;
+	if (bpf_core_read_str(dst, 16, &tk->comm) < 0) {
+		dst[0] = 0;
+		bstap_kread_fault(S, site, (u64)&tk->comm);
+	}
+	return dst;
+}
+
+/* sid() (type 3, PIDTYPE_SID) and pgrp() (2, PIDTYPE_PGID) of the current task */
+static __always_inline s64 bstap_cur_pidtype(int type)
+{
+	struct task_struct___bstap_task *t = (void *)bpf_get_current_task();
+	struct pid___bstap_task *p = type == 3 ? BPF_CORE_READ(t, signal, pids[3]) :
+		BPF_CORE_READ(t, signal, pids[2]);
+	return p ? (s64)BPF_CORE_READ(p, numbers[0].nr) : 0;
+}
+
+/* 0 uid, 1 gid, 2 euid, 3 egid of the current task */
+static __always_inline s64 bstap_cur_cred(int which)
+{
+	struct task_struct___bstap_task *t = (void *)bpf_get_current_task();
+	const struct cred___bstap_task *c = BPF_CORE_READ(t, real_cred);
+	if (which == 0)
+		return BPF_CORE_READ(c, uid.val);
+	if (which == 1)
+		return BPF_CORE_READ(c, gid.val);
+	if (which == 2)
+		return BPF_CORE_READ(c, euid.val);
+	return BPF_CORE_READ(c, egid.val);
+}
+
+static __always_inline char *bstap_pexecname(char *dst)
+{
+	struct task_struct___bstap_task *t = (void *)bpf_get_current_task();
+	struct task_struct___bstap_task *p = BPF_CORE_READ(t, real_parent);
+	if (!p || bpf_core_read_str(dst, 16, &p->comm) < 0)
+		dst[0] = 0;
+	return dst;
+}
+
+/*
+ * The current task's command line (mm->arg_start..arg_end, user memory), at most MAXSTR - 1
+ * bytes, into buf; its length (0: none, a kernel thread, or a fault: stap's user_string2
+ * default "").
+ */
+static __always_inline u32 bstap_cmdline_raw(char *buf)
+{
+	struct task_struct___bstap_task *t = (void *)bpf_get_current_task();
+	struct mm_struct___bstap_task *mm = BPF_CORE_READ(t, mm);
+	buf[0] = 0;
+	if (!mm)
+		return 0;
+	u64 start = BPF_CORE_READ(mm, arg_start), end = BPF_CORE_READ(mm, arg_end);
+	if (!start || end <= start)
+		return 0;
+	u64 len = end - start;
+	if (len > BSTAP_M)
+		len = BSTAP_M;
+	if (bpf_probe_read_user(buf, (u32)len & BSTAP_M, (const void *)start)) {
+		buf[0] = 0;
+		return 0;
+	}
+	buf[len & BSTAP_M] = 0;
+	return (u32)len;
+}
+
+struct bstap_cmdst {
+	s32 len, n, at, start;
+};
+
+/* cmdline_str(): the arguments joined by spaces */
+static long bstap_cmdline_step(u32 i, void *ctx)
+{
+	struct bstap_lp *lp = ctx;
+	struct bstap_cmdst *st = lp->st;
+	if ((s32)i >= st->len)
+		return 1;
+	if (lp->o[i & BSTAP_M] == 0)
+		lp->o[i & BSTAP_M] = ' ';
+	return 0;
+}
+
+static __always_inline char *bstap_cmdline_str(void *w, char *out)
+{
+	struct bstap_cmdst *st = w;
+	u32 len = bstap_cmdline_raw(out);
+	if (len && out[(len - 1) & BSTAP_M] == 0)
+		len--;
+	st->len = (s32)len;
+	struct bstap_lp lp = { .st = st, .o = out };
+	bpf_loop(BSTAP_MAXSTR, bstap_cmdline_step, &lp, 0);
+	out[st->len & BSTAP_M] = 0;	/* reloaded after the call: the mask stays */
+	return out;
+}
+
+/* cmdline_arg(n): argument n (0: the program), "" past the last */
+static long bstap_cmdarg_step(u32 i, void *ctx)
+{
+	struct bstap_lp *lp = ctx;
+	struct bstap_cmdst *st = lp->st;
+	if ((s32)i >= st->len)
+		return 1;
+	if (st->at == st->n) {
+		st->start = (s32)i;
+		return 1;
+	}
+	if (lp->a[i & BSTAP_M] == 0)
+		st->at++;
+	return 0;
+}
+
+static __always_inline char *bstap_cmdline_arg(void *w, char *out, char *tmp, s64 n)
+{
+	struct bstap_cmdst *st = w;
+	out[0] = 0;
+	st->len = (s32)bstap_cmdline_raw(tmp);
+	if (n < 0 || n > BSTAP_MAXSTR)
+		return out;
+	st->n = (s32)n;
+	st->at = 0;
+	st->start = -1;
+	struct bstap_lp lp = { .st = st, .a = tmp };
+	bpf_loop(BSTAP_MAXSTR, bstap_cmdarg_step, &lp, 0);
+	if (st->start >= 0 && st->start < st->len)
+		bpf_probe_read_kernel_str(out, BSTAP_MAXSTR, tmp + (st->start & BSTAP_M));
+	return out;
+}
+
+/* thread_indent(delta): stap's indent.stp, per thread, over gettimeofday_us() */
+struct bstap_indent_val {
+	s64 count;
+	s64 ts;
+};
+
+/* per task, allocated on first use and freed with the task: costs nothing when unused */
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct bstap_indent_val);
+} bstap_indent SEC(".maps");
+
+struct bstap_indentst {
+	s64 n;
+	s32 at;
+};
+
+static long bstap_indent_step(u32 i, void *ctx)
+{
+	struct bstap_lp *lp = ctx;
+	struct bstap_indentst *st = lp->st;
+	if ((s64)i >= st->n || st->at >= BSTAP_M)
+		return 1;
+	lp->o[st->at & BSTAP_M] = ' ';
+	st->at++;
+	return 0;
+}
+
+static __always_inline char *bstap_thread_indent(void *w, char *out, s64 delta)
+{
+	struct bstap_indentst *st = w;
+	u32 tid = (u32)bpf_get_current_pid_tgid();
+	s64 ts = bstap_div(bstap_realtime_ns(), 1000);
+	struct bstap_indent_val *v = bpf_task_storage_get(&bstap_indent, bpf_get_current_task_btf(),
+							  0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+	s64 count = v ? v->count : 0, start = v ? v->ts : ts;
+	if (!count)
+		start = ts;
+	s64 x = count + (delta > 0 ? delta : 0);
+	if (v) {
+		v->ts = start;
+		v->count = count + delta;
+	}
+	char comm[16];
+	if (bpf_get_current_comm(comm, sizeof(comm)))
+		comm[0] = 0;
+	u64 args[3] = { (u64)(ts - start), (u64)comm, tid };
+	long n = bpf_snprintf(out, BSTAP_MAXSTR, "%6lld %s(%d):", args, sizeof(args));
+	st->at = n > 0 ? (s32)(n - 1) : 0;
+	st->n = x < 0 ? -x : x;
+	struct bstap_lp lp = { .st = st, .o = out };
+	bpf_loop(BSTAP_MAXSTR, bstap_indent_step, &lp, 0);
+	out[st->at & BSTAP_M] = 0;
+	return out;
+}
+
+/* pid2task(pid): the task of a pid (the bpf_task_from_pid kfunc, 6.1+), 0 when none */
+extern struct task_struct *bpf_task_from_pid(s32 pid) __ksym __weak;
+extern void bpf_task_release(struct task_struct *p) __ksym __weak;
+
+static __always_inline s64 bstap_pid2task(s64 pid)
+{
+	struct task_struct *t = bpf_task_from_pid((s32)pid);
+	if (!t)
+		return 0;
+	s64 r = (s64)(u64)t;
+	bpf_task_release(t);
+	return r;
+}
+
+static __always_inline char *bstap_pid2execname(char *dst, s64 pid)
+{
+	struct task_struct *t = bpf_task_from_pid((s32)pid);
+	dst[0] = 0;
+	if (!t)
+		return dst;
+	struct task_struct___bstap_task *tk = (void *)t;
+	if (bpf_core_read_str(dst, 16, &tk->comm) < 0)
+		dst[0] = 0;
+	bpf_task_release(t);
+	return dst;
+}
+
+/* ---- end of task functions -------------------------------------------------------------- */
+
 static __always_inline s64 bstap_target(void)
 {
 	u32 zero = 0;

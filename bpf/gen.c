@@ -808,6 +808,17 @@ static const char *call_builtin(struct gen *g, struct node *n)
 		return "bstap_pp_str(S->ppidx)";
 	case B_STRLEN: return S(g, "bstap_strlen(BSTAP_T(%u), %s)", tmp(g, MAXSTR), ex(g, a->v[0]));
 	case B_TARGET: return "bstap_target()";
+	case B_IS_RETURN: {
+		/* 1 in a .return probe: a handler knows its probe, a function asks S->ppidx */
+		const char *r = "0";
+		for (uint32_t i = 0; i < g->p->probes.n; i++) {
+			const struct eprobe *q = g->p->probes.v[i];
+			if (q->at.kind == PK_UPROBE && (q->at.flags & ATTACH_RETURN) && q->place == PLACE_KERNEL &&
+			    (g->fn || !g->ep || g->ep == q))
+				r = g->fn || !g->ep ? S(g, "%s || S->ppidx == %u", r, q->id) : "1";
+		}
+		return S(g, "((s64)(%s))", r);
+	}
 	case B_PROBEFUNC:
 		/* a kernel function probe is in its function, timers and tracepoints in none: from
 		 * a table, as pp(), so that script functions and shared code say it too */

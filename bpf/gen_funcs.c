@@ -241,6 +241,9 @@ const char *gen_func_call(struct gen_api *x, struct node *n)
 			 print_longs(x, "\033[%d;%dm", 2, c));
 	}
 	default:
-		return gen_sys_call(x, n);	/* bpf/gen_sys.c */
+	{
+		const char *r = gen_sys_call(x, n);	/* bpf/gen_sys.c */
+		return r ? r : gen_task_call(x, n);	/* bpf/gen_task.c */
+	}
 	}
 }

@@ -26,4 +26,7 @@ struct gen_api {
 /* The C expression for builtin call n, or NULL when n is not one of the library's. */
 const char *gen_func_call(struct gen_api *api, struct node *n);
 
+/* The same for the task functions (bpf/gen_task.c). */
+const char *gen_task_call(struct gen_api *api, struct node *n);
+
 #endif

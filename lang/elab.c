@@ -328,7 +328,8 @@ struct program *elaborate(struct arena *a, struct diag *d, struct stp_file **fil
 		return NULL;
 	funcs_fold(a, e.prog, e.env);
 	prune_dead_stores(a, e.prog);
-	if (placement_decide(a, d, e.prog) < 0 || ucontext_check(a, d, e.prog) < 0)
+	if (placement_decide(a, d, e.prog) < 0 || ucontext_check(a, d, e.prog) < 0 ||
+	    taskctx_check(d, e.prog) < 0)
 		return NULL;
 	guards_find(e.prog);
 	assign_groups(e.prog);

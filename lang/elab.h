@@ -62,6 +62,9 @@ int uentry_rewrite(struct arena *a, struct diag *d, struct program *p, struct st
  * (lang/ucontext.c). -1 after reporting. */
 int ucontext_check(struct arena *a, struct diag *d, struct program *p);
 
+/* Task-address functions (task_current(), ...) outside kernel probes: errors (lang/taskctx.c). */
+int taskctx_check(struct diag *d, struct program *p);
+
 /* -p2 output: globals, functions and the resolved probes with their alias chains. */
 void program_print(FILE *out, const struct program *p);
 

@@ -19,35 +19,25 @@
 static const struct {
 	const char *name, *why;
 } missing[] = {
-	{ "returnstr", "it reads the return register: it needs kernel function return probes" },
-	{ "returnval", "it reads the return register: it needs kernel function return probes" },
-	{ "is_return", "it needs kernel function return probes" },
-	{ "usymname", "user symbol lookup is not implemented yet" },
+	{ "returnstr", "not implemented yet: use return_str(1, returnval()) or $return" },
 	{ "usymdata", "user symbol lookup is not implemented yet" },
 	{ "ppfunc", "it needs kernel function probes" },
 	{ "print_ubacktrace", "stack traces are not implemented yet" },
 	{ "print_ustack", "stack traces are not implemented yet" },
 	{ "ubacktrace", "stack traces are not implemented yet" },
-	{ "thread_indent", "the task functions are not implemented yet" },
-	{ "target_set_pid", "the task functions are not implemented yet" },
-	{ "pid2task", "the task functions are not implemented yet" },
-	{ "pid2execname", "the task functions are not implemented yet" },
-	{ "pexecname", "the task functions are not implemented yet" },
-	{ "cmdline_str", "the task functions are not implemented yet" },
-	{ "cmdline_arg", "the task functions are not implemented yet" },
-	{ "cmdline_args", "the task functions are not implemented yet" },
-	{ "sid", "the task functions are not implemented yet" },
-	{ "pgrp", "the task functions are not implemented yet" },
-	{ "user_mode", "the task functions are not implemented yet" },
+	{ "target_set_pid", "it needs the target set (process.begin tracking of -c/-x children), not implemented yet" },
+	{ "cmdline_args", "not implemented yet: use cmdline_str() or cmdline_arg(n)" },
+	{ "task_dentry_path", "it walks a dentry chain to build a path (d_path), not implemented yet" },
+	{ "user_mode", "it needs the interrupted registers of every probe kind, not implemented yet" },
 };
 
 const char *funcs_missing(const char *name)
 {
-	if (!strncmp(name, "task_", 5))
-		return "the task functions are not implemented yet";
 	for (size_t i = 0; i < sizeof(missing) / sizeof(missing[0]); i++)
 		if (!strcmp(missing[i].name, name))
 			return missing[i].why;
+	if (!strncmp(name, "task_", 5))
+		return "this task function is not implemented yet";
 	return NULL;
 }
 

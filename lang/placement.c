@@ -140,6 +140,7 @@ static bool need(struct node *n, void *ctx)
 	}
 	default:
 		if (builtin_uregs(n->u.call.builtin) ||
+		    (builtin_task(n->u.call.builtin) && n->u.call.builtin != B_PID2EXECNAME) ||
 		    (n->u.call.builtin >= B_USER_CHAR && n->u.call.builtin <= B_USYMNAME))
 			w->flags |= NEED_TASK;
 		break;

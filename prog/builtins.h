@@ -38,6 +38,11 @@ enum builtin {
 	/* running commands, signals, kernel symbols (bpf/gen_sys.c, runtime/sysfuncs.c) */
 	B_SYSTEM, B_RAISE, B_SYMNAME, B_SYMDATA, B_PRINT_BACKTRACE,
 	B_BACKTRACE, B_PRINT_STACK, B_SPRINT_STACK, B_PRINT_SYMS,
+	/* the task functions (bpf/gen_task.c, runtime/eval_task.c) */
+	B_TASK_CURRENT, B_TASK_PARENT, B_TASK_PID, B_TASK_TID, B_TASK_EXECNAME, B_TASK_STATE,
+	B_TASK_PRIO, B_TASK_NICE, B_TASK_CPU, B_TASK_UID, B_TASK_GID, B_TASK_EUID, B_TASK_EGID,
+	B_PID2TASK, B_PID2EXECNAME, B_PEXECNAME, B_SID, B_PGRP, B_EUID, B_GID, B_EGID,
+	B_CMDLINE_STR, B_CMDLINE_ARG, B_THREAD_INDENT, B_IS_RETURN,
 	B__COUNT
 };
 
@@ -63,6 +68,18 @@ extern const struct builtin_info builtin_table[B__COUNT];
 static inline bool builtin_uregs(int b)
 {
 	return b >= B_INT_ARG && b <= B_RETURNVAL;
+}
+
+/* A task function that reads the running task or a task_struct (bpf/gen_task.c). */
+static inline bool builtin_task(int b)
+{
+	return b >= B_TASK_CURRENT && b <= B_THREAD_INDENT;
+}
+
+/* Takes or gives a kernel task address: only a kernel probe has one (lang/taskctx.c). */
+static inline bool builtin_task_addr(int b)
+{
+	return b >= B_TASK_CURRENT && b <= B_PID2TASK;
 }
 
 /* -1 if NAME is not a builtin. */

@@ -434,6 +434,9 @@ int evalf_call(int b, const struct value *a, int na, struct value *out, struct s
 	case B_ANSI_CURSOR_SAVE: strbuf_puts(obuf, "\033[s"); return EVALF_OK;
 	case B_ANSI_CURSOR_RESTORE: strbuf_puts(obuf, "\033[u"); return EVALF_OK;
 	default:
-		return evalf_sys_call(b, a, na, out, obuf, err, errlen);	/* runtime/sysfuncs.c */
+	{
+		int r = evalf_sys_call(b, a, na, out, obuf, err, errlen);	/* runtime/sysfuncs.c */
+		return r != EVALF_UNKNOWN ? r : evalt_call(b, a, na, out);	/* runtime/eval_task.c */
+	}
 	}
 }

@@ -16,6 +16,9 @@ enum { EVALF_OK = 0, EVALF_ERROR = 1, EVALF_UNKNOWN = 2 };
 int evalf_call(int b, const struct value *a, int na, struct value *out, struct strbuf *obuf,
 	       char *err, size_t errlen);
 
+/* The task functions (runtime/eval_task.c): EVALF_OK or EVALF_UNKNOWN. */
+int evalt_call(int b, const struct value *a, int na, struct value *out);
+
 /* _stp_text_str's quoting of in (at most inlen bytes; buffer: NULs too) into out. */
 void evalf_text_str(char *out, const char *in, int inlen, int outlen, int quoted, int buffer);
 
