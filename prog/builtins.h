@@ -33,6 +33,9 @@ enum builtin {
 	B_USER_CHAR, B_USER_SHORT, B_USER_USHORT, B_USER_INT, B_USER_LONG, B_USER_INT8,
 	B_USER_UINT8, B_USER_INT16, B_USER_UINT16, B_USER_INT32, B_USER_UINT32, B_USER_INT64,
 	B_USER_UINT64, B_USYMNAME,
+	/* regular expressions: s =~ "re" and s !~ "re" are calls of these two (the parser
+	 * names them by their operators, which no script can call); the captures of the last =~ */
+	B_REGEX_MATCH, B_REGEX_NOMATCH, B_MATCHED, B_MATCHED_STR, B_NGROUPS,
 	B__COUNT
 };
 
