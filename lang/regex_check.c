@@ -2,7 +2,7 @@
  * Pass 2 for regular expressions. SystemTap requires the right operand of =~ and !~ to be a
  * literal string, and rejects a bad expression when it compiles the script; so does bstap,
  * with the same POSIX regcomp (REG_EXTENDED) the userspace evaluator matches with. Kernel
- * probes match with a DFA that bpf/regex_dfa.c builds from the same text.
+ * probes match with a DFA that prog/regex_dfa.c builds from the same text.
  */
 #include "lang/regex_check.h"
 

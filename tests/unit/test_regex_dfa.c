@@ -1,9 +1,9 @@
-/* Unit tests for bpf/regex_dfa.c: the kernel probes' DFA agrees with POSIX regexec. */
+/* Unit tests for prog/regex_dfa.c: the kernel probes' DFA agrees with POSIX regexec. */
 #include <regex.h>
 #include <stdint.h>
 #include <string.h>
 
-#include "bpf/regex_dfa.h"
+#include "prog/regex_dfa.h"
 #include "tests/unit/harness.h"
 
 static const char *pats[] = {

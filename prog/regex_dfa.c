@@ -6,7 +6,7 @@
  * string's end, so each DFA state says whether a match ends in it now (bit 0) or would if the
  * string ended (bit 1). A state where a match ended loops on itself: the answer is known.
  */
-#include "bpf/regex_dfa.h"
+#include "prog/regex_dfa.h"
 
 #include <ctype.h>
 #include <stdarg.h>
