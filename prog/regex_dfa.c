@@ -449,7 +449,9 @@ int regex_dfa_build(const char *pat, size_t len, struct regex_dfa *out, char *wh
 {
 	struct re r = { .s = pat, .len = len, .why = why, .whylen = whylen };
 	memset(out, 0, sizeof(*out));
-	struct ast *tree = alt(&r);
+	if (len > 1000)
+		fail(&r, "patterns longer than 1000 bytes");
+	struct ast *tree = r.err ? NULL : alt(&r);
 	if (!r.err && r.i < r.len)
 		fail(&r, "an unmatched )");
 	r.n = calloc(MAXNODES, sizeof(*r.n));
