@@ -776,6 +776,55 @@ static __always_inline s64 bstap_strpos(char *w, const char *h, const char *n)
 	return f->r;
 }
 
+/*
+ * s =~ "re": a walk of the DFA prog/regex_dfa.c built when the script was compiled (a static
+ * const table in the generated C). acc bit 0: a match has ended; bit 1: one ends if the
+ * string ends here. States are masked so that the verifier sees every index in the table.
+ */
+#define BSTAP_RE_STATES 64
+struct bstap_re {
+	u8 next[BSTAP_RE_STATES][256];
+	u8 acc[BSTAP_RE_STATES];
+};
+
+struct bstap_re_st {
+	u32 st;
+	s32 r;
+};
+
+static long bstap_re_step(u32 i, void *ctx)
+{
+	struct bstap_lp *lp = ctx;
+	struct bstap_re_st *x = lp->st;
+	const struct bstap_re *re = (const void *)lp->a;
+	u32 st = x->st & (BSTAP_RE_STATES - 1);
+	unsigned char c = lp->b[i & BSTAP_M];
+	if (!c) {
+		x->r = (re->acc[st] & 2) != 0;
+		return 1;
+	}
+	st = re->next[st][c] & (BSTAP_RE_STATES - 1);
+	x->st = st;
+	if (re->acc[st] & 1) {
+		x->r = 1;
+		return 1;
+	}
+	return 0;
+}
+
+static __always_inline s64 bstap_re_match(char *w, const struct bstap_re *re, const char *s)
+{
+	struct bstap_re_st *x = (void *)w;
+	*x = (struct bstap_re_st){ 0, -1 };
+	if (re->acc[0] & 1)
+		return 1;
+	struct bstap_lp lp = { x, (const char *)re, s, 0, 0 };
+	bpf_loop(BSTAP_MAXSTR, bstap_re_step, &lp, 0);
+	if (x->r < 0)
+		x->r = (re->acc[x->st & (BSTAP_RE_STATES - 1)] & 2) != 0;
+	return x->r;
+}
+
 /* str_replace(s, search, repl): out needs MAXSTR bytes of scratch after it */
 struct bstap_repl {
 	s32 p, j, op;

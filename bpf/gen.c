@@ -889,6 +889,10 @@ static const char *call_builtin(struct gen *g, struct node *n)
 		const char *r = gen_func_call(&api, n);
 		if (r)
 			return r;
+		if (gen_regex_why(g->a, n, &r)) {	/* bpf/gen_funcs.c */
+			bad(g, &n->loc, "%s", r);
+			return "0";
+		}
 		bad(g, &n->loc, "'%s' cannot run in a kernel probe", n->u.call.name);
 		return "0";
 	}

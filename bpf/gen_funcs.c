@@ -14,6 +14,7 @@
 #include "prog/builtins.h"
 #include "prog/funcnames.h"
 #include "prog/strbuf.h"
+#include "prog/regex_dfa.h"
 
 #define MAXSTR BSTAP_MAXSTRINGLEN
 
@@ -90,6 +91,64 @@ static const char *print_longs(struct gen_api *x, const char *fmt, uint32_t narg
 	return x->printf_c(x->g, fmt, nargs, t, c);
 }
 
+/* s =~ "re": the pattern's DFA as a static const table, walked by bstap_re_match() */
+static const char *regex_call(struct gen_api *x, struct node *n)
+{
+	const struct node *re = n->u.call.args.v[1];
+	static struct regex_dfa d;
+	char why[160];
+	if (re->kind != N_STR || regex_dfa_build(re->u.str.s, re->u.str.len, &d, why, sizeof(why)))
+		return NULL;	/* gen.c says why (gen_regex_why) */
+	struct strbuf sb = { 0 };
+	strbuf_puts(&sb, "{ .next = {");
+	for (uint32_t k = 0; k < d.nstates; k++) {
+		strbuf_printf(&sb, " [%u] = {", k);
+		for (int c = 1; c < 256;) {
+			int e = c;
+			while (e + 1 < 256 && d.next[k][e + 1] == d.next[k][c])
+				e++;
+			if (d.next[k][c])
+				strbuf_printf(&sb, " [%d ... %d] = %u,", c, e, d.next[k][c]);
+			c = e + 1;
+		}
+		strbuf_puts(&sb, " },");
+	}
+	strbuf_puts(&sb, " }, .acc = {");
+	for (uint32_t k = 0; k < d.nstates; k++)
+		if (d.acc[k])
+			strbuf_printf(&sb, " [%u] = %u,", k, d.acc[k]);
+	strbuf_puts(&sb, " } }");
+	uint32_t k = x->uniq(x->g);
+	const char *r = S(x, "({ static const struct bstap_re _re%u = %s; s64 _m%u = "
+			  "bstap_re_match(%s, &_re%u, %s); %s_m%u; })", k, strbuf_str(&sb), k, W(x), k,
+			  FULL(x, n, 0), n->u.call.builtin == B_REGEX_NOMATCH ? "!" : "", k);
+	strbuf_free(&sb);
+	return r;
+}
+
+bool gen_regex_why(struct arena *a, const struct node *n, const char **why)
+{
+	int b = n->u.call.builtin;
+	if (b == B_MATCHED || b == B_MATCHED_STR || b == B_NGROUPS) {
+		*why = arena_printf(a, "'%s' reads the captures of the last =~, which kernel probes "
+				    "do not keep: use it in begin/end/error, or in a timer probe that "
+				    "uses no task context (pid(), execname(), ...), which then runs in "
+				    "userspace", n->u.call.name);
+		return true;
+	}
+	if (b != B_REGEX_MATCH && b != B_REGEX_NOMATCH)
+		return false;
+	const struct node *re = n->u.call.args.v[1];
+	static struct regex_dfa d;
+	char msg[160] = "a literal pattern";
+	if (re->kind == N_STR)
+		regex_dfa_build(re->u.str.s, re->u.str.len, &d, msg, sizeof(msg));
+	*why = arena_printf(a, "this regular expression cannot run in a kernel probe, whose "
+			    "matcher has no %s: match in begin/end/error, or in a timer probe that "
+			    "uses no task context, which then runs in userspace", msg);
+	return true;
+}
+
 const char *gen_func_call(struct gen_api *x, struct node *n)
 {
 	uint32_t na = n->u.call.args.n;
@@ -147,6 +206,9 @@ const char *gen_func_call(struct gen_api *x, struct node *n)
 			 "bstap_substr(BSTAP_T(%u), BSTAP_T(%u), _s%u, _b%u, _l%u); })",
 			 k, FULL(x, n, 0), k, ARG(x, n, 1), k, ARG(x, n, 2), T(x), T(x), k, k, k);
 	}
+	case B_REGEX_MATCH:
+	case B_REGEX_NOMATCH:
+		return regex_call(x, n);
 	case B_ISINSTR:
 	case B_STRPOS: {
 		uint32_t k = x->uniq(x->g);

@@ -23,6 +23,10 @@ struct gen_api {
 	const char *abort;	/* the statement that unwinds after a runtime error */
 };
 
+/* Why regex call n (=~ !~ matched matched_str ngroups) cannot run in a kernel probe, into
+ * *why; false for other calls. */
+bool gen_regex_why(struct arena *a, const struct node *n, const char **why);
+
 /* The C expression for builtin call n, or NULL when n is not one of the library's. */
 const char *gen_func_call(struct gen_api *api, struct node *n);
 

@@ -36,6 +36,13 @@ static void print_string(FILE *out, const char *s, uint32_t len)
 	fputc('"', out);
 }
 
+/* s =~ "re" and s !~ "re": the parser makes them calls named by their operators */
+static bool is_regex_op(const struct node *n)
+{
+	return n->kind == N_CALL && n->u.call.args.n == 2 &&
+	       (!strcmp(n->u.call.name, "=~") || !strcmp(n->u.call.name, "!~"));
+}
+
 /* How tightly an expression binds: decides where the printer needs parentheses. */
 static int prec_of(const struct node *n)
 {
@@ -43,6 +50,7 @@ static int prec_of(const struct node *n)
 	case N_ASSIGN: return PREC_ASSIGN;
 	case N_TERNARY: return PREC_TERNARY;
 	case N_BINOP: return binop_prec(n->u.bin.op);
+	case N_CALL: return is_regex_op(n) ? PREC_CMP : PREC_PRIMARY;
 	case N_IN: return PREC_IN;
 	case N_UNOP: return PREC_UNARY;
 	case N_NUM: return n->u.num < 0 ? PREC_UNARY : PREC_PRIMARY;
@@ -83,6 +91,12 @@ static void print_expr_inner(FILE *out, const struct node *n)
 		fputc(']', out);
 		break;
 	case N_CALL:
+		if (is_regex_op(n)) {	/* s =~ "re": a call named by its operator */
+			print_expr(out, n->u.call.args.v[0], PREC_CMP);
+			fprintf(out, " %s ", n->u.call.name);
+			print_expr(out, n->u.call.args.v[1], PREC_CMP + 1);
+			break;
+		}
 		fprintf(out, "%s(", n->u.call.name);
 		print_list(out, &n->u.call.args, PREC_ASSIGN);
 		fputc(')', out);

@@ -588,6 +588,20 @@ static struct node *parse_binary(struct parser *p, int prec)
 	for (;;) {
 		struct token *t = peek(p);
 		enum op op = t->kind == TK_OP ? binop_for(t->text, prec) : OP_NONE;
+		if (op == OP_NONE && prec == PREC_CMP && t->kind == TK_OP &&
+		    (!strcmp(t->text, "=~") || !strcmp(t->text, "!~"))) {
+			/* s =~ "re": a call of the builtin named "=~" (pass 2 checks the literal) */
+			enter(p);
+			chain++;
+			next(p);
+			struct node *n = node_new(p->a, N_CALL, t->loc);
+			n->u.call.name = t->text;
+			n->u.call.builtin = -1;
+			node_list_push(p->a, &n->u.call.args, l);
+			node_list_push(p->a, &n->u.call.args, parse_binary(p, prec + 1));
+			l = n;
+			continue;
+		}
 		if (op == OP_NONE)
 			break;
 		enter(p);

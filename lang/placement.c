@@ -9,6 +9,7 @@
 
 #include "prog/builtins.h"
 #include "prog/format.h"
+#include "prog/regex_dfa.h"
 #include "prog/visit.h"
 
 #include <string.h>
@@ -136,6 +137,18 @@ static bool need(struct node *n, void *ctx)
 		if (fa->kind != N_STR ||
 		    !fmt_bpf_snprintf(w->a, arena_strndup(w->a, fa->u.str.s, fa->u.str.len), render))
 			w->flags |= NEED_USER;
+		break;
+	}
+	case B_MATCHED: case B_MATCHED_STR: case B_NGROUPS:
+		w->flags |= NEED_USER;	/* BPF keeps no captures */
+		break;
+	case B_REGEX_MATCH: case B_REGEX_NOMATCH: {
+		const struct node *re = n->u.call.args.v[1];
+		static struct regex_dfa d;
+		char why[8];
+		if (re->kind != N_STR ||
+		    regex_dfa_build(re->u.str.s, re->u.str.len, &d, why, sizeof(why)))
+			w->flags |= NEED_USER;	/* beyond the kernel's DFA matcher */
 		break;
 	}
 	default:

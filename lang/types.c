@@ -2,6 +2,7 @@
 #include "prog/builtins.h"
 #include "elab.h"
 #include "prog/visit.h"
+#include "lang/regex_check.h"
 #include "prog/format.h"	/* the printf format grammar is shared with the runtime */
 
 #include <inttypes.h>
@@ -358,6 +359,8 @@ static enum type infer_call(struct tc *tc, struct scope *sc, struct node *n)
 				   BUILTIN_MAXVALUES, nvalues);
 		return bi->ret;
 	}
+	if ((b == B_REGEX_MATCH || b == B_REGEX_NOMATCH) && tc->final)
+		regex_check(tc->d, n);	/* lang/regex_check.c: a literal POSIX ERE */
 	if ((b == B_PRINTF || b == B_SPRINTF) && args->v[0]->kind == N_STR)
 		return check_format(tc, sc, n, bi);
 	if ((b == B_PRINT || b == B_PRINTLN) && args->n == 1 && stat_is_hist(args->v[0])) {

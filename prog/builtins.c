@@ -157,6 +157,11 @@ const struct builtin_info builtin_table[B__COUNT] = {
 	[B_CMDLINE_ARG] = { "cmdline_arg", T_STRING, 1, 1, T_LONG, true },
 	[B_THREAD_INDENT] = { "thread_indent", T_STRING, 1, 1, T_LONG, true },
 	[B_IS_RETURN] = { "is_return", T_LONG, 0, 0, T_UNKNOWN, true },
+	[B_REGEX_MATCH] = { "=~", T_LONG, 2, 2, T_STRING, false },
+	[B_REGEX_NOMATCH] = { "!~", T_LONG, 2, 2, T_STRING, false },
+	[B_MATCHED] = { "matched", T_STRING, 1, 1, T_LONG, true },
+	[B_MATCHED_STR] = { "matched_str", T_STRING, 0, 0, T_UNKNOWN, true },
+	[B_NGROUPS] = { "ngroups", T_LONG, 0, 0, T_UNKNOWN, true },
 };
 
 int builtin_lookup(const char *name)

@@ -43,6 +43,9 @@ enum builtin {
 	B_TASK_PRIO, B_TASK_NICE, B_TASK_CPU, B_TASK_UID, B_TASK_GID, B_TASK_EUID, B_TASK_EGID,
 	B_PID2TASK, B_PID2EXECNAME, B_PEXECNAME, B_SID, B_PGRP, B_EUID, B_GID, B_EGID,
 	B_CMDLINE_STR, B_CMDLINE_ARG, B_THREAD_INDENT, B_IS_RETURN,
+	/* regular expressions: s =~ "re" and s !~ "re" are calls of these two (the parser
+	 * names them by their operators, which no script can call); the captures of the last =~ */
+	B_REGEX_MATCH, B_REGEX_NOMATCH, B_MATCHED, B_MATCHED_STR, B_NGROUPS,
 	B__COUNT
 };
 

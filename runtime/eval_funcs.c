@@ -16,6 +16,7 @@
 #include "prog/builtins.h"
 #include "prog/funcnames.h"
 #include "runtime/sysfuncs.h"
+#include "runtime/eval_regex.h"
 
 #define MAXSTR BSTAP_MAXSTRINGLEN
 
@@ -270,6 +271,8 @@ int evalf_call(int b, const struct value *a, int na, struct value *out, struct s
 	       char *err, size_t errlen)
 {
 	char buf[MAXSTR * 4];
+	if (b >= B_REGEX_MATCH && b <= B_NGROUPS)
+		return evalr_call(b, a, out, err, errlen);	/* runtime/eval_regex.c */
 	switch (b) {
 	case B_ERRNO_STR:
 		rstr(out, errno_name(a[0].num));
