@@ -59,11 +59,12 @@ $(O)/tests/syswork: tests/tools/syswork.c
 	$(Q)$(CC) $(CFLAGS) -std=c11 -D_GNU_SOURCE $(WARN) -static $< -o $@
 
 # the user-space probe tests' program: a PIE linked with libc, SDT markers where sys/sdt.h is
+# (frame pointers: print_ubacktrace() walks them)
 all: $(O)/tests/utarget
 $(O)/tests/utarget: tests/tools/utarget.c
 	$(call msg,CC,$@)
 	@mkdir -p $(dir $@)
-	$(Q)$(CC) -O1 -g -std=gnu11 $(WARN) -fno-inline -pie -fPIE $< -o $@
+	$(Q)$(CC) -O1 -g -std=gnu11 $(WARN) -fno-inline -fno-omit-frame-pointer -pie -fPIE $< -o $@
 
 # one file to copy onto a host (or into a VM) with no libraries installed
 $(O)/bstap-run-static: $(patsubst %.c,$(O)/obj/%.o,$(RUN_SRCS))

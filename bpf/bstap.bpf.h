@@ -1827,6 +1827,68 @@ static __always_inline char *bstap_stack_as(char *dst, const char *s, char k)
 	return dst;
 }
 
+/* print_ubacktrace(): the current task's user stack and its process, symbolized by the
+ * runtime (runtime/usyms.c) from /proc/PID/maps and the mapped files' symbol tables */
+static __always_inline void bstap_print_ubacktrace(void)
+{
+	struct bstap_rec_hdr *h = bpf_ringbuf_reserve(&bstap_rb, sizeof(*h) + 8 + BSTAP_STACK_FRAMES * 8, 0);
+	if (!h) {
+		bstap_count_lost();
+		return;
+	}
+	u64 *p = (u64 *)(h + 1);
+	p[0] = bpf_get_current_pid_tgid() >> 32;
+	long n = bpf_get_task_stack((struct task_struct *)bpf_get_current_task_btf(), p + 1,
+				    BSTAP_STACK_FRAMES * 8, 1ULL << 8 /* BPF_F_USER_STACK */);
+	h->type = REC_USTACK;
+	h->id = n > 0 ? (u32)n / 8 : 0;
+	bpf_ringbuf_submit(h, 0);
+}
+
+#ifdef BSTAP_USTACKS	/* the program calls ubacktrace() or ucallers() */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 8192);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, u64);
+	__type(value, struct bstap_ustack);
+} bstap_ustacks SEC(".maps");
+
+/* ubacktrace() (max < 0) / ucallers(max): the user stack saved under a hash of its process and
+ * frames; the string is a placeholder */
+static __always_inline char *bstap_ubacktrace(char *dst, struct bstap_ustack *st, s64 max)
+{
+	long n = bpf_get_task_stack((struct task_struct *)bpf_get_current_task_btf(), st->addr,
+				    sizeof(st->addr), 1ULL << 8 /* BPF_F_USER_STACK */);
+	st->n = n > 0 ? (s64)((u64)n / 8) : 0;
+	if (max >= 0 && st->n > max)
+		st->n = max;
+	st->pid = bpf_get_current_pid_tgid() >> 32;
+	u64 h = (0xcbf29ce484222325ULL ^ (u64)st->pid) * 0x100000001b3ULL;
+	for (int i = 0; i < BSTAP_STACK_FRAMES; i++) {
+		if (i >= st->n)
+			break;
+		h = (h ^ (u64)st->addr[i]) * 0x100000001b3ULL;
+	}
+	h = (h ^ (u64)st->n) * 0x100000001b3ULL;
+	if (!st->n) {
+		dst[0] = 0;
+		return dst;
+	}
+	bpf_map_update_elem(&bstap_ustacks, &h, st, BPF_ANY);
+	return bstap_ksym_mark(dst, h, 'U');
+}
+#endif
+
+/* print_ustack(s)/sprint_ustack(s): a copy of s with a ubacktrace() placeholder turned to kind k */
+static __always_inline char *bstap_ustack_as(char *dst, const char *s, char k)
+{
+	bpf_probe_read_kernel_str(dst, BSTAP_MAXSTR, s);
+	if (dst[0] == BSTAP_KSYM_MARK0 && dst[1] == BSTAP_KSYM_MARK1 && dst[2] == 'U')
+		dst[2] = k;
+	return dst;
+}
+
 /* ---- end of system(), raise(), symname(), symdata() --------------------------------------- */
 
 #endif

@@ -14,21 +14,28 @@
 
 static bool calls_backtrace(struct node *n, void *ctx)
 {
-	if (n->kind == N_CALL && !n->u.call.fn && n->u.call.builtin == B_BACKTRACE)
-		*(bool *)ctx = true;
+	if (n->kind == N_CALL && !n->u.call.fn) {
+		int b = n->u.call.builtin;
+		if (b == B_BACKTRACE)
+			*(int *)ctx |= 1;
+		if (b == B_UBACKTRACE || b == B_UCALLERS || b == B_SPRINT_UBACKTRACE)
+			*(int *)ctx |= 2;
+	}
 	return true;
 }
 
 const char *gen_sys_decls(const struct program *p)
 {
-	bool used = false;
-	for (uint32_t i = 0; i < p->probes.n && !used; i++)
+	int used = 0;
+	for (uint32_t i = 0; i < p->probes.n; i++)
 		if (p->probes.v[i]->place == PLACE_KERNEL)
 			ast_visit(p->probes.v[i]->body, calls_backtrace, &used);
-	for (uint32_t i = 0; i < p->funcs.n && !used; i++)
+	for (uint32_t i = 0; i < p->funcs.n; i++)
 		if (p->funcs.v[i]->in_kernel)
 			ast_visit(p->funcs.v[i]->body, calls_backtrace, &used);
-	return used ? "#define BSTAP_STACKS 1\n" : "";
+	static const char *const d[] = { "", "#define BSTAP_STACKS 1\n", "#define BSTAP_USTACKS 1\n",
+		"#define BSTAP_STACKS 1\n#define BSTAP_USTACKS 1\n" };
+	return d[used];
 }
 
 static const char *S(struct gen_api *x, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -70,6 +77,27 @@ const char *gen_sys_call(struct gen_api *x, struct node *n)
 	case B_PRINT_SYMS: {
 		enum type t = T_STRING;
 		const char *c = S(x, "bstap_stack_as(BSTAP_T(%u), %s, 'P')",
+				  x->tmp(x->g, BSTAP_MAXSTRINGLEN), x->full(x->g, a[0]));
+		return x->printf_c(x->g, "%s", 1, &t, &c);
+	}
+	case B_PRINT_UBACKTRACE:
+		return "({ bstap_print_ubacktrace(); 0; })";
+	case B_UBACKTRACE:
+	case B_UCALLERS:
+		return S(x, "bstap_ubacktrace(BSTAP_T(%u), (struct bstap_ustack *)BSTAP_T(%u), %s)",
+			 x->tmp(x->g, BSTAP_MAXSTRINGLEN), x->tmp(x->g, sizeof(struct bstap_ustack)),
+			 n->u.call.builtin == B_UCALLERS ? S(x, "(s64)(%s)", x->ex(x->g, a[0])) : "-1");
+	case B_SPRINT_UBACKTRACE:
+		return S(x, "bstap_ustack_as(BSTAP_T(%u), bstap_ubacktrace(BSTAP_T(%u), "
+			 "(struct bstap_ustack *)BSTAP_T(%u), -1), 'W')",
+			 x->tmp(x->g, BSTAP_MAXSTRINGLEN), x->tmp(x->g, BSTAP_MAXSTRINGLEN),
+			 x->tmp(x->g, sizeof(struct bstap_ustack)));
+	case B_SPRINT_USTACK:
+		return S(x, "bstap_ustack_as(BSTAP_T(%u), %s, 'W')", x->tmp(x->g, BSTAP_MAXSTRINGLEN),
+			 x->full(x->g, a[0]));
+	case B_PRINT_USTACK: {
+		enum type t = T_STRING;
+		const char *c = S(x, "bstap_ustack_as(BSTAP_T(%u), %s, 'V')",
 				  x->tmp(x->g, BSTAP_MAXSTRINGLEN), x->full(x->g, a[0]));
 		return x->printf_c(x->g, "%s", 1, &t, &c);
 	}

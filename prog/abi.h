@@ -60,6 +60,7 @@ enum bstap_rec_type {
 	REC_WARN = 4,	/* warn(msg): char msg[MAXSTRINGLEN], for stderr */
 	REC_SYSTEM = 5,	/* system(cmd): char cmd[MAXSTRINGLEN], run with /bin/sh -c */
 	REC_STACK = 6,	/* print_backtrace(): id frames, then u64 addr[BSTAP_STACK_FRAMES] */
+	REC_USTACK = 7,	/* print_ubacktrace(): id frames, then u64 pid (tgid), u64 addr[FRAMES] */
 };
 
 
@@ -88,6 +89,20 @@ struct bstap_rec_hdr {
 
 struct bstap_stack {
 	int64_t n;	/* frames */
+	int64_t addr[BSTAP_STACK_FRAMES];
+};
+
+/*
+ * ubacktrace()/ucallers(n) in a kernel probe: the user stack and its process go to map
+ * BSTAP_MAP_USTACKS (key: a hash of both) and the string is a placeholder of kind 'U' with
+ * that key; print_ustack()/sprint_ustack() of it are kinds 'V' and 'W'. The runtime symbolizes
+ * the frames with /proc/PID/maps and the mapped files' ELF symbol tables (runtime/usyms.c).
+ */
+#define BSTAP_MAP_USTACKS "bstap_ustacks"
+
+struct bstap_ustack {
+	int64_t n;	/* frames */
+	int64_t pid;	/* the process (tgid) whose address space the frames are in */
 	int64_t addr[BSTAP_STACK_FRAMES];
 };
 

@@ -38,6 +38,8 @@ enum builtin {
 	/* running commands, signals, kernel symbols (bpf/gen_sys.c, runtime/sysfuncs.c) */
 	B_SYSTEM, B_RAISE, B_SYMNAME, B_SYMDATA, B_PRINT_BACKTRACE,
 	B_BACKTRACE, B_PRINT_STACK, B_SPRINT_STACK, B_PRINT_SYMS,
+	B_PRINT_UBACKTRACE, B_UBACKTRACE, B_UCALLERS, B_PRINT_USTACK, B_SPRINT_USTACK,
+	B_SPRINT_UBACKTRACE,
 	/* the task functions (bpf/gen_task.c, runtime/eval_task.c) */
 	B_TASK_CURRENT, B_TASK_PARENT, B_TASK_PID, B_TASK_TID, B_TASK_EXECNAME, B_TASK_STATE,
 	B_TASK_PRIO, B_TASK_NICE, B_TASK_CPU, B_TASK_UID, B_TASK_GID, B_TASK_EUID, B_TASK_EGID,

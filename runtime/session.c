@@ -19,6 +19,7 @@
 #include "runtime/command.h"
 #include "runtime/eval.h"
 #include "runtime/sysfuncs.h"
+#include "runtime/usyms.h"
 #include "prog/format.h"
 #include "runtime/store_bpf.h"
 
@@ -214,6 +215,18 @@ static int on_record(void *ctx, void *data, size_t size)
 		memcpy(addr, p, (size_t)n * 8);
 		strbuf_reset(&s->line);
 		sysf_format_stack(&s->line, addr, n);
+		out_put(s, s->line.buf ? s->line.buf : "", s->line.len);
+		break;
+	}
+	case REC_USTACK: {
+		uint64_t pid = 0, addr[BSTAP_STACK_FRAMES];
+		uint32_t n = h->id < BSTAP_STACK_FRAMES ? h->id : BSTAP_STACK_FRAMES;
+		if (size < sizeof(*h) + 8 + (size_t)n * 8)
+			break;
+		memcpy(&pid, p, 8);
+		memcpy(addr, p + 8, (size_t)n * 8);
+		strbuf_reset(&s->line);
+		usyms_format(&s->line, (int)pid, addr, n, 'P');
 		out_put(s, s->line.buf ? s->line.buf : "", s->line.len);
 		break;
 	}
@@ -642,6 +655,7 @@ static int sess_load(struct sess *s, const char *obj_path)
 			return -1;
 		s->rb = ring_buffer__new(ldr_map_fd(s->ldr, BSTAP_MAP_RINGBUF), on_record, s, NULL);
 		sysf_set_stack_map(ldr_map_fd(s->ldr, BSTAP_MAP_STACKS));
+		sysf_set_ustack_map(ldr_map_fd(s->ldr, BSTAP_MAP_USTACKS));
 		if (!s->rb) {
 			fprintf(stderr, "bstap: error: cannot open the output ring buffer: %s\n",
 				strerror(errno));
@@ -807,6 +821,7 @@ static void sess_cleanup(struct sess *s)
 	sysf_reap(1);
 	sysf_set_live(0);
 	sysf_set_stack_map(-1);
+	sysf_set_ustack_map(-1);
 }
 
 int sess_run(const struct program *p, const struct meta *m, const char *obj_path,

@@ -27,6 +27,7 @@
 #include "prog/abi.h"
 #include "prog/builtins.h"
 #include "runtime/eval_funcs.h"
+#include "runtime/usyms.h"
 
 extern char **environ;
 
@@ -154,6 +155,7 @@ struct ksym {
 };
 
 static int stack_map_fd = -1;	/* BSTAP_MAP_STACKS, when the program has one */
+static int ustack_map_fd = -1;	/* BSTAP_MAP_USTACKS, when the program has one */
 
 static void format_stack(struct strbuf *sb, const uint64_t *addr, uint32_t n, int kind);
 
@@ -287,7 +289,7 @@ static int hexval(char c)
 static int is_mark(const char *p, size_t len, uint64_t *addr)
 {
 	if (len < BSTAP_KSYM_MARKLEN || p[0] != BSTAP_KSYM_MARK0 || p[1] != BSTAP_KSYM_MARK1 ||
-	    !strchr("NDBPQ", p[2]) || !p[2])
+	    !strchr("NDBPQUVW", p[2]) || !p[2])
 		return 0;
 	uint64_t a = 0;
 	for (int i = 0; i < 16; i++) {
@@ -324,6 +326,14 @@ int sysf_expand_marks(struct strbuf *sb, const char *buf, size_t len)
 		} else if (kind == 'D') {
 			sysf_symdata(addr, t, sizeof(t));
 			strbuf_puts(sb, t);
+		} else if (kind == 'U' || kind == 'V' || kind == 'W') {
+			struct bstap_ustack st;
+			memset(&st, 0, sizeof(st));
+			if (ustack_map_fd >= 0 && !bpf_map_lookup_elem(ustack_map_fd, &addr, &st)) {
+				uint32_t n = st.n > 0 && st.n <= BSTAP_STACK_FRAMES ? (uint32_t)st.n : 0;
+				usyms_format(sb, (int)st.pid, (const uint64_t *)st.addr, n,
+					     kind == 'U' ? 'B' : kind == 'V' ? 'P' : 'Q');
+			}
 		} else {
 			struct bstap_stack st;
 			memset(&st, 0, sizeof(st));
@@ -399,6 +409,36 @@ void sysf_set_stack_map(int fd)
 	stack_map_fd = fd;
 }
 
+void sysf_set_ustack_map(int fd)
+{
+	ustack_map_fd = fd;
+	if (fd < 0)
+		usyms_reset();
+}
+
+/* print_ustack(s)/sprint_ustack(s) in userspace: a kernel probe's ubacktrace() placeholder
+ * becomes one of kind k ('V', 'W'); a list of hex addresses has no process to symbolize it
+ * with, so each frame is its address alone. */
+static void ustack_of(struct strbuf *sb, const char *s, int k)
+{
+	uint64_t addr;
+	if (is_mark(s, strlen(s), &addr) == 'U') {
+		strbuf_append(sb, s, BSTAP_KSYM_MARKLEN);
+		sb->buf[sb->len - BSTAP_KSYM_MARKLEN + 2] = (char)k;
+		return;
+	}
+	for (const char *p = s; *p;) {
+		char *end;
+		while (*p == ' ')
+			p++;
+		unsigned long long a = strtoull(p, &end, 16);
+		if (end == p)
+			break;
+		p = end;
+		strbuf_printf(sb, k == 'W' ? "0x%llx\n" : " 0x%016llx\n", a);
+	}
+}
+
 /* print_stack(s)/sprint_stack(s) in userspace: a kernel probe's backtrace() placeholder (kept
  * in an array, say) becomes one of kind k; a list of hex addresses is formatted here. */
 static void stack_of(struct strbuf *sb, const char *s, int k)
@@ -467,7 +507,24 @@ int evalf_sys_call(int b, const struct value *a, int na, struct value *out,
 		out->type = T_STRING;	/* "": no kernel stack, bstap's handler is not in the kernel */
 		return EVALF_OK;
 	case B_PRINT_BACKTRACE:
+	case B_PRINT_UBACKTRACE:	/* no user stack: bstap's begin/end run in no traced task */
 		return EVALF_OK;
+	case B_UBACKTRACE:
+	case B_UCALLERS:
+	case B_SPRINT_UBACKTRACE:
+		out->type = T_STRING;
+		return EVALF_OK;
+	case B_PRINT_USTACK:
+		ustack_of(obuf, a[0].str, 'V');
+		return EVALF_OK;
+	case B_SPRINT_USTACK: {
+		struct strbuf sb = { 0 };
+		ustack_of(&sb, a[0].str, 'W');
+		out->type = T_STRING;
+		snprintf(out->str, BSTAP_MAXSTRINGLEN, "%s", sb.buf ? sb.buf : "");
+		strbuf_free(&sb);
+		return EVALF_OK;
+	}
 	case B_PRINT_STACK:
 	case B_PRINT_SYMS:
 		stack_of(obuf, a[0].str, 'P');

@@ -42,6 +42,9 @@ void sysf_format_stack(struct strbuf *sb, const uint64_t *addr, uint32_t n);
 
 /* The kernel probes' backtrace() map (BSTAP_MAP_STACKS), -1 when none. */
 void sysf_set_stack_map(int fd);
+/* Their ubacktrace() map (BSTAP_MAP_USTACKS), -1 when none (which also forgets the cached
+ * process maps and symbol tables). */
+void sysf_set_ustack_map(int fd);
 
 /* buf with every kernel-probe symbol placeholder replaced, into sb; 0 when buf has none. */
 int sysf_expand_marks(struct strbuf *sb, const char *buf, size_t len);
