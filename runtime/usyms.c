@@ -246,6 +246,8 @@ void usyms_format(struct strbuf *sb, int pid, const uint64_t *addr, uint32_t n, 
 {
 	struct uproc *p = kind == 'B' ? NULL : proc_get(pid);
 	for (uint32_t i = 0; i < n; i++) {
+		if (!addr[i])
+			break;	/* the frame-pointer walk ended (a zero frame pointer) */
 		if (kind == 'B') {
 			strbuf_printf(sb, "%s0x%" PRIx64, i ? " " : "", addr[i]);
 			continue;
