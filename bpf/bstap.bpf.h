@@ -1878,6 +1878,19 @@ static __always_inline char *bstap_ubacktrace(char *dst, struct bstap_ustack *st
 	bpf_map_update_elem(&bstap_ustacks, &h, st, BPF_ANY);
 	return bstap_ksym_mark(dst, h, 'U');
 }
+
+/* usymdata(addr): the address and the current process, kept as a one-frame stack; the string
+ * is a placeholder of kind 'X' */
+static __always_inline char *bstap_usymdata(char *dst, struct bstap_ustack *st, u64 addr)
+{
+	st->n = 1;
+	st->pid = bpf_get_current_pid_tgid() >> 32;
+	st->addr[0] = (s64)addr;
+	u64 h = (0xcbf29ce484222325ULL ^ (u64)st->pid) * 0x100000001b3ULL;
+	h = ((h ^ addr) * 0x100000001b3ULL ^ 0x5859ULL) * 0x100000001b3ULL;
+	bpf_map_update_elem(&bstap_ustacks, &h, st, BPF_ANY);
+	return bstap_ksym_mark(dst, h, 'X');
+}
 #endif
 
 /* print_ustack(s)/sprint_ustack(s): a copy of s with a ubacktrace() placeholder turned to kind k */

@@ -18,7 +18,7 @@ static bool calls_backtrace(struct node *n, void *ctx)
 		int b = n->u.call.builtin;
 		if (b == B_BACKTRACE)
 			*(int *)ctx |= 1;
-		if (b == B_UBACKTRACE || b == B_UCALLERS || b == B_SPRINT_UBACKTRACE)
+		if (b == B_UBACKTRACE || b == B_UCALLERS || b == B_SPRINT_UBACKTRACE || b == B_USYMDATA)
 			*(int *)ctx |= 2;
 	}
 	return true;
@@ -92,6 +92,10 @@ const char *gen_sys_call(struct gen_api *x, struct node *n)
 			 "(struct bstap_ustack *)BSTAP_T(%u), -1), 'W')",
 			 x->tmp(x->g, BSTAP_MAXSTRINGLEN), x->tmp(x->g, BSTAP_MAXSTRINGLEN),
 			 x->tmp(x->g, sizeof(struct bstap_ustack)));
+	case B_USYMDATA:
+		return S(x, "bstap_usymdata(BSTAP_T(%u), (struct bstap_ustack *)BSTAP_T(%u), (u64)(%s))",
+			 x->tmp(x->g, BSTAP_MAXSTRINGLEN), x->tmp(x->g, sizeof(struct bstap_ustack)),
+			 x->ex(x->g, a[0]));
 	case B_SPRINT_USTACK:
 		return S(x, "bstap_ustack_as(BSTAP_T(%u), %s, 'W')", x->tmp(x->g, BSTAP_MAXSTRINGLEN),
 			 x->full(x->g, a[0]));

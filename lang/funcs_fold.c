@@ -20,7 +20,6 @@ static const struct {
 	const char *name, *why;
 } missing[] = {
 	{ "returnstr", "not implemented yet: use return_str(1, returnval()) or $return" },
-	{ "usymdata", "user symbol lookup is not implemented yet" },
 	{ "ppfunc", "it needs kernel function probes" },
 	{ "target_set_pid", "it needs the target set (process.begin tracking of -c/-x children), not implemented yet" },
 	{ "cmdline_args", "not implemented yet: use cmdline_str() or cmdline_arg(n)" },

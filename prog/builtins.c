@@ -138,6 +138,7 @@ const struct builtin_info builtin_table[B__COUNT] = {
 	[B_PRINT_USTACK] = { "print_ustack", T_VOID, 1, 1, T_STRING, true },
 	[B_SPRINT_USTACK] = { "sprint_ustack", T_STRING, 1, 1, T_STRING, true },
 	[B_SPRINT_UBACKTRACE] = { "sprint_ubacktrace", T_STRING, 0, 0, T_UNKNOWN, true },
+	[B_USYMDATA] = { "usymdata", T_STRING, 1, 1, T_LONG, true },
 	[B_TASK_CURRENT] = { "task_current", T_LONG, 0, 0, T_UNKNOWN, true },
 	[B_TASK_PARENT] = { "task_parent", T_LONG, 1, 1, T_LONG, true },
 	[B_TASK_PID] = { "task_pid", T_LONG, 1, 1, T_LONG, true },

@@ -289,7 +289,7 @@ static int hexval(char c)
 static int is_mark(const char *p, size_t len, uint64_t *addr)
 {
 	if (len < BSTAP_KSYM_MARKLEN || p[0] != BSTAP_KSYM_MARK0 || p[1] != BSTAP_KSYM_MARK1 ||
-	    !strchr("NDBPQUVW", p[2]) || !p[2])
+	    !strchr("NDBPQUVWX", p[2]) || !p[2])
 		return 0;
 	uint64_t a = 0;
 	for (int i = 0; i < 16; i++) {
@@ -326,13 +326,13 @@ int sysf_expand_marks(struct strbuf *sb, const char *buf, size_t len)
 		} else if (kind == 'D') {
 			sysf_symdata(addr, t, sizeof(t));
 			strbuf_puts(sb, t);
-		} else if (kind == 'U' || kind == 'V' || kind == 'W') {
+		} else if (kind == 'U' || kind == 'V' || kind == 'W' || kind == 'X') {
 			struct bstap_ustack st;
 			memset(&st, 0, sizeof(st));
 			if (ustack_map_fd >= 0 && !bpf_map_lookup_elem(ustack_map_fd, &addr, &st)) {
 				uint32_t n = st.n > 0 && st.n <= BSTAP_STACK_FRAMES ? (uint32_t)st.n : 0;
 				usyms_format(sb, (int)st.pid, (const uint64_t *)st.addr, n,
-					     kind == 'U' ? 'B' : kind == 'V' ? 'P' : 'Q');
+					     kind == 'U' ? 'B' : kind == 'V' ? 'P' : kind == 'W' ? 'Q' : 'D');
 			}
 		} else {
 			struct bstap_stack st;
@@ -513,6 +513,10 @@ int evalf_sys_call(int b, const struct value *a, int na, struct value *out,
 	case B_UCALLERS:
 	case B_SPRINT_UBACKTRACE:
 		out->type = T_STRING;
+		return EVALF_OK;
+	case B_USYMDATA:	/* no traced process here: the address in hex, as stap for an unknown one */
+		out->type = T_STRING;
+		snprintf(out->str, BSTAP_MAXSTRINGLEN, "0x%" PRIx64, (uint64_t)a[0].num);
 		return EVALF_OK;
 	case B_PRINT_USTACK:
 		ustack_of(obuf, a[0].str, 'V');

@@ -246,7 +246,7 @@ void usyms_format(struct strbuf *sb, int pid, const uint64_t *addr, uint32_t n, 
 {
 	struct uproc *p = kind == 'B' ? NULL : proc_get(pid);
 	for (uint32_t i = 0; i < n; i++) {
-		if (!addr[i])
+		if (!addr[i] && kind != 'D')
 			break;	/* the frame-pointer walk ended (a zero frame pointer) */
 		if (kind == 'B') {
 			strbuf_printf(sb, "%s0x%" PRIx64, i ? " " : "", addr[i]);
@@ -256,6 +256,14 @@ void usyms_format(struct strbuf *sb, int pid, const uint64_t *addr, uint32_t n, 
 		uint64_t va = 0;
 		const struct usym *s = lookup(p, addr[i], &f, &va);
 		uint64_t off = s ? va - s->addr : 0;
+		if (kind == 'D') {	/* usymdata() */
+			if (s)
+				strbuf_printf(sb, "%s+0x%" PRIx64 "/0x%" PRIx64 " [%s]", s->name, off,
+					      s->size, f->path);
+			else
+				strbuf_printf(sb, "0x%" PRIx64, addr[i]);
+			continue;
+		}
 		if (kind == 'Q') {
 			if (s)
 				strbuf_printf(sb, "%s+0x%" PRIx64 " [%s]\n", s->name, off, f->path);

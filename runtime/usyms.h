@@ -12,7 +12,8 @@
 
 /* kind 'P': print_ubacktrace()'s lines " 0x%016x : SYM+0xOFF/0xSIZE [PATH]" (the address
  * alone when no symbol holds it); 'Q': sprint_ubacktrace()'s "SYM+0xOFF [PATH]" lines;
- * 'B': the hex addresses separated by spaces (ubacktrace()) */
+ * 'B': the hex addresses separated by spaces (ubacktrace()); 'D': usymdata()'s
+ * "SYM+0xOFF/0xSIZE [PATH]" of addr[0], its hex when no symbol holds it */
 void usyms_format(struct strbuf *sb, int pid, const uint64_t *addr, uint32_t n, int kind);
 
 /* Forget the cached process maps and symbol tables (the end of a session). */

@@ -1,5 +1,5 @@
 # User stacks (print_ubacktrace, ubacktrace, ucallers, print_ustack, sprint_ustack,
-# sprint_ubacktrace) in a uprobe on build/tests/utarget (built with frame pointers) and in a
+# sprint_ubacktrace, usymdata) in a uprobe on build/tests/utarget (built with frame pointers) and in a
 # tracepoint in a libc function of `sleep`: frames symbolized from the program's and libc's
 # symbol tables with their paths; the same functions in begin give nothing, as stap.
 # TIMEOUT: 90
@@ -19,17 +19,19 @@ probe process("utarget").function("ut_add") {
 	print_ustack(u)
 	printf("sprint_ustack\n%s", sprint_ustack(u))
 	printf("sprint_ubacktrace\n%s", sprint_ubacktrace())
+	printf("usymdata %s %s\n", usymdata(u_register("rip")), usymdata(0x1234))
 	exit()
 }
 probe begin {
 	print_ubacktrace()
-	printf("begin [%s] [%s] [%s] [%s]\n", ubacktrace(), ucallers(2), sprint_ubacktrace(), sprint_ustack(""))
+	printf("begin [%s] [%s] [%s] [%s] %s\n", ubacktrace(), ucallers(2), sprint_ubacktrace(), sprint_ustack(""),
+	       usymdata(0x1234))
 }
 STP
 # the target runs until bstap ends (the frames are symbolized from its live /proc/PID/maps)
 PATH=$PWD:$PATH "$BSTAP" -c "./utarget loop 1000000000" u.stp >out 2>err || { cat err; fail "bstap exited with $?"; }
 sed -n 1p out >got
-expect_file_eq "begin" got 'begin [] [] [] []'
+expect_file_eq "begin" got 'begin [] [] [] [] 0x1234'
 # print_ubacktrace(): ut_add at its first byte, then its caller main, both in utarget
 a1=$(sed -n 2p out | awk '{ print $1 }')
 a2=$(sed -n 3p out | awk '{ print $1 }')
@@ -54,6 +56,10 @@ for w in sprint_ustack sprint_ubacktrace; do
 	expect_file_eq "$w" got "ut_add+0x0 [$PWD/utarget]
 main+0x$(sed -n 3p out | sed 's/.*main+0x\([0-9a-f]*\)\/.*/\1/') [$PWD/utarget]"
 done
+
+# usymdata(): "SYM+0xOFF/0xSIZE [PATH]" in the current process, the hex address when unknown
+grep '^usymdata ' out >got
+expect_file_eq "usymdata" got "usymdata ut_add+0x0/0x$addsz [$PWD/utarget] 0x1234"
 
 # a kernel probe (a tracepoint) in a task: its user stack, in a shared library (libc's .dynsym)
 cat >k.stp <<'STP'
