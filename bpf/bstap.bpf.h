@@ -1763,6 +1763,25 @@ static __always_inline void bstap_raise(struct bstap_scratch *S, u32 site, s64 s
 }
 
 /* symname()/symdata(): the placeholder prog/abi.h describes (kind 'N' or 'D') */
+/*
+ * caller_addr() in a kernel function probe: the return address in the probed function's caller,
+ * the stack frame after the one inside the function (bpf_get_func_ip's address; a kprobe's or a
+ * trampoline's frames come before it). 0 when the stack does not show it.
+ */
+static __always_inline u64 bstap_caller_addr(void *ctx)
+{
+	u64 ip = bpf_get_func_ip(ctx);
+	u64 st[12];
+	long n = bpf_get_stack(ctx, st, sizeof(st), 0);
+	for (int i = 0; i < 11; i++) {
+		if ((long)(i + 2) * 8 > n)
+			break;
+		if (st[i] >= ip && st[i] - ip < 0x10000)
+			return st[i + 1];
+	}
+	return 0;
+}
+
 static __always_inline char *bstap_ksym_mark(char *dst, u64 addr, char kind)
 {
 	dst[0] = BSTAP_KSYM_MARK0;

@@ -779,6 +779,19 @@ static const char *call_builtin(struct gen *g, struct node *n)
 	}
 	case B_WARN:
 		return S(g, "({ bstap_warn(%s); 0; })", ex(g, a->v[0]));
+	case B_CALLER_ADDR:
+	case B_CALLER: {
+		/* the frame after the probed function's: bpf_get_func_ip is only a kernel function
+		 * program's (kprobe, fentry), so only their handlers may ask */
+		if (g->fn || !g->ep || g->ep->at.kind != PK_KPROBE) {
+			bad(g, &n->loc, "%s() needs a kernel function probe (kernel.function, "
+			    "kprobe.function) and is called in its handler", n->u.call.name);
+			return "0";
+		}
+		if (n->u.call.builtin == B_CALLER_ADDR)
+			return "(s64)bstap_caller_addr(ctx)";
+		return S(g, "bstap_ksym_mark(BSTAP_T(%u), bstap_caller_addr(ctx), 'D')", tmp(g, MAXSTR));
+	}
 	case B_SPRINTF:
 		return snprintf_expr(g, n, arena_strndup(g->a, a->v[0]->u.str.s, a->v[0]->u.str.len),
 				     a->v + 1, a->n - 1);

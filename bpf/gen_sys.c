@@ -16,7 +16,7 @@ static bool calls_backtrace(struct node *n, void *ctx)
 {
 	if (n->kind == N_CALL && !n->u.call.fn) {
 		int b = n->u.call.builtin;
-		if (b == B_BACKTRACE)
+		if (b == B_BACKTRACE || b == B_SPRINT_BACKTRACE)
 			*(int *)ctx |= 1;
 		if (b == B_UBACKTRACE || b == B_UCALLERS || b == B_SPRINT_UBACKTRACE || b == B_USYMDATA)
 			*(int *)ctx |= 2;
@@ -67,6 +67,10 @@ const char *gen_sys_call(struct gen_api *x, struct node *n)
 			 n->u.call.builtin == B_SYMNAME ? 'N' : 'D');
 	case B_PRINT_BACKTRACE:
 		return "({ bstap_print_backtrace(); 0; })";
+	case B_SPRINT_BACKTRACE:
+		return S(x, "bstap_stack_as(BSTAP_T(%u), bstap_backtrace(BSTAP_T(%u), "
+			 "(struct bstap_stack *)BSTAP_T(%u)), 'Q')", x->tmp(x->g, BSTAP_MAXSTRINGLEN),
+			 x->tmp(x->g, BSTAP_MAXSTRINGLEN), x->tmp(x->g, sizeof(struct bstap_stack)));
 	case B_BACKTRACE:
 		return S(x, "bstap_backtrace(BSTAP_T(%u), (struct bstap_stack *)BSTAP_T(%u))",
 			 x->tmp(x->g, BSTAP_MAXSTRINGLEN), x->tmp(x->g, sizeof(struct bstap_stack)));

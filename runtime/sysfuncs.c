@@ -504,7 +504,13 @@ int evalf_sys_call(int b, const struct value *a, int na, struct value *out,
 			syscall(SYS_tgkill, getpid(), gettid(), (int)a[0].num);
 		return EVALF_OK;
 	case B_BACKTRACE:
+	case B_SPRINT_BACKTRACE:
+	case B_CALLER:
 		out->type = T_STRING;	/* "": no kernel stack, bstap's handler is not in the kernel */
+		return EVALF_OK;
+	case B_CALLER_ADDR:
+		out->type = T_LONG;
+		out->num = 0;
 		return EVALF_OK;
 	case B_PRINT_BACKTRACE:
 	case B_PRINT_UBACKTRACE:	/* no user stack: bstap's begin/end run in no traced task */
