@@ -1837,12 +1837,13 @@ static __always_inline char *bstap_backtrace(char *dst, struct bstap_stack *st)
 }
 #endif
 
-/* print_stack(s)/sprint_stack(s): a copy of s with a backtrace() placeholder turned to kind k */
-static __always_inline char *bstap_stack_as(char *dst, const char *s, char k)
+/* print_stack(s)/sprint_stack(s) and the user forms: a copy of s with a placeholder of kind
+ * from (backtrace()'s 'B', ubacktrace()'s 'U') turned to kind to */
+static __always_inline char *bstap_mark_as(char *dst, const char *s, char from, char to)
 {
 	bpf_probe_read_kernel_str(dst, BSTAP_MAXSTR, s);
-	if (dst[0] == BSTAP_KSYM_MARK0 && dst[1] == BSTAP_KSYM_MARK1 && dst[2] == 'B')
-		dst[2] = k;
+	if (dst[0] == BSTAP_KSYM_MARK0 && dst[1] == BSTAP_KSYM_MARK1 && dst[2] == from)
+		dst[2] = to;
 	return dst;
 }
 
@@ -1912,14 +1913,6 @@ static __always_inline char *bstap_usymdata(char *dst, struct bstap_ustack *st, 
 }
 #endif
 
-/* print_ustack(s)/sprint_ustack(s): a copy of s with a ubacktrace() placeholder turned to kind k */
-static __always_inline char *bstap_ustack_as(char *dst, const char *s, char k)
-{
-	bpf_probe_read_kernel_str(dst, BSTAP_MAXSTR, s);
-	if (dst[0] == BSTAP_KSYM_MARK0 && dst[1] == BSTAP_KSYM_MARK1 && dst[2] == 'U')
-		dst[2] = k;
-	return dst;
-}
 
 /* ---- end of system(), raise(), symname(), symdata() --------------------------------------- */
 

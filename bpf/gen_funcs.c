@@ -18,9 +18,7 @@
 
 #define MAXSTR BSTAP_MAXSTRINGLEN
 
-static const char *S(struct gen_api *x, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static const char *S(struct gen_api *x, const char *fmt, ...)
+const char *gen_api_printf(struct gen_api *x, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
@@ -28,6 +26,8 @@ static const char *S(struct gen_api *x, const char *fmt, ...)
 	va_end(ap);
 	return s;
 }
+
+#define S gen_api_printf
 
 static const char *ARG(struct gen_api *x, struct node *n, uint32_t i)
 {

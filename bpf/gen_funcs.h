@@ -27,6 +27,10 @@ struct gen_api {
  * *why; false for other calls. */
 bool gen_regex_why(struct arena *a, const struct node *n, const char **why);
 
+/* A string in the generator's arena, printf-style: the library's files build C with it. */
+const char *gen_api_printf(struct gen_api *x, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
 /* The C expression for builtin call n, or NULL when n is not one of the library's. */
 const char *gen_func_call(struct gen_api *api, struct node *n);
 

@@ -6,7 +6,6 @@
  */
 #include "bpf/gen_sys.h"
 
-#include <stdarg.h>
 
 #include "prog/abi.h"
 #include "prog/builtins.h"
@@ -38,16 +37,7 @@ const char *gen_sys_decls(const struct program *p)
 	return d[used];
 }
 
-static const char *S(struct gen_api *x, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static const char *S(struct gen_api *x, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	char *s = arena_vprintf(x->a, fmt, ap);
-	va_end(ap);
-	return s;
-}
+#define S gen_api_printf
 
 const char *gen_sys_call(struct gen_api *x, struct node *n)
 {
@@ -68,19 +58,19 @@ const char *gen_sys_call(struct gen_api *x, struct node *n)
 	case B_PRINT_BACKTRACE:
 		return "({ bstap_print_backtrace(); 0; })";
 	case B_SPRINT_BACKTRACE:
-		return S(x, "bstap_stack_as(BSTAP_T(%u), bstap_backtrace(BSTAP_T(%u), "
-			 "(struct bstap_stack *)BSTAP_T(%u)), 'Q')", x->tmp(x->g, BSTAP_MAXSTRINGLEN),
+		return S(x, "bstap_mark_as(BSTAP_T(%u), bstap_backtrace(BSTAP_T(%u), "
+			 "(struct bstap_stack *)BSTAP_T(%u)), 'B', 'Q')", x->tmp(x->g, BSTAP_MAXSTRINGLEN),
 			 x->tmp(x->g, BSTAP_MAXSTRINGLEN), x->tmp(x->g, sizeof(struct bstap_stack)));
 	case B_BACKTRACE:
 		return S(x, "bstap_backtrace(BSTAP_T(%u), (struct bstap_stack *)BSTAP_T(%u))",
 			 x->tmp(x->g, BSTAP_MAXSTRINGLEN), x->tmp(x->g, sizeof(struct bstap_stack)));
 	case B_SPRINT_STACK:
-		return S(x, "bstap_stack_as(BSTAP_T(%u), %s, 'Q')", x->tmp(x->g, BSTAP_MAXSTRINGLEN),
+		return S(x, "bstap_mark_as(BSTAP_T(%u), %s, 'B', 'Q')", x->tmp(x->g, BSTAP_MAXSTRINGLEN),
 			 x->full(x->g, a[0]));
 	case B_PRINT_STACK:
 	case B_PRINT_SYMS: {
 		enum type t = T_STRING;
-		const char *c = S(x, "bstap_stack_as(BSTAP_T(%u), %s, 'P')",
+		const char *c = S(x, "bstap_mark_as(BSTAP_T(%u), %s, 'B', 'P')",
 				  x->tmp(x->g, BSTAP_MAXSTRINGLEN), x->full(x->g, a[0]));
 		return x->printf_c(x->g, "%s", 1, &t, &c);
 	}
@@ -92,8 +82,8 @@ const char *gen_sys_call(struct gen_api *x, struct node *n)
 			 x->tmp(x->g, BSTAP_MAXSTRINGLEN), x->tmp(x->g, sizeof(struct bstap_ustack)),
 			 n->u.call.builtin == B_UCALLERS ? S(x, "(s64)(%s)", x->ex(x->g, a[0])) : "-1");
 	case B_SPRINT_UBACKTRACE:
-		return S(x, "bstap_ustack_as(BSTAP_T(%u), bstap_ubacktrace(BSTAP_T(%u), "
-			 "(struct bstap_ustack *)BSTAP_T(%u), -1), 'W')",
+		return S(x, "bstap_mark_as(BSTAP_T(%u), bstap_ubacktrace(BSTAP_T(%u), "
+			 "(struct bstap_ustack *)BSTAP_T(%u), -1), 'U', 'W')",
 			 x->tmp(x->g, BSTAP_MAXSTRINGLEN), x->tmp(x->g, BSTAP_MAXSTRINGLEN),
 			 x->tmp(x->g, sizeof(struct bstap_ustack)));
 	case B_USYMDATA:
@@ -101,11 +91,11 @@ const char *gen_sys_call(struct gen_api *x, struct node *n)
 			 x->tmp(x->g, BSTAP_MAXSTRINGLEN), x->tmp(x->g, sizeof(struct bstap_ustack)),
 			 x->ex(x->g, a[0]));
 	case B_SPRINT_USTACK:
-		return S(x, "bstap_ustack_as(BSTAP_T(%u), %s, 'W')", x->tmp(x->g, BSTAP_MAXSTRINGLEN),
+		return S(x, "bstap_mark_as(BSTAP_T(%u), %s, 'U', 'W')", x->tmp(x->g, BSTAP_MAXSTRINGLEN),
 			 x->full(x->g, a[0]));
 	case B_PRINT_USTACK: {
 		enum type t = T_STRING;
-		const char *c = S(x, "bstap_ustack_as(BSTAP_T(%u), %s, 'V')",
+		const char *c = S(x, "bstap_mark_as(BSTAP_T(%u), %s, 'U', 'V')",
 				  x->tmp(x->g, BSTAP_MAXSTRINGLEN), x->full(x->g, a[0]));
 		return x->printf_c(x->g, "%s", 1, &t, &c);
 	}

@@ -5,23 +5,13 @@
  */
 #include "bpf/gen_funcs.h"
 
-#include <stdarg.h>
 
 #include "prog/abi.h"
 #include "prog/builtins.h"
 
 #define MAXSTR BSTAP_MAXSTRINGLEN
 
-static const char *S(struct gen_api *x, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static const char *S(struct gen_api *x, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	char *s = arena_vprintf(x->a, fmt, ap);
-	va_end(ap);
-	return s;
-}
+#define S gen_api_printf
 
 static const char *ARG(struct gen_api *x, struct node *n)
 {
