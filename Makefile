@@ -39,7 +39,7 @@ RUN_SRCS := $(filter-out runtime/run_main.c,$(wildcard prog/*.c) $(wildcard load
 STATIC_LIBS := -lbpf -lelf -lz
 
 .DELETE_ON_ERROR:
-.PHONY: test-vm install aliases-regen tapset-docs bench-syscalls all run test deps clean san unit-tests bench bench-events check-layers fuzz fuzz-build \
+.PHONY: test-vm install aliases-regen tapset-docs bench-syscalls bench-stats all run test deps clean san unit-tests bench bench-events check-layers fuzz fuzz-build \
 	fuzz-build-if-possible FORCE
 
 all: $(O)/bstap $(O)/bstap-run $(O)/bstap-run-static
@@ -125,6 +125,9 @@ deps:
 
 bench-syscalls: all
 	sh bench/syscalls.sh
+
+bench-stats: all
+	sh bench/stats.sh
 
 # make install PREFIX=/usr/local DESTDIR=/tmp/stage: the binaries, the man pages and the alias
 # libraries (PREFIX/share/bstap/aliases, found relative to the installed binary)
