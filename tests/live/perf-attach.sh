@@ -101,9 +101,11 @@ C
 	obj=$("$BSTAP" --cache-dir "$SCRATCH/cache" -p4 -e 'global n
 probe perf.sw.cpu_clock.sample(100000)? { n++ }
 probe timer.ms(300) { exit() }
-probe end { printf("fired %d\n", n) }') || fail "cannot compile the partial-failure script"
+probe end { printf("fired %s\n", n < 50 ? "at most a few times" : sprint(n)) }') || fail "cannot compile the partial-failure script"
 	FAIL_CPU=$last LD_PRELOAD=$PWD/shim.so "$RUN" -v "$obj" >out 2>err || { cat err; fail "bstap-run: status $?"; }
 	expect_grep "partial note" err "^bstap: note: skipping optional probe 'perf\.sw\.cpu_clock\.sample\(100000\)': this kernel has no perf event of type 1, config 0"
-	expect_file_eq "partial output" out "fired 0"
+	# left attached on the other CPUs it would fire thousands of times in 300 ms; a firing or
+	# two may land before the failing CPU's refusal detaches the ones attached before it
+	expect_file_eq "partial output" out "fired at most a few times"
 fi
 exit 0
