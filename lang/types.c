@@ -24,7 +24,6 @@ struct tc {
 	bool changed;
 	bool final;			/* last walk: report unresolved types and misplaced statements */
 	int loop_depth;
-	int tapset_noted;		/* the "no tapset library" note was given */
 	struct func **todo;		/* mark_used: functions found used whose bodies wait */
 	uint32_t ntodo;
 	bool hist_ok;			/* a histogram may stand here (print's argument, foreach) */
@@ -303,10 +302,8 @@ static enum type infer_call(struct tc *tc, struct scope *sc, struct node *n)
 				return T_UNKNOWN;
 			}
 			if (b < 0) {
+				/* stap: "unresolved function", with no note of its own */
 				diag_error(tc->d, &n->loc, "unresolved function '%s'", name);
-				if (!tc->tapset_noted++)
-					diag_note(tc->d, NULL, "bstap has part of SystemTap's tapset function "
-						  "library: docs/language.md lists each function and its status");
 				n->u.call.builtin = -2;	/* reported */
 				return T_UNKNOWN;
 			}
