@@ -462,6 +462,14 @@ static __always_inline char *bstap_octal(char *dst, u64 v)
 }
 
 /* return_str(fmt, r); name: errno_str(r) */
+/* sprintf's %.Ns in a kernel probe: the first size - 1 bytes of s (size 1..BSTAP_MAXSTR) */
+static __always_inline char *bstap_str_cut(char *dst, const char *s, u32 size)
+{
+	if (bpf_probe_read_kernel_str(dst, size, s) < 0)
+		dst[0] = 0;
+	return dst;
+}
+
 /*
  * An integer in base 8 or 16 as stap prints %o, %#o, %#x and %p: '#' always adds its prefix
  * (%#x of 0 is "0x0"), a zero-pad width pads with zeros after it. For sprintf in a kernel probe,

@@ -604,7 +604,7 @@ static const char *snprintf_expr(struct gen *g, struct node *n, const char *fmt,
 			    n->u.call.name, nargs);
 		else
 			bad(g, &n->loc, "this sprintf format cannot be formatted in a kernel probe "
-			    "(only flags '-+ 0 #', a width and %%d %%i %%u %%x %%X %%o %%p %%c %%s): use printf, "
+			    "(only flags '-+ 0 #', a width, a string's precision and %%d %%i %%u %%x %%X %%o %%p %%c %%s): use printf, "
 			    "or a probe that runs in userspace");
 		return "\"\"";
 	}
@@ -612,7 +612,11 @@ static const char *snprintf_expr(struct gen *g, struct node *n, const char *fmt,
 	const char *pre = "";
 	for (uint32_t i = 0; i < nargs; i++) {
 		const struct fmt_bpf_arg *r = &render[i];
-		if (r->base)
+		if (r->cut)
+			/* %.Ns: a copy of the string's first N bytes, printed as it is */
+			pre = S(g, "%s _d%u[%u] = (u64)bstap_str_cut(BSTAP_T(%u), %s, %d);", pre, k, i,
+				tmp(g, MAXSTR), ex(g, args[i]), r->cut > MAXSTR ? MAXSTR : r->cut);
+		else if (r->base)
 			/* %o, %p and '#': rendered here, printed as a string */
 			pre = S(g, "%s _d%u[%u] = (u64)bstap_fmt_radix(BSTAP_T(%u), (u64)(%s), %uU);",
 				pre, k, i, tmp(g, 96), ex(g, args[i]),

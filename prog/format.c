@@ -363,9 +363,25 @@ const char *fmt_bpf_snprintf(struct arena *a, const char *fmt, struct fmt_bpf_ar
 			}
 			continue;
 		}
-		if (sp->prec != FMT_NONE || sp->width == FMT_STAR) {
+		if (sp->width == FMT_STAR ||
+		    (sp->prec != FMT_NONE && (sp->conv != FC_STRING || sp->prec == FMT_STAR))) {
 			ok = false;
 			break;
+		}
+		if (sp->prec != FMT_NONE) {
+			/* %.Ns: the string cut to N bytes first, then printed with %s */
+			if (!render || narg >= 12) {
+				ok = false;
+				break;
+			}
+			render[narg] = (struct fmt_bpf_arg){ .cut = sp->prec + 1 };
+			*o++ = '%';
+			if (sp->flags & FMT_LEFT) *o++ = '-';
+			if (sp->width >= 0)
+				o += sprintf(o, "%d", sp->width);
+			*o++ = 's';
+			narg++;
+			continue;
 		}
 		bool radix = sp->conv == FC_OCTAL || sp->conv == FC_PTR ||
 			     ((sp->flags & FMT_ALT) && (sp->conv == FC_HEX || sp->conv == FC_HEX_UPPER));

@@ -83,13 +83,15 @@ void fmt_print_values(struct strbuf *out, const struct value *args, int nargs, c
  * runs in userspace. Pass 2 places probes by it; the generator emits it.
  */
 struct arena;
-/* How one value must be rendered before bpf_snprintf prints it with %s: %o, %p and '#' forms,
- * which bpf_snprintf lacks (base 0: the value goes to bpf_snprintf as it is). */
+/* How one value must be rendered before bpf_snprintf prints it with %s: %o, %p and '#' forms
+ * and a string's precision, which bpf_snprintf lacks (base 0 and cut 0: the value goes to
+ * bpf_snprintf as it is). */
 struct fmt_bpf_arg {
 	unsigned base;		/* 8 or 16 */
 	bool alt;		/* '#' (and %p): 0 or 0x before the digits */
 	bool upper;
 	int zero_width;		/* '0' flag: pad with zeros to this width (prefix included) */
+	int cut;		/* %.Ns: N + 1, the bytes a copy of the string keeps with its NUL */
 };
 /* render: NULL, or room for 12 entries, filled per value when the format needs them. */
 const char *fmt_bpf_snprintf(struct arena *a, const char *fmt, struct fmt_bpf_arg *render);
