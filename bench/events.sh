@@ -37,18 +37,7 @@ sysctl -qw kernel.bpf_stats_enabled=1 || { echo "events.sh: cannot enable kernel
 STP='global c; probe timer.ms(1) { c[execname()]++ }'
 BT='interval:ms:1 { @c[comm]++; }'
 
-max_prog_id() { bpftool prog show -j 2>/dev/null | python3 -c 'import json,sys; print(max([p["id"] for p in json.load(sys.stdin)] or [0]))'; }
-# ns per run and runs of the perf_event programs newer than id $1
-prog_cost() {
-	bpftool prog show -j 2>/dev/null | python3 -c '
-import json, sys
-after = int(sys.argv[1])
-t = n = 0
-for p in json.load(sys.stdin):
-    if p["id"] > after and p.get("type") == "perf_event":
-        t += p.get("run_time_ns", 0); n += p.get("run_cnt", 0)
-print("%.0f %d" % (t / n if n else -1, n))' "$1"
-}
+. "$ROOT/bench/bpfstats.sh"
 # resident KB of a process and all its descendants
 tree_rss() {
 	_sum=0

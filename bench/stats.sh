@@ -14,6 +14,7 @@ T=${T:-4}
 R=${R:-3}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BSTAP=${BSTAP:-$ROOT/build/bstap}
+. "$ROOT/bench/bpfstats.sh"
 [ -x "$BSTAP" ] || { echo "stats.sh: no bstap at $BSTAP (run make)"; exit 1; }
 [ "$(id -u)" = 0 ] || { echo "stats.sh: must run as root"; exit 1; }
 command -v bpftool >/dev/null 2>&1 || { echo "stats.sh: needs bpftool (make deps)"; exit 1; }
@@ -23,7 +24,6 @@ BUSY=
 CLEANUP='sysctl -qw kernel.bpf_stats_enabled="$STATS"; kill $BUSY 2>/dev/null; rm -rf "$W"'
 trap 'eval "$CLEANUP"' EXIT
 trap 'exit 130' INT TERM
-median() { sort -n | awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)]; else print "-" }'; }
 
 # ---- a ~300-line script: 20 blocks of the same shape, each with its own globals
 {
@@ -79,17 +79,6 @@ while [ $i -lt "$(nproc)" ]; do
 	BUSY="$BUSY $!"
 	i=$((i + 1))
 done
-max_prog_id() { bpftool prog show -j 2>/dev/null | python3 -c 'import json,sys; print(max([p["id"] for p in json.load(sys.stdin)] or [0]))'; }
-prog_cost() {
-	bpftool prog show -j 2>/dev/null | python3 -c '
-import json, sys
-after = int(sys.argv[1])
-t = n = 0
-for p in json.load(sys.stdin):
-    if p["id"] > after and p.get("type") == "perf_event":
-        t += p.get("run_time_ns", 0); n += p.get("run_cnt", 0)
-print("%.0f %d" % (t / n if n else -1, n))' "$1"
-}
 measure() {	# LABEL CMD...: ns per firing of the programs CMD loads, while it runs
 	label=$1
 	shift

@@ -25,7 +25,7 @@ CC=${CC:-cc}
 $CC -std=c11 -D_GNU_SOURCE -O2 "$ROOT/bench/getppid_loop.c" -o "$W/loop" || exit 1
 $CC -std=c11 -D_GNU_SOURCE -O2 "$ROOT/bench/firstline.c" -o "$W/firstline" || exit 1
 
-median() { sort -n | awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)]; else print "-" }'; }
+. "$ROOT/bench/bpfstats.sh"
 
 BS='probe syscall.* { } probe begin { println("ready") }'
 BT='tracepoint:syscalls:sys_enter_* { } BEGIN { printf("ready\n"); }'
