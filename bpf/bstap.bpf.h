@@ -202,18 +202,24 @@ static __noinline void bstap_report(struct bstap_scratch *S)
 	bpf_ringbuf_submit(h, 0);
 }
 
-/* warn(msg): a line for stderr, "WARNING: msg", in order with the probe's other output. */
-static __always_inline void bstap_warn(const char *msg)
+/* A record of one string (REC_WARN, REC_SYSTEM), in order with the probe's other output. */
+static __always_inline void bstap_string_record(u32 type, const char *str)
 {
 	struct bstap_rec_hdr *h = bpf_ringbuf_reserve(&bstap_rb, sizeof(*h) + BSTAP_MAXSTR, 0);
 	if (!h) {
 		bstap_count_lost();
 		return;
 	}
-	h->type = REC_WARN;
+	h->type = type;
 	h->id = 0;
-	bpf_probe_read_kernel_str(h + 1, BSTAP_MAXSTR, msg);
+	bpf_probe_read_kernel_str(h + 1, BSTAP_MAXSTR, str);
 	bpf_ringbuf_submit(h, 0);
+}
+
+/* warn(msg): a line for stderr, "WARNING: msg". */
+static __always_inline void bstap_warn(const char *msg)
+{
+	bstap_string_record(REC_WARN, msg);
 }
 
 /* catch(msg): the text stap gives, by the kind of the error site. */
@@ -1744,15 +1750,7 @@ static __always_inline char *bstap_hex(char *dst, u64 v)
 /* system(cmd): a record; the runtime runs the command after the handler (runtime/sysfuncs.c) */
 static __always_inline void bstap_system(const char *cmd)
 {
-	struct bstap_rec_hdr *h = bpf_ringbuf_reserve(&bstap_rb, sizeof(*h) + BSTAP_MAXSTR, 0);
-	if (!h) {
-		bstap_count_lost();
-		return;
-	}
-	h->type = REC_SYSTEM;
-	h->id = 0;
-	bpf_probe_read_kernel_str(h + 1, BSTAP_MAXSTR, cmd);
-	bpf_ringbuf_submit(h, 0);
+	bstap_string_record(REC_SYSTEM, cmd);
 }
 
 /*
