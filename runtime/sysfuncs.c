@@ -439,6 +439,17 @@ static void ustack_of(struct strbuf *sb, const char *s, int k)
 	}
 }
 
+/* sprint_stack(s) / sprint_ustack(s): what fmt writes of s as kind k, as a string value */
+static void sprint_as(struct value *out, const char *s,
+		      void (*fmt)(struct strbuf *, const char *, int), int k)
+{
+	struct strbuf sb = { 0 };
+	fmt(&sb, s, k);
+	out->type = T_STRING;
+	snprintf(out->str, BSTAP_MAXSTRINGLEN, "%s", sb.buf ? sb.buf : "");
+	strbuf_free(&sb);
+}
+
 /* print_stack(s)/sprint_stack(s) in userspace: a kernel probe's backtrace() placeholder (kept
  * in an array, say) becomes one of kind k; a list of hex addresses is formatted here. */
 static void stack_of(struct strbuf *sb, const char *s, int k)
@@ -527,26 +538,16 @@ int evalf_sys_call(int b, const struct value *a, int na, struct value *out,
 	case B_PRINT_USTACK:
 		ustack_of(obuf, a[0].str, 'V');
 		return EVALF_OK;
-	case B_SPRINT_USTACK: {
-		struct strbuf sb = { 0 };
-		ustack_of(&sb, a[0].str, 'W');
-		out->type = T_STRING;
-		snprintf(out->str, BSTAP_MAXSTRINGLEN, "%s", sb.buf ? sb.buf : "");
-		strbuf_free(&sb);
+	case B_SPRINT_USTACK:
+		sprint_as(out, a[0].str, ustack_of, 'W');
 		return EVALF_OK;
-	}
 	case B_PRINT_STACK:
 	case B_PRINT_SYMS:
 		stack_of(obuf, a[0].str, 'P');
 		return EVALF_OK;
-	case B_SPRINT_STACK: {
-		struct strbuf sb = { 0 };
-		stack_of(&sb, a[0].str, 'Q');
-		out->type = T_STRING;
-		snprintf(out->str, BSTAP_MAXSTRINGLEN, "%s", sb.buf ? sb.buf : "");
-		strbuf_free(&sb);
+	case B_SPRINT_STACK:
+		sprint_as(out, a[0].str, stack_of, 'Q');
 		return EVALF_OK;
-	}
 	case B_SYMNAME:
 	case B_SYMDATA:
 		out->type = T_STRING;
