@@ -1343,6 +1343,7 @@ static __always_inline char *bstap_cmdline_arg(void *w, char *out, char *tmp, s6
 	return out;
 }
 
+#ifdef BSTAP_INDENT	/* the program calls thread_indent(): its task-local map */
 /* thread_indent(delta): stap's indent.stp, per thread, over gettimeofday_us() */
 struct bstap_indent_val {
 	s64 count;
@@ -1400,6 +1401,7 @@ static __always_inline char *bstap_thread_indent(void *w, char *out, s64 delta)
 	out[st->at & BSTAP_M] = 0;
 	return out;
 }
+#endif
 
 /* pid2task(pid): the task of a pid (the bpf_task_from_pid kfunc, 6.1+), 0 when none */
 extern struct task_struct *bpf_task_from_pid(s32 pid) __ksym __weak;

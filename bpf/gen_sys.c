@@ -6,6 +6,7 @@
  */
 #include "bpf/gen_sys.h"
 
+#include <stdio.h>
 
 #include "prog/abi.h"
 #include "prog/builtins.h"
@@ -19,6 +20,8 @@ static bool calls_backtrace(struct node *n, void *ctx)
 			*(int *)ctx |= 1;
 		if (b == B_UBACKTRACE || b == B_UCALLERS || b == B_SPRINT_UBACKTRACE || b == B_USYMDATA)
 			*(int *)ctx |= 2;
+		if (b == B_THREAD_INDENT)
+			*(int *)ctx |= 4;
 	}
 	return true;
 }
@@ -32,9 +35,11 @@ const char *gen_sys_decls(const struct program *p)
 	for (uint32_t i = 0; i < p->funcs.n; i++)
 		if (p->funcs.v[i]->in_kernel)
 			ast_visit(p->funcs.v[i]->body, calls_backtrace, &used);
-	static const char *const d[] = { "", "#define BSTAP_STACKS 1\n", "#define BSTAP_USTACKS 1\n",
-		"#define BSTAP_STACKS 1\n#define BSTAP_USTACKS 1\n" };
-	return d[used];
+	/* the maps (and their code) a program has only when it uses them */
+	static char d[96];
+	snprintf(d, sizeof(d), "%s%s%s", used & 1 ? "#define BSTAP_STACKS 1\n" : "",
+		 used & 2 ? "#define BSTAP_USTACKS 1\n" : "", used & 4 ? "#define BSTAP_INDENT 1\n" : "");
+	return d;
 }
 
 #define S gen_api_printf
