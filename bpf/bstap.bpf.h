@@ -362,6 +362,22 @@ static __always_inline s64 bstap_strlen(char *tmp, const char *s)
 	return n > 0 ? n - 1 : 0;
 }
 
+/*
+ * bpf_snprintf(dst + n, ...) for one piece of a sprintf (gen.c: snprintf_expr) whose first n
+ * bytes are written; the new length. A piece without values has size 0 (data: not read).
+ */
+static __always_inline long bstap_snprintf_at(char *dst, long n, const char *fmt, u64 *data, u32 size)
+{
+	if (n < 0 || n >= BSTAP_MAXSTR - 1)
+		return n;
+	n &= BSTAP_MAXSTR - 1;
+	long room = BSTAP_MAXSTR - n;
+	long r = bpf_snprintf(dst + n, room, fmt, size ? data : NULL, size);
+	if (r <= 0)
+		return n;
+	return n + (r - 1 < room - 1 ? r - 1 : room - 1);
+}
+
 static __always_inline char *bstap_concat(char *dst, const char *a, const char *b)
 {
 	long n = bstap_strcpy(dst, a);

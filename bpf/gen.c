@@ -16,7 +16,9 @@
 #include "prog/builtins.h"
 #include "prog/format.h"	/* the printf format grammar is shared with the runtime */
 
-#define MAXSTR BSTAP_MAXSTRINGLEN
+/* This translation's string size (-D MAXSTRINGLEN): gen_bpf_c sets it before anything else. */
+static uint32_t maxstr = BSTAP_MAXSTRINGLEN;
+#define MAXSTR maxstr
 #define SCRATCH_LIMIT (256 * 1024)
 
 struct gen {
@@ -231,11 +233,11 @@ static const char *ex(struct gen *g, struct node *n);
 static const char *key_expr(struct gen *g, const struct sym *s, struct node_list *keys)
 {
 	uint32_t k = g->uniq++;
-	g->key_tmp = tmp(g, s->nkeys * MAXSTR + 8 * s->nkeys);
+	const struct meta_global *mg = &g->meta->globals[s->index];
+	g->key_tmp = tmp(g, mg->key_size);
 	const char *out = S(g, "({ struct g_%s_key *_k%u = BSTAP_T(%u);", s->name, k, g->key_tmp);
 	/* zero all padding and string tails: hash keys compare every byte */
 	out = S(g, "%s __builtin_memset(_k%u, 0, sizeof(*_k%u));", out, k, k);
-	const struct meta_global *mg = &g->meta->globals[s->index];
 	for (uint32_t i = 0; i < keys->n; i++) {
 		const struct node *kn = keys->v[i];
 		if (s->key_types[i] == T_STRING && kn->kind == N_CALL && !kn->u.call.fn &&
@@ -252,6 +254,9 @@ static const char *key_expr(struct gen *g, const struct sym *s, struct node_list
 		const char *v = ex(g, keys->v[i]);
 		if (s->key_types[i] != T_STRING)
 			out = S(g, "%s _k%u->k%u = %s;", out, k, i, v);
+		else if (mg->key_cut & (1u << i))
+			out = S(g, "%s bpf_probe_read_kernel_str(_k%u->k%u, %u, %s);", out, k, i,
+				mg->key_len[i], v);
 		else if (mg->key_len[i] < MAXSTR)
 			out = S(g, "%s bstap_key_str(_k%u->k%u, %u, %s);", out, k, i, mg->key_len[i], v);
 		else
@@ -615,7 +620,7 @@ static const char *snprintf_expr(struct gen *g, struct node *n, const char *fmt,
 		if (r->cut)
 			/* %.Ns: a copy of the string's first N bytes, printed as it is */
 			pre = S(g, "%s _d%u[%u] = (u64)bstap_str_cut(BSTAP_T(%u), %s, %d);", pre, k, i,
-				tmp(g, MAXSTR), ex(g, args[i]), r->cut > MAXSTR ? MAXSTR : r->cut);
+				tmp(g, MAXSTR), ex(g, args[i]), r->cut > (int)MAXSTR ? (int)MAXSTR : r->cut);
 		else if (r->base)
 			/* %o, %p and '#': rendered here, printed as a string */
 			pre = S(g, "%s _d%u[%u] = (u64)bstap_fmt_radix(BSTAP_T(%u), (u64)(%s), %uU);",
@@ -626,9 +631,43 @@ static const char *snprintf_expr(struct gen *g, struct node *n, const char *fmt,
 			pre = S(g, "%s _d%u[%u] = (u64)(%s);", pre, k, i, ex(g, args[i]));
 	}
 	uint32_t out = tmp(g, MAXSTR);
-	return S(g, "({ static const char _f%u[] = %s; u64 _d%u[%u];%s "
-		 "bpf_snprintf(BSTAP_T(%u), BSTAP_MAXSTR, _f%u, _d%u, sizeof(_d%u)); (char *)BSTAP_T(%u); })",
-		 k, c_string(g, kf, strlen(kf)), k, nargs ? nargs : 1, pre, out, k, k, k, out);
+	/*
+	 * bpf_snprintf copies all its strings into one 512-byte buffer first and fails when they
+	 * do not fit: a format with several string values is printed in pieces of one string
+	 * each, one after another into the result.
+	 */
+	uint32_t conv[12], nconv = 0, nstr = 0;
+	for (uint32_t i = 0; kf[i] && nconv < 12; i++)
+		if (kf[i] == '%' && kf[i + 1] == '%')
+			i++;
+		else if (kf[i] == '%')
+			conv[nconv++] = i;
+	for (uint32_t i = 0; i < nconv && i < nargs; i++)
+		nstr += args[i]->type == T_STRING || render[i].cut || render[i].base;
+	if (nstr <= 1 || nconv != nargs)
+		return S(g, "({ static const char _f%u[] = %s; u64 _d%u[%u];%s "
+			 "bpf_snprintf(BSTAP_T(%u), BSTAP_MAXSTR, _f%u, _d%u, sizeof(_d%u)); (char *)BSTAP_T(%u); })",
+			 k, c_string(g, kf, strlen(kf)), k, nargs ? nargs : 1, pre, out, k, k, k, out);
+	const char *body = S(g, "({ u64 _d%u[%u];%s char *_o%u = BSTAP_T(%u); long _n%u = 0; _o%u[0] = 0;",
+			     k, nargs, pre, k, out, k, k);
+	uint32_t from = 0, first = 0;
+	bool has_str = false;
+	for (uint32_t i = 0; i <= nargs; i++) {
+		bool str = i < nargs && (args[i]->type == T_STRING || render[i].cut || render[i].base);
+		if (i < nargs && !(str && has_str)) {
+			has_str |= str;
+			continue;
+		}
+		/* the piece: conversions first..i-1 and the text from 'from' to conversion i */
+		uint32_t to = i < nargs ? conv[i] : (uint32_t)strlen(kf);
+		body = S(g, "%s { static const char _f%u_%u[] = %s; _n%u = bstap_snprintf_at(_o%u, _n%u, "
+			 "_f%u_%u, &_d%u[%u], %u); }", body, k, first, c_string(g, kf + from, to - from), k,
+			 k, k, k, first, k, first, 8 * (i - first));
+		from = to;
+		first = i;
+		has_str = str;
+	}
+	return S(g, "%s _o%u; })", body, k);
 }
 
 static const char *call_builtin(struct gen *g, struct node *n);
@@ -902,7 +941,7 @@ static const char *call_builtin(struct gen *g, struct node *n)
 			return "0";
 		}
 		struct gen_api api = { g, g->a, api_ex, api_full, api_tmp, api_site, api_printf,
-				       api_uniq, g->abort };
+				       api_uniq, g->abort, MAXSTR };
 		const char *r = gen_func_call(&api, n);
 		if (r)
 			return r;
@@ -1342,6 +1381,47 @@ static uint32_t string_key_width(struct gen *g, const struct sym *s, uint32_t k)
 	return w < 8 ? 8 : w >= MAXSTR ? MAXSTR : w;
 }
 
+/*
+ * The kernel refuses a hash map whose key is larger than BPF's stack (BSTAP_MAXKEYSIZE bytes).
+ * When the string columns do not fit, the widest ones are narrowed to equal shares of what
+ * the longs and the narrow columns leave (whole words): strings stored in or looked up by such
+ * a column are cut to its width - 1 bytes, both ways, so equal prefixes are one element.
+ * Returns the narrowed columns as a bit mask.
+ */
+static uint32_t fit_key(uint32_t *width, uint32_t n)
+{
+	uint32_t total = 0, cut = 0;
+	for (uint32_t k = 0; k < n; k++)
+		total += width[k];
+	while (total > BSTAP_MAXKEYSIZE) {
+		uint32_t widest = 0, nwide = 0, next = 0;
+		for (uint32_t k = 0; k < n; k++)
+			if (width[k] > widest)
+				widest = width[k];
+		for (uint32_t k = 0; k < n; k++) {
+			if (width[k] == widest)
+				nwide++;
+			else if (width[k] > next)
+				next = width[k];
+		}
+		/* lower the widest columns to the next width, or less if that is still too much */
+		uint32_t over = total - BSTAP_MAXKEYSIZE;
+		uint32_t drop = (over + nwide - 1) / nwide;
+		drop = (drop + 7) & ~7u;
+		if (widest - next < drop && next >= 16)
+			drop = widest - next;
+		if (drop >= widest)
+			drop = widest - 8;
+		for (uint32_t k = 0; k < n; k++)
+			if (width[k] == widest) {
+				width[k] -= drop;
+				total -= drop;
+				cut |= 1u << k;
+			}
+	}
+	return cut;
+}
+
 /* Arrays with more entries than this are not preallocated (see decl_globals). */
 #define BIG_MAP 65536
 
@@ -1392,7 +1472,10 @@ static void decl_globals(struct gen *g, FILE *o)
 			s->loc.line, s->loc.col, s->name);
 		if (s->nkeys) {
 			fprintf(o, "struct g_%s_key {", s->name);
-			uint32_t off = 0;
+			uint32_t off = 0, width[9];
+			for (uint32_t k = 0; k < s->nkeys && k < 9; k++)
+				width[k] = s->key_types[k] == T_STRING ? string_key_width(g, s, k) : 8;
+			mg->key_cut = fit_key(width, s->nkeys);
 			/* longs first keeps every field naturally aligned without padding */
 			for (int pass = 0; pass < 2; pass++)
 				for (uint32_t k = 0; k < s->nkeys; k++) {
@@ -1401,7 +1484,7 @@ static void decl_globals(struct gen *g, FILE *o)
 						continue;
 					mg->keys[k] = mtype(s->key_types[k]);
 					mg->key_off[k] = off;
-					mg->key_len[k] = str ? string_key_width(g, s, k) : 8;
+					mg->key_len[k] = width[k];
 					off += mg->key_len[k];
 					if (!str)
 						fprintf(o, " s64 k%u;", k);
@@ -1933,6 +2016,7 @@ static const char *pf_table(struct gen *g)
 int gen_bpf_c(struct arena *a, struct diag *d, const struct program *p, struct gen_result *res)
 {
 	struct gen g = { .a = a, .d = d, .p = p };
+	maxstr = program_maxstr(p);
 	g.meta = arena_alloc(a, sizeof(*g.meta));
 	g.frame_off = arena_alloc(a, (p->funcs.n + 1) * sizeof(uint32_t));
 	memset(res, 0, sizeof(*res));

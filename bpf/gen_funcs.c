@@ -16,7 +16,7 @@
 #include "prog/strbuf.h"
 #include "prog/regex_dfa.h"
 
-#define MAXSTR BSTAP_MAXSTRINGLEN
+#define MAXSTR (x->maxstr)
 
 const char *gen_api_printf(struct gen_api *x, const char *fmt, ...)
 {

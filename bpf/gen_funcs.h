@@ -21,6 +21,7 @@ struct gen_api {
 				const char **cexpr);
 	uint32_t (*uniq)(void *g);	/* a number for unique C names */
 	const char *abort;	/* the statement that unwinds after a runtime error */
+	uint32_t maxstr;	/* bytes of a string, NUL included (-D MAXSTRINGLEN) */
 };
 
 /* Why regex call n (=~ !~ matched matched_str ngroups) cannot run in a kernel probe, into

@@ -9,7 +9,7 @@
 #include "prog/abi.h"
 #include "prog/builtins.h"
 
-#define MAXSTR BSTAP_MAXSTRINGLEN
+#define MAXSTR (x->maxstr)
 
 #define S gen_api_printf
 

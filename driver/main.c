@@ -410,6 +410,7 @@ static int pass3_translate(struct driver *r)
 {
 	r->prog->maxaction = r->o.maxaction;
 	r->prog->maxmapentries = r->o.maxmapentries;
+	r->prog->maxstringlen = r->o.maxstringlen;
 	if (gen_bpf_c(r->a, r->d, r->prog, &r->gr))
 		return PASS_FAILED;
 	if (r->o.verbose)

@@ -35,7 +35,8 @@ static void usage(FILE *o)
 	      "  -G NAME=VALUE  start the global NAME with VALUE (a number or a string)\n"
 	      "  -s MB          output buffer of MB megabytes (default 1)\n"
 	      "  -D NAME=VALUE  set a limit: MAXACTION (statements per probe run, default 1000),\n"
-	      "                 MAXMAPENTRIES (entries of a global array, default 2048)\n"
+	      "                 MAXMAPENTRIES (entries of a global array, default 2048),\n"
+	      "                 MAXSTRINGLEN (bytes of a string: 32 to 512, a power of two; default 512)\n"
 	      "  -m NAME        also write the compiled object to NAME.bpf.o (run it with bstap-run)\n"
 	      "  -k             keep the temporary directory (generated C, object) and say where\n"
 	      "  -w             suppress warnings\n"
@@ -91,11 +92,19 @@ static int set_define(struct opts *o, const char *def)
 			goto bad_value;
 		o->maxmapentries = (uint32_t)v;
 	} else if (n == 12 && !strncmp(def, "MAXSTRINGLEN", n)) {
-		if (!num || v != BSTAP_MAXSTRINGLEN) {
-			fprintf(stderr, "bstap: error: -D MAXSTRINGLEN: bstap's strings are %u bytes and "
-				"cannot be resized yet\n", BSTAP_MAXSTRINGLEN);
+		if (!num)
+			goto bad_value;
+		if (v < BSTAP_MINSTRINGLEN || v > BSTAP_MAXSTRINGLEN || (v & (v - 1))) {
+			/*
+			 * Userspace values hold BSTAP_MAXSTRINGLEN bytes, and the BPF code indexes
+			 * its string buffers with a mask of the size, which the verifier needs.
+			 */
+			fprintf(stderr, "bstap: error: -D MAXSTRINGLEN=%lu: bstap's strings are a power "
+				"of two from %u to %u bytes (the default is %u)\n", v, BSTAP_MINSTRINGLEN,
+				BSTAP_MAXSTRINGLEN, BSTAP_MAXSTRINGLEN);
 			return -1;
 		}
+		o->maxstringlen = (uint32_t)v;
 	} else {
 		/* said once all options are read, so that -w anywhere silences it */
 		if (o->nignored < (int)(sizeof(o->ignored) / sizeof(o->ignored[0])))
@@ -241,7 +250,7 @@ int parse_args(int argc, char **argv, struct opts *o)
 	o->sess.verbose = o->verbose;
 	o->sess.gvars_checked = true;
 	for (int i = 0; i < o->nignored && !o->sess.no_warnings; i++)
-		fprintf(stderr, "bstap: warning: -D %.*s has no effect in bstap (it knows MAXACTION "
-			"and MAXMAPENTRIES)\n", (int)strcspn(o->ignored[i], "="), o->ignored[i]);
+		fprintf(stderr, "bstap: warning: -D %.*s has no effect in bstap (it knows MAXACTION, "
+			"MAXMAPENTRIES and MAXSTRINGLEN)\n", (int)strcspn(o->ignored[i], "="), o->ignored[i]);
 	return sess_opts_check(&o->sess, "bstap");
 }

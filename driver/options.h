@@ -24,6 +24,7 @@ struct opts {
 	int nincdirs;
 	const char *module;		/* -m NAME: also write the object to NAME.bpf.o */
 	uint32_t maxaction, maxmapentries;	/* -D MAXACTION=N, -D MAXMAPENTRIES=N */
+	uint32_t maxstringlen;			/* -D MAXSTRINGLEN=N (0: the default) */
 	const char *ignored[16];	/* -D names bstap does not know, to warn about */
 	int nignored;
 	struct sess_opts sess;

@@ -11,11 +11,15 @@ typedef __s64 int64_t;
 #endif
 
 #ifndef __bpf__	/* BPF C gets this run's values from the generated program (-D MAXACTION=N) */
-#define BSTAP_MAXSTRINGLEN 128	/* bytes per string, NUL included (stap: MAXSTRINGLEN) */
+#define BSTAP_MAXSTRINGLEN 512	/* bytes per string, NUL included (stap: MAXSTRINGLEN); the
+				 * default and the most -D MAXSTRINGLEN can ask for: userspace
+				 * values hold this many */
+#define BSTAP_MINSTRINGLEN 32	/* the least -D MAXSTRINGLEN (a power of two): a long's text */
 #define BSTAP_MAXMAPENTRIES 2048	/* default entries per global array (stap: MAXMAPENTRIES) */
 #define BSTAP_MAXACTION 1000	/* statements per probe firing (stap: MAXACTION) */
 #define BSTAP_RINGBUF_SIZE (1u << 20)
 #endif
+#define BSTAP_MAXKEYSIZE 512	/* bytes of a hash map key: the kernel's limit (MAX_BPF_STACK) */
 
 /*
  * Map names: the maps bpf/bstap.bpf.h defines, and the prefix of each global's map (the

@@ -41,6 +41,8 @@ struct meta_global {
 	uint32_t key_len[9];	/* bytes of each key field: 8 for a long; for a string, as many as
 				 * the longest string the script ever stores there needs (a longer
 				 * one read from it cannot be a key of the array) */
+	uint32_t key_cut;	/* bit k: string column k is narrower than MAXSTRINGLEN only because
+				 * the key must fit BSTAP_MAXKEYSIZE: its strings are cut to it */
 	bool autoprint;		/* written but never read: printed at exit */
 	bool percpu;		/* statistics: one value per CPU, merged when read */
 	bool has_init;		/* global x = 5 / global s = "a": set before begin runs */

@@ -569,8 +569,8 @@ static const char *global_problem(const struct meta_global *g)
 		return "global of no value type";
 	if (g->percpu != (g->type == MT_STATS))
 		return "per-CPU flag does not match the global's type";
-	if (g->value_size != (g->type == MT_STRING ? BSTAP_MAXSTRINGLEN
-			      : g->type == MT_STATS ? 8 * stat_words(&g->stat) : 8u))
+	if (g->type == MT_STRING ? g->value_size < BSTAP_MINSTRINGLEN || g->value_size > BSTAP_MAXSTRINGLEN
+	    : g->value_size != (g->type == MT_STATS ? 8 * stat_words(&g->stat) : 8u))
 		return "global's value size does not match its type";
 	if (!g->nkeys)
 		return g->key_size == 4 ? NULL : "scalar global's key size is not 4";
@@ -583,7 +583,7 @@ static const char *global_problem(const struct meta_global *g)
 			return "global's key field past the key's end";
 		total += g->key_len[k];
 	}
-	if (total != g->key_size || g->key_size > META_MAXKEYSIZE)
+	if (total != g->key_size || g->key_size > BSTAP_MAXKEYSIZE)
 		return "global's key size does not match its fields";
 	return NULL;
 }
@@ -605,6 +605,7 @@ static void meta_global(struct cx *c, struct meta_global *g)
 		u32(c, &g->key_len[k]);
 	}
 	u32(c, &g->key_size);
+	u32(c, &g->key_cut);
 	u32(c, &g->value_size);
 	flag(c, &g->autoprint);
 	flag(c, &g->percpu);
@@ -719,6 +720,11 @@ static void program(struct cx *c, struct program *p)
 	str(c, &p->script_path);
 	u32(c, &p->maxaction);
 	u32(c, &p->maxmapentries);
+	u32(c, &p->maxstringlen);
+	if (!c->wr && p->maxstringlen && (p->maxstringlen < BSTAP_MINSTRINGLEN ||
+					  p->maxstringlen > BSTAP_MAXSTRINGLEN ||
+					  (p->maxstringlen & (p->maxstringlen - 1))))
+		fail(c, "string size (MAXSTRINGLEN) out of range");
 	u32(c, &p->ngroups);
 	sym_list(c, &p->globals, S_GLOBAL);
 	c->locals = c->params = NULL;
@@ -759,6 +765,8 @@ static const char *program_problem(const struct program *p, const struct meta *m
 		enum meta_type t = s->type == T_STRING ? MT_STRING : s->type == T_STATS ? MT_STATS : MT_LONG;
 		if (s->nkeys != g->nkeys || t != g->type || strcmp(s->name, g->name))
 			return "globals of the program and the metadata differ";
+		if (t == MT_STRING && g->value_size != program_maxstr(p))
+			return "string global's value size is not the program's MAXSTRINGLEN";
 		if (s->init && s->init->kind != N_NUM && s->init->kind != N_STR &&
 		    !(s->init->kind == N_UNOP && s->init->u.un.e->kind == N_NUM))
 			return "global initialized with something other than a constant";

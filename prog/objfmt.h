@@ -12,10 +12,11 @@
 
 #define BSTAP_OBJ_SECTION ".bstap"
 #define BSTAP_OBJ_MAGIC "BSTAPOBJ"
-#define BSTAP_OBJ_VERSION 6u	/* 2: key_len per key field; 3: attach specs, placement,
+#define BSTAP_OBJ_VERSION 7u	/* 2: key_len per key field; 3: attach specs, placement,
 				 * nullable strings, checked enums; 4: tracepoint and perf
 				 * kinds, perf_type; 5: histograms, variance, wrap-around;
-				 * 6: kprobes, probe groups' locations */
+				 * 6: kprobes, probe groups' locations; 7: MAXSTRINGLEN
+				 * 512, key_cut */
 
 /* How a variable reference names its symbol. */
 enum objfmt_symref { OSR_NONE = 0, OSR_GLOBAL = 1, OSR_LOCAL = 2, OSR_PARAM = 3 };

@@ -2,6 +2,7 @@
 #ifndef BSTAP_PROGRAM_H
 #define BSTAP_PROGRAM_H
 
+#include "prog/abi.h"
 #include "prog/ast.h"
 #include "prog/attach.h"
 #include "prog/tvar.h"
@@ -52,7 +53,14 @@ struct program {
 	const char *script_path;	/* first user file, for the generated code's header */
 	uint32_t maxaction;		/* -D MAXACTION: statements per probe run (0: the default) */
 	uint32_t maxmapentries;		/* -D MAXMAPENTRIES: default size of global arrays (0: default) */
+	uint32_t maxstringlen;		/* -D MAXSTRINGLEN: bytes per string, NUL included (0: default) */
 };
+
+/* The bytes of a string in this program, NUL included: BSTAP_MAXSTRINGLEN unless -D said less. */
+static inline uint32_t program_maxstr(const struct program *p)
+{
+	return p->maxstringlen ? p->maxstringlen : BSTAP_MAXSTRINGLEN;
+}
 
 void eprobe_list_push(struct arena *a, struct eprobe_list *l, struct eprobe *p);
 

@@ -33,6 +33,7 @@ enum flow { FL_NORMAL, FL_BREAK, FL_CONTINUE, FL_RETURN, FL_NEXT, FL_ABORT };
 
 struct eval {
 	const struct program *prog;
+	uint32_t maxstr;		/* the program's MAXSTRINGLEN */
 	const struct store_ops *ops;
 	void *sctx;
 	eval_out_fn out;
@@ -53,7 +54,7 @@ struct eval {
 	bool uncatchable;		/* MAXACTION: try/catch does not stop it (as in stap) */
 	const volatile sig_atomic_t *interrupt;	/* nonzero: stop the run (eval_set_interrupt) */
 	bool interrupted;		/* the last run was stopped by it */
-	char err[512];
+	char err[2 * BSTAP_MAXSTRINGLEN + 256];
 	char errmsg[BSTAP_MAXSTRINGLEN];	/* the error without its location: what catch(msg) gets */
 	struct value retval;	/* set by 'return' */
 	char comm[BSTAP_MAXSTRINGLEN];
@@ -881,6 +882,13 @@ static int ex(struct eval *e, struct node *n, struct value *out)
 	e->nest++;
 	int rc = ex_node(e, n, out);
 	e->nest--;
+	/*
+	 * Values hold BSTAP_MAXSTRINGLEN bytes and every operation cuts there; a smaller -D
+	 * MAXSTRINGLEN cuts each result once more. Cutting what an operation made is the same as
+	 * cutting while making it: every string operation's result begins with the same bytes.
+	 */
+	if (rc == 0 && out->type == T_STRING && e->maxstr < BSTAP_MAXSTRINGLEN)
+		out->str[e->maxstr - 1] = '\0';
 	return rc;
 }
 
@@ -1289,6 +1297,7 @@ struct eval *eval_new(const struct program *p, const struct store_ops *ops, void
 	if (!e)
 		return NULL;
 	e->prog = p;
+	e->maxstr = program_maxstr(p);
 	e->ops = ops;
 	e->sctx = store_ctx;
 	e->out = out;

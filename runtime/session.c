@@ -176,6 +176,7 @@ static int on_record(void *ctx, void *data, size_t size)
 		return 0;
 	const struct bstap_rec_hdr *h = data;
 	const unsigned char *p = (const unsigned char *)(h + 1);
+	const uint32_t ms = program_maxstr(s->prog);	/* a string argument's bytes */
 	switch (h->type) {
 	case REC_PRINTF: {
 		if (h->id >= s->meta->nfmts || !s->fmts[h->id])
@@ -188,10 +189,10 @@ static int on_record(void *ctx, void *data, size_t size)
 			memset(&args[i], 0, sizeof(args[i]));
 			if (f->args[i] == MT_STRING) {
 				args[i].type = T_STRING;
-				if (off + BSTAP_MAXSTRINGLEN <= size - sizeof(*h))
-					memcpy(args[i].str, p + off, BSTAP_MAXSTRINGLEN);
-				args[i].str[BSTAP_MAXSTRINGLEN - 1] = 0;
-				off += BSTAP_MAXSTRINGLEN;
+				if (off + ms <= size - sizeof(*h))
+					memcpy(args[i].str, p + off, ms);
+				args[i].str[ms - 1] = 0;
+				off += ms;
 			} else {
 				args[i].type = T_LONG;
 				if (off + 8 <= size - sizeof(*h))
@@ -232,15 +233,15 @@ static int on_record(void *ctx, void *data, size_t size)
 	}
 	case REC_SYSTEM: {
 		char cmd[BSTAP_MAXSTRINGLEN] = "";
-		if (size >= sizeof(*h) + BSTAP_MAXSTRINGLEN)
-			memcpy(cmd, p, BSTAP_MAXSTRINGLEN - 1);
+		if (size >= sizeof(*h) + ms)
+			memcpy(cmd, p, ms - 1);
 		sysf_queue(cmd);	/* run after this batch of records: after the handler */
 		break;
 	}
 	case REC_WARN: {
 		char msg[BSTAP_MAXSTRINGLEN] = "";
-		if (size >= sizeof(*h) + BSTAP_MAXSTRINGLEN)
-			memcpy(msg, p, BSTAP_MAXSTRINGLEN - 1);
+		if (size >= sizeof(*h) + ms)
+			memcpy(msg, p, ms - 1);
 		out_flush(s);
 		fprintf(stderr, "WARNING: %s\n", msg);
 		break;
@@ -248,8 +249,8 @@ static int on_record(void *ctx, void *data, size_t size)
 	case REC_ERROR: {
 		char msg[BSTAP_MAXSTRINGLEN];
 		memset(msg, 0, sizeof(msg));
-		if (size >= sizeof(*h) + BSTAP_MAXSTRINGLEN)
-			memcpy(msg, p, BSTAP_MAXSTRINGLEN - 1);
+		if (size >= sizeof(*h) + ms)
+			memcpy(msg, p, ms - 1);
 		out_flush(s);
 		report_kernel_error(s, h->id, msg);
 		s->errored = true;
@@ -571,11 +572,11 @@ static int set_gvars(struct sess *s)
 		if (g->type == MT_STRING) {
 			v.type = T_STRING;
 			size_t len = strlen(eq + 1);
-			if (len >= BSTAP_MAXSTRINGLEN) {
+			if (len >= program_maxstr(s->prog)) {
+				len = program_maxstr(s->prog) - 1;
 				if (!s->opts->no_warnings)
-					fprintf(stderr, "bstap: warning: -G %.*s: value cut to %u "
-						"bytes\n", n, arg, BSTAP_MAXSTRINGLEN - 1);
-				len = BSTAP_MAXSTRINGLEN - 1;
+					fprintf(stderr, "bstap: warning: -G %.*s: value cut to %zu "
+						"bytes\n", n, arg, len);
 			}
 			memcpy(v.str, eq + 1, len);
 		} else {

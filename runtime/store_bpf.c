@@ -62,7 +62,8 @@ void store_bpf_free(struct store_bpf *s)
 /*
  * Encode keys into the generator's key struct (zero-filled: hash keys compare every byte).
  * Returns false when a string is too long for its field: no key of the array can hold it (the
- * generator sized the field for every string the script stores), so it names no element.
+ * generator sized the field for every string the script stores), so it names no element;
+ * unless the field was narrowed to fit the kernel's key limit: then it is cut, as in BPF.
  */
 static bool encode_key(const struct meta_global *g, const struct value *keys, uint32_t nkeys,
 		       unsigned char *buf)
@@ -72,6 +73,8 @@ static bool encode_key(const struct meta_global *g, const struct value *keys, ui
 	for (uint32_t i = 0; i < nkeys && i < g->nkeys; i++) {
 		if (g->keys[i] == MT_STRING) {
 			size_t n = strnlen(keys[i].str, BSTAP_MAXSTRINGLEN - 1);
+			if (n >= g->key_len[i] && (g->key_cut & (1u << i)))
+				n = g->key_len[i] - 1;	/* a column narrowed to fit the kernel's limit */
 			if (n >= g->key_len[i])
 				fits = false;
 			else
@@ -103,8 +106,8 @@ static void decode_val(const struct meta_global *g, const unsigned char *buf, st
 	memset(v, 0, sizeof(*v));
 	if (g->type == MT_STRING) {
 		v->type = T_STRING;
-		memcpy(v->str, buf, BSTAP_MAXSTRINGLEN);
-		v->str[BSTAP_MAXSTRINGLEN - 1] = 0;
+		memcpy(v->str, buf, g->value_size);	/* the program's MAXSTRINGLEN: at most v->str's */
+		v->str[g->value_size - 1] = 0;
 	} else {
 		v->type = T_LONG;
 		memcpy(&v->num, buf, 8);
@@ -156,7 +159,7 @@ static int sb_set(void *ctx, uint32_t gid, const struct value *keys, uint32_t nk
 		return -ENAMETOOLONG;	/* cannot happen: pass 3 sized the field for every store */
 	memset(val, 0, sizeof(val));
 	if (g->type == MT_STRING)
-		memcpy(val, v->str, strnlen(v->str, BSTAP_MAXSTRINGLEN - 1));
+		memcpy(val, v->str, strnlen(v->str, g->value_size - 1));
 	else
 		memcpy(val, &v->num, 8);
 	if (bpf_map_update_elem(s->fds[gid], key, val, BPF_ANY))

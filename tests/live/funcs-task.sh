@@ -49,9 +49,10 @@ indent 3 [ok] 1 1
 back to 0: 0
 negative 3
 parent's parent 1"
-# a command line longer than a string: cut at MAXSTRINGLEN - 1 bytes, the cut argument's rest lost
+# a command line longer than a string (-D MAXSTRINGLEN=128): cut at MAXSTRINGLEN - 1 bytes, the cut
+# argument's rest lost
 args=$(i=0; while [ $i -lt 40 ]; do printf '0.00%d ' $((i % 10)); i=$((i + 1)); done)
-"$BSTAP" -c "sleep $args" -e 'probe kernel.trace("raw_syscalls:sys_enter") {
+"$BSTAP" -D MAXSTRINGLEN=128 -c "sleep $args" -e 'probe kernel.trace("raw_syscalls:sys_enter") {
 	if (pid() != target() || execname() != "sleep") next
 	s = cmdline_str()
 	println(strlen(s), " [", substr(s, 100, 100), "] [", cmdline_arg(20), "] [", cmdline_arg(21), "] [", cmdline_arg(22), "]")
