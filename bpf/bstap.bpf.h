@@ -1411,7 +1411,7 @@ static __always_inline char *bstap_thread_indent(void *w, char *out, s64 delta)
  * read per level of the xarray (at most BSTAP_PID_LEVELS: pids up to 2^22 need 4 levels of 64
  * slots), not one per task. The namespace is the current task's level-0 one (init_pid_ns), the
  * one whose numbers pid() and tid() give. Unlocked reads, as stap's: a pid that is being freed
- * may give 0. 0 when there is no such task.
+ * may give 0. 0 when there is no such task, and always on kernels older than 4.20.
  */
 struct xarray___bstap_pid {
 	void *xa_head;
@@ -1463,6 +1463,10 @@ static __always_inline s64 bstap_pid2task(s64 nr)
 	struct pid_namespace___bstap_pid *ns;
 	struct pid___bstap_pid *pid;
 	if (nr <= 0 || nr > 0x7fffffff)
+		return 0;
+	/* kernels before 4.20 (no thread_pid, pid_links, xarray): none found */
+	if (!bpf_core_field_exists(cur->thread_pid) || !bpf_core_field_exists(cur->pid_links) ||
+	    !bpf_core_type_exists(struct xa_node___bstap_pid))
 		return 0;
 	pid = BPF_CORE_READ(cur, thread_pid);
 	ns = pid ? BPF_CORE_READ(pid, numbers[0].ns) : 0;
