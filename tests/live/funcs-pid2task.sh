@@ -47,3 +47,15 @@ probe kernel.trace("sched:sched_switch") {
 }
 probe timer.ms(300) { printf("seen %d bad %d\n", n > 0, bad); exit() }' >sw 2>err || { cat err; fail "status $?"; }
 expect_file_eq "every task" sw "seen 1 bad 0"
+
+# pid2execname in both places gives the same: from /proc in begin, from the pid table in a timer
+# (BPF: it reads pid(), task context)
+for place in begin "timer.ms(10)"; do
+	"$BSTAP" -e "probe $place {
+	if (pid() < 0) next
+	println(pid2execname(1), \" [\", pid2execname(0), \"] [\", pid2execname(-5), \"] [\",
+		pid2execname(2147483647), \"] [\", pid2execname(4194304), \"]\")
+	exit()
+}" >place 2>err || { cat err; fail "$place: status $?"; }
+	expect_file_eq "pid2execname in $place" place "$init [] [] [] []"
+done
