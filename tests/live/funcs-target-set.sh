@@ -90,7 +90,7 @@ END { print (bad ? "bad" bad : "ok"), n }' r >r.check
 expect_file_eq "report of $(cat r)" r.check "ok 3"
 
 # -x: the process given, begat by bstap
-sleep 3 & sl=$!
+sleep 10 & sl=$!
 "$BSTAP" -x $sl -e 'probe begin { printf("%d %d\n", pid(), target_set_pid(target())); target_set_report(); exit() }' >x 2>err ||
 	{ kill $sl; cat err; fail "status $?"; }
 kill $sl
