@@ -1419,30 +1419,114 @@ static __always_inline char *bstap_thread_indent(void *w, char *out, s64 delta)
 }
 #endif
 
-/* pid2task(pid): the task of a pid (the bpf_task_from_pid kfunc, 6.1+), 0 when none */
-extern struct task_struct *bpf_task_from_pid(s32 pid) __ksym __weak;
-extern void bpf_task_release(struct task_struct *p) __ksym __weak;
+/*
+ * pid2task(pid) and pid2execname(pid), as stap's pid_task(find_vpid(pid), PIDTYPE_PID), without
+ * the bpf_task_from_pid kfunc (which the kernel refuses to tracepoint, kprobe and perf event
+ * programs): a lookup of the pid in the initial pid namespace's IDR (an xarray, the kernel's
+ * own pid table, that find_vpid reads), then the first task of that struct pid. It costs one
+ * read per level of the xarray (at most BSTAP_PID_LEVELS: pids up to 2^22 need 4 levels of 64
+ * slots), not one per task. The namespace is the current task's level-0 one (init_pid_ns), the
+ * one whose numbers pid() and tid() give. Unlocked reads, as stap's: a pid that is being freed
+ * may give 0. 0 when there is no such task, and always on kernels older than 4.20.
+ */
+struct xarray___bstap_pid {
+	void *xa_head;
+} __attribute__((preserve_access_index));
 
-static __always_inline s64 bstap_pid2task(s64 pid)
+struct idr___bstap_pid {
+	struct xarray___bstap_pid idr_rt;
+	unsigned int idr_base;
+} __attribute__((preserve_access_index));
+
+struct pid_namespace___bstap_pid {
+	struct idr___bstap_pid idr;
+} __attribute__((preserve_access_index));
+
+struct upid___bstap_pid {
+	int nr;
+	struct pid_namespace___bstap_pid *ns;
+} __attribute__((preserve_access_index));
+
+struct hlist_node___bstap_pid {
+	struct hlist_node___bstap_pid *next;
+} __attribute__((preserve_access_index));
+
+struct hlist_head___bstap_pid {
+	struct hlist_node___bstap_pid *first;
+} __attribute__((preserve_access_index));
+
+struct pid___bstap_pid {
+	struct hlist_head___bstap_pid tasks[4];
+	struct upid___bstap_pid numbers[1];
+} __attribute__((preserve_access_index));
+
+struct xa_node___bstap_pid {
+	unsigned char shift;
+	void *slots[64];
+} __attribute__((preserve_access_index));
+
+struct task_struct___bstap_pid {
+	struct pid___bstap_pid *thread_pid;
+	struct hlist_node___bstap_pid pid_links[4];
+} __attribute__((preserve_access_index));
+
+#define BSTAP_PID_LEVELS 8
+
+static __always_inline s64 bstap_pid2task(s64 nr)
 {
-	struct task_struct *t = bpf_task_from_pid((s32)pid);
-	if (!t)
+	struct task_struct___bstap_pid *cur = (void *)bpf_get_current_task();
+	struct xa_node___bstap_pid *xn = 0;
+	struct pid_namespace___bstap_pid *ns;
+	struct pid___bstap_pid *pid;
+	if (nr <= 0 || nr > 0x7fffffff)
 		return 0;
-	s64 r = (s64)(u64)t;
-	bpf_task_release(t);
-	return r;
+	/* kernels before 4.20 (no thread_pid, pid_links, xarray): none found */
+	if (!bpf_core_field_exists(cur->thread_pid) || !bpf_core_field_exists(cur->pid_links) ||
+	    !bpf_core_type_exists(struct xa_node___bstap_pid))
+		return 0;
+	pid = BPF_CORE_READ(cur, thread_pid);
+	ns = pid ? BPF_CORE_READ(pid, numbers[0].ns) : 0;
+	if (!ns)
+		return 0;
+	u64 base = BPF_CORE_READ(ns, idr.idr_base);
+	if ((u64)nr < base)
+		return 0;
+	u64 index = (u64)nr - base;
+	u64 e = (u64)BPF_CORE_READ(ns, idr.idr_rt.xa_head);
+	u64 soff = bpf_core_field_offset(xn->slots);
+	u64 mask = bpf_core_field_size(xn->slots) / sizeof(void *) - 1;	/* XA_CHUNK_MASK */
+	for (int lvl = 0; lvl < BSTAP_PID_LEVELS; lvl++) {
+		if ((e & 3) != 2 || e <= 4096) {	/* not a node (xa_is_node): an entry */
+			if (lvl == 0 && index)
+				e = 0;	/* a lone entry is index 0's */
+			break;
+		}
+		xn = (void *)(e - 2);	/* xa_to_node */
+		unsigned char shift = BPF_CORE_READ(xn, shift);
+		if (lvl == 0 && (index >> shift) > mask)
+			return 0;	/* beyond the tree */
+		u64 off = (index >> shift) & mask;
+		e = 0;
+		if (bpf_probe_read_kernel(&e, sizeof(e), (void *)((u64)xn + soff + off * 8)))
+			return 0;
+		if (!shift)
+			break;
+	}
+	if (!e || (e & 3))	/* a value or an internal entry (retry, zero): no pid */
+		return 0;
+	pid = (void *)e;
+	struct hlist_node___bstap_pid *first = BPF_CORE_READ(pid, tasks[0].first);
+	if (!first)
+		return 0;
+	return (s64)((u64)first - bpf_core_field_offset(cur->pid_links));
 }
 
 static __always_inline char *bstap_pid2execname(char *dst, s64 pid)
 {
-	struct task_struct *t = bpf_task_from_pid((s32)pid);
+	struct task_struct___bstap_task *tk = (void *)bstap_pid2task(pid);
 	dst[0] = 0;
-	if (!t)
-		return dst;
-	struct task_struct___bstap_task *tk = (void *)t;
-	if (bpf_core_read_str(dst, 16, &tk->comm) < 0)
+	if (tk && bpf_core_read_str(dst, 16, &tk->comm) < 0)
 		dst[0] = 0;
-	bpf_task_release(t);
 	return dst;
 }
 

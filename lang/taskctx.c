@@ -4,9 +4,7 @@
  * which only a handler running in the kernel (a BPF program) has. begin, end, error and
  * userspace timers run in bstap's own process: a call there (or in a function such a handler
  * calls) is an error at the call. The task functions that need no address (sid(), pexecname(),
- * cmdline_str(), thread_indent(), ...) run in both places. pid2task() and, in kernel probes,
- * pid2execname() need the bpf_task_from_pid kfunc, which the kernel refuses to tracepoint,
- * kprobe and perf event programs: an error at the call, with that reason.
+ * cmdline_str(), thread_indent(), pid2execname(), ...) run in both places.
  */
 #include "lang/elab.h"
 
@@ -37,17 +35,7 @@ static bool check(struct node *n, void *ctx)
 		return true;
 	}
 	int b = n->u.call.builtin;
-	if ((b == B_PID2TASK || (b == B_PID2EXECNAME && t->ep->place == PLACE_KERNEL)) &&
-	    !t->errors) {
-		diag_error(t->d, &n->loc, "'%s' is not available %s: it needs the kernel's "
-			   "bpf_task_from_pid kfunc, which the kernel does not allow in tracepoint, "
-			   "kprobe and perf event programs%s", n->u.call.name,
-			   b == B_PID2TASK ? "anywhere" : "in a kernel probe",
-			   b == B_PID2TASK ? ", and userspace handlers have no task addresses" :
-			   " (it works in begin, end and userspace timers, from /proc)");
-		t->errors++;
-	}
-	if (builtin_task_addr(b) && b != B_PID2TASK && t->ep->place == PLACE_USER && !t->errors) {
+	if (builtin_task_addr(b) && t->ep->place == PLACE_USER && !t->errors) {
 		diag_error(t->d, &n->loc, "'%s' works on the kernel address of a task, which only a "
 			   "kernel probe has: probe '%s' runs in userspace (begin, end, error and timers "
 			   "that do what BPF cannot), where there is no current task", n->u.call.name,
