@@ -23,7 +23,6 @@ static const struct {
 	{ "ppfunc", "it needs kernel function probes" },
 	{ "target_set_pid", "it needs the target set (process.begin tracking of -c/-x children), not implemented yet" },
 	{ "cmdline_args", "not implemented yet: use cmdline_str() or cmdline_arg(n)" },
-	{ "task_dentry_path", "it walks a dentry chain to build a path (d_path), not implemented yet" },
 	{ "user_mode", "it needs the interrupted registers of every probe kind, not implemented yet" },
 };
 

@@ -47,6 +47,13 @@ static bool check(struct node *n, void *ctx)
 			   " (it works in begin, end and userspace timers, from /proc)");
 		t->errors++;
 	}
+	if (builtin_dentry(b) && t->ep->place == PLACE_USER && !t->errors) {
+		diag_error(t->d, &n->loc, "'%s' reads kernel structures (dentries, mounts, the "
+			   "current task's root) at kernel addresses, which only a kernel probe has: "
+			   "probe '%s' runs in userspace (begin, end, error and timers that do what BPF "
+			   "cannot)", n->u.call.name, t->ep->pp);
+		t->errors++;
+	}
 	if (builtin_task_addr(b) && b != B_PID2TASK && t->ep->place == PLACE_USER && !t->errors) {
 		diag_error(t->d, &n->loc, "'%s' works on the kernel address of a task, which only a "
 			   "kernel probe has: probe '%s' runs in userspace (begin, end, error and timers "
