@@ -1379,6 +1379,7 @@ struct super_block___bstap_old {
 struct inode___bstap_d {
 	unsigned long i_ino;
 	struct super_block___bstap_d *i_sb;
+	void *i_private;
 	struct {
 		void *first;
 	} i_dentry;
@@ -1393,7 +1394,6 @@ struct dentry___bstap_d {
 	struct qstr___bstap_d d_name;
 	struct inode___bstap_d *d_inode;
 	struct dentry_operations___bstap_d *d_op;
-	void *d_fsdata;
 	union {
 		struct hlist_node___bstap_d d_alias;
 	} d_u;
@@ -1582,9 +1582,7 @@ static __always_inline void bstap_dp_walk(struct bstap_dpath *st, char *out)
 		st->st = 2;	/* deeper than BSTAP_DP_MAXDEPTH */
 	if (st->st != 1)
 		return;
-	if (st->n > BSTAP_DP_RING)
-		st->n = BSTAP_DP_RING;
-	bpf_loop(BSTAP_DP_RING, bstap_dp_put, &lp, 0);
+	bpf_loop(BSTAP_DP_RING, bstap_dp_put, &lp, 0);	/* the ring's, the root's side first */
 	if (st->st == 3)
 		return;
 	if (st->pos == 0) {	/* the root itself */
@@ -1638,8 +1636,9 @@ static __always_inline int bstap_dp_synthetic(struct bstap_dpath *st, char *out)
 			return 0;
 		r = bpf_snprintf(out, BSTAP_MAXSTR, "ANON_INODE:%s", args, 8);
 	} else if (magic == BSTAP_NSFS_MAGIC) {
-		/* d_fsdata is the namespace's ns_common (since nsfs exists, 3.19) */
-		struct ns_common___bstap_d *ns = BSTAP_DP_RD(st, &d->d_fsdata);
+		/* the inode's i_private is its namespace's ns_common (the dentry's d_fsdata was
+		 * its proc_ns_operations before 6.9, as stap's tapset reads it, and is not now) */
+		struct ns_common___bstap_d *ns = BSTAP_DP_RD(st, &ino->i_private);
 		if (st->st)
 			return 0;
 		struct proc_ns_operations___bstap_d *ops = BSTAP_DP_RD(st, &ns->ops);
