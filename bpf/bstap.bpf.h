@@ -1471,10 +1471,10 @@ struct bstap_dpath {
 #define BSTAP_DP_SIZE (96 + 4 * BSTAP_MAXSTR)
 _Static_assert(sizeof(struct bstap_dpath) == BSTAP_DP_SIZE, "bstap_dpath's size");
 
-/* A kernel read at p (a CO-RE relocated address); a fault is recorded in st */
+/* A kernel read at p (a CO-RE relocated address); the first fault is recorded in st */
 #define BSTAP_DP_RD(st, p) ({								\
 	typeof(*(p)) _dv = 0;								\
-	if (bpf_core_read(&_dv, sizeof(_dv), (p))) {					\
+	if (bpf_core_read(&_dv, sizeof(_dv), (p)) && (st)->st != 3) {			\
 		(st)->fault = (u64)(p);							\
 		(st)->st = 3;								\
 	}										\

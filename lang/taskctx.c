@@ -6,7 +6,9 @@
  * calls) is an error at the call. The task functions that need no address (sid(), pexecname(),
  * cmdline_str(), thread_indent(), ...) run in both places. pid2task() and, in kernel probes,
  * pid2execname() need the bpf_task_from_pid kfunc, which the kernel refuses to tracepoint,
- * kprobe and perf event programs: an error at the call, with that reason.
+ * kprobe and perf event programs: an error at the call, with that reason. The dentry functions
+ * (task_dentry_path(), d_name(), ...) read kernel structures at the addresses they are given:
+ * kernel probes only, too.
  */
 #include "lang/elab.h"
 

@@ -104,4 +104,8 @@ expect_grep "file fault" err "^ERROR: kernel read fault at 0x[0-9a-f]{16} \[man 
 run -e 'probe timer.ms(10) { println(inode_path(0)); exit() }'
 expect_eq "inode status" $rc 1
 expect_grep "inode fault" err "^ERROR: kernel read fault at 0x[0-9a-f]{16} \[man error::fault\] near identifier 'inode_path' at <input>:1:30\$"
+# try/catch catches it; reverse_path_walk() reads d_parent first (at 0x18 in 6.x's struct dentry)
+run -e 'probe timer.ms(10) { try { println(reverse_path_walk(8)) } catch (e) { println("caught: ", e) } exit() }'
+expect_eq "try status" $rc 0
+expect_file_eq "caught" out "caught: kernel read fault at 0x$(printf %016x $((8 + 0x18))) [man error::fault]"
 exit 0
