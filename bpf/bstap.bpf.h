@@ -1796,7 +1796,9 @@ static __noinline void bstap_dentry_fn(struct bstap_scratch *S, struct bstap_dpa
 		struct dentry___bstap_d *d = (void *)a;
 		u32 len = BSTAP_DP_RD(st, &d->d_name.len);
 		unsigned char *nm = BSTAP_DP_RD(st, &d->d_name.name);
-		u32 lim = len < BSTAP_M ? len + 1 : BSTAP_MAXSTR;
+		u32 lim = len < BSTAP_M ? len : BSTAP_M;
+		barrier_var(lim);	/* bounded where the verifier sees it (6.1's too) */
+		lim = (lim & BSTAP_M) + 1;
 		if (!st->st && bpf_probe_read_kernel_str(out, lim, nm) < 0) {
 			st->fault = (u64)nm;
 			st->st = 3;
