@@ -2,7 +2,7 @@
 # task after its exec (raw_syscalls:sys_enter): its cwd (fs->pwd) under a tmpfs mounted on
 # /dev/shm, itself on /dev's devtmpfs (two mount crossings to the root), and its open files
 # (fd 0 a pipe, 3 a file in that directory, 4 /dev/null, 5 a namespace), read from
-# task->files->fdt->fd[N]. Then a path longer than a string (cut at MAXSTRINGLEN - 1 bytes, as
+# task->files->fdt->fd[N]; tail -f's inotify descriptor (an anonymous inode). Then a path longer than a string (cut at MAXSTRINGLEN - 1 bytes, as
 # stap's sprintf cuts it) and deeper than the walk's ring, "<unknown>" for a vfsmount that
 # cannot be one and for a dentry outside the given mount, and kernel read faults at the call.
 . "$LIVE_DIR/../lib.sh"
@@ -63,6 +63,27 @@ fd5 mnt:[$ns]
 file d_name file.txt walk $b/file.txt
 real_mount 1 0
 unknown <unknown> <unknown>"
+
+# an anonymous inode: tail -f's inotify descriptor, at its inotify_add_watch(); and a script
+# function that calls one (in the kernel: the probe calls it)
+command -v tail >/dev/null && command -v timeout >/dev/null || skip "no tail or timeout"
+cat >anon.stp <<'STP'
+global paths
+function fdpath(t, fds, n) { return fullpath_struct_file(t, kernel_pointer(fds + n * 8)) }
+probe kernel.trace("syscalls:sys_enter_inotify_add_watch") {
+	if (ppid() != target() || execname() != "tail") next
+	t = task_current()
+	fds = @cast(t, "task_struct")->files->fdt->fd
+	paths[fdpath(t, fds, $fd)]++
+	println(fdpath(t, fds, $fd), " ", fdpath(t, fds, 1), " ", strlen(fdpath(t, fds, 1)))
+	exit()
+}
+probe end { foreach (p in paths) println("end ", p, " ", paths[p]) }
+STP
+"$BSTAP" -c "sh -c 'exec timeout 1 tail -f $d/file.txt >/dev/null'" anon.stp >anon 2>err ||
+	{ cat err; fail "anon status $?"; }
+expect_file_eq "an anonymous inode" anon "ANON_INODE:inotify /dev/null 9
+end ANON_INODE:inotify 1"
 
 # a cwd 70 levels deep whose path is longer than a string: its first MAXSTRINGLEN - 1 bytes
 deep=$d/long-name-aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/$(i=0; while [ $i -lt 70 ]; do printf 'b/'; i=$((i + 1)); done)
