@@ -1359,6 +1359,505 @@ static __always_inline char *bstap_cmdline_arg(void *w, char *out, char *tmp, s6
 	return out;
 }
 
+/* ---- dentry functions (bpf/gen_dentry.c): SystemTap's dentry.stp ------------------------
+ * A path is walked from the dentry up: d_parent to its mount's root, then across mounts
+ * (struct mount, the vfsmount's container: mnt_mountpoint in mnt_parent) up to the task's
+ * fs->root, as the kernel's d_path. The walk keeps the dentries it passes in a ring of
+ * BSTAP_DP_RING (the nearest the root last); a second loop writes their names left to right,
+ * so a path longer than a string keeps its first MAXSTR - 1 bytes, as stap's cut does. At most
+ * BSTAP_DP_MAXDEPTH levels: a deeper chain (or a loop in a damaged one) gives "<unknown>". */
+#define BSTAP_DP_RING (BSTAP_MAXSTR / 2)	/* a name and its '/' take two bytes or more */
+#define BSTAP_DP_MAXDEPTH 4096
+#define BSTAP_DP_MAXMOUNTS 1024	/* inode_path(): mounts of a superblock searched */
+
+struct qstr___bstap_d {
+	u32 len;
+	unsigned char *name;
+} __attribute__((preserve_access_index));
+
+struct dentry_operations___bstap_d {
+	void *d_dname;
+} __attribute__((preserve_access_index));
+
+struct super_block___bstap_d {
+	unsigned long s_magic;
+	struct mount___bstap_d *s_mounts;	/* 6.x: a list through mnt_next_for_sb */
+} __attribute__((preserve_access_index));
+
+struct list_head___bstap_d {
+	struct list_head___bstap_d *next;
+} __attribute__((preserve_access_index));
+
+struct super_block___bstap_old {
+	struct list_head___bstap_d s_mounts;	/* before: a list_head through mnt_instance */
+} __attribute__((preserve_access_index));
+
+struct inode___bstap_d {
+	unsigned long i_ino;
+	struct super_block___bstap_d *i_sb;
+	void *i_private;
+	struct {
+		void *first;
+	} i_dentry;
+} __attribute__((preserve_access_index));
+
+struct hlist_node___bstap_d {
+	void *next;
+} __attribute__((preserve_access_index));
+
+struct dentry___bstap_d {
+	struct dentry___bstap_d *d_parent;
+	struct qstr___bstap_d d_name;
+	struct inode___bstap_d *d_inode;
+	struct dentry_operations___bstap_d *d_op;
+	union {
+		struct hlist_node___bstap_d d_alias;
+	} d_u;
+} __attribute__((preserve_access_index));
+
+struct dentry___bstap_old {
+	struct hlist_node___bstap_d d_alias;
+} __attribute__((preserve_access_index));
+
+struct vfsmount___bstap_d {
+	struct dentry___bstap_d *mnt_root;
+	struct super_block___bstap_d *mnt_sb;
+} __attribute__((preserve_access_index));
+
+struct mount___bstap_d {
+	struct mount___bstap_d *mnt_parent;
+	struct dentry___bstap_d *mnt_mountpoint;
+	struct vfsmount___bstap_d mnt;
+	void *mnt_ns;
+	struct mount___bstap_d *mnt_next_for_sb;
+} __attribute__((preserve_access_index));
+
+struct mount___bstap_old {
+	struct list_head___bstap_d mnt_instance;
+} __attribute__((preserve_access_index));
+
+struct path___bstap_d {
+	struct vfsmount___bstap_d *mnt;
+	struct dentry___bstap_d *dentry;
+} __attribute__((preserve_access_index));
+
+struct fs_struct___bstap_d {
+	struct path___bstap_d root;
+} __attribute__((preserve_access_index));
+
+struct nsproxy___bstap_d {
+	void *mnt_ns;
+} __attribute__((preserve_access_index));
+
+struct task_struct___bstap_d {
+	struct fs_struct___bstap_d *fs;
+	struct nsproxy___bstap_d *nsproxy;
+} __attribute__((preserve_access_index));
+
+struct file___bstap_d {
+	struct path___bstap_d f_path;
+} __attribute__((preserve_access_index));
+
+struct nameidata___bstap_d {
+	struct path___bstap_d path;
+} __attribute__((preserve_access_index));
+
+struct proc_ns_operations___bstap_d {
+	char *name;
+} __attribute__((preserve_access_index));
+
+struct ns_common___bstap_d {
+	struct proc_ns_operations___bstap_d *ops;
+} __attribute__((preserve_access_index));
+
+/* The walk's state, in scratch (gen_dentry.c allocates BSTAP_DP_SIZE bytes) */
+struct bstap_dpath {
+	u64 d, vm, m;	/* the dentry, its vfsmount and struct mount */
+	u64 rd, rm;	/* the task's root dentry and vfsmount (the searched mnt_ns, list head) */
+	u64 fault;	/* the address a read faulted at */
+	s32 st;		/* 0 walking, 1 done, 2 "<unknown>", 3 a fault */
+	s32 n;		/* dentries recorded in ring */
+	s32 mounts;	/* 1: across mounts to the root (task_dentry_path); 0: to the fs root */
+	s32 pos;	/* the result's length */
+	s64 a, b, c;	/* the call's arguments */
+	u32 which;	/* the function: its place after B_TASK_DENTRY_PATH (prog/builtins.h) */
+	u32 site;	/* where a fault is reported */
+	u64 ring[BSTAP_DP_RING];
+};
+#define BSTAP_DP_SIZE (96 + 4 * BSTAP_MAXSTR)
+_Static_assert(sizeof(struct bstap_dpath) == BSTAP_DP_SIZE, "bstap_dpath's size");
+
+/* A kernel read at p (a CO-RE relocated address); the first fault is recorded in st */
+#define BSTAP_DP_RD(st, p) ({								\
+	typeof(*(p)) _dv = 0;								\
+	if (bpf_core_read(&_dv, sizeof(_dv), (p)) && (st)->st != 3) {			\
+		(st)->fault = (u64)(p);							\
+		(st)->st = 3;								\
+	}										\
+	_dv; })
+
+static long bstap_dp_step(u32 i, void *ctx)
+{
+	struct bstap_lp *lp = ctx;
+	struct bstap_dpath *st = lp->st;
+	struct dentry___bstap_d *d = (void *)st->d;
+	if (st->mounts) {
+		if (st->d == st->rd && st->vm == st->rm) {
+			st->st = 1;
+			return 1;
+		}
+		struct vfsmount___bstap_d *vm = (void *)st->vm;
+		u64 parent = (u64)BSTAP_DP_RD(st, &d->d_parent);
+		u64 mroot = (u64)BSTAP_DP_RD(st, &vm->mnt_root);
+		if (st->st)
+			return 1;
+		if (st->d == mroot || st->d == parent) {
+			if (st->d != mroot) {	/* escaped its mount */
+				st->st = 2;
+				return 1;
+			}
+			struct mount___bstap_d *m = (void *)st->m;
+			u64 mp = (u64)BSTAP_DP_RD(st, &m->mnt_parent);
+			u64 point = (u64)BSTAP_DP_RD(st, &m->mnt_mountpoint);
+			if (st->st)
+				return 1;
+			if (mp == st->m) {	/* the global root */
+				st->st = 1;
+				return 1;
+			}
+			if (!mp) {
+				st->st = 2;
+				return 1;
+			}
+			st->d = point;
+			st->m = mp;
+			st->vm = mp + bpf_core_field_offset(struct mount___bstap_d, mnt);
+			return 0;
+		}
+		st->ring[(u32)st->n & (BSTAP_DP_RING - 1)] = st->d;
+		st->n++;
+		st->d = parent;
+		return 0;
+	}
+	/* reverse_path_walk: this dentry, then up while the parent is not a root */
+	u64 parent = (u64)BSTAP_DP_RD(st, &d->d_parent);
+	if (st->st)
+		return 1;
+	st->ring[(u32)st->n & (BSTAP_DP_RING - 1)] = st->d;
+	st->n++;
+	struct dentry___bstap_d *p = (void *)parent;
+	u64 pp = (u64)BSTAP_DP_RD(st, &p->d_parent);
+	if (st->st)
+		return 1;
+	if (pp == parent) {
+		st->st = 1;
+		return 1;
+	}
+	st->d = parent;
+	return 0;
+}
+
+/* The recorded names, root side first: "/a/b" (mounts) or "a/b" */
+static long bstap_dp_put(u32 i, void *ctx)
+{
+	struct bstap_lp *lp = ctx;
+	struct bstap_dpath *st = lp->st;
+	if ((s32)i >= st->n || st->pos >= BSTAP_M)
+		return 1;
+	struct dentry___bstap_d *d = (void *)st->ring[(u32)(st->n - 1 - (s32)i) & (BSTAP_DP_RING - 1)];
+	if (i || st->mounts) {
+		lp->o[(u32)st->pos & BSTAP_M] = '/';
+		st->pos++;
+		if (st->pos >= BSTAP_M)
+			return 1;
+	}
+	u32 len = BSTAP_DP_RD(st, &d->d_name.len);
+	unsigned char *nm = BSTAP_DP_RD(st, &d->d_name.name);
+	if (st->st == 3)
+		return 1;
+	u32 room = BSTAP_M - (u32)st->pos;
+	if (len > room)
+		len = room;
+	if (bpf_probe_read_kernel(lp->o + ((u32)st->pos & BSTAP_M), len & BSTAP_M, nm)) {
+		st->fault = (u64)nm;
+		st->st = 3;
+		return 1;
+	}
+	st->pos += (s32)len;
+	return 0;
+}
+
+/* Walks from st->d (st->mounts, st->vm, st->m, st->rd, st->rm set) and writes the path */
+static __always_inline void bstap_dp_walk(struct bstap_dpath *st, char *out)
+{
+	struct bstap_lp lp = { .st = st, .o = out };
+	st->n = 0;
+	st->pos = 0;
+	bpf_loop(BSTAP_DP_MAXDEPTH, bstap_dp_step, &lp, 0);
+	if (st->st == 0)
+		st->st = 2;	/* deeper than BSTAP_DP_MAXDEPTH */
+	if (st->st != 1)
+		return;
+	bpf_loop(BSTAP_DP_RING, bstap_dp_put, &lp, 0);	/* the ring's, the root's side first */
+	if (st->st == 3)
+		return;
+	if (st->pos == 0) {	/* the root itself */
+		out[0] = '/';
+		st->pos = 1;
+	}
+	out[(u32)st->pos & BSTAP_M] = 0;
+}
+
+#define BSTAP_SOCKFS_MAGIC 0x534F434B
+#define BSTAP_PIPEFS_MAGIC 0x50495045
+#define BSTAP_ANON_INODE_FS_MAGIC 0x09041934
+#define BSTAP_NSFS_MAGIC 0x6e736673
+
+/* A dentry of a filesystem that names its own (d_op->d_dname) and is not a mount's root:
+ * stap's fixed names for sockets, pipes, anonymous inodes and namespaces; 1 if written */
+static __always_inline int bstap_dp_synthetic(struct bstap_dpath *st, char *out)
+{
+	struct dentry___bstap_d *d = (void *)st->d;
+	struct vfsmount___bstap_d *vm = (void *)st->vm;
+	struct dentry_operations___bstap_d *op = BSTAP_DP_RD(st, &d->d_op);
+	if (st->st || !op)
+		return 0;
+	void *dn = BSTAP_DP_RD(st, &op->d_dname);
+	if (st->st || !dn)
+		return 0;
+	u64 parent = (u64)BSTAP_DP_RD(st, &d->d_parent);
+	u64 mroot = (u64)BSTAP_DP_RD(st, &vm->mnt_root);
+	if (st->st || (parent == st->d && st->d == mroot))
+		return 0;
+	struct super_block___bstap_d *sb = BSTAP_DP_RD(st, &vm->mnt_sb);
+	if (st->st)
+		return 0;
+	unsigned long magic = BSTAP_DP_RD(st, &sb->s_magic);
+	struct inode___bstap_d *ino = BSTAP_DP_RD(st, &d->d_inode);
+	if (st->st)
+		return 0;
+	u64 args[2] = { 0, 0 };
+	long r;
+	if (magic == BSTAP_SOCKFS_MAGIC || magic == BSTAP_PIPEFS_MAGIC) {
+		args[0] = BSTAP_DP_RD(st, &ino->i_ino);
+		if (st->st)
+			return 0;
+		if (magic == BSTAP_SOCKFS_MAGIC)
+			r = bpf_snprintf(out, BSTAP_MAXSTR, "socket:[%lu]", args, 8);
+		else
+			r = bpf_snprintf(out, BSTAP_MAXSTR, "pipe:[%lu]", args, 8);
+	} else if (magic == BSTAP_ANON_INODE_FS_MAGIC) {
+		args[0] = (u64)BSTAP_DP_RD(st, &d->d_name.name);
+		if (st->st)
+			return 0;
+		r = bpf_snprintf(out, BSTAP_MAXSTR, "ANON_INODE:%s", args, 8);
+	} else if (magic == BSTAP_NSFS_MAGIC) {
+		/* the inode's i_private is its namespace's ns_common (the dentry's d_fsdata was
+		 * its proc_ns_operations before 6.9, as stap's tapset reads it, and is not now) */
+		struct ns_common___bstap_d *ns = BSTAP_DP_RD(st, &ino->i_private);
+		if (st->st)
+			return 0;
+		struct proc_ns_operations___bstap_d *ops = BSTAP_DP_RD(st, &ns->ops);
+		if (st->st)
+			return 0;
+		args[0] = (u64)BSTAP_DP_RD(st, &ops->name);
+		args[1] = BSTAP_DP_RD(st, &ino->i_ino);
+		if (st->st)
+			return 0;
+		r = bpf_snprintf(out, BSTAP_MAXSTR, "%s:[%lu]", args, 16);
+	} else {
+		args[0] = st->d;
+		r = bpf_snprintf(out, BSTAP_MAXSTR, "UNKNOWN:[0x%016llx]", args, 8);
+	}
+	st->pos = r > 0 && r <= BSTAP_MAXSTR ? (s32)r - 1 : 0;
+	return 1;
+}
+
+static __always_inline void bstap_dp_unknown(struct bstap_dpath *st, char *out)
+{
+	__builtin_memcpy(out, "<unknown>", 10);
+	st->pos = 9;
+}
+
+/* task_dentry_path(task, dentry, vfsmnt) into out (2 * MAXSTR bytes) */
+static __always_inline void bstap_dp_task_path(struct bstap_dpath *st, char *out, s64 task,
+					       s64 dentry, s64 vfsmnt)
+{
+	st->mounts = 1;
+	st->d = (u64)dentry;
+	st->vm = (u64)vfsmnt;
+	st->pos = 0;
+	if (bstap_dp_synthetic(st, out) || st->st)
+		return;
+	struct task_struct___bstap_d *t = (void *)task;
+	struct fs_struct___bstap_d *fs = BSTAP_DP_RD(st, &t->fs);
+	if (st->st)
+		return;
+	st->rd = (u64)BSTAP_DP_RD(st, &fs->root.dentry);
+	st->rm = (u64)BSTAP_DP_RD(st, &fs->root.mnt);
+	if (st->st)
+		return;
+	u64 off = bpf_core_field_offset(struct mount___bstap_d, mnt);	/* real_mount() */
+	if (!(vfsmnt < 0 || (u64)vfsmnt > off)) {
+		bstap_dp_unknown(st, out);
+		return;
+	}
+	st->m = (u64)vfsmnt - off;
+	bstap_dp_walk(st, out);
+	if (st->st == 2)
+		bstap_dp_unknown(st, out);
+}
+
+static __always_inline void bstap_dp_reverse_walk(struct bstap_dpath *st, char *out, s64 dentry)
+{
+	st->mounts = 0;
+	st->d = (u64)dentry;
+	bstap_dp_walk(st, out);
+	if (st->st == 2)
+		bstap_dp_unknown(st, out);
+}
+
+/* inode_name()/inode_path(): the first dentry of the inode's alias list */
+static __always_inline u64 bstap_dp_inode_dentry(struct bstap_dpath *st, s64 inode)
+{
+	struct inode___bstap_d *in = (void *)inode;
+	u64 first = (u64)BSTAP_DP_RD(st, &in->i_dentry.first);
+	if (bpf_core_field_exists(((struct dentry___bstap_d *)0)->d_u.d_alias))
+		return first - bpf_core_field_offset(struct dentry___bstap_d, d_u.d_alias);
+	return first - bpf_core_field_offset(struct dentry___bstap_old, d_alias);
+}
+
+/* The superblock's mount in mount namespace st->rd: st->vm (0: none) */
+static long bstap_dp_mount_step(u32 i, void *ctx)
+{
+	struct bstap_lp *lp = ctx;
+	struct bstap_dpath *st = lp->st;
+	struct mount___bstap_d *m = (void *)st->m;
+	if (!st->m)
+		return 1;
+	u64 ns = (u64)BSTAP_DP_RD(st, &m->mnt_ns);
+	if (st->st)
+		return 1;
+	if (ns == st->rd) {
+		st->vm = st->m + bpf_core_field_offset(struct mount___bstap_d, mnt);
+		return 1;
+	}
+	if (bpf_core_field_exists(m->mnt_next_for_sb)) {
+		st->m = (u64)BSTAP_DP_RD(st, &m->mnt_next_for_sb);
+		return 0;
+	}
+	struct mount___bstap_old *mo = (void *)st->m;
+	u64 next = (u64)BSTAP_DP_RD(st, &mo->mnt_instance.next);
+	st->m = next == st->rm ? 0 : next - bpf_core_field_offset(struct mount___bstap_old, mnt_instance);
+	return 0;
+}
+
+static __always_inline void bstap_dp_inode_path(struct bstap_dpath *st, char *out, s64 inode)
+{
+	u64 d = bstap_dp_inode_dentry(st, inode);
+	struct inode___bstap_d *in = (void *)inode;
+	struct task_struct___bstap_d *t = (void *)bpf_get_current_task();
+	struct nsproxy___bstap_d *nsp = BSTAP_DP_RD(st, &t->nsproxy);
+	struct super_block___bstap_d *sb = BSTAP_DP_RD(st, &in->i_sb);
+	if (st->st)
+		return;
+	st->rd = (u64)BSTAP_DP_RD(st, &nsp->mnt_ns);
+	if (st->st)
+		return;
+	st->vm = 0;
+	if (bpf_core_field_exists(sb->s_mounts)) {
+		st->m = (u64)BSTAP_DP_RD(st, &sb->s_mounts);
+	} else {
+		struct super_block___bstap_old *so = (void *)sb;
+		st->rm = (u64)&so->s_mounts;
+		u64 first = (u64)BSTAP_DP_RD(st, &so->s_mounts.next);
+		st->m = first == st->rm ? 0 :
+			first - bpf_core_field_offset(struct mount___bstap_old, mnt_instance);
+	}
+	if (st->st)
+		return;
+	struct bstap_lp lp = { .st = st };
+	bpf_loop(BSTAP_DP_MAXMOUNTS, bstap_dp_mount_step, &lp, 0);
+	if (st->st)
+		return;
+	u64 vm = st->vm;
+	if (vm)
+		bstap_dp_task_path(st, out, (s64)t, (s64)d, (s64)vm);
+	else	/* no mount in this namespace: the path within its filesystem, as stap */
+		bstap_dp_reverse_walk(st, out, (s64)d);
+}
+
+/* real_mount(vfsmnt): its struct mount, 0 if the address cannot be one */
+static __always_inline s64 bstap_real_mount(s64 v)
+{
+	u64 off = bpf_core_field_offset(struct mount___bstap_d, mnt);
+	return v < 0 || (u64)v > off ? v - (s64)off : 0;
+}
+
+/* The dentry function st->which of st->a, st->b, st->c into out (2 * MAXSTR bytes of scratch),
+ * a subprogram of its own (its loops' contexts stay off the caller's stack). A fault is a
+ * runtime error at st->site. */
+static __noinline void bstap_dentry_fn(struct bstap_scratch *S, struct bstap_dpath *st, char *out)
+{
+	s64 cur = (s64)bpf_get_current_task();
+	u32 which = st->which;
+	s64 a = st->a, b = st->b, c = st->c;
+	st->st = 0;
+	st->pos = 0;
+	st->fault = 0;
+	out[0] = 0;
+	if (which == 0) {	/* task_dentry_path(task, dentry, vfsmnt) */
+		bstap_dp_task_path(st, out, a, b, c);
+	} else if (which == 1) {	/* d_name(dentry) */
+		struct dentry___bstap_d *d = (void *)a;
+		u32 len = BSTAP_DP_RD(st, &d->d_name.len);
+		unsigned char *nm = BSTAP_DP_RD(st, &d->d_name.name);
+		u32 lim = len < BSTAP_M ? len : BSTAP_M;
+		barrier_var(lim);	/* bounded where the verifier sees it (6.1's too) */
+		lim = (lim & BSTAP_M) + 1;
+		if (!st->st && bpf_probe_read_kernel_str(out, lim, nm) < 0) {
+			st->fault = (u64)nm;
+			st->st = 3;
+		}
+	} else if (which == 2) {	/* reverse_path_walk(dentry) */
+		bstap_dp_reverse_walk(st, out, a);
+	} else if (which == 3) {	/* inode_name(inode) */
+		u64 d = bstap_dp_inode_dentry(st, a);
+		if (!st->st)
+			bstap_dp_reverse_walk(st, out, (s64)d);
+	} else if (which == 4) {	/* inode_path(inode) */
+		bstap_dp_inode_path(st, out, a);
+	} else if (which == 5 || which == 6) {	/* d_path(nd), fullpath_struct_nameidata(nd) */
+		struct nameidata___bstap_d *nd = (void *)a;
+		s64 d = (s64)BSTAP_DP_RD(st, &nd->path.dentry);
+		s64 m = (s64)BSTAP_DP_RD(st, &nd->path.mnt);
+		if (!st->st)
+			bstap_dp_task_path(st, out, cur, d, m);
+		if (st->st != 3) {
+			if (st->pos >= 0 && st->pos < BSTAP_M) {
+				out[(u32)st->pos & BSTAP_M] = '/';
+				out[(u32)(st->pos + 1) & BSTAP_M] = 0;
+			}
+		}
+	} else if (which == 7) {	/* fullpath_struct_path(path) */
+		struct path___bstap_d *p = (void *)a;
+		s64 d = (s64)BSTAP_DP_RD(st, &p->dentry);
+		s64 m = (s64)BSTAP_DP_RD(st, &p->mnt);
+		if (!st->st)
+			bstap_dp_task_path(st, out, cur, d, m);
+	} else if (which == 8) {	/* fullpath_struct_file(task, file) */
+		struct file___bstap_d *f = (void *)b;
+		s64 d = (s64)BSTAP_DP_RD(st, &f->f_path.dentry);
+		s64 m = (s64)BSTAP_DP_RD(st, &f->f_path.mnt);
+		if (!st->st)
+			bstap_dp_task_path(st, out, a, d, m);
+	}
+	if (st->st == 3) {
+		out[0] = 0;
+		bstap_kread_fault(S, st->site, st->fault);
+	}
+}
+
 #ifdef BSTAP_INDENT	/* the program calls thread_indent(): its task-local map */
 /* thread_indent(delta): stap's indent.stp, per thread, over gettimeofday_us() */
 struct bstap_indent_val {

@@ -38,4 +38,7 @@ const char *gen_func_call(struct gen_api *api, struct node *n);
 /* The same for the task functions (bpf/gen_task.c). */
 const char *gen_task_call(struct gen_api *api, struct node *n);
 
+/* The same for the dentry functions (bpf/gen_dentry.c). */
+const char *gen_dentry_call(struct gen_api *api, struct node *n);
+
 #endif

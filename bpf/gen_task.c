@@ -82,6 +82,6 @@ const char *gen_task_call(struct gen_api *x, struct node *n)
 	case B_THREAD_INDENT:
 		return S(x, "bstap_thread_indent(%s, BSTAP_T(%u), (s64)(%s))", W(x), T(x), ARG(x, n));
 	default:
-		return NULL;
+		return gen_dentry_call(x, n);	/* bpf/gen_dentry.c */
 	}
 }

@@ -22,7 +22,6 @@ static const struct {
 	{ "returnstr", "not implemented yet: use return_str(1, returnval()) or $return" },
 	{ "ppfunc", "it needs kernel function probes" },
 	{ "cmdline_args", "not implemented yet: use cmdline_str() or cmdline_arg(n)" },
-	{ "task_dentry_path", "it walks a dentry chain to build a path (d_path), not implemented yet" },
 	{ "user_mode", "it needs the interrupted registers of every probe kind, not implemented yet" },
 };
 

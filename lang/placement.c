@@ -157,6 +157,7 @@ static bool need(struct node *n, void *ctx)
 	default:
 		if (builtin_uregs(n->u.call.builtin) ||
 		    (builtin_task(n->u.call.builtin) && n->u.call.builtin != B_PID2EXECNAME) ||
+		    builtin_dentry(n->u.call.builtin) ||	/* kernel structures, the task's root */
 		    (n->u.call.builtin >= B_USER_CHAR && n->u.call.builtin <= B_USYMNAME))
 			w->flags |= NEED_TASK;
 		break;

@@ -4,7 +4,9 @@
  * which only a handler running in the kernel (a BPF program) has. begin, end, error and
  * userspace timers run in bstap's own process: a call there (or in a function such a handler
  * calls) is an error at the call. The task functions that need no address (sid(), pexecname(),
- * cmdline_str(), thread_indent(), pid2execname(), ...) run in both places.
+ * cmdline_str(), thread_indent(), pid2execname(), ...) run in both places. The dentry functions
+ * (task_dentry_path(), d_name(), ...) read kernel structures at the addresses they are given:
+ * kernel probes only, too.
  */
 #include "lang/elab.h"
 
@@ -35,6 +37,13 @@ static bool check(struct node *n, void *ctx)
 		return true;
 	}
 	int b = n->u.call.builtin;
+	if (builtin_dentry(b) && t->ep->place == PLACE_USER && !t->errors) {
+		diag_error(t->d, &n->loc, "'%s' reads kernel structures (dentries, mounts, the "
+			   "current task's root) at kernel addresses, which only a kernel probe has: "
+			   "probe '%s' runs in userspace (begin, end, error and timers that do what BPF "
+			   "cannot)", n->u.call.name, t->ep->pp);
+		t->errors++;
+	}
 	if (builtin_task_addr(b) && t->ep->place == PLACE_USER && !t->errors) {
 		diag_error(t->d, &n->loc, "'%s' works on the kernel address of a task, which only a "
 			   "kernel probe has: probe '%s' runs in userspace (begin, end, error and timers "

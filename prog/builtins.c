@@ -172,6 +172,16 @@ const struct builtin_info builtin_table[B__COUNT] = {
 	[B_MATCHED] = { "matched", T_STRING, 1, 1, T_LONG, true },
 	[B_MATCHED_STR] = { "matched_str", T_STRING, 0, 0, T_UNKNOWN, true },
 	[B_NGROUPS] = { "ngroups", T_LONG, 0, 0, T_UNKNOWN, true },
+	[B_TASK_DENTRY_PATH] = { "task_dentry_path", T_STRING, 3, 3, T_LONG, true },
+	[B_D_NAME] = { "d_name", T_STRING, 1, 1, T_LONG, true },
+	[B_REVERSE_PATH_WALK] = { "reverse_path_walk", T_STRING, 1, 1, T_LONG, true },
+	[B_INODE_NAME] = { "inode_name", T_STRING, 1, 1, T_LONG, true },
+	[B_INODE_PATH] = { "inode_path", T_STRING, 1, 1, T_LONG, true },
+	[B_D_PATH] = { "d_path", T_STRING, 1, 1, T_LONG, true },
+	[B_FULLPATH_STRUCT_NAMEIDATA] = { "fullpath_struct_nameidata", T_STRING, 1, 1, T_LONG, true },
+	[B_FULLPATH_STRUCT_PATH] = { "fullpath_struct_path", T_STRING, 1, 1, T_LONG, true },
+	[B_FULLPATH_STRUCT_FILE] = { "fullpath_struct_file", T_STRING, 2, 2, T_LONG, true },
+	[B_REAL_MOUNT] = { "real_mount", T_LONG, 1, 1, T_LONG, true },
 };
 
 int builtin_lookup(const char *name)

@@ -49,6 +49,10 @@ enum builtin {
 	/* regular expressions: s =~ "re" and s !~ "re" are calls of these two (the parser
 	 * names them by their operators, which no script can call); the captures of the last =~ */
 	B_REGEX_MATCH, B_REGEX_NOMATCH, B_MATCHED, B_MATCHED_STR, B_NGROUPS,
+	/* the dentry functions (SystemTap's dentry.stp): paths of kernel dentries, files,
+	 * inodes (bpf/gen_dentry.c; kernel probes only, lang/taskctx.c) */
+	B_TASK_DENTRY_PATH, B_D_NAME, B_REVERSE_PATH_WALK, B_INODE_NAME, B_INODE_PATH, B_D_PATH,
+	B_FULLPATH_STRUCT_NAMEIDATA, B_FULLPATH_STRUCT_PATH, B_FULLPATH_STRUCT_FILE, B_REAL_MOUNT,
 	B__COUNT
 };
 
@@ -86,6 +90,12 @@ static inline bool builtin_task(int b)
 static inline bool builtin_task_addr(int b)
 {
 	return b >= B_TASK_CURRENT && b <= B_PID2TASK;
+}
+
+/* A dentry function: reads kernel structures at the addresses it is given (bpf/gen_dentry.c). */
+static inline bool builtin_dentry(int b)
+{
+	return b >= B_TASK_DENTRY_PATH && b <= B_REAL_MOUNT;
 }
 
 /* -1 if NAME is not a builtin. */
