@@ -1,5 +1,6 @@
 /* Pass 3: emit BPF C for kernel-context probes; every statement carries its script location. */
 #include "gen.h"
+#include "gen_ctx.h"
 #include "gen_funcs.h"
 #include "gen_sys.h"
 #include "gen_kinds.h"
@@ -891,6 +892,11 @@ static const char *call_builtin(struct gen *g, struct node *n)
 			 g->abort, k);
 	}
 	default: {
+		if (gen_ctx_known(n->u.call.builtin)) {	/* bpf/gen_ctx.c */
+			struct gen_api api = { g, g->a, api_ex, api_full, api_tmp, api_site,
+					       api_printf, api_uniq, g->abort };
+			return gen_ctx_call(&api, n, g->fn ? NULL : g->ep);
+		}
 		if (gen_uprobe_builtin_known(n->u.call.builtin)) {
 			const char *why = NULL, *x = gen_uprobe_builtin(
 				g->a, n, a->n && a->v[0]->type != T_STRING ? ex(g, a->v[0]) : "0",
@@ -2145,11 +2151,11 @@ int gen_bpf_c(struct arena *a, struct diag *d, const struct program *p, struct g
 		"#include \"bstap.bpf.h\"\n%s\n"
 		"static __attribute__((unused)) long bstap_delete_cb(void *map, const void *key, void *val, void *ctx)\n"
 		"{\n\tbpf_map_delete_elem(map, key);\n\treturn 0;\n}\n\n"
-		"%s\n%s%s%s%s",
+		"%s\n%s%s%s%s%s",
 		/* one string of slack: the verifier bounds dst + n and the length separately */
 		p->script_path, MAXSTR, p->maxaction ? p->maxaction : BSTAP_MAXACTION, top + MAXSTR,
 		gen_sys_decls(p), gen_uses_usdt(p) ? "#include <stdbool.h>\n#include <asm/ptrace.h>\n#include <bpf/usdt.bpf.h>\n" : "", decl_text ? decl_text : "",
-		kinds, pps, cb_text ? cb_text : "", body_text ? body_text : "");
+		kinds, pps, gen_ctx_decls(a, p), cb_text ? cb_text : "", body_text ? body_text : "");
 	res->c_len = strlen(res->c_text);
 	free(decl_text);
 	free(body_text);

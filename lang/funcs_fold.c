@@ -19,12 +19,8 @@
 static const struct {
 	const char *name, *why;
 } missing[] = {
-	{ "returnstr", "not implemented yet: use return_str(1, returnval()) or $return" },
-	{ "ppfunc", "it needs kernel function probes" },
 	{ "target_set_pid", "it needs the target set (process.begin tracking of -c/-x children), not implemented yet" },
-	{ "cmdline_args", "not implemented yet: use cmdline_str() or cmdline_arg(n)" },
 	{ "task_dentry_path", "it walks a dentry chain to build a path (d_path), not implemented yet" },
-	{ "user_mode", "it needs the interrupted registers of every probe kind, not implemented yet" },
 };
 
 const char *funcs_missing(const char *name)

@@ -49,6 +49,9 @@ enum builtin {
 	/* regular expressions: s =~ "re" and s !~ "re" are calls of these two (the parser
 	 * names them by their operators, which no script can call); the captures of the last =~ */
 	B_REGEX_MATCH, B_REGEX_NOMATCH, B_MATCHED, B_MATCHED_STR, B_NGROUPS,
+	/* the probe's context: its return value, function, mode (prog/probectx.h, bpf/gen_ctx.c,
+	 * runtime/eval_ctx.c), and the current task's arguments, symbol lists */
+	B_RETURNSTR, B_PPFUNC, B_USER_MODE, B_CMDLINE_ARGS, B_SPRINT_SYMS,
 	B__COUNT
 };
 
