@@ -68,6 +68,12 @@ static bool check(struct node *n, void *ctx)
 			   "(process(...).function, .statement or .mark): it cannot be used in probe "
 			   "'%s'", n->u.call.name, ep->pp);
 		u->errors++;
+	} else if (retval && probectx_retval_off(ep) < 0 && ep->at.kind == PK_KPROBE &&
+		   (ep->at.flags & ATTACH_RETURN)) {
+		diag_error(u->d, &n->loc, "'%s': the function of '%s' returns nothing (void), and "
+			   "fexit keeps no return register for it (--kprobes reads the register)",
+			   n->u.call.name, ep->pp);
+		u->errors++;
 	} else if (retval && probectx_retval_off(ep) < 0) {
 		diag_error(u->d, &n->loc, "'%s' is the value a function returns: it can only be "
 			   "used in a .return probe (process(...).function(...).return, "
