@@ -831,7 +831,8 @@ static const char *call_builtin(struct gen *g, struct node *n)
 		const char *r = "0";
 		for (uint32_t i = 0; i < g->p->probes.n; i++) {
 			const struct eprobe *q = g->p->probes.v[i];
-			if (q->at.kind == PK_UPROBE && (q->at.flags & ATTACH_RETURN) && q->place == PLACE_KERNEL &&
+			if ((q->at.kind == PK_UPROBE || q->at.kind == PK_KPROBE) &&
+			    (q->at.flags & ATTACH_RETURN) && q->place == PLACE_KERNEL &&
 			    (g->fn || !g->ep || g->ep == q))
 				r = g->fn || !g->ep ? S(g, "%s || S->ppidx == %u", r, q->id) : "1";
 		}
