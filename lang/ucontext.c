@@ -1,6 +1,7 @@
 /*
  * Where the user-space probe builtins may run: int_arg(), u_register() and the like read the
- * registers of a process(...) probe, returnval() those of a .return, and user_long() and its
+ * registers of a process(...) probe, returnval() and returnstr() the return value of a user or
+ * kernel function's .return or a system call's exit (prog/probectx.h), and user_long() and its
  * kin need a probe that runs in the kernel for a task. A handler (or a function it calls) that
  * uses one elsewhere (begin, end, a timer, a tracepoint) is an error at the call.
  */
