@@ -1285,31 +1285,6 @@ struct bstap_cmdst {
 	s32 len, n, at, start;
 };
 
-/* cmdline_str(): the arguments joined by spaces */
-static long bstap_cmdline_step(u32 i, void *ctx)
-{
-	struct bstap_lp *lp = ctx;
-	struct bstap_cmdst *st = lp->st;
-	if ((s32)i >= st->len)
-		return 1;
-	if (lp->o[i & BSTAP_M] == 0)
-		lp->o[i & BSTAP_M] = ' ';
-	return 0;
-}
-
-static __always_inline char *bstap_cmdline_str(void *w, char *out)
-{
-	struct bstap_cmdst *st = w;
-	u32 len = bstap_cmdline_raw(out);
-	if (len && out[(len - 1) & BSTAP_M] == 0)
-		len--;
-	st->len = (s32)len;
-	struct bstap_lp lp = { .st = st, .o = out };
-	bpf_loop(BSTAP_MAXSTR, bstap_cmdline_step, &lp, 0);
-	out[st->len & BSTAP_M] = 0;	/* reloaded after the call: the mask stays */
-	return out;
-}
-
 /* cmdline_arg(n): argument n (0: the program), "" past the last */
 static long bstap_cmdarg_step(u32 i, void *ctx)
 {

@@ -3,7 +3,7 @@
  * runs in bstap for no probed function, in user mode of no traced task:
  *   ppfunc()         "" (begin, end and timers name no function)
  *   user_mode()      0, as stap's begin/end and timer probes
- *   cmdline_args()   of bstap's own command line, as cmdline_str() here
+ *   cmdline_args()   of bstap's own command line; cmdline_str() is cmdline_args(0, -1, " ")
  *   returnval(), returnstr()  pass 2 allows them only in .return probes, which run in BPF
  */
 #include "runtime/eval_ctx.h"
@@ -66,6 +66,7 @@ int evalc_call(int b, const char *pp, const struct value *a, int na, struct valu
 		snprintf(err, errlen, "%s: no function returns in a userspace handler",
 			 builtin_table[b].name);
 		return EVALF_ERROR;
+	case B_CMDLINE_STR:	/* stap's cmdline_args(0, -1, " ") */
 	case B_CMDLINE_ARGS: {
 		/* bstap's own command line, at most MAXSTRINGLEN - 1 bytes as in a kernel probe */
 		char buf[MAXSTR];
@@ -78,7 +79,10 @@ int evalc_call(int b, const char *pp, const struct value *a, int na, struct valu
 			close(fd);
 		}
 		out->type = T_STRING;
-		evalc_cmdline_args(buf, len, a[0].num, a[1].num, a[2].str, out->str);
+		if (b == B_CMDLINE_STR)
+			evalc_cmdline_args(buf, len, 0, -1, " ", out->str);
+		else
+			evalc_cmdline_args(buf, len, a[0].num, a[1].num, a[2].str, out->str);
 		return EVALF_OK;
 	}
 	default:

@@ -4,7 +4,8 @@
 # tracepoint (nothing reads a field: the value is the tracepoint's second argument) and on
 # syscalls:sys_exit_close; in the handler and in a function it calls. ppfunc() names no
 # function and user_mode() is 0 in a tracepoint; cmdline_args() of the -c command, with an empty
-# argument ("" after the first, nothing when it is the first).
+# argument ("" after the first, nothing when it is the first), and cmdline_str(), which is
+# cmdline_args(0, -1, " ") in stap.
 . "$LIVE_DIR/../lib.sh"
 cat >r.stp <<'STP'
 global want, r
@@ -52,9 +53,11 @@ probe kernel.trace("raw_syscalls:sys_enter") {
 	if (pid() != target() || execname() != "true") next
 	printf("[%s] [%s] [%s] [%s] [%s] %d\n", cmdline_args(0, -1, "|"), cmdline_args(1, 2, ","),
 	       cmdline_args(2, -1, ","), cmdline_args(2, 2, ","), cmdline_args(4, 9, "--"), user_mode())
+	printf("[%s] [%s] [%s]\n", cmdline_str(), cmdline_arg(3), cmdline_arg(4))
 	exit()
 }
 STP
 "$BSTAP" -c "true %s a '' b" a.stp >out2 2>err2 || { cat err2; fail "status $?"; }
-expect_file_eq "cmdline_args" out2 '[true|%s|a|""|b] [%s,a] [a,"",b] [a] [b] 0'
+expect_file_eq "cmdline_args" out2 '[true|%s|a|""|b] [%s,a] [a,"",b] [a] [b] 0
+[true %s a "" b] [] [b]'
 exit 0
