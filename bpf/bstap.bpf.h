@@ -1301,31 +1301,6 @@ struct bstap_cmdst {
 	s32 len, n, at, start;
 };
 
-/* cmdline_str(): the arguments joined by spaces */
-static long bstap_cmdline_step(u32 i, void *ctx)
-{
-	struct bstap_lp *lp = ctx;
-	struct bstap_cmdst *st = lp->st;
-	if ((s32)i >= st->len)
-		return 1;
-	if (lp->o[i & BSTAP_M] == 0)
-		lp->o[i & BSTAP_M] = ' ';
-	return 0;
-}
-
-static __always_inline char *bstap_cmdline_str(void *w, char *out)
-{
-	struct bstap_cmdst *st = w;
-	u32 len = bstap_cmdline_raw(out);
-	if (len && out[(len - 1) & BSTAP_M] == 0)
-		len--;
-	st->len = (s32)len;
-	struct bstap_lp lp = { .st = st, .o = out };
-	bpf_loop(BSTAP_MAXSTR, bstap_cmdline_step, &lp, 0);
-	out[st->len & BSTAP_M] = 0;	/* reloaded after the call: the mask stays */
-	return out;
-}
-
 /* cmdline_arg(n): argument n (0: the program), "" past the last */
 static long bstap_cmdarg_step(u32 i, void *ctx)
 {
@@ -2522,5 +2497,150 @@ static __always_inline char *bstap_usymdata(char *dst, struct bstap_ustack *st, 
 
 
 /* ---- end of system(), raise(), symname(), symdata() --------------------------------------- */
+
+/* ---- the probe's context: returnval(), user_mode(), cmdline_args(), sprint_syms() ---------- */
+/* (bpf/gen_ctx.c writes the calls; prog/probectx.h says what each probe kind gives) */
+
+/* returnval(): the u64 at off of the context (a pt_regs' ax, fexit's slot after the arguments,
+ * a system call exit's ret); 0 where the probe has none (pass 2 allows no such call) */
+static __always_inline s64 bstap_retval(const void *ctx, s32 off)
+{
+	return off < 0 ? 0 : (s64)bstap_ureg(ctx, (u32)off);
+}
+
+/* user_mode(): how (enum probectx_umode): 1 always, 2 the context's pt_regs, 3 the pt_regs a
+ * perf_event's context points to (struct bpf_perf_event_data_kern: regs first); cs & 3 is the
+ * privilege level the registers were taken at */
+static __always_inline s64 bstap_user_mode(const void *ctx, u32 how)
+{
+	if (how == 1)
+		return 1;
+	if (how == 2)
+		return (bstap_ureg(ctx, 136) & 3) != 0;
+	if (how == 3) {
+		u64 regs = bstap_ureg(ctx, 0);
+		return regs ? (bstap_ureg((const void *)regs, 136) & 3) != 0 : 0;
+	}
+	return 0;
+}
+
+/* cmdline_args(n, m, delim), as stap's context.stp: arguments n..m (m < 0: to the last) of the
+ * command line joined by delim, an empty one after the first as "" */
+struct bstap_cargs {
+	s32 len, nr, olen, start;
+	s64 n, m;
+};
+
+static long bstap_cargs_step(u32 i, void *ctx)
+{
+	struct bstap_lp *lp = ctx;
+	struct bstap_cargs *st = lp->st;
+	if ((s32)i >= st->len)
+		return 1;
+	char c = lp->a[i & BSTAP_M];
+	if (st->start) {
+		if (st->m >= 0 && st->nr > st->m)
+			return 1;
+		if (st->nr > st->n && st->olen < BSTAP_M) {
+			long r = bpf_probe_read_kernel_str(lp->o + (st->olen & BSTAP_M), BSTAP_MAXSTR, lp->b);
+			if (r > 1)
+				st->olen += (s32)r - 1;
+			if (!c) {
+				if (st->olen < BSTAP_M)
+					lp->o[st->olen++ & BSTAP_M] = '"';
+				if (st->olen < BSTAP_M)
+					lp->o[st->olen++ & BSTAP_M] = '"';
+			}
+		}
+		st->start = 0;
+	}
+	if (!c) {
+		st->nr++;
+		st->start = 1;
+	} else if (st->nr >= st->n && st->olen < BSTAP_M) {
+		lp->o[st->olen++ & BSTAP_M] = c;
+	}
+	return 0;
+}
+
+static __always_inline char *bstap_cmdline_args(void *w, char *out, char *tmp, s64 n, s64 m,
+						const char *delim)
+{
+	struct bstap_cargs *st = w;
+	*st = (struct bstap_cargs){ 0 };
+	st->len = (s32)bstap_cmdline_raw(tmp);
+	st->n = n;
+	st->m = m;
+	st->start = 1;
+	out[0] = 0;
+	struct bstap_lp lp = { .st = st, .a = tmp, .b = delim, .o = out };
+	bpf_loop(BSTAP_MAXSTR, bstap_cargs_step, &lp, 0);
+	s32 o = st->olen < BSTAP_M ? st->olen : BSTAP_M;
+	out[o & BSTAP_M] = 0;
+	return out;
+}
+
+/* sprint_syms(s) of a list of hex addresses built in the probe: one line per token,
+ * " TOKEN : " and a symdata() placeholder, which the runtime replaces where it is printed */
+struct bstap_syms {
+	s32 ip, olen, tok, done;	/* done: the length of the whole lines written */
+	u64 addr;
+};
+
+static long bstap_syms_step(u32 i, void *ctx)
+{
+	struct bstap_lp *lp = ctx;
+	struct bstap_syms *st = lp->st;
+	if (st->ip >= BSTAP_M || st->olen >= BSTAP_M - 48)
+		return 1;
+	char c = lp->a[st->ip & BSTAP_M];
+	st->ip++;
+	if (c && c != ' ') {
+		if (!st->tok) {
+			st->tok = 1;
+			st->addr = 0;
+			lp->o[st->olen++ & BSTAP_M] = ' ';
+		}
+		lp->o[st->olen++ & BSTAP_M] = c;
+		int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 :
+			c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+		if (c == 'x' || c == 'X')
+			d = st->addr ? -1 : 0;	/* the 0x prefix */
+		if (d >= 0)
+			st->addr = st->addr * 16 + (u64)d;
+		if (st->olen >= BSTAP_M - 48)
+			return 1;	/* no room for the line's end: dropped, as stap's cut */
+		return 0;
+	}
+	if (st->tok) {
+		st->tok = 0;
+		char *o = lp->o + (st->olen & BSTAP_M);
+		o[0] = ' ';
+		o[1] = ':';
+		o[2] = ' ';
+		bstap_ksym_mark(o + 3, st->addr, 'D');
+		o[3 + BSTAP_KSYM_MARKLEN] = '\n';
+		st->olen += 4 + BSTAP_KSYM_MARKLEN;
+		st->done = st->olen;
+	}
+	return !c;
+}
+
+static __always_inline char *bstap_sprint_syms(void *w, char *out, const char *s)
+{
+	if (s[0] == BSTAP_KSYM_MARK0 && s[1] == BSTAP_KSYM_MARK1 && s[2] == 'B') {
+		bstap_mark_as(out, s, 'B', 'S');	/* a backtrace(): the runtime writes its lines */
+		return out;
+	}
+	struct bstap_syms *st = w;
+	*st = (struct bstap_syms){ 0 };
+	struct bstap_lp lp = { .st = st, .a = s, .o = out };
+	out[0] = 0;
+	bpf_loop(BSTAP_MAXSTR, bstap_syms_step, &lp, 0);
+	/* whole lines only: a token the room left cut has none */
+	s32 o = st->done;
+	out[(o < BSTAP_M ? o : BSTAP_M) & BSTAP_M] = 0;
+	return out;
+}
 
 #endif

@@ -1,5 +1,6 @@
 /* Pass 3: emit BPF C for kernel-context probes; every statement carries its script location. */
 #include "gen.h"
+#include "gen_ctx.h"
 #include "gen_funcs.h"
 #include "gen_sys.h"
 #include "gen_kinds.h"
@@ -790,6 +791,13 @@ static const char *api_printf(void *g, const char *fmt, uint32_t n, const enum t
 	return emit_printf_c(g, fmt, n, t, c);
 }
 
+/* What the library's generators (bpf/gen_funcs.c, gen_ctx.c, ...) get of this one. */
+static struct gen_api api_of(struct gen *g)
+{
+	return (struct gen_api){ g, g->a, api_ex, api_full, api_tmp, api_site, api_printf,
+				 api_uniq, g->abort, MAXSTR };
+}
+
 static const char *call_builtin(struct gen *g, struct node *n)
 {
 	struct node_list *a = &n->u.call.args;
@@ -869,7 +877,8 @@ static const char *call_builtin(struct gen *g, struct node *n)
 		const char *r = "0";
 		for (uint32_t i = 0; i < g->p->probes.n; i++) {
 			const struct eprobe *q = g->p->probes.v[i];
-			if (q->at.kind == PK_UPROBE && (q->at.flags & ATTACH_RETURN) && q->place == PLACE_KERNEL &&
+			if ((q->at.kind == PK_UPROBE || q->at.kind == PK_KPROBE) &&
+			    (q->at.flags & ATTACH_RETURN) && q->place == PLACE_KERNEL &&
 			    (g->fn || !g->ep || g->ep == q))
 				r = g->fn || !g->ep ? S(g, "%s || S->ppidx == %u", r, q->id) : "1";
 		}
@@ -930,6 +939,10 @@ static const char *call_builtin(struct gen *g, struct node *n)
 			 g->abort, k);
 	}
 	default: {
+		if (gen_ctx_known(n->u.call.builtin)) {	/* bpf/gen_ctx.c */
+			struct gen_api api = api_of(g);
+			return gen_ctx_call(&api, n, g->fn ? NULL : g->ep);
+		}
 		if (gen_uprobe_builtin_known(n->u.call.builtin)) {
 			const char *why = NULL, *x = gen_uprobe_builtin(
 				g->a, n, a->n && a->v[0]->type != T_STRING ? ex(g, a->v[0]) : "0",
@@ -940,8 +953,7 @@ static const char *call_builtin(struct gen *g, struct node *n)
 			bad(g, &n->loc, "%s", why);
 			return "0";
 		}
-		struct gen_api api = { g, g->a, api_ex, api_full, api_tmp, api_site, api_printf,
-				       api_uniq, g->abort, MAXSTR };
+		struct gen_api api = api_of(g);
 		const char *r = gen_func_call(&api, n);
 		if (r)
 			return r;
@@ -2229,11 +2241,11 @@ int gen_bpf_c(struct arena *a, struct diag *d, const struct program *p, struct g
 		"#include \"bstap.bpf.h\"\n%s\n"
 		"static __attribute__((unused)) long bstap_delete_cb(void *map, const void *key, void *val, void *ctx)\n"
 		"{\n\tbpf_map_delete_elem(map, key);\n\treturn 0;\n}\n\n"
-		"%s\n%s%s%s%s",
+		"%s\n%s%s%s%s%s",
 		/* one string of slack: the verifier bounds dst + n and the length separately */
 		p->script_path, MAXSTR, p->maxaction ? p->maxaction : BSTAP_MAXACTION, top + MAXSTR,
 		gen_sys_decls(p), gen_uses_usdt(p) ? "#include <stdbool.h>\n#include <asm/ptrace.h>\n#include <bpf/usdt.bpf.h>\n" : "", decl_text ? decl_text : "",
-		kinds, pps, cb_text ? cb_text : "", body_text ? body_text : "");
+		kinds, pps, gen_ctx_decls(a, p), cb_text ? cb_text : "", body_text ? body_text : "");
 	res->c_len = strlen(res->c_text);
 	free(decl_text);
 	free(body_text);

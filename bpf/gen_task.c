@@ -75,7 +75,9 @@ const char *gen_task_call(struct gen_api *x, struct node *n)
 	case B_EUID: return "bstap_cur_cred(2)";
 	case B_GID: return "bstap_cur_cred(1)";
 	case B_EGID: return "bstap_cur_cred(3)";
-	case B_CMDLINE_STR: return S(x, "bstap_cmdline_str(%s, BSTAP_T(%u))", W(x), T(x));
+	case B_CMDLINE_STR:	/* stap's cmdline_args(0, -1, " "): an empty argument is "" */
+		return S(x, "bstap_cmdline_args(%s, BSTAP_T(%u), BSTAP_T(%u), 0, -1, \" \")", W(x), T(x),
+			 T(x));
 	case B_CMDLINE_ARG:
 		return S(x, "bstap_cmdline_arg(%s, BSTAP_T(%u), BSTAP_T(%u), (s64)(%s))", W(x), T(x),
 			 T(x), ARG(x, n));

@@ -104,8 +104,6 @@ const char *gen_uprobe_builtin(struct arena *a, const struct node *n, const char
 			*why = "out of memory";
 		return r;
 	}
-	if (b == B_RETURNVAL)
-		return "(s64)bstap_ureg(S->ctx, 80)";
 	if (b == B_U_REGISTER) {
 		const struct node *r = n->u.call.args.v[0];
 		if (r->kind != N_STR) {

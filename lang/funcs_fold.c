@@ -15,19 +15,16 @@
 #include "prog/builtins.h"
 #include "prog/visit.h"
 
-/* SystemTap tapset functions bstap does not have yet, with why. */
+/* SystemTap tapset functions bstap does not have yet, with why (none now); NULL ends it. */
 static const struct {
 	const char *name, *why;
 } missing[] = {
-	{ "returnstr", "not implemented yet: use return_str(1, returnval()) or $return" },
-	{ "ppfunc", "it needs kernel function probes" },
-	{ "cmdline_args", "not implemented yet: use cmdline_str() or cmdline_arg(n)" },
-	{ "user_mode", "it needs the interrupted registers of every probe kind, not implemented yet" },
+	{ NULL, NULL },
 };
 
 const char *funcs_missing(const char *name)
 {
-	for (size_t i = 0; i < sizeof(missing) / sizeof(missing[0]); i++)
+	for (size_t i = 0; missing[i].name; i++)
 		if (!strcmp(missing[i].name, name))
 			return missing[i].why;
 	if (!strncmp(name, "task_", 5))

@@ -127,6 +127,7 @@ static bool need(struct node *n, void *ctx)
 	case B_BACKTRACE: case B_PRINT_BACKTRACE:	/* its kernel stack */
 	case B_UBACKTRACE: case B_PRINT_UBACKTRACE: case B_UCALLERS: case B_SPRINT_UBACKTRACE:
 	case B_USYMDATA:	/* in the current process */
+	case B_CMDLINE_ARGS:	/* its arguments */
 	case B_CALLER: case B_CALLER_ADDR: case B_SPRINT_BACKTRACE:	/* the probed function's */
 		w->flags |= NEED_TASK;
 		break;

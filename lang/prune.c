@@ -22,6 +22,7 @@ static const char *const pure_builtins[] = {
 	"tolower", "string", "abs", "MAJOR", "MINOR", "MKDEV", "jiffies", "HZ", "ctime",
 	"tz_ctime", "local_clock_ns", "local_clock_us", "local_clock_ms", "local_clock_s",
 	"int_arg", "uint_arg", "long_arg", "ulong_arg", "pointer_arg", "returnval", "ip_ntop",
+	"returnstr", "user_mode", "sprint_syms",
 };
 
 static bool pure_builtin(const char *name)

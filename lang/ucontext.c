@@ -1,6 +1,7 @@
 /*
  * Where the user-space probe builtins may run: int_arg(), u_register() and the like read the
- * registers of a process(...) probe, returnval() those of a .return, and user_long() and its
+ * registers of a process(...) probe, returnval() and returnstr() the return value of a user or
+ * kernel function's .return or a system call's exit (prog/probectx.h), and user_long() and its
  * kin need a probe that runs in the kernel for a task. A handler (or a function it calls) that
  * uses one elsewhere (begin, end, a timer, a tracepoint) is an error at the call.
  */
@@ -9,6 +10,7 @@
 #include <string.h>
 
 #include "prog/builtins.h"
+#include "prog/probectx.h"
 #include "prog/visit.h"
 
 struct uctx {
@@ -43,7 +45,8 @@ static void add_func(struct uctx *u, const struct func *fn)
 static bool uses_any(struct node *n, void *ctx)
 {
 	if (n->kind == N_CALL && !n->u.call.fn &&
-	    (builtin_uregs(n->u.call.builtin) || is_user_read(n->u.call.builtin)))
+	    (builtin_uregs(n->u.call.builtin) || is_user_read(n->u.call.builtin) ||
+	     n->u.call.builtin == B_RETURNSTR))
 		*(bool *)ctx = true;
 	return true;
 }
@@ -60,14 +63,23 @@ static bool check(struct node *n, void *ctx)
 	int b = n->u.call.builtin;
 	const struct eprobe *ep = u->ep;
 	bool user_probe = ep->at.kind == PK_UPROBE || ep->at.kind == PK_USDT;
-	if (builtin_uregs(b) && !user_probe) {
+	bool retval = b == B_RETURNVAL || b == B_RETURNSTR;
+	if (builtin_uregs(b) && !retval && !user_probe) {
 		diag_error(u->d, &n->loc, "'%s' reads the registers of a user-space probe "
 			   "(process(...).function, .statement or .mark): it cannot be used in probe "
 			   "'%s'", n->u.call.name, ep->pp);
 		u->errors++;
-	} else if (b == B_RETURNVAL && !(ep->at.kind == PK_UPROBE && (ep->at.flags & ATTACH_RETURN))) {
-		diag_error(u->d, &n->loc, "'returnval' is the value a function returns: it can only be "
-			   "used in a .return probe, not in '%s'", ep->pp);
+	} else if (retval && probectx_retval_off(ep) < 0 && ep->at.kind == PK_KPROBE &&
+		   (ep->at.flags & ATTACH_RETURN)) {
+		diag_error(u->d, &n->loc, "'%s': the function of '%s' returns nothing (void), and "
+			   "fexit keeps no return register for it (--kprobes reads the register)",
+			   n->u.call.name, ep->pp);
+		u->errors++;
+	} else if (retval && probectx_retval_off(ep) < 0) {
+		diag_error(u->d, &n->loc, "'%s' is the value a function returns: it can only be "
+			   "used in a .return probe (process(...).function(...).return, "
+			   "kernel.function(...).return, syscall.*.return, a system call's exit "
+			   "tracepoint), not in '%s'", n->u.call.name, ep->pp);
 		u->errors++;
 	} else if (is_user_read(b) && ep->place != PLACE_KERNEL) {
 		diag_error(u->d, &n->loc, "'%s' reads a process's memory: it needs a probe that runs "

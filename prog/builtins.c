@@ -182,6 +182,11 @@ const struct builtin_info builtin_table[B__COUNT] = {
 	[B_FULLPATH_STRUCT_PATH] = { "fullpath_struct_path", T_STRING, 1, 1, T_LONG, true },
 	[B_FULLPATH_STRUCT_FILE] = { "fullpath_struct_file", T_STRING, 2, 2, T_LONG, true },
 	[B_REAL_MOUNT] = { "real_mount", T_LONG, 1, 1, T_LONG, true },
+	[B_RETURNSTR] = { "returnstr", T_STRING, 1, 1, T_LONG, true },
+	[B_PPFUNC] = { "ppfunc", T_STRING, 0, 0, T_UNKNOWN, true },
+	[B_USER_MODE] = { "user_mode", T_LONG, 0, 0, T_UNKNOWN, true },
+	[B_CMDLINE_ARGS] = { "cmdline_args", T_STRING, 3, 3, T_UNKNOWN, true, "lls" },
+	[B_SPRINT_SYMS] = { "sprint_syms", T_STRING, 1, 1, T_STRING, true },
 };
 
 int builtin_lookup(const char *name)

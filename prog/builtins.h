@@ -53,6 +53,9 @@ enum builtin {
 	 * inodes (bpf/gen_dentry.c; kernel probes only, lang/taskctx.c) */
 	B_TASK_DENTRY_PATH, B_D_NAME, B_REVERSE_PATH_WALK, B_INODE_NAME, B_INODE_PATH, B_D_PATH,
 	B_FULLPATH_STRUCT_NAMEIDATA, B_FULLPATH_STRUCT_PATH, B_FULLPATH_STRUCT_FILE, B_REAL_MOUNT,
+	/* the probe's context: its return value, function, mode (prog/probectx.h, bpf/gen_ctx.c,
+	 * runtime/eval_ctx.c), and the current task's arguments, symbol lists */
+	B_RETURNSTR, B_PPFUNC, B_USER_MODE, B_CMDLINE_ARGS, B_SPRINT_SYMS,
 	B__COUNT
 };
 

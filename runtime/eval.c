@@ -1,5 +1,6 @@
 /* The userspace evaluator: walks the typed AST of begin/end/error (and userspace timer) handlers. */
 #include "runtime/eval.h"
+#include "runtime/eval_ctx.h"
 #include "runtime/eval_funcs.h"
 
 #include <errno.h>
@@ -515,7 +516,10 @@ static __attribute__((noinline)) int call_builtin(struct eval *e, struct node *n
 	default: {
 		/* the standard function library: runtime/eval_funcs.c */
 		char msg[128];
-		int r = evalf_call(n->u.call.builtin, a, na, out, &e->obuf, msg, sizeof(msg));
+		int r = evalc_call(n->u.call.builtin, e->ep ? e->ep->pp : NULL, a, na, out, msg,
+				   sizeof(msg));	/* runtime/eval_ctx.c */
+		if (r == EVALF_UNKNOWN)
+			r = evalf_call(n->u.call.builtin, a, na, out, &e->obuf, msg, sizeof(msg));
 		if (r != EVALF_OK)
 			rc = fail_at(e, n, r == EVALF_ERROR ? msg : "unknown function");
 		break;

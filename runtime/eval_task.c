@@ -82,21 +82,13 @@ int evalt_call(int b, const struct value *a, int na, struct value *out)
 	case B_EUID: tlong(out, geteuid()); return EVALF_OK;
 	case B_GID: tlong(out, getgid()); return EVALF_OK;
 	case B_EGID: tlong(out, getegid()); return EVALF_OK;
-	case B_CMDLINE_STR:
-	case B_CMDLINE_ARG: {
+	case B_CMDLINE_ARG: {	/* cmdline_str(): runtime/eval_ctx.c */
 		long len = read_proc(0, "cmdline", buf, MAXSTR);
 		if (len < 0)
 			len = 0;
 		if (len && buf[len - 1] == 0)
 			len--;
 		buf[len] = 0;
-		if (b == B_CMDLINE_STR) {
-			for (long i = 0; i < len; i++)
-				if (!buf[i])
-					buf[i] = ' ';
-			tstr(out, buf);
-			return EVALF_OK;
-		}
 		int64_t want = a[0].num, at = 0;
 		long i = 0;
 		while (want >= 0 && i <= len && at < want) {

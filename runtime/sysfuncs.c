@@ -289,7 +289,7 @@ static int hexval(char c)
 static int is_mark(const char *p, size_t len, uint64_t *addr)
 {
 	if (len < BSTAP_KSYM_MARKLEN || p[0] != BSTAP_KSYM_MARK0 || p[1] != BSTAP_KSYM_MARK1 ||
-	    !strchr("NDBPQUVWX", p[2]) || !p[2])
+	    !strchr("NDBPQSUVWX", p[2]) || !p[2])
 		return 0;
 	uint64_t a = 0;
 	for (int i = 0; i < 16; i++) {
@@ -365,9 +365,37 @@ static int bpf_frame(const char *name)
 	return 0;
 }
 
-/* kind 'P': print_stack's lines; 'Q': sprint_stack's; 'B': backtrace()'s hex addresses */
+/* sprint_syms()'s cut of lines, as stap's context-symbols.stp: whole lines while their total
+ * is at most MAXSTRINGLEN, then the string's own limit */
+static void syms_cut(struct strbuf *sb, const char *lines)
+{
+	size_t total = 0, start = sb->len;
+	for (const char *p = lines; *p;) {
+		const char *nl = strchr(p, '\n');
+		size_t l = nl ? (size_t)(nl - p) + 1 : strlen(p);
+		total += l;
+		if (total > BSTAP_MAXSTRINGLEN)
+			break;
+		strbuf_append(sb, p, l);
+		p += l;
+	}
+	if (sb->len - start > BSTAP_MAXSTRINGLEN - 1) {
+		sb->len = start + BSTAP_MAXSTRINGLEN - 1;
+		sb->buf[sb->len] = 0;
+	}
+}
+
+/* kind 'P': print_stack's lines; 'Q': sprint_stack's; 'B': backtrace()'s hex addresses;
+ * 'S': sprint_syms()'s, print_stack's cut as a string */
 static void format_stack(struct strbuf *sb, const uint64_t *addr, uint32_t n, int kind)
 {
+	if (kind == 'S') {
+		struct strbuf lines = { 0 };
+		format_stack(&lines, addr, n, 'P');
+		syms_cut(sb, strbuf_str(&lines));
+		strbuf_free(&lines);
+		return;
+	}
 	uint32_t i = 0;
 	char name[512];
 	for (uint32_t j = 0; j < n; j++) {
@@ -450,6 +478,28 @@ static void sprint_as(struct value *out, const char *s,
 	strbuf_free(&sb);
 }
 
+/* sprint_syms(s) of a list of addresses: stap's " TOKEN : symdata(strtol(TOKEN, 16))\n" for
+ * each space-separated token, cut as stap cuts it */
+static void syms_of(struct strbuf *sb, const char *s)
+{
+	struct strbuf lines = { 0 };
+	char name[512];
+	for (const char *p = s; *p;) {
+		while (*p == ' ')
+			p++;
+		size_t tl = strcspn(p, " ");
+		if (!tl)
+			break;
+		char tok[BSTAP_MAXSTRINGLEN];
+		snprintf(tok, sizeof(tok), "%.*s", (int)tl, p);
+		sysf_symdata((uint64_t)strtoull(tok, NULL, 16), name, sizeof(name));
+		strbuf_printf(&lines, " %s : %s\n", tok, name);
+		p += tl;
+	}
+	syms_cut(sb, strbuf_str(&lines));
+	strbuf_free(&lines);
+}
+
 /* print_stack(s)/sprint_stack(s) in userspace: a kernel probe's backtrace() placeholder (kept
  * in an array, say) becomes one of kind k; a list of hex addresses is formatted here. */
 static void stack_of(struct strbuf *sb, const char *s, int k)
@@ -475,6 +525,10 @@ static void stack_of(struct strbuf *sb, const char *s, int k)
 			break;
 		v[n++] = a;
 		p = end;
+	}
+	if (k == 'S') {
+		syms_of(sb, s);
+		return;
 	}
 	for (uint32_t i = 0; i < n; i++) {
 		char name[512];
@@ -547,6 +601,9 @@ int evalf_sys_call(int b, const struct value *a, int na, struct value *out,
 		return EVALF_OK;
 	case B_SPRINT_STACK:
 		sprint_as(out, a[0].str, stack_of, 'Q');
+		return EVALF_OK;
+	case B_SPRINT_SYMS:
+		sprint_as(out, a[0].str, stack_of, 'S');
 		return EVALF_OK;
 	case B_SYMNAME:
 	case B_SYMDATA:
