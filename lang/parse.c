@@ -347,6 +347,20 @@ static struct node *parse_entry(struct parser *p)
 }
 
 /*
+ * '[' right after a target variable or a @cast chase, not holding a number: stap indexes with
+ * any expression there, bstap only with a number. Said here, since '[x]' alone is also an
+ * expression (as stap's parser has it) and would quietly become the next statement.
+ */
+static void no_computed_index(struct parser *p, const char *what)
+{
+	struct token *b = peek(p);
+	if (tok_is_op(b, "[") && b->loc.line == prev(p)->loc.line)
+		fail(p, b, "'%s[...]': bstap indexes a target variable or @cast member only with a "
+		     "number ($args[2]); for a computed index read the element at its address, as "
+		     "kernel_pointer(PTR + 8 * i) or kernel_int(PTR + 4 * i)", what);
+}
+
+/*
  * '@cast' '(' expr ',' STRING [',' STRING] ')' ('->' IDENT)+: the expression as a pointer to the
  * kernel's struct STRING, followed through members. A call "@cast"(expr, "struct", "->a->b")
  * until pass 2 resolves it against BTF (lang/targets.c).
@@ -381,6 +395,14 @@ static struct node *parse_cast(struct parser *p)
 	}
 	if (!*chase)
 		fail(p, peek(p), "@cast(...) must be followed by '->member'");
+	/* ->member[N]: one element of an array member (kf_cast checks that it is one) */
+	if (tok_is_op(peek(p), "[") && peek_at(p, 1)->kind == TK_NUM &&
+	    tok_is_op(peek_at(p, 2), "]")) {
+		next(p);
+		chase = arena_printf(p->a, "%s[%" PRIu64 "]", chase, next(p)->num);
+		next(p);
+	}
+	no_computed_index(p, arena_printf(p->a, "@cast(...)%s", chase));
 	struct node *c = node_new(p->a, N_STR, t->loc);
 	c->u.str.s = chase;
 	c->u.str.len = (uint32_t)strlen(chase);
@@ -420,6 +442,7 @@ static struct node *parse_value(struct parser *p)
 			name = arena_printf(p->a, "%s[%" PRIu64 "]", name, next(p)->num);
 			next(p);
 		}
+		no_computed_index(p, name);
 		struct node *n = node_new(p->a, N_TARGET, span(t, prev(p)));
 		n->u.var.name = name;
 		n->u.var.tvar = -1;

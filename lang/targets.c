@@ -91,8 +91,12 @@ static bool resolve_cast(struct tctx *t, struct node *n)
 		tv->v = arena_alloc(t->a, sizeof(*tv->v));
 		t->epm->tvars = tv;
 	}
-	int idx = kf_cast(t->a, t->d, &n->loc, tv, 0, args->v[1]->u.str.s, args->v[2]->u.str.s,
-			  false, -1);
+	/* "->a->b[N]" (lang/parse.c): the chase and the index of the array member it ends at */
+	const char *chase = args->v[2]->u.str.s, *br = strchr(chase, '[');
+	long long index = br ? strtoll(br + 1, NULL, 10) : -1;
+	if (br)
+		chase = arena_strndup(t->a, chase, (size_t)(br - chase));
+	int idx = kf_cast(t->a, t->d, &n->loc, tv, 0, args->v[1]->u.str.s, chase, false, index);
 	if (idx < 0) {
 		t->errors++;
 		return false;
