@@ -378,6 +378,25 @@ static __always_inline long bstap_snprintf_at(char *dst, long n, const char *fmt
 	return n + (r - 1 < room - 1 ? r - 1 : room - 1);
 }
 
+/*
+ * A printf record's string (gen.c: emit_printf_c): s with its NUL at rec + off, in a record
+ * of cap bytes in scratch; the offset after it. Bounds the verifier can follow, so that the
+ * record's final size is known to fit its buffer.
+ */
+static __always_inline u32 bstap_rec_str(char *rec, u32 off, u32 cap, const char *s)
+{
+	if (off > cap - BSTAP_MAXSTR)
+		return off;
+	long n = bpf_probe_read_kernel_str(rec + off, BSTAP_MAXSTR, s);
+	if (n <= 0) {
+		rec[off] = 0;
+		n = 1;
+	}
+	if (n > BSTAP_MAXSTR)
+		n = BSTAP_MAXSTR;
+	return off + (u32)n;
+}
+
 static __always_inline char *bstap_concat(char *dst, const char *a, const char *b)
 {
 	long n = bstap_strcpy(dst, a);

@@ -741,14 +741,18 @@ static const char *emit_printf_c(struct gen *g, const char *fmt, uint32_t nargs,
 				 const enum type *atypes, const char **cexpr)
 {
 	enum meta_type *types = arena_alloc(g->a, (nargs + 1) * sizeof(*types));
-	uint32_t k = g->uniq++;
-	const char *pre = "", *fields = "", *fill = "";
+	uint32_t k = g->uniq++, nstr = 0;
+	for (uint32_t i = 0; i < nargs; i++)
+		nstr += mtype(atypes[i]) == MT_STRING;
+	/* the bytes of a record with strings at its longest (see below) */
+	uint32_t cap = (uint32_t)sizeof(struct bstap_rec_hdr) + 8 * (nargs - nstr) + nstr * MAXSTR;
+	const char *pre = "", *fields = "", *fill = "", *strs = "";
 	for (uint32_t i = 0; i < nargs; i++) {
 		types[i] = mtype(atypes[i]);
 		if (types[i] == MT_STRING) {
 			pre = S(g, "%s const char *_a%u_%u = %s;", pre, k, i, cexpr[i]);
-			fields = S(g, "%s char a%u[%u];", fields, i, MAXSTR);
-			fill = S(g, "%s bstap_strcpy(_r%u->a%u, _a%u_%u);", fill, k, i, k, i);
+			strs = S(g, "%s _o%u = bstap_rec_str((char *)_r%u, _o%u, %u, _a%u_%u);", strs, k,
+				 k, k, cap, k, i);
 		} else {
 			pre = S(g, "%s s64 _a%u_%u = %s;", pre, k, i, cexpr[i]);
 			fields = S(g, "%s s64 a%u;", fields, i);
@@ -756,10 +760,21 @@ static const char *emit_printf_c(struct gen *g, const char *fmt, uint32_t nargs,
 		}
 	}
 	uint32_t id = add_fmt(g, fmt, nargs, types);
-	return S(g, "({%s struct { struct bstap_rec_hdr h;%s } *_r%u = bpf_ringbuf_reserve(&bstap_rb, sizeof(*_r%u), 0); "
-		 "if (_r%u) { _r%u->h.type = REC_PRINTF; _r%u->h.id = %u;%s bpf_ringbuf_submit(_r%u, 0); } "
-		 "else bstap_count_lost(); 0; })",
-		 pre, fields, k, k, k, k, k, id, fill, k);
+	if (!nstr)
+		return S(g, "({%s struct { struct bstap_rec_hdr h;%s } *_r%u = bpf_ringbuf_reserve(&bstap_rb, sizeof(*_r%u), 0); "
+			 "if (_r%u) { _r%u->h.type = REC_PRINTF; _r%u->h.id = %u;%s bpf_ringbuf_submit(_r%u, 0); } "
+			 "else bstap_count_lost(); 0; })",
+			 pre, fields, k, k, k, k, k, id, fill, k);
+	/*
+	 * With strings (prog/abi.h, REC_PRINTF): the longs, then each string as long as it is,
+	 * NUL included, built in scratch and copied out with bpf_ringbuf_output(), which takes a
+	 * size known only now; a MAXSTRINGLEN slot a string would fill the buffer with padding.
+	 */
+	uint32_t buf = tmp(g, cap);
+	return S(g, "({%s struct { struct bstap_rec_hdr h;%s } *_r%u = BSTAP_T(%u); u32 _o%u = sizeof(*_r%u); "
+		 "_r%u->h.type = REC_PRINTF; _r%u->h.id = %u;%s%s "
+		 "if (bpf_ringbuf_output(&bstap_rb, _r%u, _o%u, 0)) bstap_count_lost(); 0; })",
+		 pre, fields, k, buf, k, k, k, k, id, fill, strs, k, k);
 }
 
 /* Record the arguments into the ring buffer; userspace formats them with the fmt string. */

@@ -58,7 +58,8 @@ struct bstap_state_val {
 
 /* Ring-buffer records. Each starts with this header; len covers the whole record. */
 enum bstap_rec_type {
-	REC_PRINTF = 1,	/* u32 fmt_id, then each argument: s64 or char[MAXSTRINGLEN] */
+	REC_PRINTF = 1,	/* u32 fmt_id, then the s64 arguments in order, then the strings in
+			 * order, each as long as it is with its NUL (at most MAXSTRINGLEN) */
 	REC_EXIT = 2,	/* exit() was called */
 	REC_ERROR = 3,	/* u32 err_id (runtime error site) , then char msg[MAXSTRINGLEN] for error() */
 	REC_WARN = 4,	/* warn(msg): char msg[MAXSTRINGLEN], for stderr */

@@ -184,18 +184,21 @@ static int on_record(void *ctx, void *data, size_t size)
 		const struct meta_fmt *f = &s->meta->fmts[h->id];
 		struct value args[BUILTIN_MAXVALUES];
 		uint32_t n = f->nargs < BUILTIN_MAXVALUES ? f->nargs : BUILTIN_MAXVALUES;
-		size_t off = 0;
+		/* the longs in order, then the strings, each with its NUL (prog/abi.h) */
+		size_t off = 0, len = size - sizeof(*h), soff = 0;
+		for (uint32_t i = 0; i < f->nargs; i++)
+			soff += f->args[i] == MT_STRING ? 0 : 8;
 		for (uint32_t i = 0; i < n; i++) {
 			memset(&args[i], 0, sizeof(args[i]));
 			if (f->args[i] == MT_STRING) {
 				args[i].type = T_STRING;
-				if (off + ms <= size - sizeof(*h))
-					memcpy(args[i].str, p + off, ms);
-				args[i].str[ms - 1] = 0;
-				off += ms;
+				size_t sl = soff < len ? strnlen((const char *)p + soff, len - soff) : 0;
+				if (soff < len)
+					memcpy(args[i].str, p + soff, sl < ms - 1 ? sl : ms - 1);
+				soff += sl + 1;
 			} else {
 				args[i].type = T_LONG;
-				if (off + 8 <= size - sizeof(*h))
+				if (off + 8 <= len)
 					memcpy(&args[i].num, p + off, 8);
 				off += 8;
 			}
