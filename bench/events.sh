@@ -7,7 +7,8 @@
 #   sh bench/events.sh          (make bench-events)          T=5 R=5 sh bench/events.sh
 #
 # The second part, the hot event, runs a getppid() loop pinned to one CPU untraced and traced
-# (an empty handler, a counter keyed by pid, a statistic, printf of two numbers) on
+# (an empty handler, a counter keyed by pid, a statistic, printf of two numbers, printf of the
+# task's name and a number: a string in the record) on
 # raw_syscalls:sys_enter and syscalls:sys_enter_getppid, and reports the added ns per call, the
 # tracer's memory, and printf's delivered lines, lost lines and the lossless rate.
 #
@@ -194,6 +195,7 @@ script() {
 		else
 			printf '%s\n' "probe kernel.trace(\"$2\") { if (pid() == target()) printf(\"%d %d\\n\", pid(), tid()) }"
 		fi ;;
+	bstap:printfs) printf '%s\n' "probe kernel.trace(\"$2\") { if (pid() == target()) printf(\"%s %d\\n\", execname(), pid()) }" ;;
 	bpftrace:empty) printf '%s\n' "tracepoint:$2 { }" ;;
 	bpftrace:count) printf '%s\n' "tracepoint:$2 /pid == \$1/ { @c[pid] = count(); }" ;;
 	bpftrace:stat) printf '%s\n' "tracepoint:$2 /pid == \$1/ { @s = stats(1); }" ;;
@@ -203,6 +205,7 @@ script() {
 		else
 			printf '%s\n' "tracepoint:$2 /pid == \$1/ { printf(\"%d %d\\n\", pid, tid); }"
 		fi ;;
+	bpftrace:printfs) printf '%s\n' "tracepoint:$2 /pid == \$1/ { printf(\"%s %d\\n\", comm, pid); }" ;;
 	esac
 }
 
@@ -319,9 +322,11 @@ hot_run() {
 	[ "${1:-}" = calls ] || { echo "  $tr $h on $ev: the loop reported nothing"; return 1; }
 	nspc=$6 secs=$(awk -v ns="$4" 'BEGIN { printf "%.3f", ns / 1e9 }')
 	lines=- expect=- reported=-
-	if [ "$h" = printf ]; then
+	if [ "$h" = printf ] || [ "$h" = printfs ]; then
 		expect=$n
-		if [ "$ev" = raw_syscalls:sys_enter ]; then
+		if [ "$h" = printfs ]; then
+			lines=$(grep -Ec "^[^ ]+ $lpid\$" "$W/hot.out")
+		elif [ "$ev" = raw_syscalls:sys_enter ]; then
 			lines=$(grep -Ec "^$lpid 110\$" "$W/hot.out")
 		else
 			lines=$(grep -Ec "^$lpid $lpid\$" "$W/hot.out")
@@ -337,7 +342,7 @@ hot_run() {
 	if [ "$rate" != 0 ]; then echo "$line|$rate" >>"$W/sweep.runs"; else echo "$line" >>"$W/hot.runs"; fi
 	if [ "$tr" != untraced ] && [ "$rate" = 0 ]; then
 		printf '   %-26s %-6s %-9s %8s ns/call, untraced twin %8s' "$ev" "$h" "$tr" "$nspc" "$base"
-		[ "$h" = printf ] && printf ', %s of %s lines, loss reported: %s' "$lines" "$expect" "$reported"
+		[ "$lines" != - ] && printf ', %s of %s lines, loss reported: %s' "$lines" "$expect" "$reported"
 		echo
 	fi
 
@@ -367,7 +372,7 @@ hot_part() {
 				[ "$ev" = raw_syscalls:sys_enter ] && hot_run "$ev" empty floor-raw
 				hot_run "$ev" empty floor-tp
 			fi
-			for h in empty count stat printf; do
+			for h in empty count stat printf printfs; do
 				[ -n "$BSTAP_HOT" ] && hot_run "$ev" $h bstap
 				[ -n "$BT_OK" ] && hot_run "$ev" $h bpftrace
 				[ -n "$STAP_OK" ] && hot_run "$ev" $h stap

@@ -85,8 +85,9 @@ STP
 expect_file_eq "an anonymous inode" anon "ANON_INODE:inotify /dev/null 9
 end ANON_INODE:inotify 1"
 
-# a cwd 70 levels deep whose path is longer than a string: its first MAXSTRINGLEN - 1 bytes
-deep=$d/long-name-aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/$(i=0; while [ $i -lt 70 ]; do printf 'b/'; i=$((i + 1)); done)
+# a cwd 300 levels deep whose path is longer than a string: its first MAXSTRINGLEN - 1 bytes
+# (511 by default; 127 with -D MAXSTRINGLEN=128)
+deep=$d/long-name-aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/$(i=0; while [ $i -lt 300 ]; do printf 'b/'; i=$((i + 1)); done)
 mkdir -p "$deep" || fail "mkdir $deep"
 cat >deep.stp <<'STP'
 probe kernel.trace("raw_syscalls:sys_enter") {
@@ -104,13 +105,16 @@ probe kernel.trace("raw_syscalls:sys_enter") {
 	exit()
 }
 STP
-"$BSTAP" -c "sh -c 'cd $deep && exec sleep 0.2'" deep.stp >deep 2>err || { cat err; fail "deep status $?"; }
 full=${deep%/}
-want1=$(printf '%s' "$full" | cut -c1-127)
-want2=$(printf '%s' "${full#/dev/shm/}" | cut -c1-127)
-expect_file_eq "a long path" deep "$want1
+for size in 512 128; do
+	"$BSTAP" -D MAXSTRINGLEN=$size -c "sh -c 'cd $deep && exec sleep 0.2'" deep.stp >deep 2>err ||
+		{ cat err; fail "deep status $?"; }
+	want1=$(printf '%s' "$full" | cut -c1-$((size - 1)))
+	want2=$(printf '%s' "${full#/dev/shm/}" | cut -c1-$((size - 1)))
+	expect_file_eq "a long path, MAXSTRINGLEN $size" deep "$want1
 $want2
-127"
+$((size - 1))"
+done
 
 # bad pointers: a kernel read fault at the call, as stap's kread(); in a timer probe, which
 # the dentry functions place in the kernel
