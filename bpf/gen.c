@@ -1343,38 +1343,113 @@ static void stmt(struct gen *g, struct node *n)
 
 /* ---- declarations ---- */
 
+static bool is_kernel(const struct eprobe *ep);
+static const char *probe_function(const struct eprobe *ep);
+
+/*
+ * The longest text sprintf(fmt, ...) can make, NUL included, when its conversions are all of
+ * numbers (%d %x %o %c %p ..., with widths and precisions): else 0.
+ */
+static uint32_t sprintf_bound(const char *f, uint32_t len)
+{
+	uint32_t n = 1;
+	for (uint32_t i = 0; i < len; i++) {
+		if (f[i] != '%') {
+			n++;
+			continue;
+		}
+		if (++i < len && f[i] == '%') {
+			n++;
+			continue;
+		}
+		uint32_t w = 0, pr = 0;
+		while (i < len && strchr("-+ #0", f[i]))
+			i++;
+		for (; i < len && f[i] >= '0' && f[i] <= '9' && w < 100000; i++)
+			w = w * 10 + (uint32_t)(f[i] - '0');
+		if (i < len && f[i] == '.')
+			for (i++; i < len && f[i] >= '0' && f[i] <= '9' && pr < 100000; i++)
+				pr = pr * 10 + (uint32_t)(f[i] - '0');
+		while (i < len && (f[i] == 'l' || f[i] == 'h'))
+			i++;
+		if (i >= len || !strchr("diuxXopc", f[i]))
+			return 0;	/* %s, '*' widths, %b, %m...: as long as their values */
+		/* 64 bits in octal with its 0 (23), a sign and 20 digits; or the width or precision,
+		 * and a sign or prefix with the precision's digits */
+		n += (w > pr ? w : pr) + 24;
+	}
+	return n;
+}
+
 /*
  * String keys are MAXSTR bytes unless every string the script ever stores as that key of that
- * array is shorter: execname() (16 bytes), literals, choices between them. Then the field is
- * as wide as they need (rounded up to 8), which makes each update hash and compare far fewer
- * bytes. Reading with a longer string finds nothing: no key can hold it (bstap_key_str).
+ * array is shorter: execname() (16 bytes), literals, pp() and probefunc() (the program's own),
+ * sprintf of numbers, concatenations and choices between them. Then the field is as wide as
+ * they need (rounded up to 8), which makes each update zero, hash and compare far fewer bytes
+ * (a 512-byte key costs about 200 ns more per update). Reading with a longer string finds
+ * nothing: no key can hold it (bstap_key_str).
  */
-static uint32_t key_bound(const struct node *n)
+static uint32_t key_bound(const struct gen *g, const struct node *n)
 {
+	const struct program *p = g->p;
+	uint32_t b = MAXSTR;
 	switch (n->kind) {
 	case N_STR:
-		return n->u.str.len + 1 < MAXSTR ? n->u.str.len + 1 : MAXSTR;
+		b = n->u.str.len + 1;
+		break;
 	case N_CALL:
-		return !n->u.call.fn && n->u.call.builtin == B_EXECNAME ? 16 : MAXSTR;
+		if (n->u.call.fn)
+			break;
+		if (n->u.call.builtin == B_EXECNAME) {
+			b = 16;
+		} else if (n->u.call.builtin == B_PP || n->u.call.builtin == B_PROBEFUNC) {
+			b = 1;
+			for (uint32_t i = 0; i < p->probes.n; i++) {
+				const struct eprobe *ep = p->probes.v[i];
+				size_t l = n->u.call.builtin == B_PROBEFUNC ? strlen(probe_function(ep))
+					   : is_kernel(ep) ? strlen(ep->pp) : 0;
+				if (l + 1 > b)
+					b = l + 1 < MAXSTR ? (uint32_t)l + 1 : MAXSTR;
+			}
+		} else if (n->u.call.builtin == B_SPRINTF && n->u.call.args.n &&
+			   n->u.call.args.v[0]->kind == N_STR) {
+			uint32_t s = sprintf_bound(n->u.call.args.v[0]->u.str.s,
+						   n->u.call.args.v[0]->u.str.len);
+			if (s)
+				b = s;
+		}
+		break;
 	case N_TERNARY: {
-		uint32_t a = key_bound(n->u.tern.t), b = key_bound(n->u.tern.f);
-		return a > b ? a : b;
+		uint32_t x = key_bound(g, n->u.tern.t), y = key_bound(g, n->u.tern.f);
+		b = x > y ? x : y;
+		break;
 	}
+	case N_BINOP:
+		if (n->u.bin.op == OP_CONCAT)
+			b = key_bound(g, n->u.bin.l) + key_bound(g, n->u.bin.r) - 1;
+		break;
 	default:
-		return MAXSTR;
+		break;
 	}
+	return b < MAXSTR ? b : MAXSTR;
 }
+
+struct key_width_ctx {
+	const struct gen *g;
+	uint32_t **w;
+};
 
 /* Widest string stored in each string key column, over every write in the program. */
 static bool key_width_of(struct node *n, void *ctx)
 {
-	uint32_t **w = ctx;
+	const struct key_width_ctx *c = ctx;
+	uint32_t **w = c->w;
 	const struct node *lv = n->kind == N_ASSIGN ? n->u.assign.lhs :
 				n->kind == N_INCDEC ? n->u.incdec.lv : NULL;
 	if (lv && lv->kind == N_INDEX) {
 		const struct sym *s = lv->u.index.base->u.var.sym;
 		for (uint32_t k = 0; k < lv->u.index.keys.n && k < s->nkeys; k++) {
-			uint32_t b = key_bound(lv->u.index.keys.v[k]);
+			uint32_t b = key_bound(c->g, lv->u.index.keys.v[k]);
 			if (s->key_types[k] == T_STRING && b > w[s->index][k])
 				w[s->index][k] = b;
 		}
@@ -1382,9 +1457,10 @@ static bool key_width_of(struct node *n, void *ctx)
 	return true;
 }
 
-static void key_widths_walk(struct node *n, uint32_t **w)
+static void key_widths_walk(const struct gen *g, struct node *n, uint32_t **w)
 {
-	ast_visit(n, key_width_of, w);
+	struct key_width_ctx c = { g, w };
+	ast_visit(n, key_width_of, &c);
 }
 
 static uint32_t string_key_width(struct gen *g, const struct sym *s, uint32_t k)
@@ -1398,11 +1474,11 @@ static uint32_t string_key_width(struct gen *g, const struct sym *s, uint32_t k)
 				g->key_width[i][j] = 1;
 		}
 		for (uint32_t i = 0; i < p->probes.n; i++) {
-			key_widths_walk(p->probes.v[i]->body, g->key_width);
-			key_widths_walk(p->probes.v[i]->cond, g->key_width);
+			key_widths_walk(g, p->probes.v[i]->body, g->key_width);
+			key_widths_walk(g, p->probes.v[i]->cond, g->key_width);
 		}
 		for (uint32_t i = 0; i < p->funcs.n; i++)
-			key_widths_walk(p->funcs.v[i]->body, g->key_width);
+			key_widths_walk(g, p->funcs.v[i]->body, g->key_width);
 	}
 	uint32_t w = (g->key_width[s->index][k] + 7) & ~7u;
 	return w < 8 ? 8 : w >= MAXSTR ? MAXSTR : w;
