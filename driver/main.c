@@ -567,6 +567,7 @@ int main(int argc, char **argv)
 		return 1;
 	r.a = arena_new();
 	r.d = diag_new(r.a, stderr);
+	diag_set_warnings(r.d, !r.o.sess.no_warnings);
 	uname(&r.u);
 	int (*const passes[])(struct driver *) = { pass1_parse, pass2_elaborate, pass3_translate,
 						   pass4_compile };

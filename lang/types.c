@@ -770,6 +770,8 @@ static void check_stmt(struct tc *tc, struct scope *sc, struct node *n)
 					   v->u.var.name);
 			else
 				unify_sym(tc, v->u.var.sym, T_STRING, &v->loc);
+			if (v->u.var.sym)
+				v->u.var.sym->written = true;	/* catch assigns the message */
 			v->type = T_STRING;
 		}
 		check_stmt(tc, sc, n->u.ifs.then);
@@ -794,6 +796,8 @@ static void check_stmt(struct tc *tc, struct scope *sc, struct node *n)
 			if (v->u.var.sym && v->u.var.sym->kind == S_GLOBAL)
 				diag_error(tc->d, &v->loc, "foreach variable '%s' must be a local",
 					   v->u.var.name);
+			if (v->u.var.sym)
+				v->u.var.sym->written = true;	/* each iteration assigns it */
 			if (s && v->u.var.sym) {
 				if (s->key_types[i] != T_UNKNOWN)
 					unify_sym(tc, v->u.var.sym, s->key_types[i], &v->loc);
@@ -808,6 +812,8 @@ static void check_stmt(struct tc *tc, struct scope *sc, struct node *n)
 				val->u.var.sym = lookup_var(tc, sc, val, false);
 			if (s && val->u.var.sym && s->type != T_STATS)
 				unify_sym(tc, val->u.var.sym, s->type, &val->loc);
+			if (val->u.var.sym)
+				val->u.var.sym->written = true;
 			if (s && s->type == T_STATS && tc->final)
 				diag_error(tc->d, &val->loc, "cannot bind the value of statistic array "
 					   "'%s': use @count(%s[...]) and friends", s->name, s->name);
@@ -1019,6 +1025,26 @@ static int infer_fixed_point(struct tc *tc)
 	return 0;
 }
 
+/*
+ * stap's "never-assigned local variable": a local read but never assigned anywhere in its
+ * probe (prologues included) or function is most often a misspelling; it reads as 0 or "".
+ * Said once per variable, at its first use; not for the libraries' own code.
+ */
+static void warn_unassigned(struct tc *tc, const struct sym_list *locals, struct stp_file **files,
+			    int nfiles)
+{
+	for (uint32_t i = 0; i < locals->n; i++) {
+		const struct sym *s = locals->v[i];
+		if (s->written || s->kind != S_LOCAL || !s->loc.file)
+			continue;
+		bool library = false;
+		for (int f = 0; f < nfiles && !library; f++)
+			library = files[f]->is_tapset && files[f]->src == s->loc.file;
+		if (!library)
+			diag_warn(tc->d, &s->loc, "never-assigned local variable '%s'", s->name);
+	}
+}
+
 int types_check(struct arena *a, struct diag *d, struct program *p, struct stp_file **files,
 		int nfiles, const struct global_setting *settings, int nsettings)
 {
@@ -1096,6 +1122,7 @@ int types_check(struct arena *a, struct diag *d, struct program *p, struct stp_f
 
 	for (uint32_t i = 0; i < p->probes.n; i++) {
 		struct eprobe *ep = p->probes.v[i];
+		warn_unassigned(&tc, &ep->locals, files, nfiles);
 		check_resolved(&tc, &ep->locals, "local");
 		visit(&tc, ep->body, collect_global);
 		visit(&tc, ep->cond, collect_global);
@@ -1107,6 +1134,7 @@ int types_check(struct arena *a, struct diag *d, struct program *p, struct stp_f
 		if (!fn->used)
 			continue;
 		check_resolved(&tc, &fn->params, "parameter");
+		warn_unassigned(&tc, &fn->locals, files, nfiles);
 		check_resolved(&tc, &fn->locals, "local");
 		if (fn->ret == T_UNKNOWN)
 			fn->ret = T_VOID;

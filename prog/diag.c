@@ -14,7 +14,13 @@ struct diag {
 	bool suppress_notes;	/* the last error was over the limit: drop its notes too */
 	int muted;		/* diag_mute depth: while > 0, nothing is printed or counted */
 	int muted_errors;	/* errors swallowed while muted */
+	bool no_warnings;	/* -w */
 };
+
+void diag_set_warnings(struct diag *d, bool on)
+{
+	d->no_warnings = !on;
+}
 
 struct diag *diag_new(struct arena *a, FILE *out)
 {
@@ -127,8 +133,10 @@ void diag_error(struct diag *d, const struct loc *loc, const char *fmt, ...)
 
 void diag_warn(struct diag *d, const struct loc *loc, const char *fmt, ...)
 {
-	if (d->muted)
+	if (d->muted || d->no_warnings) {
+		d->suppress_notes = true;	/* its notes go with it */
 		return;
+	}
 	d->warnings++;
 	d->suppress_notes = false;
 	va_list ap;

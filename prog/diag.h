@@ -14,6 +14,8 @@ void diag_error(struct diag *d, const struct loc *loc, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 void diag_warn(struct diag *d, const struct loc *loc, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* Warnings on (the default) or off (-w): errors are printed either way. */
+void diag_set_warnings(struct diag *d, bool on);
 /* A note belongs to the diagnostic just reported (e.g. "previous use was here"). */
 void diag_note(struct diag *d, const struct loc *loc, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
