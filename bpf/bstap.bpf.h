@@ -4,7 +4,8 @@
 
 /*
  * The generator defines before including this file:
- *   BSTAP_MAXSTR       bytes per string (NUL included), a power of two
+ *   BSTAP_MAXSTR       bytes per string (NUL included): -D MAXSTRINGLEN
+ *   BSTAP_STRBUF       bytes of a string buffer: BSTAP_MAXSTR rounded up to a power of two
  *   BSTAP_SCRATCH_SIZE bytes of per-CPU scratch (locals, temporaries, keys)
  */
 #include <linux/types.h>
@@ -24,10 +25,21 @@ typedef __s8 s8;
 /* bpf_loop() runs at most 1 << 23 iterations: a loop stops with MAXACTION at the smaller */
 #define BSTAP_LOOP_MAX (BSTAP_MAXACTION < (1 << 23) ? BSTAP_MAXACTION + 1 : (1 << 23))
 
+#ifndef BSTAP_STRBUF	/* the generated program defines it when MAXSTRINGLEN is not a power of two */
+#define BSTAP_STRBUF BSTAP_MAXSTR
+#endif
+/*
+ * BSTAP_L: a string's most bytes before its NUL (MAXSTRINGLEN - 1), the limit every loop and
+ * copy below stops at. BSTAP_M: the mask that keeps an index inside a string's buffer for the
+ * verifier; buffers are BSTAP_STRBUF bytes, MAXSTRINGLEN rounded up to a power of two.
+ */
+#define BSTAP_L (BSTAP_MAXSTR - 1)
+#define BSTAP_M (BSTAP_STRBUF - 1)
+
 #include "bstap_abi.h"	/* prog/abi.h: records, states, error kinds, the state map value */
 
 struct bstap_str {
-	char s[BSTAP_MAXSTR];
+	char s[BSTAP_STRBUF];
 };
 
 /* prog/stat.h's layout: count sum min max, @variance's Welford terms, then any buckets. */
@@ -53,8 +65,8 @@ struct bstap_scratch {
 	void *ctx;
 	u32 err_site;	/* where the error arose (prog/meta.h error sites) */
 	u32 pad;
-	char errmsg[BSTAP_MAXSTR];	/* error()'s text */
-	char tok[BSTAP_MAXSTR];	/* tokenize()'s string, kept between calls as stap's context */
+	char errmsg[BSTAP_STRBUF];	/* error()'s text */
+	char tok[BSTAP_STRBUF];	/* tokenize()'s string, kept between calls as stap's context */
 	s32 tok_pos;		/* where its next token starts; -1: none (0 in a fresh map: the
 				 * empty string, which has none either) */
 	u32 pad2;
@@ -373,7 +385,7 @@ static __always_inline long bstap_snprintf_at(char *dst, long n, const char *fmt
 {
 	if (n < 0 || n >= BSTAP_MAXSTR - 1)
 		return n;
-	n &= BSTAP_MAXSTR - 1;
+	n &= BSTAP_M;
 	long room = BSTAP_MAXSTR - n;
 	long r = bpf_snprintf(dst + n, room, fmt, size ? data : NULL, size);
 	if (r <= 0)
@@ -405,7 +417,7 @@ static __always_inline char *bstap_concat(char *dst, const char *a, const char *
 	long n = bstap_strcpy(dst, a);
 	if (n < 0 || n >= BSTAP_MAXSTR - 1)
 		return dst;
-	n &= BSTAP_MAXSTR - 1;
+	n &= BSTAP_M;
 	long room = BSTAP_MAXSTR - n;
 	if (room > 0 && room <= BSTAP_MAXSTR)
 		bpf_probe_read_kernel_str(dst + n, room, b);
@@ -446,7 +458,6 @@ static __always_inline char *bstap_execname(char *dst)
 }
 
 /* ---- the standard function library (bpf/gen_funcs.c writes the calls) ---- */
-#define BSTAP_M (BSTAP_MAXSTR - 1)
 
 /*
  * The loops below keep their state in scratch (w: BSTAP_FN_WORK bytes), not on the stack: the
@@ -686,10 +697,10 @@ static __always_inline char *bstap_text_str(char *w, char *out, const char *in, 
 	struct bstap_txt *tp = (void *)w;
 	*tp = (struct bstap_txt){ .buffer = buffer };
 	struct bstap_lp lp = { tp, in, 0, 0, out };
-	if (inlen <= 0 || inlen > BSTAP_M)
-		inlen = BSTAP_M;
-	if (outlen <= 0 || outlen > BSTAP_M)
-		outlen = BSTAP_M;
+	if (inlen <= 0 || inlen > BSTAP_L)
+		inlen = BSTAP_L;
+	if (outlen <= 0 || outlen > BSTAP_L)
+		outlen = BSTAP_L;
 	if (quoted) {
 		outlen = (outlen > 5 ? outlen : 5) - 2;
 		out[0] = '"';
@@ -750,7 +761,7 @@ static __always_inline char *bstap_ustr_quoted(char *w, char *out, char *tmp, u6
 		out[(k + 2) & BSTAP_M] = '.';
 		out[(k + 3) & BSTAP_M] = '.';
 		out[(k + 4) & BSTAP_M] = 0;
-		out[BSTAP_M] = 0;
+		out[BSTAP_L] = 0;
 	}
 	return out;
 }
@@ -764,11 +775,11 @@ static __always_inline char *bstap_ubuf_quoted(char *w, char *out, char *tmp, u6
 		return out;
 	if (outlen > BSTAP_MAXSTR)
 		outlen = BSTAP_MAXSTR;
-	u32 il = inlen <= 0 || inlen > BSTAP_M ? BSTAP_M : (u32)inlen;
+	u32 il = inlen <= 0 || inlen > BSTAP_L ? BSTAP_L : (u32)inlen;
 	if (il < 1)
 		il = 1;
-	if (il > BSTAP_M)
-		il = BSTAP_M;
+	if (il > BSTAP_L)
+		il = BSTAP_L;
 	if (user ? bpf_probe_read_user(tmp, il, (const void *)addr)
 		 : bpf_probe_read_kernel(tmp, il, (const void *)addr)) {
 		u64 d[1] = { addr };
@@ -803,11 +814,11 @@ static long bstap_find_step(u32 k, void *ctx)
 	struct bstap_lp *lp = ctx;
 	struct bstap_find *f = lp->st;
 	char nc = lp->b[f->j & BSTAP_M];
-	if (!nc || f->j >= BSTAP_M) {
+	if (!nc || f->j >= BSTAP_L) {
 		f->r = f->i;
 		return 1;
 	}
-	char hc = f->i + f->j < BSTAP_M ? lp->a[(f->i + f->j) & BSTAP_M] : 0;
+	char hc = f->i + f->j < BSTAP_L ? lp->a[(f->i + f->j) & BSTAP_M] : 0;
 	if (hc == nc) {
 		f->j++;
 		return 0;
@@ -886,7 +897,7 @@ static long bstap_repl_step(u32 k, void *ctx)
 {
 	struct bstap_lp *lp = ctx;
 	struct bstap_repl *x = lp->st;
-	if (x->op >= BSTAP_M)
+	if (x->op >= BSTAP_L)
 		return 1;
 	char nc = lp->b[x->j & BSTAP_M];
 	if (!nc) {
@@ -901,12 +912,12 @@ static long bstap_repl_step(u32 k, void *ctx)
 		x->j = 0;
 		return 0;
 	}
-	char hc = x->p + x->j < BSTAP_M ? lp->a[(x->p + x->j) & BSTAP_M] : 0;
+	char hc = x->p + x->j < BSTAP_L ? lp->a[(x->p + x->j) & BSTAP_M] : 0;
 	if (hc == nc) {
 		x->j++;
 		return 0;
 	}
-	char c = x->p < BSTAP_M ? lp->a[x->p & BSTAP_M] : 0;
+	char c = x->p < BSTAP_L ? lp->a[x->p & BSTAP_M] : 0;
 	if (!c)
 		return 1;
 	lp->o[x->op & BSTAP_M] = c;
@@ -928,7 +939,7 @@ static __always_inline char *bstap_str_replace(char *w, char *out, const char *s
 	struct bstap_lp lp = { x, s, n, r, out };
 	bpf_loop(BSTAP_MAXSTR * BSTAP_MAXSTR, bstap_repl_step, &lp, 0);
 	out[x->op & BSTAP_M] = 0;
-	out[BSTAP_M] = 0;
+	out[BSTAP_L] = 0;
 	return out;
 }
 
@@ -943,7 +954,7 @@ static long bstap_tol_step(u32 k, void *ctx)
 {
 	struct bstap_lp *lp = ctx;
 	struct bstap_tol *t = lp->st;
-	if (t->p >= BSTAP_M)
+	if (t->p >= BSTAP_L)
 		return 1;
 	int ch = (unsigned char)lp->a[t->p & BSTAP_M], d;
 	if (ch >= '0' && ch <= '9')
@@ -1009,7 +1020,7 @@ static long bstap_delim_step(u32 i, void *ctx)
 {
 	struct bstap_lp *lp = ctx;
 	struct bstap_tokst *t = lp->st;
-	if (i >= BSTAP_M)
+	if (i >= BSTAP_L)
 		return 1;
 	u8 c = lp->b[i & BSTAP_M];
 	if (!c)
@@ -1023,7 +1034,7 @@ static long bstap_tok_step(u32 i, void *ctx)
 	struct bstap_lp *lp = ctx;
 	struct bstap_tokst *t = lp->st;
 	s32 p = t->p;
-	u8 c = p >= 0 && p < BSTAP_M ? lp->a[p & BSTAP_M] : 0;
+	u8 c = p >= 0 && p < BSTAP_L ? lp->a[p & BSTAP_M] : 0;
 	if (c && !(t->set[(c >> 3) & 31] & (1 << (c & 7)))) {
 		t->p = p + 1;
 		return 0;
@@ -1047,7 +1058,7 @@ static __always_inline char *bstap_tokenize(struct bstap_scratch *S, char *w, ch
 		S->tok_pos = 0;
 	}
 	s32 pos = S->tok_pos;
-	if (pos < 0 || pos >= BSTAP_M || !S->tok[pos & BSTAP_M]) {
+	if (pos < 0 || pos >= BSTAP_L || !S->tok[pos & BSTAP_M]) {
 		S->tok_pos = -1;
 		return out;
 	}
@@ -1309,8 +1320,8 @@ static __always_inline u32 bstap_cmdline_raw(char *buf)
 	if (!start || end <= start)
 		return 0;
 	u64 len = end - start;
-	if (len > BSTAP_M)
-		len = BSTAP_M;
+	if (len > BSTAP_L)
+		len = BSTAP_L;
 	if (bpf_probe_read_user(buf, (u32)len & BSTAP_M, (const void *)start)) {
 		buf[0] = 0;
 		return 0;
@@ -1363,7 +1374,7 @@ static __always_inline char *bstap_cmdline_arg(void *w, char *out, char *tmp, s6
  * BSTAP_DP_RING (the nearest the root last); a second loop writes their names left to right,
  * so a path longer than a string keeps its first MAXSTR - 1 bytes, as stap's cut does. At most
  * BSTAP_DP_MAXDEPTH levels: a deeper chain (or a loop in a damaged one) gives "<unknown>". */
-#define BSTAP_DP_RING (BSTAP_MAXSTR / 2)	/* a name and its '/' take two bytes or more */
+#define BSTAP_DP_RING (BSTAP_STRBUF / 2)	/* a name and its '/' take two bytes or more */
 #define BSTAP_DP_MAXDEPTH 4096
 #define BSTAP_DP_MAXMOUNTS 1024	/* inode_path(): mounts of a superblock searched */
 
@@ -1481,7 +1492,7 @@ struct bstap_dpath {
 	u32 site;	/* where a fault is reported */
 	u64 ring[BSTAP_DP_RING];
 };
-#define BSTAP_DP_SIZE (96 + 4 * BSTAP_MAXSTR)
+#define BSTAP_DP_SIZE (96 + 4 * BSTAP_STRBUF)
 _Static_assert(sizeof(struct bstap_dpath) == BSTAP_DP_SIZE, "bstap_dpath's size");
 
 /* A kernel read at p (a CO-RE relocated address); the first fault is recorded in st */
@@ -1559,20 +1570,20 @@ static long bstap_dp_put(u32 i, void *ctx)
 {
 	struct bstap_lp *lp = ctx;
 	struct bstap_dpath *st = lp->st;
-	if ((s32)i >= st->n || st->pos >= BSTAP_M)
+	if ((s32)i >= st->n || st->pos >= BSTAP_L)
 		return 1;
 	struct dentry___bstap_d *d = (void *)st->ring[(u32)(st->n - 1 - (s32)i) & (BSTAP_DP_RING - 1)];
 	if (i || st->mounts) {
 		lp->o[(u32)st->pos & BSTAP_M] = '/';
 		st->pos++;
-		if (st->pos >= BSTAP_M)
+		if (st->pos >= BSTAP_L)
 			return 1;
 	}
 	u32 len = BSTAP_DP_RD(st, &d->d_name.len);
 	unsigned char *nm = BSTAP_DP_RD(st, &d->d_name.name);
 	if (st->st == 3)
 		return 1;
-	u32 room = BSTAP_M - (u32)st->pos;
+	u32 room = BSTAP_L - (u32)st->pos;
 	if (len > room)
 		len = room;
 	if (bpf_probe_read_kernel(lp->o + ((u32)st->pos & BSTAP_M), len & BSTAP_M, nm)) {
@@ -1809,7 +1820,7 @@ static __noinline void bstap_dentry_fn(struct bstap_scratch *S, struct bstap_dpa
 		struct dentry___bstap_d *d = (void *)a;
 		u32 len = BSTAP_DP_RD(st, &d->d_name.len);
 		unsigned char *nm = BSTAP_DP_RD(st, &d->d_name.name);
-		u32 lim = len < BSTAP_M ? len : BSTAP_M;
+		u32 lim = len < BSTAP_L ? len : BSTAP_L;
 		barrier_var(lim);	/* bounded where the verifier sees it (6.1's too) */
 		lim = (lim & BSTAP_M) + 1;
 		if (!st->st && bpf_probe_read_kernel_str(out, lim, nm) < 0) {
@@ -1831,7 +1842,7 @@ static __noinline void bstap_dentry_fn(struct bstap_scratch *S, struct bstap_dpa
 		if (!st->st)
 			bstap_dp_task_path(st, out, cur, d, m);
 		if (st->st != 3) {
-			if (st->pos >= 0 && st->pos < BSTAP_M) {
+			if (st->pos >= 0 && st->pos < BSTAP_L) {
 				out[(u32)st->pos & BSTAP_M] = '/';
 				out[(u32)(st->pos + 1) & BSTAP_M] = 0;
 			}
@@ -1879,7 +1890,7 @@ static long bstap_indent_step(u32 i, void *ctx)
 {
 	struct bstap_lp *lp = ctx;
 	struct bstap_indentst *st = lp->st;
-	if ((s64)i >= st->n || st->at >= BSTAP_M)
+	if ((s64)i >= st->n || st->at >= BSTAP_L)
 		return 1;
 	lp->o[st->at & BSTAP_M] = ' ';
 	st->at++;
@@ -2563,14 +2574,14 @@ static long bstap_cargs_step(u32 i, void *ctx)
 	if (st->start) {
 		if (st->m >= 0 && st->nr > st->m)
 			return 1;
-		if (st->nr > st->n && st->olen < BSTAP_M) {
+		if (st->nr > st->n && st->olen < BSTAP_L) {
 			long r = bpf_probe_read_kernel_str(lp->o + (st->olen & BSTAP_M), BSTAP_MAXSTR, lp->b);
 			if (r > 1)
 				st->olen += (s32)r - 1;
 			if (!c) {
-				if (st->olen < BSTAP_M)
+				if (st->olen < BSTAP_L)
 					lp->o[st->olen++ & BSTAP_M] = '"';
-				if (st->olen < BSTAP_M)
+				if (st->olen < BSTAP_L)
 					lp->o[st->olen++ & BSTAP_M] = '"';
 			}
 		}
@@ -2579,7 +2590,7 @@ static long bstap_cargs_step(u32 i, void *ctx)
 	if (!c) {
 		st->nr++;
 		st->start = 1;
-	} else if (st->nr >= st->n && st->olen < BSTAP_M) {
+	} else if (st->nr >= st->n && st->olen < BSTAP_L) {
 		lp->o[st->olen++ & BSTAP_M] = c;
 	}
 	return 0;
@@ -2597,7 +2608,7 @@ static __always_inline char *bstap_cmdline_args(void *w, char *out, char *tmp, s
 	out[0] = 0;
 	struct bstap_lp lp = { .st = st, .a = tmp, .b = delim, .o = out };
 	bpf_loop(BSTAP_MAXSTR, bstap_cargs_step, &lp, 0);
-	s32 o = st->olen < BSTAP_M ? st->olen : BSTAP_M;
+	s32 o = st->olen < BSTAP_L ? st->olen : BSTAP_L;
 	out[o & BSTAP_M] = 0;
 	return out;
 }
@@ -2613,7 +2624,7 @@ static long bstap_syms_step(u32 i, void *ctx)
 {
 	struct bstap_lp *lp = ctx;
 	struct bstap_syms *st = lp->st;
-	if (st->ip >= BSTAP_M || st->olen >= BSTAP_M - 48)
+	if (st->ip >= BSTAP_L || st->olen >= BSTAP_L - 48)
 		return 1;
 	char c = lp->a[st->ip & BSTAP_M];
 	st->ip++;
@@ -2630,7 +2641,7 @@ static long bstap_syms_step(u32 i, void *ctx)
 			d = st->addr ? -1 : 0;	/* the 0x prefix */
 		if (d >= 0)
 			st->addr = st->addr * 16 + (u64)d;
-		if (st->olen >= BSTAP_M - 48)
+		if (st->olen >= BSTAP_L - 48)
 			return 1;	/* no room for the line's end: dropped, as stap's cut */
 		return 0;
 	}
@@ -2661,7 +2672,7 @@ static __always_inline char *bstap_sprint_syms(void *w, char *out, const char *s
 	bpf_loop(BSTAP_MAXSTR, bstap_syms_step, &lp, 0);
 	/* whole lines only: a token the room left cut has none */
 	s32 o = st->done;
-	out[(o < BSTAP_M ? o : BSTAP_M) & BSTAP_M] = 0;
+	out[(o < BSTAP_L ? o : BSTAP_L) & BSTAP_M] = 0;
 	return out;
 }
 

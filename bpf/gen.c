@@ -17,9 +17,14 @@
 #include "prog/builtins.h"
 #include "prog/format.h"	/* the printf format grammar is shared with the runtime */
 
-/* This translation's string size (-D MAXSTRINGLEN): gen_bpf_c sets it before anything else. */
-static uint32_t maxstr = BSTAP_MAXSTRINGLEN;
+/*
+ * This translation's string size (-D MAXSTRINGLEN), and the size of a string buffer: that
+ * rounded up to a power of two, so that the BPF code's index masks stay inside it (bstap.bpf.h's
+ * BSTAP_M). gen_bpf_c sets both before anything else.
+ */
+static uint32_t maxstr = BSTAP_MAXSTRINGLEN, strbuf = BSTAP_MAXSTRINGLEN;
 #define MAXSTR maxstr
+#define STRBUF strbuf
 #define SCRATCH_LIMIT (256 * 1024)
 
 struct gen {
@@ -258,7 +263,7 @@ static const char *key_expr(struct gen *g, const struct sym *s, struct node_list
 		else if (mg->key_cut & (1u << i))
 			out = S(g, "%s bpf_probe_read_kernel_str(_k%u->k%u, %u, %s);", out, k, i,
 				mg->key_len[i], v);
-		else if (mg->key_len[i] < MAXSTR)
+		else if (mg->key_len[i] < STRBUF)
 			out = S(g, "%s bstap_key_str(_k%u->k%u, %u, %s);", out, k, i, mg->key_len[i], v);
 		else
 			out = S(g, "%s bstap_strcpy(_k%u->k%u, %s);", out, k, i, v);
@@ -311,7 +316,7 @@ static const char *wildcard(struct gen *g, const struct sym *s, struct node_list
 /* A string value that must be a full MAXSTR buffer (map values): copy literals and such. */
 static const char *str_buf(struct gen *g, struct node *n)
 {
-	return S(g, "({ char *_b = BSTAP_T(%u); bstap_strcpy(_b, %s); _b; })", tmp(g, MAXSTR),
+	return S(g, "({ char *_b = BSTAP_T(%u); bstap_strcpy(_b, %s); _b; })", tmp(g, STRBUF),
 		 ex(g, n));
 }
 
@@ -332,7 +337,7 @@ static const char *lvalue_ptr(struct gen *g, struct node *n, enum type *t)
 	const struct sym *s = n->u.index.base->u.var.sym;
 	*t = s->type;
 	uint32_t k = g->uniq++;
-	uint32_t zero = tmp(g, s->type == T_STRING ? MAXSTR : 32);
+	uint32_t zero = tmp(g, s->type == T_STRING ? STRBUF : 32);
 	uint32_t site = add_err(g, ERR_ARRAY_FULL, S(g, "identifier '%s'", s->name), &n->loc);
 	return S(g, "({ void *_z%u = BSTAP_T(%u); __builtin_memset(_z%u, 0, sizeof(%s)); "
 		 "%s *_p%u = bstap_elem(&%s, %s, _z%u); "
@@ -501,7 +506,7 @@ static const char *assign(struct gen *g, struct node *n)
 		/* evaluate the value into its own buffer first: x = x . y must read the old x */
 		const char *v;
 		if (op == OP_CONCAT)
-			v = S(g, "bstap_concat(BSTAP_T(%u), %s, %s)", tmp(g, MAXSTR), ex(g, lhs), ex(g, rhs));
+			v = S(g, "bstap_concat(BSTAP_T(%u), %s, %s)", tmp(g, STRBUF), ex(g, lhs), ex(g, rhs));
 		else
 			v = str_buf(g, rhs);
 		const char *p = lvalue_ptr(g, lhs, &t);
@@ -621,7 +626,7 @@ static const char *snprintf_expr(struct gen *g, struct node *n, const char *fmt,
 		if (r->cut)
 			/* %.Ns: a copy of the string's first N bytes, printed as it is */
 			pre = S(g, "%s _d%u[%u] = (u64)bstap_str_cut(BSTAP_T(%u), %s, %d);", pre, k, i,
-				tmp(g, MAXSTR), ex(g, args[i]), r->cut > (int)MAXSTR ? (int)MAXSTR : r->cut);
+				tmp(g, STRBUF), ex(g, args[i]), r->cut > (int)MAXSTR ? (int)MAXSTR : r->cut);
 		else if (r->base)
 			/* %o, %p and '#': rendered here, printed as a string */
 			pre = S(g, "%s _d%u[%u] = (u64)bstap_fmt_radix(BSTAP_T(%u), (u64)(%s), %uU);",
@@ -631,7 +636,7 @@ static const char *snprintf_expr(struct gen *g, struct node *n, const char *fmt,
 		else
 			pre = S(g, "%s _d%u[%u] = (u64)(%s);", pre, k, i, ex(g, args[i]));
 	}
-	uint32_t out = tmp(g, MAXSTR);
+	uint32_t out = tmp(g, STRBUF);
 	/*
 	 * bpf_snprintf copies all its strings into one 512-byte buffer first and fails when they
 	 * do not fit: a format with several string values is printed in pieces of one string
@@ -695,7 +700,7 @@ static const char *ex(struct gen *g, struct node *n)
 		return statop(g, n);
 	case N_BINOP:
 		if (n->u.bin.op == OP_CONCAT)
-			return S(g, "bstap_concat(BSTAP_T(%u), %s, %s)", tmp(g, MAXSTR), ex(g, n->u.bin.l),
+			return S(g, "bstap_concat(BSTAP_T(%u), %s, %s)", tmp(g, STRBUF), ex(g, n->u.bin.l),
 				 ex(g, n->u.bin.r));
 		return binop_long(g, n);
 	case N_UNOP: {
@@ -810,7 +815,7 @@ static const char *api_printf(void *g, const char *fmt, uint32_t n, const enum t
 static struct gen_api api_of(struct gen *g)
 {
 	return (struct gen_api){ g, g->a, api_ex, api_full, api_tmp, api_site, api_printf,
-				 api_uniq, g->abort, MAXSTR };
+				 api_uniq, g->abort, MAXSTR, STRBUF };
 }
 
 static const char *call_builtin(struct gen *g, struct node *n)
@@ -856,7 +861,7 @@ static const char *call_builtin(struct gen *g, struct node *n)
 		}
 		if (n->u.call.builtin == B_CALLER_ADDR)
 			return "(s64)bstap_caller_addr(ctx)";
-		return S(g, "bstap_ksym_mark(BSTAP_T(%u), bstap_caller_addr(ctx), 'D')", tmp(g, MAXSTR));
+		return S(g, "bstap_ksym_mark(BSTAP_T(%u), bstap_caller_addr(ctx), 'D')", tmp(g, STRBUF));
 	}
 	case B_SPRINTF:
 		return snprintf_expr(g, n, arena_strndup(g->a, a->v[0]->u.str.s, a->v[0]->u.str.len),
@@ -874,7 +879,7 @@ static const char *call_builtin(struct gen *g, struct node *n)
 	case B_TID: return "bstap_tid()";
 	case B_PPID: return "bstap_ppid()";
 	case B_UID: return "bstap_uid()";
-	case B_EXECNAME: return S(g, "bstap_execname(BSTAP_T(%u))", tmp(g, MAXSTR));
+	case B_EXECNAME: return S(g, "bstap_execname(BSTAP_T(%u))", tmp(g, STRBUF));
 	case B_CPU: return "(s64)bpf_get_smp_processor_id()";
 	case B_GETTIMEOFDAY_S: return "bstap_div(bstap_realtime_ns(), 1000000000)";
 	case B_GETTIMEOFDAY_MS: return "bstap_div(bstap_realtime_ns(), 1000000)";
@@ -885,7 +890,7 @@ static const char *call_builtin(struct gen *g, struct node *n)
 		/* from the table the group's program indexes: probes on many events share code */
 		g->uses_pp = true;
 		return "bstap_pp_str(S->ppidx)";
-	case B_STRLEN: return S(g, "bstap_strlen(BSTAP_T(%u), %s)", tmp(g, MAXSTR), ex(g, a->v[0]));
+	case B_STRLEN: return S(g, "bstap_strlen(BSTAP_T(%u), %s)", tmp(g, STRBUF), ex(g, a->v[0]));
 	case B_TARGET: return "bstap_target()";
 	case B_IS_RETURN: {
 		/* 1 in a .return probe: a handler knows its probe, a function asks S->ppidx */
@@ -915,7 +920,7 @@ static const char *call_builtin(struct gen *g, struct node *n)
 		const char *dflt = a->n > (has_n ? 2u : 1u) ? ex(g, a->v[has_n ? 2 : 1]) : "0";
 		uint32_t k = g->uniq++;
 		return S(g, "({ char *_s%u = bstap_read_str(S, BSTAP_T(%u), (u64)(%s), %s, %d, %u, %s); "
-			 "if (S->err) { %s; } _s%u; })", k, tmp(g, MAXSTR), ex(g, a->v[0]),
+			 "if (S->err) { %s; } _s%u; })", k, tmp(g, STRBUF), ex(g, a->v[0]),
 			 has_n ? ex(g, a->v[1]) : "-1", user, site, dflt, g->abort, k);
 	}
 	case B_CAST:
@@ -925,7 +930,7 @@ static const char *call_builtin(struct gen *g, struct node *n)
 		int64_t i = a->v[1]->kind == N_NUM ? a->v[1]->u.num : -1;
 		bool str = n->u.call.builtin == B_CAST_STRING;
 		uint32_t k = g->uniq++;
-		const char *dst = str ? S(g, "((char *)BSTAP_T(%u))", tmp(g, MAXSTR)) : S(g, "_c%u", k);
+		const char *dst = str ? S(g, "((char *)BSTAP_T(%u))", tmp(g, STRBUF)) : S(g, "_c%u", k);
 		uint32_t site = add_err(g, ERR_FAULT, "identifier '@cast'", &n->loc);
 		const char *fault = S(g, "bstap_read_fault(S, fa, %u);", site);
 		const char *st = tv && g->fn == NULL && i >= 0 && (uint32_t)i < tv->n
@@ -961,7 +966,7 @@ static const char *call_builtin(struct gen *g, struct node *n)
 		if (gen_uprobe_builtin_known(n->u.call.builtin)) {
 			const char *why = NULL, *x = gen_uprobe_builtin(
 				g->a, n, a->n && a->v[0]->type != T_STRING ? ex(g, a->v[0]) : "0",
-				n->type == T_STRING ? S(g, "BSTAP_T(%u)", tmp(g, MAXSTR)) : NULL,
+				n->type == T_STRING ? S(g, "BSTAP_T(%u)", tmp(g, STRBUF)) : NULL,
 				g->fn || !g->ep ? NULL : g->ep->tvars, &why);
 			if (x)
 				return x;
@@ -1003,7 +1008,7 @@ static const char *call_func(struct gen *g, struct node *n)
 			      g->frame_off[fn->id]);
 	if (fn->ret == T_STRING) {
 		/* copy out of the frame: a second call to fn would overwrite its ret buffer */
-		uint32_t t = tmp(g, MAXSTR);
+		uint32_t t = tmp(g, STRBUF);
 		return S(g, "({%s %s%s char *_r%u = fn_%s(S); if (S->err) %s; "
 			 "bstap_strcpy(BSTAP_T(%u), _r%u); (char *)BSTAP_T(%u); })",
 			 pre, frame, store, k, fn->name, g->abort, t, k, t);
@@ -1481,7 +1486,7 @@ static uint32_t string_key_width(struct gen *g, const struct sym *s, uint32_t k)
 			key_widths_walk(g, p->funcs.v[i]->body, g->key_width);
 	}
 	uint32_t w = (g->key_width[s->index][k] + 7) & ~7u;
-	return w < 8 ? 8 : w >= MAXSTR ? MAXSTR : w;
+	return w < 8 ? 8 : w >= MAXSTR ? STRBUF : w;
 }
 
 /*
@@ -1550,7 +1555,7 @@ static void decl_globals(struct gen *g, FILE *o)
 		mg->nkeys = s->nkeys;
 		mg->percpu = s->type == T_STATS;
 		mg->autoprint = s->written && !s->printed && !s->tapset;
-		mg->value_size = s->type == T_STRING ? MAXSTR : s->type == T_STATS ? 8 * stat_words(&s->stat) : 8;
+		mg->value_size = s->type == T_STRING ? STRBUF : s->type == T_STATS ? 8 * stat_words(&s->stat) : 8;
 		if (s->type == T_STATS)
 			mg->stat = s->stat;
 		mg->wrap = s->wrap && s->nkeys;
@@ -1591,8 +1596,8 @@ static void decl_globals(struct gen *g, FILE *o)
 					off += mg->key_len[k];
 					if (!str)
 						fprintf(o, " s64 k%u;", k);
-					else if (mg->key_len[k] == MAXSTR)
-						fprintf(o, " char k%u[BSTAP_MAXSTR];", k);
+					else if (mg->key_len[k] == STRBUF)
+						fprintf(o, " char k%u[BSTAP_STRBUF];", k);
 					else
 						fprintf(o, " char k%u[%u];", k, mg->key_len[k]);
 				}
@@ -1632,14 +1637,14 @@ static void decl_locals(struct gen *g, FILE *o, const char *tag, const struct sy
 		n++;
 	}
 	for (uint32_t i = 0; params && i < params->n; i++, n++)
-		fprintf(o, params->v[i]->type == T_STRING ? " char p_%s[BSTAP_MAXSTR];" : " s64 p_%s;",
+		fprintf(o, params->v[i]->type == T_STRING ? " char p_%s[BSTAP_STRBUF];" : " s64 p_%s;",
 			params->v[i]->name);
 	for (uint32_t i = 0; i < locals->n; i++, n++)
 		/* prefixed: a script's 'long' or 'ret' must not become a C keyword or clash */
-		fprintf(o, locals->v[i]->type == T_STRING ? " char l_%s[BSTAP_MAXSTR];" : " s64 l_%s;",
+		fprintf(o, locals->v[i]->type == T_STRING ? " char l_%s[BSTAP_STRBUF];" : " s64 l_%s;",
 			locals->v[i]->name);
 	if (ret == T_STRING) {
-		fprintf(o, " char ret[BSTAP_MAXSTR];");
+		fprintf(o, " char ret[BSTAP_STRBUF];");
 		n++;
 	}
 	if (params) {	/* a function: where 'return' inside a foreach leaves a long */
@@ -1657,11 +1662,11 @@ static uint32_t locals_size(const struct sym_list *params, const struct sym_list
 {
 	uint32_t sz = 8;
 	for (uint32_t i = 0; params && i < params->n; i++)
-		sz += params->v[i]->type == T_STRING ? MAXSTR : 8;
+		sz += params->v[i]->type == T_STRING ? STRBUF : 8;
 	for (uint32_t i = 0; i < locals->n; i++)
-		sz += locals->v[i]->type == T_STRING ? MAXSTR : 8;
+		sz += locals->v[i]->type == T_STRING ? STRBUF : 8;
 	if (ret == T_STRING)
-		sz += MAXSTR;
+		sz += STRBUF;
 	if (params)
 		sz += 8;	/* retv */
 	return sz;
@@ -1726,8 +1731,8 @@ static void tvars_collect(struct gen *g, const struct eprobe *ep, struct tvars_u
 		enum tvar_kind k = ep->tvars->v[tu->idx[i]].kind;
 		bool str = k == TV_CHARS || k == TV_DATALOC;
 		tu->members = S(g, "%s %s tv%u_%u%s;", tu->members, str ? "char" : "s64", tu->idx[i],
-				tu->elem[i], str ? "[BSTAP_MAXSTR]" : "");
-		tu->size += str ? MAXSTR : 8;
+				tu->elem[i], str ? "[BSTAP_STRBUF]" : "");
+		tu->size += str ? STRBUF : 8;
 	}
 }
 
@@ -2120,6 +2125,7 @@ int gen_bpf_c(struct arena *a, struct diag *d, const struct program *p, struct g
 {
 	struct gen g = { .a = a, .d = d, .p = p };
 	maxstr = program_maxstr(p);
+	strbuf = program_strbuf(p);
 	g.meta = arena_alloc(a, sizeof(*g.meta));
 	g.frame_off = arena_alloc(a, (p->funcs.n + 1) * sizeof(uint32_t));
 	memset(res, 0, sizeof(*res));
@@ -2326,7 +2332,7 @@ int gen_bpf_c(struct arena *a, struct diag *d, const struct program *p, struct g
 	}
 	res->c_text = arena_printf(a,
 		"/* Generated by bstap from %s. Do not edit. */\n"
-		"#define BSTAP_MAXSTR %u\n"
+		"#define BSTAP_MAXSTR %u\n%s"
 		"#define BSTAP_MAXACTION %u\n"
 		"#define BSTAP_SCRATCH_SIZE %u\n%s"
 		"#include \"bstap.bpf.h\"\n%s\n"
@@ -2334,7 +2340,9 @@ int gen_bpf_c(struct arena *a, struct diag *d, const struct program *p, struct g
 		"{\n\tbpf_map_delete_elem(map, key);\n\treturn 0;\n}\n\n"
 		"%s\n%s%s%s%s%s",
 		/* one string of slack: the verifier bounds dst + n and the length separately */
-		p->script_path, MAXSTR, p->maxaction ? p->maxaction : BSTAP_MAXACTION, top + MAXSTR,
+		p->script_path, MAXSTR,
+		STRBUF != MAXSTR ? S(&g, "#define BSTAP_STRBUF %u\n", STRBUF) : "",
+		p->maxaction ? p->maxaction : BSTAP_MAXACTION, top + STRBUF,
 		gen_sys_decls(p), gen_uses_usdt(p) ? "#include <stdbool.h>\n#include <asm/ptrace.h>\n#include <bpf/usdt.bpf.h>\n" : "", decl_text ? decl_text : "",
 		kinds, pps, gen_ctx_decls(a, p), cb_text ? cb_text : "", body_text ? body_text : "");
 	res->c_len = strlen(res->c_text);

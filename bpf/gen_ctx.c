@@ -32,7 +32,7 @@ bool gen_ctx_known(int b)
 
 static const char *T(struct gen_api *x)
 {
-	return S(x, "BSTAP_T(%u)", x->tmp(x->g, MAXSTR));
+	return S(x, "BSTAP_T(%u)", x->tmp(x->g, x->strbuf));
 }
 
 static const char *W(struct gen_api *x)

@@ -13,7 +13,7 @@
 #include "prog/builtins.h"
 
 #define MAXSTR (x->maxstr)
-#define DP_SIZE (96 + 4 * MAXSTR)	/* bstap.bpf.h's BSTAP_DP_SIZE */
+#define DP_SIZE (96 + 4 * x->strbuf)	/* bstap.bpf.h's BSTAP_DP_SIZE */
 
 #define S gen_api_printf
 
@@ -30,7 +30,7 @@ const char *gen_dentry_call(struct gen_api *x, struct node *n)
 	if (b == B_REAL_MOUNT)
 		return S(x, "bstap_real_mount((s64)(%s))", ARG(x, n, 0));
 	uint32_t site = x->site(x->g, S(x, "identifier '%s'", n->u.call.name), &n->loc);
-	uint32_t w = x->tmp(x->g, DP_SIZE), o = x->tmp(x->g, 2 * MAXSTR), k = x->uniq(x->g);
+	uint32_t w = x->tmp(x->g, DP_SIZE), o = x->tmp(x->g, 2 * x->strbuf), k = x->uniq(x->g);
 	return S(x, "({ struct bstap_dpath *_dp%u = BSTAP_T(%u); _dp%u->a = (s64)(%s); "
 		 "_dp%u->b = (s64)(%s); _dp%u->c = (s64)(%s); _dp%u->which = %d; _dp%u->site = %u; "
 		 "bstap_dentry_fn(S, _dp%u, BSTAP_T(%u)); if (S->err) { %s; } (char *)BSTAP_T(%u); })",

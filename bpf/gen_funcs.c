@@ -41,7 +41,7 @@ static const char *FULL(struct gen_api *x, struct node *n, uint32_t i)
 
 static uint32_t T(struct gen_api *x)
 {
-	return x->tmp(x->g, MAXSTR);
+	return x->tmp(x->g, x->strbuf);
 }
 
 /* scratch for a library loop's state (BSTAP_FN_WORK in bstap.bpf.h) */
@@ -224,7 +224,7 @@ const char *gen_func_call(struct gen_api *x, struct node *n)
 	}
 	case B_STR_REPLACE: {
 		uint32_t k = x->uniq(x->g);
-		uint32_t out = x->tmp(x->g, 2 * MAXSTR);	/* room after it: see bstap_repl_step */
+		uint32_t out = x->tmp(x->g, 2 * x->strbuf);	/* room after it: see bstap_repl_step */
 		return S(x, "({ char *_s%u = %s; char *_n%u = %s; char *_r%u = %s; "
 			 "bstap_str_replace(%s, BSTAP_T(%u), _s%u, _n%u, _r%u); })", k, FULL(x, n, 0), k,
 			 FULL(x, n, 1), k, FULL(x, n, 2), W(x), out, k, k, k);

@@ -22,6 +22,7 @@ struct gen_api {
 	uint32_t (*uniq)(void *g);	/* a number for unique C names */
 	const char *abort;	/* the statement that unwinds after a runtime error */
 	uint32_t maxstr;	/* bytes of a string, NUL included (-D MAXSTRINGLEN) */
+	uint32_t strbuf;	/* bytes of a string buffer: maxstr rounded up to a power of two */
 };
 
 /* Why regex call n (=~ !~ matched matched_str ngroups) cannot run in a kernel probe, into

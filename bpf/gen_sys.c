@@ -58,25 +58,25 @@ const char *gen_sys_call(struct gen_api *x, struct node *n)
 	case B_SYMNAME:
 	case B_SYMDATA:
 		return S(x, "bstap_ksym_mark(BSTAP_T(%u), (u64)(%s), '%c')",
-			 x->tmp(x->g, x->maxstr), x->ex(x->g, a[0]),
+			 x->tmp(x->g, x->strbuf), x->ex(x->g, a[0]),
 			 n->u.call.builtin == B_SYMNAME ? 'N' : 'D');
 	case B_PRINT_BACKTRACE:
 		return "({ bstap_print_backtrace(); 0; })";
 	case B_SPRINT_BACKTRACE:
 		return S(x, "bstap_mark_as(BSTAP_T(%u), bstap_backtrace(BSTAP_T(%u), "
-			 "(struct bstap_stack *)BSTAP_T(%u)), 'B', 'Q')", x->tmp(x->g, x->maxstr),
-			 x->tmp(x->g, x->maxstr), x->tmp(x->g, sizeof(struct bstap_stack)));
+			 "(struct bstap_stack *)BSTAP_T(%u)), 'B', 'Q')", x->tmp(x->g, x->strbuf),
+			 x->tmp(x->g, x->strbuf), x->tmp(x->g, sizeof(struct bstap_stack)));
 	case B_BACKTRACE:
 		return S(x, "bstap_backtrace(BSTAP_T(%u), (struct bstap_stack *)BSTAP_T(%u))",
-			 x->tmp(x->g, x->maxstr), x->tmp(x->g, sizeof(struct bstap_stack)));
+			 x->tmp(x->g, x->strbuf), x->tmp(x->g, sizeof(struct bstap_stack)));
 	case B_SPRINT_STACK:
-		return S(x, "bstap_mark_as(BSTAP_T(%u), %s, 'B', 'Q')", x->tmp(x->g, x->maxstr),
+		return S(x, "bstap_mark_as(BSTAP_T(%u), %s, 'B', 'Q')", x->tmp(x->g, x->strbuf),
 			 x->full(x->g, a[0]));
 	case B_PRINT_STACK:
 	case B_PRINT_SYMS: {
 		enum type t = T_STRING;
 		const char *c = S(x, "bstap_mark_as(BSTAP_T(%u), %s, 'B', 'P')",
-				  x->tmp(x->g, x->maxstr), x->full(x->g, a[0]));
+				  x->tmp(x->g, x->strbuf), x->full(x->g, a[0]));
 		return x->printf_c(x->g, "%s", 1, &t, &c);
 	}
 	case B_PRINT_UBACKTRACE:
@@ -84,24 +84,24 @@ const char *gen_sys_call(struct gen_api *x, struct node *n)
 	case B_UBACKTRACE:
 	case B_UCALLERS:
 		return S(x, "bstap_ubacktrace(BSTAP_T(%u), (struct bstap_ustack *)BSTAP_T(%u), %s)",
-			 x->tmp(x->g, x->maxstr), x->tmp(x->g, sizeof(struct bstap_ustack)),
+			 x->tmp(x->g, x->strbuf), x->tmp(x->g, sizeof(struct bstap_ustack)),
 			 n->u.call.builtin == B_UCALLERS ? S(x, "(s64)(%s)", x->ex(x->g, a[0])) : "-1");
 	case B_SPRINT_UBACKTRACE:
 		return S(x, "bstap_mark_as(BSTAP_T(%u), bstap_ubacktrace(BSTAP_T(%u), "
 			 "(struct bstap_ustack *)BSTAP_T(%u), -1), 'U', 'W')",
-			 x->tmp(x->g, x->maxstr), x->tmp(x->g, x->maxstr),
+			 x->tmp(x->g, x->strbuf), x->tmp(x->g, x->strbuf),
 			 x->tmp(x->g, sizeof(struct bstap_ustack)));
 	case B_USYMDATA:
 		return S(x, "bstap_usymdata(BSTAP_T(%u), (struct bstap_ustack *)BSTAP_T(%u), (u64)(%s))",
-			 x->tmp(x->g, x->maxstr), x->tmp(x->g, sizeof(struct bstap_ustack)),
+			 x->tmp(x->g, x->strbuf), x->tmp(x->g, sizeof(struct bstap_ustack)),
 			 x->ex(x->g, a[0]));
 	case B_SPRINT_USTACK:
-		return S(x, "bstap_mark_as(BSTAP_T(%u), %s, 'U', 'W')", x->tmp(x->g, x->maxstr),
+		return S(x, "bstap_mark_as(BSTAP_T(%u), %s, 'U', 'W')", x->tmp(x->g, x->strbuf),
 			 x->full(x->g, a[0]));
 	case B_PRINT_USTACK: {
 		enum type t = T_STRING;
 		const char *c = S(x, "bstap_mark_as(BSTAP_T(%u), %s, 'U', 'V')",
-				  x->tmp(x->g, x->maxstr), x->full(x->g, a[0]));
+				  x->tmp(x->g, x->strbuf), x->full(x->g, a[0]));
 		return x->printf_c(x->g, "%s", 1, &t, &c);
 	}
 	default:

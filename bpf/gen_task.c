@@ -20,7 +20,7 @@ static const char *ARG(struct gen_api *x, struct node *n)
 
 static uint32_t T(struct gen_api *x)
 {
-	return x->tmp(x->g, MAXSTR);
+	return x->tmp(x->g, x->strbuf);
 }
 
 static const char *W(struct gen_api *x)

@@ -36,7 +36,7 @@ static void usage(FILE *o)
 	      "  -s MB          output buffer of MB megabytes (default 1)\n"
 	      "  -D NAME=VALUE  set a limit: MAXACTION (statements per probe run, default 1000),\n"
 	      "                 MAXMAPENTRIES (entries of a global array, default 2048),\n"
-	      "                 MAXSTRINGLEN (bytes of a string: 32 to 512, a power of two; default 512)\n"
+	      "                 MAXSTRINGLEN (bytes of a string: 32 to 512; default 512)\n"
 	      "  -m NAME        also write the compiled object to NAME.bpf.o (run it with bstap-run)\n"
 	      "  -k             keep the temporary directory (generated C, object) and say where\n"
 	      "  -w             suppress warnings\n"
@@ -94,14 +94,11 @@ static int set_define(struct opts *o, const char *def)
 	} else if (n == 12 && !strncmp(def, "MAXSTRINGLEN", n)) {
 		if (!num)
 			goto bad_value;
-		if (v < BSTAP_MINSTRINGLEN || v > BSTAP_MAXSTRINGLEN || (v & (v - 1))) {
-			/*
-			 * Userspace values hold BSTAP_MAXSTRINGLEN bytes, and the BPF code indexes
-			 * its string buffers with a mask of the size, which the verifier needs.
-			 */
-			fprintf(stderr, "bstap: error: -D MAXSTRINGLEN=%lu: bstap's strings are a power "
-				"of two from %u to %u bytes (the default is %u)\n", v, BSTAP_MINSTRINGLEN,
-				BSTAP_MAXSTRINGLEN, BSTAP_MAXSTRINGLEN);
+		if (v < BSTAP_MINSTRINGLEN || v > BSTAP_MAXSTRINGLEN) {
+			/* userspace values hold BSTAP_MAXSTRINGLEN bytes, BPF map keys at most 512 */
+			fprintf(stderr, "bstap: error: -D MAXSTRINGLEN=%lu: bstap's strings are %u to %u "
+				"bytes (the default is %u)\n", v, BSTAP_MINSTRINGLEN, BSTAP_MAXSTRINGLEN,
+				BSTAP_MAXSTRINGLEN);
 			return -1;
 		}
 		o->maxstringlen = (uint32_t)v;

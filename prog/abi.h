@@ -14,7 +14,7 @@ typedef __s64 int64_t;
 #define BSTAP_MAXSTRINGLEN 512	/* bytes per string, NUL included (stap: MAXSTRINGLEN); the
 				 * default and the most -D MAXSTRINGLEN can ask for: userspace
 				 * values hold this many */
-#define BSTAP_MINSTRINGLEN 32	/* the least -D MAXSTRINGLEN (a power of two): a long's text */
+#define BSTAP_MINSTRINGLEN 32	/* the least -D MAXSTRINGLEN: a long's text */
 #define BSTAP_MAXMAPENTRIES 2048	/* default entries per global array (stap: MAXMAPENTRIES) */
 #define BSTAP_MAXACTION 1000	/* statements per probe firing (stap: MAXACTION) */
 #define BSTAP_RINGBUF_SIZE (1u << 20)

@@ -722,8 +722,7 @@ static void program(struct cx *c, struct program *p)
 	u32(c, &p->maxmapentries);
 	u32(c, &p->maxstringlen);
 	if (!c->wr && p->maxstringlen && (p->maxstringlen < BSTAP_MINSTRINGLEN ||
-					  p->maxstringlen > BSTAP_MAXSTRINGLEN ||
-					  (p->maxstringlen & (p->maxstringlen - 1))))
+					  p->maxstringlen > BSTAP_MAXSTRINGLEN))
 		fail(c, "string size (MAXSTRINGLEN) out of range");
 	u32(c, &p->ngroups);
 	sym_list(c, &p->globals, S_GLOBAL);
@@ -765,7 +764,7 @@ static const char *program_problem(const struct program *p, const struct meta *m
 		enum meta_type t = s->type == T_STRING ? MT_STRING : s->type == T_STATS ? MT_STATS : MT_LONG;
 		if (s->nkeys != g->nkeys || t != g->type || strcmp(s->name, g->name))
 			return "globals of the program and the metadata differ";
-		if (t == MT_STRING && g->value_size != program_maxstr(p))
+		if (t == MT_STRING && g->value_size != program_strbuf(p))
 			return "string global's value size is not the program's MAXSTRINGLEN";
 		if (s->init && s->init->kind != N_NUM && s->init->kind != N_STR &&
 		    !(s->init->kind == N_UNOP && s->init->u.un.e->kind == N_NUM))

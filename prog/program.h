@@ -62,6 +62,15 @@ static inline uint32_t program_maxstr(const struct program *p)
 	return p->maxstringlen ? p->maxstringlen : BSTAP_MAXSTRINGLEN;
 }
 
+/* The bytes of a string buffer in its BPF code and maps: that rounded up to a power of two. */
+static inline uint32_t program_strbuf(const struct program *p)
+{
+	uint32_t b = 32;
+	while (b < program_maxstr(p))
+		b *= 2;
+	return b;
+}
+
 void eprobe_list_push(struct arena *a, struct eprobe_list *l, struct eprobe *p);
 
 

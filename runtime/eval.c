@@ -1302,6 +1302,7 @@ struct eval *eval_new(const struct program *p, const struct store_ops *ops, void
 		return NULL;
 	e->prog = p;
 	e->maxstr = program_maxstr(p);
+	evalf_set_maxstr((int)e->maxstr);
 	e->ops = ops;
 	e->sctx = store_ctx;
 	e->out = out;

@@ -18,7 +18,15 @@
 #include "runtime/sysfuncs.h"
 #include "runtime/eval_regex.h"
 
-#define MAXSTR BSTAP_MAXSTRINGLEN
+#define MAXSTR BSTAP_MAXSTRINGLEN	/* the buffers' size */
+
+/* The program's MAXSTRINGLEN: where quoting and cutting functions stop (evalf_set_maxstr). */
+static int maxstr = MAXSTR;
+
+void evalf_set_maxstr(int n)
+{
+	maxstr = n > 0 && n <= MAXSTR ? n : MAXSTR;
+}
 
 static void rlong(struct value *v, int64_t n)
 {
@@ -80,10 +88,10 @@ void evalf_text_str(char *out, const char *instr, int inlen, int outlen, int quo
 	const unsigned char *in = (const unsigned char *)instr;
 	char *o = out, *esc = NULL;
 	int esc_len = 0, c = 0;
-	if (inlen <= 0 || inlen > MAXSTR - 1)
-		inlen = MAXSTR - 1;
-	if (outlen <= 0 || outlen > MAXSTR - 1)
-		outlen = MAXSTR - 1;
+	if (inlen <= 0 || inlen > maxstr - 1)
+		inlen = maxstr - 1;
+	if (outlen <= 0 || outlen > maxstr - 1)
+		outlen = maxstr - 1;
 	if (quoted) {
 		outlen = (outlen > 5 ? outlen : 5) - 2;
 		*o++ = '"';
@@ -294,7 +302,7 @@ int evalf_call(int b, const struct value *a, int na, struct value *out, struct s
 		return EVALF_OK;
 	}
 	case B_STRING_QUOTED:
-		evalf_text_str(buf, a[0].str, MAXSTR, MAXSTR, 1, 0);
+		evalf_text_str(buf, a[0].str, maxstr, maxstr, 1, 0);
 		rstr(out, buf);
 		return EVALF_OK;
 	case B_TEXT_STR:
@@ -302,7 +310,7 @@ int evalf_call(int b, const struct value *a, int na, struct value *out, struct s
 		rstr(out, buf);
 		return EVALF_OK;
 	case B_TEXT_STRN: {
-		int64_t len = a[1].num < 0 ? 0 : a[1].num > MAXSTR ? MAXSTR : a[1].num;
+		int64_t len = a[1].num < 0 ? 0 : a[1].num > maxstr ? maxstr : a[1].num;
 		evalf_text_str(buf, a[0].str, 0, (int)len, a[2].num != 0, 0);
 		rstr(out, buf);
 		return EVALF_OK;
@@ -316,8 +324,8 @@ int evalf_call(int b, const struct value *a, int na, struct value *out, struct s
 		return EVALF_OK;
 	case B_USER_BUFFER_QUOTED:
 	case B_KERNEL_BUFFER_QUOTED: {
-		int64_t o = na > 2 ? a[2].num : MAXSTR;
-		int64_t ol = o < 0 ? 0 : o > MAXSTR ? MAXSTR : o;
+		int64_t o = na > 2 ? a[2].num : maxstr;
+		int64_t ol = o < 0 ? 0 : o > maxstr ? maxstr : o;
 		snprintf(buf, sizeof(buf), "0x%" PRIx64, (uint64_t)a[0].num);
 		if (ol < (int64_t)sizeof(buf))
 			buf[ol ? ol - 1 : 0] = 0;

@@ -19,6 +19,9 @@ int evalf_call(int b, const struct value *a, int na, struct value *out, struct s
 /* The task functions (runtime/eval_task.c): EVALF_OK or EVALF_UNKNOWN. */
 int evalt_call(int b, const struct value *a, int na, struct value *out);
 
+/* The program's MAXSTRINGLEN, where quoting functions cut (BSTAP_MAXSTRINGLEN until said). */
+void evalf_set_maxstr(int n);
+
 /* _stp_text_str's quoting of in (at most inlen bytes; buffer: NULs too) into out. */
 void evalf_text_str(char *out, const char *in, int inlen, int outlen, int quoted, int buffer);
 

@@ -1,5 +1,5 @@
 # MAXSTRINGLEN: 512 bytes by default as SystemTap on 64-bit (511 and the NUL), and -D
-# MAXSTRINGLEN=N (a power of two from 32 to 512): every string cut at N - 1 bytes, the same in begin (userspace) and in a
+# MAXSTRINGLEN=N (32 to 512): every string cut at N - 1 bytes, the same in begin (userspace) and in a
 # kernel probe (BPF), in values, printf records, array keys and values, and in objects run by
 # bstap-run. An array key of two long strings does not fit the kernel's 512-byte key limit:
 # each column is cut to its share (248 bytes), in both places.
@@ -32,6 +32,12 @@ expect_file_eq "-D MAXSTRINGLEN=64" out "begin: 63 63 63 012
 bpf: 63 63 63 012
 a: 63 63
 k2: 63 63"
+# not a power of two: the BPF code's buffers are rounded up, the strings still cut at N - 1
+"$BSTAP" --cache-dir "$SCRATCH/c" -D MAXSTRINGLEN=100 t.stp >out 2>err || { cat err; fail "100: status $?"; }
+expect_file_eq "-D MAXSTRINGLEN=100" out "begin: 99 99 99 678
+bpf: 99 99 99 678
+a: 99 99
+k2: 99 99"
 # the limit travels inside the object
 obj=$("$BSTAP" --cache-dir "$SCRATCH/c" -p4 -D MAXSTRINGLEN=128 t.stp) || fail "-p4 failed"
 "${BSTAP%/bstap}/bstap-run" "$obj" >out 2>err || { cat err; fail "bstap-run: status $?"; }
