@@ -442,6 +442,17 @@ static void add_member(struct arena *a, struct tvar_set *tv, const char *sname, 
 	tv->members = v;
 }
 
+bool kf_pointee_scalar(uint32_t btf_id, uint32_t *size, bool *sign)
+{
+	if (!last || !btf_id)
+		return false;
+	uint32_t id = btf_id;
+	const struct btf_type *t = skip_mods(last->btf, &id);
+	if (!t || !btf_is_ptr(t))
+		return false;
+	return scalar(last->btf, t->type, size, sign);
+}
+
 int kf_chase(struct arena *a, struct diag *d, const struct loc *loc, struct tvar_set *tv,
 	     uint32_t base, const char *chase, bool addr, int64_t index)
 {

@@ -55,6 +55,13 @@ int kf_chase(struct arena *a, struct diag *d, const struct loc *loc, struct tvar
 int kf_cast(struct arena *a, struct diag *d, const struct loc *loc, struct tvar_set *tv,
 	    uint32_t base, const char *cast, const char *chase, bool addr, int64_t index);
 
+/*
+ * Is BTF type btf_id (a target variable's, from kf_chase or kf_cast) a pointer to an integer,
+ * an enum or a pointer? Then the pointed-to element's size and signedness: ptr[i] reads it at
+ * ptr + i * size.
+ */
+bool kf_pointee_scalar(uint32_t btf_id, uint32_t *size, bool *sign);
+
 /* Is the tvar set a kernel function's (so '->' may follow a parameter)? */
 bool kf_is_function_set(const struct tvar_set *tv);
 

@@ -347,17 +347,28 @@ static struct node *parse_entry(struct parser *p)
 }
 
 /*
- * '[' right after a target variable or a @cast chase, not holding a number: stap indexes with
- * any expression there, bstap only with a number. Said here, since '[x]' alone is also an
- * expression (as stap's parser has it) and would quietly become the next statement.
+ * '[' expr ']' right after a target variable or a @cast chase whose index is not a number:
+ * "@index"(base, expr), element expr of the pointer base (lang/targets.c reads it at base +
+ * expr * the element's size). Taken here, since '[x]' alone is also an expression (as in stap's
+ * parser) and would quietly become the next statement.
  */
-static void no_computed_index(struct parser *p, const char *what)
+static struct node *computed_index(struct parser *p, struct node *base, const char *what)
 {
 	struct token *b = peek(p);
-	if (tok_is_op(b, "[") && b->loc.line == prev(p)->loc.line)
-		fail(p, b, "'%s[...]': bstap indexes a target variable or @cast member only with a "
-		     "number ($args[2]); for a computed index read the element at its address, as "
-		     "kernel_pointer(PTR + 8 * i) or kernel_int(PTR + 4 * i)", what);
+	if (!tok_is_op(b, "[") || b->loc.line != prev(p)->loc.line)
+		return base;
+	next(p);
+	struct node *n = node_new(p->a, N_CALL, b->loc);
+	n->u.call.name = "@index";
+	n->u.call.builtin = -1;
+	ARENA_LIST_PUSH(p->a, &n->u.call.args, base);
+	ARENA_LIST_PUSH(p->a, &n->u.call.args, parse_expr(p));
+	expect_op(p, "]", "after the index");
+	if (tok_is_op(peek(p), "->") || tok_is_op(peek(p), "["))
+		fail(p, peek(p), "'%s[...]' reads one element: bstap follows no '->' or '[' after a "
+		     "computed index", what);
+	n->loc = base->loc;
+	return n;
 }
 
 /*
@@ -402,13 +413,12 @@ static struct node *parse_cast(struct parser *p)
 		chase = arena_printf(p->a, "%s[%" PRIu64 "]", chase, next(p)->num);
 		next(p);
 	}
-	no_computed_index(p, arena_printf(p->a, "@cast(...)%s", chase));
 	struct node *c = node_new(p->a, N_STR, t->loc);
 	c->u.str.s = chase;
 	c->u.str.len = (uint32_t)strlen(chase);
 	ARENA_LIST_PUSH(p->a, &n->u.call.args, c);
 	n->loc = span(t, prev(p));
-	return n;
+	return computed_index(p, n, arena_printf(p->a, "@cast(...)%s", chase));
 }
 
 /*
@@ -442,11 +452,10 @@ static struct node *parse_value(struct parser *p)
 			name = arena_printf(p->a, "%s[%" PRIu64 "]", name, next(p)->num);
 			next(p);
 		}
-		no_computed_index(p, name);
 		struct node *n = node_new(p->a, N_TARGET, span(t, prev(p)));
 		n->u.var.name = name;
 		n->u.var.tvar = -1;
-		return n;
+		return computed_index(p, n, name);
 	}
 	case TK_AT:
 		if (!strcmp(t->text, "@entry"))

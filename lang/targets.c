@@ -11,10 +11,14 @@
 #include <string.h>
 
 #include "lang/kfuncs.h"
+#include "prog/builtins.h"
 #include "prog/strbuf.h"
 #include "prog/visit.h"
 
 static bool resolve(struct node *n, void *ctx);
+struct tctx;
+static bool resolve_index(struct tctx *t, struct node *n);
+static struct node *str_node(struct arena *a, struct loc loc, const char *s);
 
 static void node_reset_num(struct node *n, struct loc loc, int64_t v)
 {
@@ -96,6 +100,33 @@ static bool resolve_cast(struct tctx *t, struct node *n)
 	long long index = br ? strtoll(br + 1, NULL, 10) : -1;
 	if (br)
 		chase = arena_strndup(t->a, chase, (size_t)(br - chase));
+	if (br) {
+		/* ->member[N] of a pointer member (not an array): element N, as "@index" reads */
+		diag_mute(t->d, true);
+		int m = kf_cast(t->a, t->d, &n->loc, tv, 0, args->v[1]->u.str.s, chase, false, -1);
+		diag_mute(t->d, false);
+		uint32_t size;
+		bool sign;
+		if (m >= 0 && kf_pointee_scalar(tv->v[m].btf_id, &size, &sign)) {
+			struct node *base = node_new(t->a, N_CALL, n->loc);
+			*base = *n;
+			base->u.call.args = (struct node_list){ 0 };
+			ARENA_LIST_PUSH(t->a, &base->u.call.args, args->v[0]);
+			ARENA_LIST_PUSH(t->a, &base->u.call.args, args->v[1]);
+			ARENA_LIST_PUSH(t->a, &base->u.call.args, str_node(t->a, n->loc, chase));
+			struct node *i = node_new(t->a, N_NUM, n->loc);
+			i->u.num = index;
+			struct loc loc = n->loc;
+			memset(n, 0, sizeof(*n));
+			n->kind = N_CALL;
+			n->loc = loc;
+			n->u.call.name = "@index";
+			n->u.call.builtin = -1;
+			ARENA_LIST_PUSH(t->a, &n->u.call.args, base);
+			ARENA_LIST_PUSH(t->a, &n->u.call.args, i);
+			return resolve_index(t, n);
+		}
+	}
 	int idx = kf_cast(t->a, t->d, &n->loc, tv, 0, args->v[1]->u.str.s, chase, false, index);
 	if (idx < 0) {
 		t->errors++;
@@ -223,11 +254,78 @@ static void list_fields(struct tctx *t, const struct loc *loc)
 	strbuf_free(&sb);
 }
 
+/*
+ * "@index"(base, i) (lang/parse.c): element i of base, a kernel pointer to integers or
+ * pointers (a BTF-typed target variable: a kernel function's parameter or member, a @cast
+ * member), read as stap reads ptr[i]: kernel_long/int/short/char(base + i * size), unsigned
+ * elements masked to their width. A fault is kernel_long's runtime error at the index.
+ */
+static bool resolve_index(struct tctx *t, struct node *n)
+{
+	struct node_list *args = &n->u.call.args;
+	if (args->n != 2)
+		return true;
+	ast_visit(args->v[0], resolve, t);
+	ast_visit(args->v[1], resolve, t);
+	const struct node *b = args->v[0];
+	const struct tvar_set *tv = t->epm->tvars;
+	int32_t idx = b->kind == N_TARGET ? b->u.var.tvar
+		      : b->kind == N_CALL && !strncmp(b->u.call.name, "@cast", 5) &&
+				b->u.call.args.n == 2 && b->u.call.args.v[1]->kind == N_NUM
+			? (int32_t)b->u.call.args.v[1]->u.num : -1;
+	uint32_t size;
+	bool sign;
+	if (idx < 0 && b->kind == N_TARGET && t->errors)
+		return false;	/* the target variable's own error is reported */
+	bool known = idx >= 0 && tv && (uint32_t)idx < tv->n;
+	if (!known || !kf_pointee_scalar(tv->v[idx].btf_id, &size, &sign)) {
+		diag_error(t->d, &n->loc, "'[...]' with a computed index reads an element of a "
+			   "kernel pointer to integers or pointers (a kernel function's parameter or "
+			   "member, or a @cast member)%s%s", known ? ": this is " : "",
+			   known ? tv->v[idx].ctype : "");
+		t->errors++;
+		return false;
+	}
+	static const int read[9] = { [1] = B_KERNEL_CHAR, [2] = B_KERNEL_SHORT, [4] = B_KERNEL_INT,
+				     [8] = B_KERNEL_LONG };
+	struct loc loc = n->loc;
+	struct node *scale = node_new(t->a, N_NUM, loc);
+	scale->u.num = size;
+	struct node *off = node_new(t->a, N_BINOP, loc);
+	off->u.bin.op = OP_MUL;
+	off->u.bin.l = args->v[1];
+	off->u.bin.r = scale;
+	struct node *addr = node_new(t->a, N_BINOP, loc);
+	addr->u.bin.op = OP_ADD;
+	addr->u.bin.l = args->v[0];
+	addr->u.bin.r = off;
+	struct node *call = node_new(t->a, N_CALL, loc);
+	call->u.call.name = builtin_table[read[size]].name;
+	call->u.call.builtin = read[size] + 1;	/* stored +1 (lang/types.c) */
+	ARENA_LIST_PUSH(t->a, &call->u.call.args, addr);
+	if (sign || size == 8) {
+		*n = *call;
+		return false;
+	}
+	/* kernel_int/short/char sign-extend: an unsigned element keeps its own width */
+	struct node *mask = node_new(t->a, N_NUM, loc);
+	mask->u.num = (int64_t)((1ull << (8 * size)) - 1);
+	memset(n, 0, sizeof(*n));
+	n->kind = N_BINOP;
+	n->loc = loc;
+	n->u.bin.op = OP_BAND;
+	n->u.bin.l = call;
+	n->u.bin.r = mask;
+	return false;
+}
+
 static bool resolve(struct node *n, void *ctx)
 {
 	struct tctx *t = ctx;
 	if (n->kind == N_CALL && !strcmp(n->u.call.name, "@cast"))
 		return resolve_cast(t, n);
+	if (n->kind == N_CALL && !strcmp(n->u.call.name, "@index"))
+		return resolve_index(t, n);
 	if (n->kind == N_CALL && !strcmp(n->u.call.name, "@defined"))
 		return resolve_defined(t, n);
 	if (n->kind == N_IF || n->kind == N_TERNARY) {
