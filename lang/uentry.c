@@ -1,6 +1,7 @@
 /*
- * @entry(expr) in a process(...).function(...).return probe: expr's value when the function
- * was entered, as stap. Rewritten before types are inferred: each @entry(expr) gets a hidden
+ * @entry(expr) in a process(...).function(...).return or kernel.function(...).return probe:
+ * expr's value when the function was entered, as stap. (@entry of a kernel function's target
+ * variable alone is lang/targets.c's: the entry program saves it.) Rewritten before types are inferred: each @entry(expr) gets a hidden
  * global array keyed by tid(), written by a probe on the function's entry that this adds (the
  * same point without .return), read in place of the @entry and deleted at the end of the
  * handler.
@@ -20,7 +21,6 @@ struct ectx {
 	struct node *ret_tail;		/* the deletes appended to the return handler */
 	uint32_t nslots;
 	int errors;
-	bool kfunc;		/* in a kernel function's .return */
 };
 
 static bool is_entry(const struct node *n)
@@ -48,16 +48,9 @@ static bool rewrite(struct node *n, void *ctx)
 	if (!is_entry(n))
 		return true;
 	const struct eprobe *ep = e->ep;
-	if (!ep && e->kfunc) {
-		/* a kernel function's .return keeps target variables only (lang/targets.c) */
-		diag_error(e->d, &n->loc, "bstap takes only a target variable in @entry in a kernel "
-			   "function's .return, as in @entry($file->f_pos)");
-		e->errors++;
-		return false;
-	}
 	if (!ep) {
 		diag_error(e->d, &n->loc, "@entry(...) is the value of an expression at a function's "
-			   "entry: it can only be used in a process(...).function(...).return probe");
+			   "entry: it can only be used in a .return probe of a function");
 		e->errors++;
 		return false;
 	}
@@ -95,13 +88,13 @@ static bool rewrite(struct node *n, void *ctx)
 
 int uentry_rewrite(struct arena *a, struct diag *d, struct program *p, struct stp_file *user)
 {
-	struct ectx e = { a, d, user, NULL, NULL, NULL, 0, 0, false };
+	struct ectx e = { a, d, user, NULL, NULL, NULL, 0, 0 };
 	uint32_t n = p->probes.n;
 	for (uint32_t i = 0; i < n; i++) {
 		struct eprobe *ep = p->probes.v[i];
-		bool ret = ep->at.kind == PK_UPROBE && (ep->at.flags & ATTACH_RETURN);
+		bool ret = (ep->at.kind == PK_UPROBE || ep->at.kind == PK_KPROBE) &&
+			   (ep->at.flags & ATTACH_RETURN);
 		e.ep = ret ? ep : NULL;
-		e.kfunc = ep->at.kind == PK_KPROBE && (ep->at.flags & ATTACH_RETURN);
 		e.nslots = 0;
 		e.entry_body = node_new(a, N_BLOCK, ep->loc);
 		e.ret_tail = node_new(a, N_BLOCK, ep->loc);
@@ -124,6 +117,16 @@ int uentry_rewrite(struct arena *a, struct diag *d, struct program *p, struct st
 		*tv = ep->tvars ? *ep->tvars : (struct tvar_set){ 0 };
 		tv->n = 0;	/* no $return at the entry */
 		tv->v = NULL;
+		if (ep->at.kind == PK_KPROBE && ep->tvars) {
+			/* a kernel function's parameters, read where they are, not saved for later */
+			struct tvar *v = arena_alloc(a, (ep->tvars->n + 1) * sizeof(*v));
+			for (uint32_t k = 0; k < ep->tvars->n; k++)
+				if (!ep->tvars->v[k].nsteps && strcmp(ep->tvars->v[k].name, "return")) {
+					v[tv->n] = ep->tvars->v[k];
+					v[tv->n++].entry = false;
+				}
+			tv->v = v;
+		}
 		en->tvars = tv;
 		en->id = p->probes.n;
 		eprobe_list_push(a, &p->probes, en);
@@ -134,7 +137,6 @@ int uentry_rewrite(struct arena *a, struct diag *d, struct program *p, struct st
 		ep->body = body;
 	}
 	e.ep = NULL;
-	e.kfunc = false;
 	for (uint32_t f = 0; f < user->funcs.n; f++)	/* the program's are not collected yet */
 		ast_visit(user->funcs.v[f]->body, rewrite, &e);
 	return e.errors ? -1 : 0;
