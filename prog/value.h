@@ -3,6 +3,7 @@
 #define BSTAP_VALUE_H
 
 #include <stdint.h>
+#include <string.h>
 #include "prog/ast.h"
 #include "prog/abi.h"
 
@@ -11,6 +12,24 @@ struct value {
 	int64_t num;
 	char str[BSTAP_MAXSTRINGLEN];	/* always NUL-terminated; longer strings are truncated */
 };
+
+/* v = the long n */
+static inline void value_long(struct value *v, int64_t n)
+{
+	v->type = T_LONG;
+	v->num = n;
+	v->str[0] = 0;
+}
+
+/* v = the string s, cut to what v holds */
+static inline void value_str(struct value *v, const char *s)
+{
+	v->type = T_STRING;
+	v->num = 0;
+	size_t n = strnlen(s, sizeof(v->str) - 1);
+	memcpy(v->str, s, n);
+	v->str[n] = 0;
+}
 
 /* An aggregate as read back from the per-CPU maps and merged: struct stat_value, prog/stat.h. */
 

@@ -168,27 +168,13 @@ static int store_fail(struct eval *e, const struct node *n, int rc)
 
 /* ---- values ---- */
 
-static void set_long(struct value *v, int64_t n)
-{
-	v->type = T_LONG;
-	v->num = n;
-	v->str[0] = '\0';
-}
-
-static void set_str(struct value *v, const char *s)
-{
-	v->type = T_STRING;
-	v->num = 0;
-	snprintf(v->str, sizeof(v->str), "%s", s);
-}
-
 /* The value a never-assigned variable or a missing element of type t reads as. */
 static void set_default(struct value *v, enum type t)
 {
 	if (t == T_STRING)
-		set_str(v, "");
+		value_str(v, "");
 	else
-		set_long(v, 0);
+		value_long(v, 0);
 }
 
 static void concat(struct value *out, const struct value *l, const struct value *r)
@@ -383,13 +369,13 @@ static __attribute__((noinline)) int call_builtin(struct eval *e, struct node *n
 	int na = (int)n->u.call.args.n;
 	if ((n->u.call.builtin == B_PRINT || n->u.call.builtin == B_PRINTLN) && na == 1 &&
 	    n->u.call.args.v[0]->kind == N_STATOP && n->u.call.args.v[0]->type == T_STATS) {
-		set_long(out, 0);
+		value_long(out, 0);
 		return hist_print(e, n->u.call.args.v[0]);
 	}
 	if (eval_args(e, n, &a) < 0)
 		return -1;
 	int rc = 0;
-	set_long(out, 0);
+	value_long(out, 0);
 	switch (n->u.call.builtin) {
 	case B_PRINTF:
 	case B_SPRINTF: {
@@ -405,7 +391,7 @@ static __attribute__((noinline)) int call_builtin(struct eval *e, struct node *n
 			fmt_free(f);
 			rc = fail_at(e, n, na < 1 ? "missing format" : err);
 		} else if (sb == &tmp) {
-			set_str(out, strbuf_str(&tmp));
+			value_str(out, strbuf_str(&tmp));
 		}
 		strbuf_free(&tmp);
 		output_done(e);
@@ -426,7 +412,7 @@ static __attribute__((noinline)) int call_builtin(struct eval *e, struct node *n
 		struct strbuf tmp = { 0 };
 		fmt_print_values(&tmp, a + delim, na - delim, delim ? a[0].str : NULL,
 				 b == B_SPRINTLN || b == B_SPRINTDLN);
-		set_str(out, strbuf_str(&tmp));
+		value_str(out, strbuf_str(&tmp));
 		strbuf_free(&tmp);
 		break;
 	}
@@ -461,21 +447,21 @@ static __attribute__((noinline)) int call_builtin(struct eval *e, struct node *n
 	case B_ERROR:
 		rc = fail_plain(e, na ? a[0].str : "");
 		break;
-	case B_PID: set_long(out, getpid()); break;
-	case B_TARGET: set_long(out, e->target); break;
-	case B_TID: set_long(out, gettid()); break;
-	case B_PPID: set_long(out, getppid()); break;
-	case B_UID: set_long(out, getuid()); break;
-	case B_EXECNAME: set_str(out, e->comm); break;
-	case B_CPU: set_long(out, sched_getcpu()); break;
-	case B_GETTIMEOFDAY_S: set_long(out, clock_ns(CLOCK_REALTIME) / 1000000000); break;
-	case B_GETTIMEOFDAY_MS: set_long(out, clock_ns(CLOCK_REALTIME) / 1000000); break;
-	case B_GETTIMEOFDAY_US: set_long(out, clock_ns(CLOCK_REALTIME) / 1000); break;
-	case B_GETTIMEOFDAY_NS: set_long(out, clock_ns(CLOCK_REALTIME)); break;
-	case B_KTIME_GET_NS: set_long(out, clock_ns(CLOCK_MONOTONIC)); break;
-	case B_PP: set_str(out, e->ep && e->ep->pp ? e->ep->pp : ""); break;
-	case B_STRLEN: set_long(out, na ? (int64_t)strlen(a[0].str) : 0); break;
-	case B_PROBEFUNC: set_str(out, ""); break;	/* begin/end/timers are in no function */
+	case B_PID: value_long(out, getpid()); break;
+	case B_TARGET: value_long(out, e->target); break;
+	case B_TID: value_long(out, gettid()); break;
+	case B_PPID: value_long(out, getppid()); break;
+	case B_UID: value_long(out, getuid()); break;
+	case B_EXECNAME: value_str(out, e->comm); break;
+	case B_CPU: value_long(out, sched_getcpu()); break;
+	case B_GETTIMEOFDAY_S: value_long(out, clock_ns(CLOCK_REALTIME) / 1000000000); break;
+	case B_GETTIMEOFDAY_MS: value_long(out, clock_ns(CLOCK_REALTIME) / 1000000); break;
+	case B_GETTIMEOFDAY_US: value_long(out, clock_ns(CLOCK_REALTIME) / 1000); break;
+	case B_GETTIMEOFDAY_NS: value_long(out, clock_ns(CLOCK_REALTIME)); break;
+	case B_KTIME_GET_NS: value_long(out, clock_ns(CLOCK_MONOTONIC)); break;
+	case B_PP: value_str(out, e->ep && e->ep->pp ? e->ep->pp : ""); break;
+	case B_STRLEN: value_long(out, na ? (int64_t)strlen(a[0].str) : 0); break;
+	case B_PROBEFUNC: value_str(out, ""); break;	/* begin/end/timers are in no function */
 	case B_USER_STRING:
 	case B_USER_STRING_N:
 	case B_KERNEL_STRING:
@@ -484,7 +470,7 @@ static __attribute__((noinline)) int call_builtin(struct eval *e, struct node *n
 		int b = n->u.call.builtin;
 		uint32_t d = b == B_USER_STRING || b == B_KERNEL_STRING ? 1 : 2;
 		if ((uint32_t)na > d) {
-			set_str(out, a[d].str);
+			value_str(out, a[d].str);
 			break;
 		}
 		char msg[128];
@@ -629,11 +615,11 @@ static __attribute__((noinline)) int stat_read(struct eval *e, struct node *n, s
 	if (rc == 0 && op != OP_COUNT && op != OP_SUM)
 		return fail_at(e, n, "empty aggregate");
 	switch (op) {
-	case OP_COUNT: set_long(out, rc ? sv.count : 0); break;
-	case OP_SUM: set_long(out, rc ? sv.sum : 0); break;
-	case OP_MIN: set_long(out, sv.min); break;
-	case OP_MAX: set_long(out, sv.max); break;
-	case OP_VARIANCE: set_long(out, sv.variance); break;
+	case OP_COUNT: value_long(out, rc ? sv.count : 0); break;
+	case OP_SUM: value_long(out, rc ? sv.sum : 0); break;
+	case OP_MIN: value_long(out, sv.min); break;
+	case OP_MAX: value_long(out, sv.max); break;
+	case OP_VARIANCE: value_long(out, sv.variance); break;
 	case OP_HIST_LOG:
 	case OP_HIST_LINEAR: {
 		if (!n->u.statop.bucket)
@@ -643,11 +629,11 @@ static __attribute__((noinline)) int stat_read(struct eval *e, struct node *n, s
 			return -1;
 		if (b.num < 0 || b.num >= (int64_t)s->stat.nbuckets || b.num >= STAT_MAX_BUCKETS)
 			return fail_at(e, n, "histogram index out of range");
-		set_long(out, sv.hist[b.num]);
+		value_long(out, sv.hist[b.num]);
 		break;
 	}
 	case OP_AVG:
-		set_long(out, sv.sum / sv.count);	/* count > 0 here; truncates like C, as stap */
+		value_long(out, sv.sum / sv.count);	/* count > 0 here; truncates like C, as stap */
 		break;
 	default:
 		return fail_at(e, n, "a histogram is not a value");
@@ -699,12 +685,12 @@ static int binop(struct eval *e, struct node *n, struct value *out)
 		if (ex(e, n->u.bin.l, &l) < 0)
 			return -1;
 		if ((op == OP_LAND) != (l.num != 0)) {
-			set_long(out, op == OP_LOR);
+			value_long(out, op == OP_LOR);
 			return 0;
 		}
 		if (ex(e, n->u.bin.r, &r) < 0)
 			return -1;
-		set_long(out, r.num != 0);
+		value_long(out, r.num != 0);
 		return 0;
 	}
 	if (ex(e, n->u.bin.l, &l) < 0 || ex(e, n->u.bin.r, &r) < 0)
@@ -714,13 +700,13 @@ static int binop(struct eval *e, struct node *n, struct value *out)
 		concat(out, &l, &r);
 		return 0;
 	case OP_LT: case OP_LE: case OP_GT: case OP_GE: case OP_EQ: case OP_NE:
-		set_long(out, compare(op, &l, &r));
+		value_long(out, compare(op, &l, &r));
 		return 0;
 	default: {
 		int64_t res = 0;
 		if (arith(e, n, op, l.num, r.num, &res) < 0)
 			return -1;
-		set_long(out, res);
+		value_long(out, res);
 		return 0;
 	}
 	}
@@ -755,7 +741,7 @@ static __attribute__((noinline)) int assign(struct eval *e, struct node *n, stru
 			int64_t res = 0;
 			if (arith(e, n, op, old.num, r.num, &res) < 0)
 				return -1;
-			set_long(&r, res);
+			value_long(&r, res);
 		}
 	}
 	if (lval_set(e, &lv, &r) < 0)
@@ -770,7 +756,7 @@ static __attribute__((noinline)) int incdec(struct eval *e, struct node *n, stru
 	struct value old, nv;
 	if (lval_of(e, n->u.incdec.lv, &lv) < 0 || lval_get(e, &lv, &old) < 0)
 		return -1;
-	set_long(&nv, (int64_t)((uint64_t)old.num + (n->u.incdec.inc ? 1u : (uint64_t)-1)));
+	value_long(&nv, (int64_t)((uint64_t)old.num + (n->u.incdec.inc ? 1u : (uint64_t)-1)));
 	if (lval_set(e, &lv, &nv) < 0)
 		return -1;
 	*out = n->u.incdec.post ? old : nv;
@@ -843,7 +829,7 @@ static __attribute__((noinline)) int ex_in(struct eval *e, struct node *n, struc
 		bool found;
 		if (wildcard_keys(e, n->u.in.arr, &n->u.in.keys, false, &found) < 0)
 			return -1;
-		set_long(out, found);
+		value_long(out, found);
 		return 0;
 	}
 	struct sym *s = sym_of(e, n->u.in.arr);
@@ -852,7 +838,7 @@ static __attribute__((noinline)) int ex_in(struct eval *e, struct node *n, struc
 	int rc = e->ops->exists(e->sctx, s->index, keys, n->u.in.keys.n);
 	if (rc < 0)
 		return store_fail(e, n->u.in.arr, rc);
-	set_long(out, rc > 0);
+	value_long(out, rc > 0);
 	return 0;
 }
 
@@ -900,10 +886,10 @@ static int ex_node(struct eval *e, struct node *n, struct value *out)
 {
 	switch (n->kind) {
 	case N_NUM:
-		set_long(out, n->u.num);
+		value_long(out, n->u.num);
 		return 0;
 	case N_STR:
-		set_str(out, n->u.str.s ? n->u.str.s : "");
+		value_str(out, n->u.str.s ? n->u.str.s : "");
 		return 0;
 	case N_VAR:
 	case N_INDEX:
@@ -923,9 +909,9 @@ static int ex_node(struct eval *e, struct node *n, struct value *out)
 		if (ex(e, n->u.un.e, &v) < 0)
 			return -1;
 		switch (n->u.un.op) {
-		case OP_NEG: set_long(out, (int64_t)(0 - (uint64_t)v.num)); break;
-		case OP_NOT: set_long(out, v.num == 0); break;
-		case OP_BNOT: set_long(out, (int64_t)~(uint64_t)v.num); break;
+		case OP_NEG: value_long(out, (int64_t)(0 - (uint64_t)v.num)); break;
+		case OP_NOT: value_long(out, v.num == 0); break;
+		case OP_BNOT: value_long(out, (int64_t)~(uint64_t)v.num); break;
 		default: *out = v; break;
 		}
 		return 0;
@@ -1083,11 +1069,11 @@ static __attribute__((noinline)) int run_hist_foreach(struct eval *e, struct nod
 			break;
 		struct lval lv;
 		struct value v;
-		set_long(&v, b);
+		value_long(&v, b);
 		if ((rc = lval_of(e, n->u.foreach.vars.v[0], &lv)) < 0 || (rc = lval_set(e, &lv, &v)) < 0)
 			break;
 		if (n->u.foreach.value) {
-			set_long(&v, sv->hist[b]);
+			value_long(&v, sv->hist[b]);
 			if ((rc = lval_of(e, n->u.foreach.value, &lv)) < 0 || (rc = lval_set(e, &lv, &v)) < 0)
 				break;
 		}
@@ -1147,7 +1133,7 @@ static __attribute__((noinline)) int run_foreach(struct eval *e, struct node *n,
 		if (n->u.foreach.value) {
 			struct value v = en->val;
 			if (stats)
-				set_long(&v, en->stat.count);
+				value_long(&v, en->stat.count);
 			if ((rc = lval_of(e, n->u.foreach.value, &lv)) < 0 || (rc = lval_set(e, &lv, &v)) < 0)
 				break;
 		}
@@ -1265,7 +1251,7 @@ static int st_node(struct eval *e, struct node *n, enum flow *fl)
 			struct value *slot = local_slot(e, sym_of(e, n->u.ifs.cond));
 			if (!slot)
 				return fail_at(e, n->u.ifs.cond, "unknown local variable");
-			set_str(slot, e->errmsg);
+			value_str(slot, e->errmsg);
 		}
 		return st_run(e, n->u.ifs.els, fl);
 	case N_BREAK:

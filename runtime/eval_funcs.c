@@ -28,22 +28,6 @@ void evalf_set_maxstr(int n)
 	maxstr = n > 0 && n <= MAXSTR ? n : MAXSTR;
 }
 
-static void rlong(struct value *v, int64_t n)
-{
-	v->type = T_LONG;
-	v->num = n;
-	v->str[0] = 0;
-}
-
-static void rstr(struct value *v, const char *s)
-{
-	v->type = T_STRING;
-	v->num = 0;
-	size_t n = strnlen(s, sizeof(v->str) - 1);
-	memcpy(v->str, s, n);
-	v->str[n] = 0;
-}
-
 static const char *errno_name(int64_t e)
 {
 	uint64_t m = e < 0 ? 0 - (uint64_t)e : (uint64_t)e;
@@ -283,10 +267,10 @@ int evalf_call(int b, const struct value *a, int na, struct value *out, struct s
 		return evalr_call(b, a, out, err, errlen);	/* runtime/eval_regex.c */
 	switch (b) {
 	case B_ERRNO_STR:
-		rstr(out, errno_name(a[0].num));
+		value_str(out, errno_name(a[0].num));
 		return EVALF_OK;
 	case B_SIGNAL_STR:
-		rstr(out, a[0].num >= 0 && a[0].num < FUNC_NSIG ? func_signal_names[a[0].num] : "");
+		value_str(out, a[0].num >= 0 && a[0].num < FUNC_NSIG ? func_signal_names[a[0].num] : "");
 		return EVALF_OK;
 	case B_RETURN_STR: {
 		int64_t f = a[0].num, r = a[1].num;
@@ -298,21 +282,21 @@ int evalf_call(int b, const struct value *a, int na, struct value *out, struct s
 			snprintf(buf, sizeof(buf), "0%" PRIo64, (uint64_t)r);	/* stap: 0 is "00" */
 		else
 			snprintf(buf, sizeof(buf), "%" PRId64, r);
-		rstr(out, buf);
+		value_str(out, buf);
 		return EVALF_OK;
 	}
 	case B_STRING_QUOTED:
 		evalf_text_str(buf, a[0].str, maxstr, maxstr, 1, 0);
-		rstr(out, buf);
+		value_str(out, buf);
 		return EVALF_OK;
 	case B_TEXT_STR:
 		evalf_text_str(buf, a[0].str, 0, 0, 0, 0);
-		rstr(out, buf);
+		value_str(out, buf);
 		return EVALF_OK;
 	case B_TEXT_STRN: {
 		int64_t len = a[1].num < 0 ? 0 : a[1].num > maxstr ? maxstr : a[1].num;
 		evalf_text_str(buf, a[0].str, 0, (int)len, a[2].num != 0, 0);
-		rstr(out, buf);
+		value_str(out, buf);
 		return EVALF_OK;
 	}
 	case B_USER_STRING_QUOTED:
@@ -320,7 +304,7 @@ int evalf_call(int b, const struct value *a, int na, struct value *out, struct s
 	case B_KERNEL_STRING_QUOTED:
 		/* no traced task's or kernel memory here: every read faults, and stap gives this */
 		snprintf(buf, sizeof(buf), "0x%" PRIx64, (uint64_t)a[0].num);
-		rstr(out, buf);
+		value_str(out, buf);
 		return EVALF_OK;
 	case B_USER_BUFFER_QUOTED:
 	case B_KERNEL_BUFFER_QUOTED: {
@@ -329,7 +313,7 @@ int evalf_call(int b, const struct value *a, int na, struct value *out, struct s
 		snprintf(buf, sizeof(buf), "0x%" PRIx64, (uint64_t)a[0].num);
 		if (ol < (int64_t)sizeof(buf))
 			buf[ol ? ol - 1 : 0] = 0;
-		rstr(out, buf);
+		value_str(out, buf);
 		return EVALF_OK;
 	}
 	case B_SUBSTR: {
@@ -338,20 +322,20 @@ int evalf_call(int b, const struct value *a, int na, struct value *out, struct s
 		buf[0] = 0;
 		if (start >= 0 && start < sl && len > 0)
 			snprintf(buf, (size_t)len, "%s", a[0].str + start);
-		rstr(out, buf);
+		value_str(out, buf);
 		return EVALF_OK;
 	}
 	case B_ISINSTR:
-		rlong(out, strstr(a[0].str, a[1].str) != NULL);
+		value_long(out, strstr(a[0].str, a[1].str) != NULL);
 		return EVALF_OK;
 	case B_STRPOS: {
 		const char *p = strstr(a[0].str, a[1].str);
-		rlong(out, p ? p - a[0].str : -1);
+		value_long(out, p ? p - a[0].str : -1);
 		return EVALF_OK;
 	}
 	case B_STRINGAT:
 		if (a[1].num >= 0 && a[1].num < (int64_t)strlen(a[0].str)) {
-			rlong(out, (signed char)a[0].str[a[1].num]);
+			value_long(out, (signed char)a[0].str[a[1].num]);
 			return EVALF_OK;
 		}
 		snprintf(err, errlen, "Position out of bounds");
@@ -360,7 +344,7 @@ int evalf_call(int b, const struct value *a, int na, struct value *out, struct s
 		const char *p = a[0].str, *s = a[1].str, *r = a[2].str, *q;
 		size_t sl = strlen(s);
 		if (!sl) {
-			rstr(out, p);
+			value_str(out, p);
 			return EVALF_OK;
 		}
 		struct strbuf sb = { 0 };
@@ -370,30 +354,30 @@ int evalf_call(int b, const struct value *a, int na, struct value *out, struct s
 			p = q + sl;
 		}
 		strbuf_puts(&sb, p);
-		rstr(out, strbuf_str(&sb));
+		value_str(out, strbuf_str(&sb));
 		strbuf_free(&sb);
 		return EVALF_OK;
 	}
 	case B_STRTOL:
-		rlong(out, simple_strtol(a[0].str, a[1].num));
+		value_long(out, simple_strtol(a[0].str, a[1].num));
 		return EVALF_OK;
 	case B_ISDIGIT:
-		rlong(out, a[0].str[0] >= '0' && a[0].str[0] <= '9');
+		value_long(out, a[0].str[0] >= '0' && a[0].str[0] <= '9');
 		return EVALF_OK;
 	case B_MAJOR:
-		rlong(out, (int64_t)((uint64_t)a[0].num >> 20 & 0xfff));
+		value_long(out, (int64_t)((uint64_t)a[0].num >> 20 & 0xfff));
 		return EVALF_OK;
 	case B_MINOR:
-		rlong(out, (int64_t)((uint64_t)a[0].num & 0xfffff));
+		value_long(out, (int64_t)((uint64_t)a[0].num & 0xfffff));
 		return EVALF_OK;
 	case B_MKDEV:
-		rlong(out, (int64_t)(uint32_t)(((uint32_t)a[0].num << 20) | (uint32_t)a[1].num));
+		value_long(out, (int64_t)(uint32_t)(((uint32_t)a[0].num << 20) | (uint32_t)a[1].num));
 		return EVALF_OK;
 	case B_IP_NTOP: {
 		uint32_t v = (uint32_t)a[0].num;
 		snprintf(buf, sizeof(buf), "%u.%u.%u.%u", v & 0xff, v >> 8 & 0xff, v >> 16 & 0xff,
 			 v >> 24);
-		rstr(out, buf);
+		value_str(out, buf);
 		return EVALF_OK;
 	}
 	case B_RANDINT: {
@@ -404,26 +388,26 @@ int evalf_call(int b, const struct value *a, int na, struct value *out, struct s
 		uint32_t r = 0;
 		if (getrandom(&r, sizeof(r), 0) != sizeof(r))
 			r = (uint32_t)now_ns(CLOCK_MONOTONIC);
-		rlong(out, a[0].num ? (int64_t)(((uint64_t)r * (uint64_t)a[0].num) >> 32) : 0);
+		value_long(out, a[0].num ? (int64_t)(((uint64_t)r * (uint64_t)a[0].num) >> 32) : 0);
 		return EVALF_OK;
 	}
 	case B_TOKENIZE:
 		tokenize(na > 1 ? a[0].str : "", a[na - 1].str, buf);
-		rstr(out, buf);
+		value_str(out, buf);
 		return EVALF_OK;
-	case B_JIFFIES: rlong(out, read_jiffies()); return EVALF_OK;
-	case B_LOCAL_CLOCK_NS: rlong(out, now_ns(CLOCK_MONOTONIC)); return EVALF_OK;
-	case B_LOCAL_CLOCK_US: rlong(out, now_ns(CLOCK_MONOTONIC) / 1000); return EVALF_OK;
-	case B_LOCAL_CLOCK_MS: rlong(out, now_ns(CLOCK_MONOTONIC) / 1000000); return EVALF_OK;
-	case B_LOCAL_CLOCK_S: rlong(out, now_ns(CLOCK_MONOTONIC) / 1000000000); return EVALF_OK;
-	case B_CPU_CLOCK_NS: rlong(out, now_ns(CLOCK_MONOTONIC)); return EVALF_OK;
-	case B_CPU_CLOCK_US: rlong(out, now_ns(CLOCK_MONOTONIC) / 1000); return EVALF_OK;
-	case B_CPU_CLOCK_MS: rlong(out, now_ns(CLOCK_MONOTONIC) / 1000000); return EVALF_OK;
-	case B_CPU_CLOCK_S: rlong(out, now_ns(CLOCK_MONOTONIC) / 1000000000); return EVALF_OK;
+	case B_JIFFIES: value_long(out, read_jiffies()); return EVALF_OK;
+	case B_LOCAL_CLOCK_NS: value_long(out, now_ns(CLOCK_MONOTONIC)); return EVALF_OK;
+	case B_LOCAL_CLOCK_US: value_long(out, now_ns(CLOCK_MONOTONIC) / 1000); return EVALF_OK;
+	case B_LOCAL_CLOCK_MS: value_long(out, now_ns(CLOCK_MONOTONIC) / 1000000); return EVALF_OK;
+	case B_LOCAL_CLOCK_S: value_long(out, now_ns(CLOCK_MONOTONIC) / 1000000000); return EVALF_OK;
+	case B_CPU_CLOCK_NS: value_long(out, now_ns(CLOCK_MONOTONIC)); return EVALF_OK;
+	case B_CPU_CLOCK_US: value_long(out, now_ns(CLOCK_MONOTONIC) / 1000); return EVALF_OK;
+	case B_CPU_CLOCK_MS: value_long(out, now_ns(CLOCK_MONOTONIC) / 1000000); return EVALF_OK;
+	case B_CPU_CLOCK_S: value_long(out, now_ns(CLOCK_MONOTONIC) / 1000000000); return EVALF_OK;
 	case B_CTIME:	/* ctime(): now */
 		if (ctime_str(na ? a[0].num : now_ns(CLOCK_REALTIME) / 1000000000, buf, err, errlen) < 0)
 			return EVALF_ERROR;
-		rstr(out, buf);
+		value_str(out, buf);
 		return EVALF_OK;
 	case B_ANSI_CLEAR_SCREEN: strbuf_puts(obuf, "\033[1;1H\033[J"); return EVALF_OK;
 	case B_ANSI_SET_COLOR:

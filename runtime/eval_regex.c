@@ -52,20 +52,6 @@ static regex_t *compiled(const char *pat)
 	return &cache[i].re;
 }
 
-static void rlong(struct value *v, int64_t n)
-{
-	v->type = T_LONG;
-	v->num = n;
-	v->str[0] = 0;
-}
-
-static void rstr(struct value *v, const char *s)
-{
-	v->type = T_STRING;
-	v->num = 0;
-	snprintf(v->str, sizeof(v->str), "%s", s);
-}
-
 int evalr_call(int b, const struct value *a, struct value *out, char *err, size_t errlen)
 {
 	switch (b) {
@@ -89,7 +75,7 @@ int evalr_call(int b, const struct value *a, struct value *out, char *err, size_
 					 m[i].rm_so < 0 ? "" : a[0].str + m[i].rm_so);
 			}
 		}
-		rlong(out, b == B_REGEX_MATCH ? last.ok : !last.ok);
+		value_long(out, b == B_REGEX_MATCH ? last.ok : !last.ok);
 		return EVALF_OK;
 	}
 	case B_MATCHED:
@@ -104,7 +90,7 @@ int evalr_call(int b, const struct value *a, struct value *out, char *err, size_
 			snprintf(err, errlen, "Attempted to get nonexistent subexpression %" PRId64, n);
 			return EVALF_ERROR;
 		}
-		rstr(out, last.str[n]);
+		value_str(out, last.str[n]);
 		return EVALF_OK;
 	}
 	case B_NGROUPS:
@@ -112,7 +98,7 @@ int evalr_call(int b, const struct value *a, struct value *out, char *err, size_
 			snprintf(err, errlen, "Attempted to get subexpression count from failed match");
 			return EVALF_ERROR;
 		}
-		rlong(out, last.ngroups);
+		value_long(out, last.ngroups);
 		return EVALF_OK;
 	}
 	return EVALF_UNKNOWN;

@@ -16,22 +16,6 @@
 
 #define MAXSTR BSTAP_MAXSTRINGLEN
 
-static void tlong(struct value *v, int64_t n)
-{
-	v->type = T_LONG;
-	v->num = n;
-	v->str[0] = 0;
-}
-
-static void tstr(struct value *v, const char *s)
-{
-	v->type = T_STRING;
-	v->num = 0;
-	size_t n = strnlen(s, sizeof(v->str) - 1);
-	memcpy(v->str, s, n);
-	v->str[n] = 0;
-}
-
 /* /proc/PID/FILE's first n - 1 bytes; its length, -1 if it cannot be read */
 static long read_proc(long pid, const char *file, char *buf, size_t n)
 {
@@ -70,18 +54,18 @@ int evalt_call(int b, const struct value *a, int na, struct value *out)
 			buf[0] = 0;	/* no such task */
 		else
 			comm_of((long)a[0].num, buf, 17);
-		tstr(out, buf);
+		value_str(out, buf);
 		return EVALF_OK;
 	case B_PEXECNAME:
 		comm_of((long)getppid(), buf, 17);
-		tstr(out, buf);
+		value_str(out, buf);
 		return EVALF_OK;
-	case B_IS_RETURN: tlong(out, 0); return EVALF_OK;	/* begin, end, timers */
-	case B_SID: tlong(out, getsid(0)); return EVALF_OK;
-	case B_PGRP: tlong(out, getpgrp()); return EVALF_OK;
-	case B_EUID: tlong(out, geteuid()); return EVALF_OK;
-	case B_GID: tlong(out, getgid()); return EVALF_OK;
-	case B_EGID: tlong(out, getegid()); return EVALF_OK;
+	case B_IS_RETURN: value_long(out, 0); return EVALF_OK;	/* begin, end, timers */
+	case B_SID: value_long(out, getsid(0)); return EVALF_OK;
+	case B_PGRP: value_long(out, getpgrp()); return EVALF_OK;
+	case B_EUID: value_long(out, geteuid()); return EVALF_OK;
+	case B_GID: value_long(out, getgid()); return EVALF_OK;
+	case B_EGID: value_long(out, getegid()); return EVALF_OK;
 	case B_CMDLINE_ARG: {	/* cmdline_str(): runtime/eval_ctx.c */
 		long len = read_proc(0, "cmdline", buf, MAXSTR);
 		if (len < 0)
@@ -96,7 +80,7 @@ int evalt_call(int b, const struct value *a, int na, struct value *out)
 				at++;
 			i++;
 		}
-		tstr(out, want >= 0 && i <= len && at == want ? buf + i : "");
+		value_str(out, want >= 0 && i <= len && at == want ? buf + i : "");
 		return EVALF_OK;
 	}
 	case B_THREAD_INDENT: {
@@ -115,7 +99,7 @@ int evalt_call(int b, const struct value *a, int na, struct value *out)
 		while (n < MAXSTR - 1 && w-- > 0)
 			buf[n++] = ' ';
 		buf[n < MAXSTR - 1 ? n : MAXSTR - 1] = 0;
-		tstr(out, buf);
+		value_str(out, buf);
 		return EVALF_OK;
 	}
 	default:
